@@ -1,0 +1,100 @@
+"""Check rendered files before they are written: XML against our XSDs, composer.json, PHP."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from functools import cache
+
+from lxml import etree
+
+from generator.errors import Problem
+from generator.phpcheck import check_php
+from generator.render import RenderedFile
+from generator.resources import schemas_dir
+
+# Which of our schemas judges which module file.
+SCHEMA_FOR_PATH = {
+    "etc/module.xml": "module.xsd",
+    "etc/integration/config.xml": "integration/config.xsd",
+    "etc/integration/api.xml": "integration/api.xsd",
+}
+
+
+def safe_xml_parser() -> etree.XMLParser:
+    """A parser for untrusted XML: no DTDs, no entity expansion, no network."""
+    return etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+    )
+
+
+@cache
+def schema(name: str) -> etree.XMLSchema:
+    """One of our XSDs in ``schemas/``, compiled once per process."""
+    document = etree.parse(str(schemas_dir() / name), safe_xml_parser())
+    return etree.XMLSchema(document)
+
+
+def check_xml(path: str, content: bytes) -> list[Problem]:
+    """Well-formedness, then validity against our XSD for ``path`` when we have one."""
+    try:
+        document = etree.fromstring(content, safe_xml_parser())
+    except etree.XMLSyntaxError as exc:
+        line = exc.lineno if exc.lineno else None
+        return [Problem(path, f"malformed XML: {exc.msg}", line=line)]
+    schema_name = SCHEMA_FOR_PATH.get(path)
+    if schema_name is None:
+        return []
+    validator = schema(schema_name)
+    if validator.validate(document):
+        return []
+    return [
+        Problem(path, f"does not match {schema_name}: {error.message}", line=error.line)
+        for error in validator.error_log
+    ]
+
+
+def check_composer_json(path: str, content: bytes, namespace: str | None = None) -> list[Problem]:
+    """composer.json parses and has what Magento needs to autoload the module."""
+    try:
+        manifest = json.loads(content)
+    except (ValueError, UnicodeDecodeError) as exc:
+        return [Problem(path, f"invalid JSON: {exc}")]
+    if not isinstance(manifest, dict):
+        return [Problem(path, "must hold a JSON object")]
+    problems = []
+    for key in ("name", "type", "require", "autoload"):
+        if key not in manifest:
+            problems.append(Problem(path, f"missing key '{key}'"))
+    if manifest.get("type", "magento2-module") != "magento2-module":
+        problems.append(Problem(path, "'type' must be 'magento2-module'"))
+    autoload = manifest.get("autoload")
+    if isinstance(autoload, dict):
+        if "registration.php" not in (autoload.get("files") or []):
+            problems.append(Problem(path, "autoload.files must list registration.php"))
+        psr4 = autoload.get("psr-4") or {}
+        if namespace is not None and psr4.get(f"{namespace}\\") != "":
+            problems.append(Problem(path, f'autoload.psr-4 must map "{namespace}\\\\" to ""'))
+    return problems
+
+
+def check_php_file(path: str, content: bytes) -> list[Problem]:
+    """PHP source is UTF-8 and structurally sound (see generator.phpcheck)."""
+    try:
+        source = content.decode("utf-8")
+    except UnicodeDecodeError:
+        return [Problem(path, "is not UTF-8")]
+    return [Problem(path, message, line=line) for line, message in check_php(source)]
+
+
+def check_files(files: Iterable[RenderedFile], namespace: str | None = None) -> list[Problem]:
+    """Every problem in ``files``, in file order."""
+    problems: list[Problem] = []
+    for file in files:
+        if file.path.endswith(".xml"):
+            problems += check_xml(file.path, file.content)
+        elif file.path.endswith(".php"):
+            problems += check_php_file(file.path, file.content)
+        elif file.path == "composer.json":
+            problems += check_composer_json(file.path, file.content, namespace)
+    return problems

@@ -1,0 +1,55 @@
+"""Error types. Each problem knows where it is; errors never print themselves."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding, located in a file (and, when known, a line and column, both 1-based)."""
+
+    file: str
+    message: str
+    line: int | None = None
+    column: int | None = None
+    field: str | None = None
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        subject = f"{self.field}: " if self.field else ""
+        return f"{where}: {self.severity}: {subject}{self.message}"
+
+
+class MagegenError(Exception):
+    """Base of every error magegen reports to its user; carries one or more problems."""
+
+    exit_code = 2
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class SpecError(MagegenError):
+    """The spec file is missing, unreadable or invalid."""
+
+
+class UsageError(MagegenError):
+    """A command-line argument is invalid, e.g. a malformed module name."""
+
+
+class TargetError(MagegenError):
+    """The output folder cannot be written as asked (existing files, a file in the way)."""
+
+
+class CheckError(MagegenError):
+    """The rendered module failed its own checks, so nothing was written."""
+
+    exit_code = 1

@@ -1,0 +1,58 @@
+"""The spec model: plain frozen dataclasses that every later stage reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SETUP_INSTALL_DATA = "install-data"
+SETUP_NONE = "none"
+SETUP_STYLES = (SETUP_INSTALL_DATA, SETUP_NONE)
+
+
+@dataclass(frozen=True)
+class Integration:
+    """One OAuth integration the module declares, with the ACL resources it is granted."""
+
+    name: str
+    email: str
+    resources: tuple[str, ...]
+    endpoint_url: str | None = None
+    identity_link_url: str | None = None
+
+
+@dataclass(frozen=True)
+class Author:
+    """A composer.json author."""
+
+    name: str
+    email: str | None = None
+    homepage: str | None = None
+    role: str | None = None
+
+
+@dataclass(frozen=True)
+class ModuleSpec:
+    """Everything needed to render a module, with the spec's defaults already applied."""
+
+    vendor: str
+    module: str
+    composer_name: str
+    sequence: tuple[str, ...]
+    setup: str
+    setup_version: str | None = None
+    description: str | None = None
+    version: str | None = None
+    license: str | tuple[str, ...] | None = None
+    authors: tuple[Author, ...] = ()
+    composer_require: tuple[tuple[str, str], ...] = ()
+    integrations: tuple[Integration, ...] = ()
+
+    @property
+    def name(self) -> str:
+        """The Magento module name, e.g. ``Beehexa_IntegrationManager``."""
+        return f"{self.vendor}_{self.module}"
+
+    @property
+    def namespace(self) -> str:
+        """The PHP namespace, e.g. ``Beehexa\\IntegrationManager``."""
+        return f"{self.vendor}\\{self.module}"

@@ -1,0 +1,75 @@
+"""Render a ModuleSpec into the module's files with the Jinja templates."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+
+import jinja2
+
+from generator.composer import build_manifest
+from generator.escape import json_document, php_string
+from generator.model import SETUP_INSTALL_DATA, ModuleSpec
+from generator.resources import templates_dir
+
+
+@dataclass(frozen=True)
+class RenderedFile:
+    """One file of the module: its path relative to the module root, and its bytes."""
+
+    path: str
+    content: bytes
+
+
+def _always(spec: ModuleSpec) -> bool:
+    return True
+
+
+def _has_integrations(spec: ModuleSpec) -> bool:
+    return bool(spec.integrations)
+
+
+def _install_data(spec: ModuleSpec) -> bool:
+    return spec.setup == SETUP_INSTALL_DATA
+
+
+# Every file magegen can write: its path, its template, and when it is written.
+FILE_TABLE: tuple[tuple[str, str, Callable[[ModuleSpec], bool]], ...] = (
+    ("registration.php", "registration.php.j2", _always),
+    ("composer.json", "composer.json.j2", _always),
+    ("etc/module.xml", "etc/module.xml.j2", _always),
+    ("etc/integration/config.xml", "etc/integration/config.xml.j2", _has_integrations),
+    ("etc/integration/api.xml", "etc/integration/api.xml.j2", _has_integrations),
+    ("Setup/InstallData.php", "Setup/InstallData.php.j2", _install_data),
+)
+
+GENERATED_PATHS: tuple[str, ...] = tuple(path for path, _, _ in FILE_TABLE)
+
+
+@cache
+def environment() -> jinja2.Environment:
+    """The Jinja environment: strict, autoescaping XML templates only, keeping whitespace exact."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir())),
+        autoescape=jinja2.select_autoescape(enabled_extensions=("xml.j2",), default=False),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+    )
+    env.filters["php_string"] = php_string
+    env.filters["json_document"] = json_document
+    return env
+
+
+def render(spec: ModuleSpec) -> tuple[RenderedFile, ...]:
+    """Every file of the module ``spec`` describes, in FILE_TABLE order."""
+    env = environment()
+    context = {"spec": spec, "composer": build_manifest(spec)}
+    return tuple(
+        RenderedFile(path, env.get_template(template).render(context).encode("utf-8"))
+        for path, template, wanted in FILE_TABLE
+        if wanted(spec)
+    )

@@ -1,0 +1,135 @@
+"""Magento's and Composer's rules for the values a spec holds.
+
+Each ``check_*`` function returns None for a good value, or a message saying what is wrong.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import urlsplit
+
+# module.xsd: [A-Z]+[A-Za-z0-9]{1,}_[A-Z]+[A-Z0-9a-z]{1,}, i.e. two parts like this one.
+MODULE_PART = re.compile(r"[A-Z][A-Za-z0-9]+")
+MODULE_NAME = re.compile(r"[A-Z][A-Za-z0-9]+_[A-Z][A-Za-z0-9]+")
+# module.xsd's setupVersion.
+SETUP_VERSION = re.compile(r"[0-9.]+")
+# A release version Composer accepts: 1.0, 1.0.1, 100.4.4-p1, 2.0.0-beta2, 1.0.0-RC1 ...
+VERSION = re.compile(r"v?\d+(?:\.\d+){0,3}(?:-(?:alpha|beta|RC|rc|patch|pl|p)\.?\d*)?")
+# Composer's package name rule (composer/composer's ValidatingArrayLoader).
+COMPOSER_NAME = re.compile(r"[a-z0-9](?:[_.-]?[a-z0-9]+)*/[a-z0-9](?:(?:[_.]|-{1,2})?[a-z0-9]+)*")
+# An ACL resource id, e.g. Magento_Sales::reorder.
+RESOURCE_ID = re.compile(r"[A-Z][A-Za-z0-9]*_[A-Za-z0-9]+::[A-Za-z0-9_]+")
+# config.xsd's emailType, anchored as XSD patterns are.
+EMAIL = re.compile(r"[^@]+@[^.]+\..+")
+
+# Magento's integration table keeps name, email, endpoint and identity_link_url as varchar(255).
+MAX_COLUMN_CHARS = 255
+
+
+def check_module_part(value: str) -> str | None:
+    """Vendor or module part of a module name."""
+    if MODULE_PART.fullmatch(value):
+        return None
+    return (
+        f"'{value}' is not a valid Magento name part: it must start with A-Z, "
+        "then letters and digits only, at least 2 characters"
+    )
+
+
+def check_module_name(value: str) -> str | None:
+    """A full module name such as Magento_Customer."""
+    if MODULE_NAME.fullmatch(value):
+        return None
+    return f"'{value}' is not a Magento module name (Vendor_Module, each part [A-Z][A-Za-z0-9]+)"
+
+
+def check_setup_version(value: str) -> str | None:
+    """module.xml's setup_version."""
+    if SETUP_VERSION.fullmatch(value):
+        return None
+    return f"'{value}' is not a setup_version: Magento allows only digits and dots"
+
+
+def check_version(value: str) -> str | None:
+    """composer.json's version."""
+    if VERSION.fullmatch(value):
+        return None
+    return f"'{value}' is not a version Composer accepts (e.g. 1.0.1 or 1.0.1-beta1)"
+
+
+def check_composer_name(value: str) -> str | None:
+    """A Composer package name."""
+    if COMPOSER_NAME.fullmatch(value):
+        return None
+    return (
+        f"'{value}' is not a Composer package name "
+        "(vendor/package, lowercase letters, digits, '-', '_' and '.')"
+    )
+
+
+def check_resource_id(value: str) -> str | None:
+    """An ACL resource id."""
+    if RESOURCE_ID.fullmatch(value):
+        return None
+    return f"'{value}' is not an ACL resource id (Vendor_Module::resource)"
+
+
+def _stored_text_problem(value: str) -> str | None:
+    """Problems shared by every value Magento stores in its integration table."""
+    if any(unicodedata.category(ch) == "Cc" for ch in value):
+        return "must not contain control characters such as newlines or tabs"
+    if any(ord(ch) > 0xFFFF for ch in value):
+        return (
+            "holds a character outside the Basic Multilingual Plane (such as an emoji); "
+            "Magento's integration table is utf8mb3 and would store it as '?'"
+        )
+    if len(value) > MAX_COLUMN_CHARS:
+        return f"is {len(value)} characters long; Magento stores at most {MAX_COLUMN_CHARS}"
+    return None
+
+
+def check_integration_name(value: str) -> str | None:
+    """An integration's name."""
+    problem = _stored_text_problem(value)
+    if problem:
+        return problem
+    if len(value) < 2:
+        return "must be at least 2 characters long"
+    if "'" in value:
+        return (
+            "must not contain an apostrophe: Magento's config merger puts the name into an "
+            "XPath predicate unescaped, and setup:upgrade fails with "
+            "'DOMXPath::query(): Invalid predicate'"
+        )
+    return None
+
+
+def check_email(value: str) -> str | None:
+    """An integration's email."""
+    problem = _stored_text_problem(value)
+    if problem:
+        return problem
+    if any(ch.isspace() for ch in value) or not EMAIL.fullmatch(value):
+        return f"'{value}' is not an email address Magento accepts (name@domain.tld)"
+    return None
+
+
+def check_url(value: str) -> str | None:
+    """An integration's endpoint or identity link URL."""
+    problem = _stored_text_problem(value)
+    if problem:
+        return problem
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname
+    except ValueError:
+        host = None
+    if not host or parts.scheme not in ("http", "https") or any(ch.isspace() for ch in value):
+        return f"'{value}' is not an http(s) URL with a host"
+    return None
+
+
+def kebab(name: str) -> str:
+    """Magento's package-name form of a module part: IntegrationManager -> integration-manager."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "-", name).lower()

@@ -1,0 +1,116 @@
+"""Read a YAML file as a tree of nodes that keep their line and column.
+
+The spec reader works on nodes rather than on constructed Python values, so that every error can
+point at the line that caused it, duplicate keys are seen (PyYAML silently keeps the last one), and
+scalars keep the text the user typed (``version: 1.10`` stays ``"1.10"``, not the float ``1.1``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from generator.errors import Problem, SpecError
+
+NULL_TAG = "tag:yaml.org,2002:null"
+MERGE_TAG = "tag:yaml.org,2002:merge"
+
+# A spec is a few dozen nodes. Aliases can make a small file expand into a huge tree
+# ("billion laughs"), so the walk gives up well before that could cost anything.
+MAX_NODES = 20_000
+
+
+class _SpecLoader(yaml.SafeLoader):
+    """A private SafeLoader, so nothing global is patched."""
+
+
+@dataclass(frozen=True)
+class Position:
+    """A 1-based line and column in the spec file."""
+
+    line: int
+    column: int
+
+
+def position(node: Node) -> Position:
+    """Where ``node`` starts in its file."""
+    mark = node.start_mark
+    return Position(mark.line + 1, mark.column + 1)
+
+
+def read_text(path: Path, display: str) -> str:
+    """Read ``path`` as UTF-8 text, turning every way that can fail into a located SpecError."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise SpecError([Problem(display, "spec file not found")]) from None
+    except IsADirectoryError:
+        raise SpecError([Problem(display, "is a folder, not a spec file")]) from None
+    except OSError as exc:
+        raise SpecError([Problem(display, f"cannot read spec file: {exc.strerror}")]) from None
+    if b"\0" in data:
+        raise SpecError([Problem(display, "is a binary file, not a YAML spec")])
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise SpecError(
+            [Problem(display, f"is not UTF-8 text (byte 0x{data[exc.start]:02x})", line=line)]
+        ) from None
+    return text.removeprefix("\ufeff")
+
+
+def compose(text: str, display: str) -> Node:
+    """Parse ``text`` into a single YAML node, or raise a SpecError that points at the fault."""
+    loader = _SpecLoader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        if "expected a single document" in str(exc.problem or ""):
+            message = "holds several YAML documents; a spec is one document"
+        else:
+            message = f"invalid YAML: {exc.problem or exc.context}"
+        line = mark.line + 1 if mark else None
+        column = mark.column + 1 if mark else None
+        raise SpecError([Problem(display, message, line=line, column=column)]) from None
+    except yaml.YAMLError as exc:
+        raise SpecError([Problem(display, f"invalid YAML: {exc}")]) from None
+    finally:
+        loader.dispose()
+    if node is None:
+        raise SpecError([Problem(display, "is empty; a spec needs at least a mapping")])
+    return node
+
+
+def count_nodes(root: Node) -> int:
+    """Count the nodes reachable from ``root``, aliases counted each time they are used.
+
+    Stops counting once MAX_NODES is passed, so a hostile file cannot make this slow.
+    """
+    count = 0
+    stack: list[Node] = [root]
+    while stack and count <= MAX_NODES:
+        node = stack.pop()
+        count += 1
+        if isinstance(node, SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, MappingNode):
+            for key, value in node.value:
+                stack.append(key)
+                stack.append(value)
+    return count
+
+
+def kind(node: Node) -> str:
+    """A word for what ``node`` holds, for messages like 'expected a string, got a list'."""
+    if isinstance(node, MappingNode):
+        return "a mapping"
+    if isinstance(node, SequenceNode):
+        return "a list"
+    if isinstance(node, ScalarNode) and node.tag == NULL_TAG:
+        return "nothing"
+    return "a scalar"
