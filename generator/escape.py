@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+_XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
+
 
 def php_string(value: str) -> str:
     """``value`` as a PHP single-quoted string literal that PHP reads back unchanged.
@@ -17,3 +19,12 @@ def php_string(value: str) -> str:
 def json_document(value: object) -> str:
     """``value`` as a JSON document with Composer's 4-space indent and readable UTF-8."""
     return json.dumps(value, indent=4, ensure_ascii=False)
+
+
+def xml_text(value: str) -> str:
+    """``value`` escaped for XML text and double-quoted attributes.
+
+    Escapes ``&``, ``<``, ``>`` and ``"`` as a person would write them (``&quot;``, not
+    ``&#34;``); an apostrophe needs no escape, because attributes are always double-quoted.
+    """
+    return value.translate(_XML_ESCAPES)

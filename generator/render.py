@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from functools import cache
 
 import jinja2
+import markupsafe
 
 from generator.composer import build_manifest
-from generator.escape import json_document, php_string
+from generator.escape import json_document, php_string, xml_text
 from generator.model import SETUP_INSTALL_DATA, ModuleSpec
 from generator.resources import templates_dir
 
@@ -47,29 +48,41 @@ FILE_TABLE: tuple[tuple[str, str, Callable[[ModuleSpec], bool]], ...] = (
 GENERATED_PATHS: tuple[str, ...] = tuple(path for path, _, _ in FILE_TABLE)
 
 
+def _escape_for_xml(value: object) -> object:
+    """Autoescape hook for XML templates: every printed string goes through xml_text once."""
+    if isinstance(value, str) and not isinstance(value, markupsafe.Markup):
+        return markupsafe.Markup(xml_text(value))
+    return value
+
+
 @cache
-def environment() -> jinja2.Environment:
-    """The Jinja environment: strict, autoescaping XML templates only, keeping whitespace exact."""
+def environment(xml: bool) -> jinja2.Environment:
+    """The Jinja environment for XML templates (autoescaped) or for PHP and JSON (not).
+
+    Both are strict about undefined values and keep whitespace exactly as the template has it.
+    """
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir())),
-        autoescape=jinja2.select_autoescape(enabled_extensions=("xml.j2",), default=False),
+        autoescape=xml,
+        finalize=_escape_for_xml if xml else None,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=False,
     )
-    env.filters["php_string"] = php_string
-    env.filters["json_document"] = json_document
+    if not xml:
+        env.filters["php_string"] = php_string
+        env.filters["json_document"] = json_document
     return env
 
 
 def render(spec: ModuleSpec) -> tuple[RenderedFile, ...]:
     """Every file of the module ``spec`` describes, in FILE_TABLE order."""
-    env = environment()
     context = {"spec": spec, "composer": build_manifest(spec)}
-    return tuple(
-        RenderedFile(path, env.get_template(template).render(context).encode("utf-8"))
-        for path, template, wanted in FILE_TABLE
-        if wanted(spec)
-    )
+    files = []
+    for path, template_name, wanted in FILE_TABLE:
+        if wanted(spec):
+            template = environment(template_name.endswith(".xml.j2")).get_template(template_name)
+            files.append(RenderedFile(path, template.render(context).encode("utf-8")))
+    return tuple(files)

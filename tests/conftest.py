@@ -1,0 +1,87 @@
+"""Shared fixtures: the repository's paths, real external tools, and the shared Magento data."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from generator.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLE_SPEC = REPO / "examples" / "integration-manager.yaml"
+CASES = REPO / "tests" / "cases"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def _shared_magento() -> Path:
+    override = os.environ.get("MAGEGEN_SHARED_MAGENTO")
+    return Path(override) if override else REPO.parent / "shared" / "magento"
+
+
+def unavailable(reason: str) -> None:
+    """Skip the test, except under CI=true, where a missing prerequisite is a failure."""
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true: this is a failure, not a skip)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def magento_data() -> Path:
+    """Real Magento 2.4.4 data (XSDs, acl.xml, module.xml, composer.json) beside the checkout."""
+    path = _shared_magento()
+    if not (path / "SOURCE.md").is_file():
+        unavailable(f"Magento reference data not found at {path} (../shared/magento)")
+    return path
+
+
+def _tool(name: str) -> str:
+    found = shutil.which(name)
+    if found is None:
+        unavailable(f"'{name}' is not installed (apt-get install php-cli php-xml composer libxml2-utils)")
+    return found
+
+
+@pytest.fixture(scope="session")
+def php() -> str:
+    """The real php binary."""
+    return _tool("php")
+
+
+@pytest.fixture(scope="session")
+def composer() -> str:
+    """The real composer binary."""
+    return _tool("composer")
+
+
+@pytest.fixture(scope="session")
+def xmllint() -> str:
+    """The real xmllint binary."""
+    return _tool("xmllint")
+
+
+@pytest.fixture
+def run_cli() -> Callable[..., Result]:
+    """Run the magegen CLI in-process; stdout and stderr are kept apart."""
+
+    def run(*args: str | os.PathLike[str]) -> Result:
+        return CliRunner().invoke(main, [str(arg) for arg in args], catch_exceptions=False)
+
+    return run
+
+
+@pytest.fixture
+def generate(tmp_path: Path, run_cli: Callable[..., Result]) -> Callable[..., Path]:
+    """Generate a module from a spec into a fresh folder and return the module root."""
+
+    def run(spec: Path = EXAMPLE_SPEC, name: str = "Beehexa/IntegrationManager") -> Path:
+        target = tmp_path / "out" / name.replace("_", "/")
+        result = run_cli("new", name, spec, "-o", target)
+        assert result.exit_code == 0, result.stderr
+        return target
+
+    return run
