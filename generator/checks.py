@@ -23,9 +23,7 @@ SCHEMA_FOR_PATH = {
 
 def safe_xml_parser() -> etree.XMLParser:
     """A parser for untrusted XML: no DTDs, no entity expansion, no network."""
-    return etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
-    )
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 
 
 @cache

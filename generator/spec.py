@@ -81,11 +81,21 @@ def load_spec(path: Path, module_name: str, display: str | None = None) -> Loade
         )
     reader = _SpecReader(display)
     spec = reader.read(root, vendor, module)
+    reader.problems.sort(key=lambda p: (p.line or 0, p.column or 0))
     errors = [p for p in reader.problems if p.severity == "error"]
     if errors or spec is None:
         raise SpecError(errors)
     warnings = tuple(p for p in reader.problems if p.severity == "warning")
     return LoadedSpec(spec, warnings)
+
+
+@dataclass(frozen=True)
+class Item:
+    """A good value read from a list, with its node and its index in the list."""
+
+    value: str
+    node: Node
+    index: int
 
 
 def _join(field: str, key: str | int) -> str:
@@ -100,6 +110,9 @@ class _SpecReader:
     def __init__(self, display: str) -> None:
         self.display = display
         self.problems: list[Problem] = []
+        # (mapping node id, key) for keys that an unknown key in that mapping resembles, so a
+        # typo is reported once, as a typo, and not again as a missing key.
+        self.misspelled: set[tuple[int, str]] = set()
 
     # -- reporting ---------------------------------------------------------------------------
 
@@ -132,10 +145,21 @@ class _SpecReader:
                 first = position(entries[key][0]).line
                 self.report(key_node, key_field, f"duplicate key (first given on line {first})")
             elif key not in allowed:
+                suggestion = _closest(key, allowed)
+                if suggestion:
+                    self.misspelled.add((id(node), suggestion))
                 self.report(key_node, key_field, "unknown key" + _suggestion(key, allowed))
             else:
                 entries[key] = (key_node, value_node)
         return entries
+
+    def require(
+        self, node: Node, field: str, entries: dict[str, tuple[Node, Node]], keys: tuple[str, ...]
+    ) -> None:
+        """Report each of ``keys`` missing from the mapping ``node`` (unless it was misspelled)."""
+        for key in keys:
+            if key not in entries and (id(node), key) not in self.misspelled:
+                self.report(node, _join(field, key), "required key is missing")
 
     def string(self, node: Node, field: str) -> str | None:
         """A non-empty scalar, as the text the user typed."""
@@ -161,8 +185,8 @@ class _SpecReader:
 
     def string_list(
         self, node: Node, field: str, check: Callable[[str], str | None] | None = None
-    ) -> list[tuple[str, Node]] | None:
-        """A list of strings, each passing ``check``, with the node of each."""
+    ) -> list[Item] | None:
+        """The good strings of a list (each passing ``check``), with their node and index."""
         if not isinstance(node, SequenceNode):
             self.report(node, field, f"expected a list, got {kind(node)}")
             return None
@@ -170,18 +194,20 @@ class _SpecReader:
         for index, item in enumerate(node.value):
             value = self.checked(item, _join(field, index), check)
             if value is not None:
-                items.append((value, item))
+                items.append(Item(value, item, index))
         return items
 
-    def unique(self, items: list[tuple[str, Node]], field: str, what: str) -> None:
+    def unique(self, items: list[Item], field: str, what: str) -> None:
         """Report every item that repeats an earlier one."""
         seen: dict[str, int] = {}
-        for index, (value, node) in enumerate(items):
-            if value in seen:
-                message = f"{what} '{value}' is already listed at {_join(field, seen[value])}"
-                self.report(node, _join(field, index), message)
+        for item in items:
+            if item.value in seen:
+                message = (
+                    f"{what} '{item.value}' is already listed at {_join(field, seen[item.value])}"
+                )
+                self.report(item.node, _join(field, item.index), message)
             else:
-                seen[value] = index
+                seen[item.value] = item.index
 
     # -- the spec ------------------------------------------------------------------------------
 
@@ -243,7 +269,10 @@ class _SpecReader:
             if not node.value:
                 self.report(node, "module.license", "must not be an empty list")
             items = self.string_list(node, "module.license") or []
-            return tuple(value for value, _ in items)
+            return tuple(item.value for item in items)
+        if isinstance(node, MappingNode):
+            self.report(node, "module.license", "expected a string or a list, got a mapping")
+            return None
         return self.string(node, "module.license")
 
     def authors(self, node: Node) -> tuple[Author, ...]:
@@ -256,8 +285,7 @@ class _SpecReader:
             entries = self.mapping(item, field, AUTHOR_KEYS)
             if entries is None:
                 continue
-            if "name" not in entries:
-                self.report(item, _join(field, "name"), "required key is missing")
+            self.require(item, field, entries, ("name",))
             values = {}
             for key, (_, value_node) in entries.items():
                 check = rules.check_email if key == "email" else None
@@ -333,9 +361,7 @@ class _SpecReader:
         entries = self.mapping(node, field, INTEGRATION_KEYS)
         if entries is None:
             return None
-        for key in ("name", "email", "resources"):
-            if key not in entries:
-                self.report(node, _join(field, key), "required key is missing")
+        self.require(node, field, entries, ("name", "email", "resources"))
         checks = {
             "name": rules.check_integration_name,
             "email": rules.check_email,
@@ -347,7 +373,7 @@ class _SpecReader:
             for key, check in checks.items()
             if key in entries
         }
-        resources: list[tuple[str, Node]] | None = None
+        resources: list[Item] | None = None
         if "resources" in entries:
             resources_field = _join(field, "resources")
             resources_node = entries["resources"][1]
@@ -361,7 +387,7 @@ class _SpecReader:
         return Integration(
             name=values["name"],
             email=values["email"],
-            resources=tuple(value for value, _ in resources),
+            resources=tuple(item.value for item in resources),
             endpoint_url=values.get("endpoint_url"),
             identity_link_url=values.get("identity_link_url"),
         )
@@ -401,12 +427,11 @@ class _SpecReader:
         if node is not None:
             items = self.string_list(node, "module.sequence", rules.check_module_name) or []
             self.unique(items, "module.sequence", "module")
-            for index, (name, item) in enumerate(items):
-                if name == own_name:
-                    self.report(
-                        item, _join("module.sequence", index), "a module cannot load after itself"
-                    )
-            names = list(dict.fromkeys(name for name, _ in items))
+            for item in items:
+                if item.value == own_name:
+                    field = _join("module.sequence", item.index)
+                    self.report(item.node, field, "a module cannot load after itself")
+            names = list(dict.fromkeys(item.value for item in items))
         if integrations and INTEGRATION_MODULE not in names:
             names.append(INTEGRATION_MODULE)
         return tuple(names)
@@ -430,6 +455,11 @@ class _SpecReader:
         return version
 
 
-def _suggestion(word: str, choices: tuple[str, ...]) -> str:
+def _closest(word: str, choices: tuple[str, ...]) -> str | None:
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    return close[0] if close else None
+
+
+def _suggestion(word: str, choices: tuple[str, ...]) -> str:
+    close = _closest(word, choices)
+    return f" (did you mean '{close}'?)" if close else ""

@@ -11,12 +11,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import MappingNode, Node, SequenceNode
 
 from generator.errors import Problem, SpecError
 
 NULL_TAG = "tag:yaml.org,2002:null"
 MERGE_TAG = "tag:yaml.org,2002:merge"
+_SCALAR_KINDS = {
+    NULL_TAG: "nothing",
+    "tag:yaml.org,2002:bool": "a boolean",
+    "tag:yaml.org,2002:int": "a number",
+    "tag:yaml.org,2002:float": "a number",
+}
 
 # A spec is a few dozen nodes. Aliases can make a small file expand into a huge tree
 # ("billion laughs"), so the walk gives up well before that could cost anything.
@@ -70,7 +76,7 @@ def compose(text: str, display: str) -> Node:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        if "expected a single document" in str(exc.problem or ""):
+        if "expected a single document" in str(exc.context or ""):
             message = "holds several YAML documents; a spec is one document"
         else:
             message = f"invalid YAML: {exc.problem or exc.context}"
@@ -111,6 +117,4 @@ def kind(node: Node) -> str:
         return "a mapping"
     if isinstance(node, SequenceNode):
         return "a list"
-    if isinstance(node, ScalarNode) and node.tag == NULL_TAG:
-        return "nothing"
-    return "a scalar"
+    return _SCALAR_KINDS.get(node.tag, "a string")

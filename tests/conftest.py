@@ -42,7 +42,9 @@ def magento_data() -> Path:
 def _tool(name: str) -> str:
     found = shutil.which(name)
     if found is None:
-        unavailable(f"'{name}' is not installed (apt-get install php-cli php-xml composer libxml2-utils)")
+        unavailable(
+            f"'{name}' is not installed (apt-get install php-cli php-xml composer libxml2-utils)"
+        )
     return found
 
 

@@ -29,7 +29,9 @@ def case_command(case: str) -> tuple[str, Path]:
 def tree(root: Path) -> dict[str, bytes]:
     """Every file under ``root``, by POSIX path relative to it."""
     return {
-        p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
     }
 
 

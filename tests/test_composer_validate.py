@@ -1,0 +1,82 @@
+"""Generated composer.json judged by real Composer, offline, plus Magento's autoload needs."""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CASES
+
+CASE_NAMES = sorted(path.name for path in CASES.iterdir() if (path / "command").is_file())
+
+
+def generate_case(generate: Callable[..., Path], case: str) -> tuple[Path, str]:
+    """Generate tests/cases/<case> as its ``command`` file says; return (root, module name)."""
+    folder = CASES / case
+    name, spec = shlex.split((folder / "command").read_text(encoding="utf-8"))
+    return generate(spec=(folder / spec).resolve(), name=name), name
+
+
+def php_namespace(name: str) -> str:
+    """``Vendor/Module`` or ``Vendor_Module`` as the PHP namespace ``Vendor\\Module``."""
+    vendor, module = name.split("/" if "/" in name else "_")
+    return f"{vendor}\\{module}"
+
+
+def composer_env(home: Path) -> dict[str, str]:
+    """An environment where Composer reads no user config, never prompts, stays offline."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("COMPOSER")}
+    env.update(
+        COMPOSER_HOME=str(home),
+        COMPOSER_CACHE_DIR=str(home / "cache"),
+        COMPOSER_NO_INTERACTION="1",
+        COMPOSER_DISABLE_NETWORK="1",
+        COMPOSER_ALLOW_SUPERUSER="1",
+        COMPOSER_NO_AUDIT="1",
+    )
+    return env
+
+
+def test_cases_are_found() -> None:
+    """The parametrised tests below have cases to run."""
+    assert CASE_NAMES, f"no case folders with a 'command' file under {CASES}"
+
+
+@pytest.mark.parametrize("case", CASE_NAMES)
+def test_composer_validate(
+    case: str, composer: str, generate: Callable[..., Path], tmp_path: Path
+) -> None:
+    """``composer validate`` accepts the generated composer.json without errors."""
+    root, _ = generate_case(generate, case)
+    home = tmp_path / "composer-home"
+    home.mkdir()
+    result = subprocess.run(
+        [composer, "validate", "--no-check-publish", "--no-check-lock", "--no-ansi"],
+        cwd=root,
+        env=composer_env(home),
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+        check=False,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "# Errors" not in output, output
+    assert "is valid" in output, output
+
+
+@pytest.mark.parametrize("case", CASE_NAMES)
+def test_manifest_autoloads_the_module(case: str, generate: Callable[..., Path]) -> None:
+    """composer.json is a magento2-module that autoloads registration.php and its namespace."""
+    root, name = generate_case(generate, case)
+    manifest = json.loads((root / "composer.json").read_text(encoding="utf-8"))
+    assert manifest["type"] == "magento2-module"
+    assert manifest["autoload"]["psr-4"] == {f"{php_namespace(name)}\\": ""}
+    assert manifest["autoload"]["files"] == ["registration.php"]
