@@ -112,7 +112,9 @@ def run_php(php: str, *args: str | os.PathLike[str]) -> subprocess.CompletedProc
 def run_harness(php: str, harness: str, *args: str | os.PathLike[str]) -> object:
     """Run one of the tests/php harnesses and return the JSON it prints."""
     result = run_php(php, PHP_STANDINS / harness, *args)
-    assert result.returncode == 0, f"php failed ({result.returncode}):\n{result.stdout}{result.stderr}"
+    assert result.returncode == 0, (
+        f"php failed ({result.returncode}):\n{result.stdout}{result.stderr}"
+    )
     assert result.stderr == "", result.stderr
     return json.loads(result.stdout)
 
