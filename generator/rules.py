@@ -18,6 +18,11 @@ SETUP_VERSION = re.compile(r"[0-9.]+")
 VERSION = re.compile(r"v?\d+(?:\.\d+){0,3}(?:-(?:alpha|beta|RC|rc|patch|pl|p)\.?\d*)?")
 # Composer's package name rule (composer/composer's ValidatingArrayLoader).
 COMPOSER_NAME = re.compile(r"[a-z0-9](?:[_.-]?[a-z0-9]+)*/[a-z0-9](?:(?:[_.]|-{1,2})?[a-z0-9]+)*")
+# Platform requirements Composer knows: php, extensions, system libraries, its own APIs.
+PLATFORM_PACKAGE = re.compile(
+    r"php(?:-64bit|-ipv6|-zts|-debug)?|hhvm|ext-[A-Za-z0-9_.-]+|lib-[A-Za-z0-9_.-]+"
+    r"|composer(?:-plugin|-runtime)?-api"
+)
 # An ACL resource id, e.g. Magento_Sales::reorder.
 RESOURCE_ID = re.compile(r"[A-Z][A-Za-z0-9]*_[A-Za-z0-9]+::[A-Za-z0-9_]+")
 # config.xsd's emailType, anchored as XSD patterns are.
@@ -66,6 +71,13 @@ def check_composer_name(value: str) -> str | None:
         f"'{value}' is not a Composer package name "
         "(vendor/package, lowercase letters, digits, '-', '_' and '.')"
     )
+
+
+def check_required_package(value: str) -> str | None:
+    """A key of composer.json's require: a package name or a platform requirement."""
+    if PLATFORM_PACKAGE.fullmatch(value) or COMPOSER_NAME.fullmatch(value):
+        return None
+    return f"'{value}' is neither a Composer package name nor a platform package such as php"
 
 
 def check_resource_id(value: str) -> str | None:

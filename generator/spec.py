@@ -288,7 +288,7 @@ class _SpecReader:
             self.require(item, field, entries, ("name",))
             values = {}
             for key, (_, value_node) in entries.items():
-                check = rules.check_email if key == "email" else None
+                check = {"email": rules.check_email, "homepage": rules.check_url}.get(key)
                 values[key] = self.checked(value_node, _join(field, key), check)
             if values.get("name"):
                 authors.append(Author(**values))
@@ -314,7 +314,7 @@ class _SpecReader:
                 seen: set[str] = set()
                 for key_node, value_node in node.value:
                     field = _join("composer.require", str(key_node.value))
-                    package = self.string(key_node, "composer.require")
+                    package = self.checked(key_node, field, rules.check_required_package)
                     constraint = self.string(value_node, field)
                     if package is None or constraint is None:
                         continue

@@ -1,0 +1,768 @@
+"""magegen's XML against Magento 2.4.4's real XSDs and against magegen's own XSDs in schemas/.
+
+Three validators take part: lxml (libxml2 bundled with lxml), xmlschema (pure Python, a second
+and independent XSD engine) and the system's xmllint. Magento's XSDs are found by their
+``urn:magento:`` schema locations, as Magento itself finds them, so a URN resolver is part of
+the harness and is tested first.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path, PurePosixPath
+
+import pytest
+import xmlschema
+from conftest import CASES, REPO
+from lxml import etree
+
+SCHEMAS = REPO / "schemas"
+
+URN_PREFIX = "urn:magento:"
+FRAMEWORK_PREFIX = "urn:magento:framework:"
+MODULE_PREFIX = "urn:magento:module:"
+
+MODULE_URN = "urn:magento:framework:Module/etc/module.xsd"
+CONFIG_URN = "urn:magento:module:Magento_Integration:etc/integration/config.xsd"
+API_URN = "urn:magento:module:Magento_Integration:etc/integration/api.xsd"
+INTEGRATION_URN = "urn:magento:module:Magento_Integration:etc/integration/integration.xsd"
+
+# The schema location each generated XML file must declare, by its path in the module.
+URN_FOR_FILE = {
+    "etc/module.xml": MODULE_URN,
+    "etc/integration/config.xml": CONFIG_URN,
+    "etc/integration/api.xml": API_URN,
+}
+# magegen's own XSD standing in for each of Magento's.
+OUR_XSD = {
+    MODULE_URN: SCHEMAS / "module.xsd",
+    CONFIG_URN: SCHEMAS / "integration" / "config.xsd",
+    API_URN: SCHEMAS / "integration" / "api.xsd",
+}
+
+CORE_MODULE_COUNT = 209  # the magento/module-* packages of Magento Open Source 2.4.4
+INTEGRATION_FIXTURES = {
+    "config.xml": (
+        "app/code/Magento/Integration/Test/Unit/Model/Config/_files/config.xml",
+        CONFIG_URN,
+    ),
+    "api.xml": (
+        "app/code/Magento/Integration/Test/Unit/Model/Config/Integration/_files/api.xml",
+        API_URN,
+    ),
+}
+
+ENGINES = ("lxml", "xmlschema")
+MAGENTO = "magento"  # Magento's real XSD
+MAGEGEN = "magegen"  # our XSD in schemas/
+SOURCES = (MAGENTO, MAGEGEN)
+
+Errors = Callable[[bytes], list[str]]
+
+
+# --- URN resolution --------------------------------------------------------------------------
+
+
+def urn_to_path(urn: str, root: Path) -> Path:
+    """The file a ``urn:magento:`` schema location names in a magento2 git checkout at ``root``.
+
+    ``urn:magento:framework:X`` is lib/internal/Magento/Framework/X and
+    ``urn:magento:module:Vendor_Module:X`` is app/code/Vendor/Module/X.
+    """
+    if urn.startswith(FRAMEWORK_PREFIX):
+        base = root / "lib" / "internal" / "Magento" / "Framework"
+        relative = urn.removeprefix(FRAMEWORK_PREFIX)
+    elif urn.startswith(MODULE_PREFIX):
+        module, colon, relative = urn.removeprefix(MODULE_PREFIX).partition(":")
+        vendor, underscore, name = module.partition("_")
+        if not (colon and underscore and vendor and name):
+            raise ValueError(f"not a urn:magento:module:Vendor_Module:path URN: {urn!r}")
+        base = root / "app" / "code" / vendor / name
+    else:
+        raise ValueError(f"not a urn:magento: schema location: {urn!r}")
+    parts = PurePosixPath(relative).parts
+    if not parts or relative.startswith("/") or ".." in parts:
+        raise ValueError(f"URN path must be relative and stay inside its component: {urn!r}")
+    return base.joinpath(*parts)
+
+
+class MagentoUrnResolver(etree.Resolver):
+    """lxml resolver: ``urn:magento:`` locations become files of the checkout at ``root``."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__()
+        self.root = root
+        self.resolved: list[str] = []
+
+    def resolve(self, system_url: str, public_id: str | None, context: object) -> object:
+        """Load a urn:magento: URN from disk; leave every other location to libxml2."""
+        if not system_url.startswith(URN_PREFIX):
+            return None
+        self.resolved.append(system_url)
+        return self.resolve_filename(str(urn_to_path(system_url, self.root)), context)
+
+
+def safe_parser() -> etree.XMLParser:
+    """No network, no DTDs, no entity expansion."""
+    return etree.XMLParser(no_network=True, load_dtd=False, resolve_entities=False)
+
+
+def load_magento_lxml(
+    urn: str, root: Path, resolver: MagentoUrnResolver | None = None
+) -> etree.XMLSchema:
+    """Magento's XSD named by ``urn``, compiled by lxml; URN includes go through the resolver."""
+    parser = safe_parser()
+    parser.resolvers.add(resolver if resolver is not None else MagentoUrnResolver(root))
+    return etree.XMLSchema(etree.parse(urn, parser))
+
+
+def load_magento_xmlschema(urn: str, root: Path) -> xmlschema.XMLSchema:
+    """Magento's XSD named by ``urn``, built by xmlschema; nothing outside ``root`` is read."""
+
+    def uri_mapper(uri: str) -> str:
+        return str(urn_to_path(uri, root)) if uri.startswith(URN_PREFIX) else uri
+
+    return xmlschema.XMLSchema(urn, uri_mapper=uri_mapper, allow="sandbox", base_url=str(root))
+
+
+@cache
+def magento_lxml(urn: str, root: Path) -> etree.XMLSchema:
+    """Cached :func:`load_magento_lxml`."""
+    return load_magento_lxml(urn, root)
+
+
+@cache
+def magento_xmlschema(urn: str, root: Path) -> xmlschema.XMLSchema:
+    """Cached :func:`load_magento_xmlschema`."""
+    return load_magento_xmlschema(urn, root)
+
+
+@cache
+def our_lxml(urn: str) -> etree.XMLSchema:
+    """magegen's XSD for ``urn``, compiled by lxml."""
+    return etree.XMLSchema(etree.parse(str(OUR_XSD[urn]), safe_parser()))
+
+
+@cache
+def our_xmlschema(urn: str) -> xmlschema.XMLSchema:
+    """magegen's XSD for ``urn``, built by xmlschema; nothing outside schemas/ is read."""
+    return xmlschema.XMLSchema(OUR_XSD[urn], allow="sandbox", base_url=str(SCHEMAS))
+
+
+# --- Validation helpers ----------------------------------------------------------------------
+
+
+def lxml_errors(schema: etree.XMLSchema, content: bytes) -> list[str]:
+    """lxml's complaints about ``content``; empty when it is valid."""
+    if schema.validate(etree.fromstring(content, safe_parser())):
+        return []
+    return [f"{e.path}: {e.message}" for e in schema.error_log] or ["invalid, no message"]
+
+
+def xmlschema_errors(schema: xmlschema.XMLSchema, content: bytes) -> list[str]:
+    """xmlschema's complaints about ``content``; empty when it is valid."""
+    return [f"{e.path}: {e.reason}" for e in schema.iter_errors(content)]
+
+
+def validator(engine: str, source: str, urn: str, root: Path | None) -> Errors:
+    """A function giving the errors of ``engine`` for a document against ``source``'s XSD."""
+    if source == MAGENTO:
+        assert root is not None, "Magento's XSDs need the Magento data"
+        if engine == "lxml":
+            return lambda content: lxml_errors(magento_lxml(urn, root), content)
+        return lambda content: xmlschema_errors(magento_xmlschema(urn, root), content)
+    if engine == "lxml":
+        return lambda content: lxml_errors(our_lxml(urn), content)
+    return lambda content: xmlschema_errors(our_xmlschema(urn), content)
+
+
+def magento_root(source: str, request: pytest.FixtureRequest) -> Path | None:
+    """The Magento data, requested only when ``source`` is Magento's XSDs."""
+    return request.getfixturevalue("magento_data") if source == MAGENTO else None
+
+
+def xsd_file(source: str, urn: str, root: Path | None) -> Path:
+    """The XSD file of ``source`` for ``urn``."""
+    if source == MAGENTO:
+        assert root is not None
+        return urn_to_path(urn, root)
+    return OUR_XSD[urn]
+
+
+def xmllint_errors(xmllint: str, xsd: Path, files: Iterable[Path]) -> list[str]:
+    """Run ``xmllint --noout --schema xsd files...``; empty when every file validates."""
+    paths = [str(path) for path in files]
+    result = subprocess.run(
+        [xmllint, "--noout", "--nonet", "--schema", str(xsd), *paths],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    validated = [line for line in result.stderr.splitlines() if line.endswith(" validates")]
+    if result.returncode == 0 and len(validated) == len(paths):
+        return []
+    return [f"xmllint exited {result.returncode}", *result.stderr.splitlines()]
+
+
+def report(failures: dict[str, list[str]]) -> str:
+    """Failures by file, one message a line."""
+    return "\n".join(f"{name}:\n  " + "\n  ".join(errors) for name, errors in failures.items())
+
+
+# --- The resolver itself ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("urn", "relative"),
+    [
+        (MODULE_URN, "lib/internal/Magento/Framework/Module/etc/module.xsd"),
+        (API_URN, "app/code/Magento/Integration/etc/integration/api.xsd"),
+        (CONFIG_URN, "app/code/Magento/Integration/etc/integration/config.xsd"),
+        (
+            "urn:magento:module:Magento_Integration:etc/integration/integration_base.xsd",
+            "app/code/Magento/Integration/etc/integration/integration_base.xsd",
+        ),
+        ("urn:magento:framework:Acl/etc/acl.xsd", "lib/internal/Magento/Framework/Acl/etc/acl.xsd"),
+    ],
+    ids=["module", "api", "config", "integration_base", "acl"],
+)
+def test_urn_maps_to_a_file_of_the_checkout(urn: str, relative: str, magento_data: Path) -> None:
+    """Documented URNs map to the git layout, and the files are there."""
+    path = urn_to_path(urn, magento_data)
+    assert path == magento_data / relative
+    assert path.is_file(), f"{urn} -> {path}, which does not exist"
+
+
+@pytest.mark.parametrize(
+    "uri",
+    [
+        "http://example.com/module.xsd",
+        "urn:magento:library:Foo/bar.xsd",
+        "urn:magento:module:MagentoIntegration:etc/a.xsd",
+        "urn:magento:module:Magento_Integration",
+        "urn:magento:framework:../../../etc/passwd",
+        "urn:magento:framework:",
+    ],
+    ids=["http", "unknown-kind", "no-underscore", "no-path", "escapes-component", "empty-path"],
+)
+def test_urn_mapping_refuses_other_uris(uri: str, tmp_path: Path) -> None:
+    """Only well-formed framework and module URNs are mapped."""
+    with pytest.raises(ValueError):
+        urn_to_path(uri, tmp_path)
+
+
+def test_lxml_needs_the_resolver_for_urn_includes(magento_data: Path) -> None:
+    """integration.xsd includes integration_base.xsd by URN: without the resolver it fails."""
+    xsd = urn_to_path(INTEGRATION_URN, magento_data)
+    with pytest.raises(etree.XMLSchemaParseError, match="integration_base"):
+        etree.XMLSchema(etree.parse(str(xsd), safe_parser()))
+
+    resolver = MagentoUrnResolver(magento_data)
+    schema = load_magento_lxml(INTEGRATION_URN, magento_data, resolver)
+    assert resolver.resolved == [
+        INTEGRATION_URN,
+        "urn:magento:module:Magento_Integration:etc/integration/integration_base.xsd",
+    ]
+    # emailType comes from the included file, so a bad email proves the include took effect.
+    good = (
+        b'<config><integration name="Acme"><email>dev@acme.example</email></integration></config>'
+    )
+    assert lxml_errors(schema, good) == []
+    assert lxml_errors(schema, good.replace(b"dev@acme.example", b"nope")) != []
+
+
+def test_xmlschema_needs_the_uri_mapper_for_urn_includes(magento_data: Path) -> None:
+    """The same include through xmlschema's uri_mapper; without it the URN is not loaded."""
+    xsd = urn_to_path(INTEGRATION_URN, magento_data)
+    with pytest.raises(xmlschema.XMLSchemaException):
+        xmlschema.XMLSchema(xsd, allow="sandbox", base_url=str(magento_data))
+
+    schema = load_magento_xmlschema(INTEGRATION_URN, magento_data)
+    assert Path(schema.url.removeprefix("file://")) == xsd
+    good = (
+        b'<config><integration name="Acme"><email>dev@acme.example</email></integration></config>'
+    )
+    assert xmlschema_errors(schema, good) == []
+    assert xmlschema_errors(schema, good.replace(b"dev@acme.example", b"nope")) != []
+
+
+# --- Generated modules -----------------------------------------------------------------------
+
+CASE_NAMES = sorted(path.name for path in CASES.iterdir() if (path / "command").is_file())
+
+
+def test_golden_cases_are_there() -> None:
+    """The parametrized tests below really cover the golden cases."""
+    assert {"integration-manager", "no-integrations", "several-integrations"} <= set(CASE_NAMES)
+
+
+def generated_xml(case: str, generate: Callable[..., Path]) -> dict[Path, str]:
+    """Generate the module of golden case ``case``; map each XML file to its schema URN."""
+    name, spec = (CASES / case / "command").read_text(encoding="utf-8").split()
+    root = generate(spec=(CASES / case / spec).resolve(), name=name)
+    files = {}
+    for path in sorted(root.rglob("*.xml")):
+        relative = path.relative_to(root).as_posix()
+        assert relative in URN_FOR_FILE, f"no schema known for generated {relative}"
+        location = (
+            etree.parse(str(path), safe_parser())
+            .getroot()
+            .get("{http://www.w3.org/2001/XMLSchema-instance}noNamespaceSchemaLocation")
+        )
+        assert location == URN_FOR_FILE[relative], f"{relative} declares {location!r}"
+        files[path] = location
+    assert root / "etc" / "module.xml" in files
+    return files
+
+
+@pytest.mark.parametrize("source", SOURCES)
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("case", CASE_NAMES)
+def test_generated_xml_is_valid(
+    case: str,
+    engine: str,
+    source: str,
+    generate: Callable[..., Path],
+    request: pytest.FixtureRequest,
+) -> None:
+    """Every generated XML file is valid against the XSD its schema location names."""
+    root = magento_root(source, request)
+    failures = {}
+    for path, urn in generated_xml(case, generate).items():
+        errors = validator(engine, source, urn, root)(path.read_bytes())
+        if errors:
+            failures[path.name] = errors
+    assert not failures, report(failures)
+
+
+@pytest.mark.parametrize("source", SOURCES)
+@pytest.mark.parametrize("case", CASE_NAMES)
+def test_generated_xml_is_valid_with_xmllint(
+    case: str,
+    source: str,
+    generate: Callable[..., Path],
+    xmllint: str,
+    request: pytest.FixtureRequest,
+) -> None:
+    """The system's xmllint agrees: ``xmllint --noout --schema <xsd> <file>`` passes."""
+    root = magento_root(source, request)
+    failures = {}
+    for path, urn in generated_xml(case, generate).items():
+        errors = xmllint_errors(xmllint, xsd_file(source, urn, root), [path])
+        if errors:
+            failures[path.name] = errors
+    assert not failures, report(failures)
+
+
+# --- Magento's own files ---------------------------------------------------------------------
+
+
+def core_module_xml(root: Path) -> list[Path]:
+    """etc/module.xml of every core module."""
+    return sorted(root.glob("app/code/Magento/*/etc/module.xml"))
+
+
+def test_all_core_modules_are_there(magento_data: Path) -> None:
+    """The corpus below is complete: one module.xml per core module of 2.4.4."""
+    assert len(core_module_xml(magento_data)) == CORE_MODULE_COUNT
+
+
+@pytest.mark.parametrize("source", SOURCES)
+@pytest.mark.parametrize("engine", ENGINES)
+def test_core_module_xml_is_valid(engine: str, source: str, magento_data: Path) -> None:
+    """All 209 core module.xml files pass our module.xsd, and Magento's (harness sanity)."""
+    check = validator(engine, source, MODULE_URN, magento_data)
+    failures = {}
+    for path in core_module_xml(magento_data):
+        errors = check(path.read_bytes())
+        if errors:
+            failures[str(path.relative_to(magento_data))] = errors
+    assert not failures, report(failures)
+
+
+@pytest.mark.parametrize("source", SOURCES)
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("fixture", sorted(INTEGRATION_FIXTURES))
+def test_integration_fixture_is_valid(
+    fixture: str, engine: str, source: str, magento_data: Path
+) -> None:
+    """Magento's unit-test config.xml and api.xml pass our XSDs, and Magento's."""
+    relative, urn = INTEGRATION_FIXTURES[fixture]
+    errors = validator(engine, source, urn, magento_data)((magento_data / relative).read_bytes())
+    assert errors == [], "\n".join(errors)
+
+
+@pytest.mark.parametrize("source", SOURCES)
+def test_magento_files_are_valid_with_xmllint(
+    source: str, magento_data: Path, xmllint: str
+) -> None:
+    """xmllint agrees on the core module.xml files and the integration fixtures."""
+    failures = {}
+    errors = xmllint_errors(
+        xmllint, xsd_file(source, MODULE_URN, magento_data), core_module_xml(magento_data)
+    )
+    if errors:
+        failures["module.xml files"] = errors
+    for fixture, (relative, urn) in INTEGRATION_FIXTURES.items():
+        errors = xmllint_errors(
+            xmllint, xsd_file(source, urn, magento_data), [magento_data / relative]
+        )
+        if errors:
+            failures[fixture] = errors
+    assert not failures, report(failures)
+
+
+# --- Small documents: what is accepted, what is rejected, and where magegen is stricter -----
+
+
+@dataclass(frozen=True)
+class Document:
+    """A small inline document for one of the three schemas.
+
+    ``mentions`` is text that every engine's complaint (path plus message) about it must hold,
+    so a document rejected for some other reason than the intended one fails the test.
+    """
+
+    id: str
+    urn: str
+    xml: str
+    mentions: str = ""
+    why: str = ""
+
+    @property
+    def content(self) -> bytes:
+        """The document as UTF-8 bytes."""
+        return self.xml.encode("utf-8")
+
+
+def integration(name: str = "Acme", body: str = "<email>dev@acme.example</email>") -> str:
+    """One <integration> of config.xml or api.xml."""
+    return f'<integration name="{name}">{body}</integration>'
+
+
+def integrations(*items: str) -> str:
+    """A config.xml or api.xml root holding ``items``."""
+    return "<integrations>" + "".join(items) + "</integrations>"
+
+
+def padded(prefix: str, length: int, suffix: str = "") -> str:
+    """``prefix`` + x's + ``suffix``, ``length`` characters in all."""
+    return prefix + "x" * (length - len(prefix) - len(suffix)) + suffix
+
+
+GRANT = '<resources><resource name="Magento_Sales::sales"/></resources>'
+
+ACCEPTED = [
+    Document(
+        "module-full",
+        MODULE_URN,
+        '<config><module name="Acme_Tools" setup_version="1.0.0">'
+        '<sequence><module name="Magento_Store"/><module name="Magento_Catalog"/></sequence>'
+        "</module></config>",
+    ),
+    Document("module-bare", MODULE_URN, '<config><module name="AB_Cd"/></config>'),
+    Document(
+        "config-full",
+        CONFIG_URN,
+        integrations(
+            integration(
+                body="<email>dev@acme.example</email>"
+                "<endpoint_url>https://acme.example/hook</endpoint_url>"
+                "<identity_link_url>https://acme.example/login</identity_link_url>"
+            )
+        ),
+    ),
+    Document("config-name-2-chars", CONFIG_URN, integrations(integration(name="Ab"))),
+    Document("config-name-255-chars", CONFIG_URN, integrations(integration(name="N" * 255))),
+    Document(
+        "config-email-255-chars",
+        CONFIG_URN,
+        integrations(integration(body=f"<email>{padded('', 255, '@acme.example')}</email>")),
+    ),
+    Document(
+        "config-urls-255-chars",
+        CONFIG_URN,
+        integrations(
+            integration(
+                body="<email>dev@acme.example</email>"
+                f"<endpoint_url>{padded('https://acme.example/', 255)}</endpoint_url>"
+                f"<identity_link_url>{padded('https://acme.example/', 255)}</identity_link_url>"
+            )
+        ),
+    ),
+    Document(
+        "config-two-integrations",
+        CONFIG_URN,
+        integrations(integration(name="Acme"), integration(name="Acme ERP")),
+    ),
+    Document("api-one-resource", API_URN, integrations(integration(body=GRANT))),
+    Document("api-name-255-chars", API_URN, integrations(integration("N" * 255, GRANT))),
+    Document(
+        "api-two-integrations",
+        API_URN,
+        integrations(integration("Acme", GRANT), integration("Acme ERP", GRANT)),
+    ),
+]
+
+REJECTED_BY_BOTH = [
+    Document(
+        "module-name-lowercase",
+        MODULE_URN,
+        '<config><module name="magento_customer"/></config>',
+        "magento_customer",
+    ),
+    Document(
+        "module-name-empty-part", MODULE_URN, '<config><module name="Acme_"/></config>', "Acme_"
+    ),
+    Document(
+        "module-name-hyphen",
+        MODULE_URN,
+        '<config><module name="Acme-Module"/></config>',
+        "Acme-Module",
+    ),
+    Document(
+        "module-name-one-letter-part",
+        MODULE_URN,
+        '<config><module name="A_Tools"/></config>',
+        "A_Tools",
+    ),
+    Document(
+        "module-name-missing",
+        MODULE_URN,
+        '<config><module setup_version="1.0.0"/></config>',
+        "name",
+    ),
+    Document("module-missing", MODULE_URN, "<config/>", "module"),
+    Document(
+        "setup-version-prerelease",
+        MODULE_URN,
+        '<config><module name="Acme_Tools" setup_version="1.0.0-beta"/></config>',
+        "1.0.0-beta",
+    ),
+    Document(
+        "two-sequences",
+        MODULE_URN,
+        '<config><module name="Acme_Tools"><sequence><module name="Magento_Store"/></sequence>'
+        '<sequence><module name="Magento_Catalog"/></sequence></module></config>',
+        "sequence",
+    ),
+    Document(
+        "duplicate-sequence-module",
+        MODULE_URN,
+        '<config><module name="Acme_Tools"><sequence><module name="Magento_Store"/>'
+        '<module name="Magento_Store"/></sequence></module></config>',
+        "Magento_Store",
+    ),
+    Document(
+        "sequence-module-bad-name",
+        MODULE_URN,
+        '<config><module name="Acme_Tools"><sequence><module name="Magento-Store"/></sequence>'
+        "</module></config>",
+        "Magento-Store",
+    ),
+    Document(
+        "duplicate-module",
+        MODULE_URN,
+        '<config><module name="Acme_Tools"/><module name="Acme_Tools"/></config>',
+        "Acme_Tools",
+    ),
+    Document(
+        "module-unknown-child",
+        MODULE_URN,
+        '<config><module name="Acme_Tools"><depends/></module></config>',
+        "depends",
+    ),
+    Document(
+        "config-email-after-endpoint",
+        CONFIG_URN,
+        integrations(
+            integration(
+                body="<endpoint_url>https://acme.example/hook</endpoint_url>"
+                "<email>dev@acme.example</email>"
+            )
+        ),
+        "endpoint_url",
+    ),
+    Document("config-missing-email", CONFIG_URN, integrations(integration(body="")), "email"),
+    Document(
+        "config-email-not-an-email",
+        CONFIG_URN,
+        integrations(integration(body="<email>not-an-email</email>")),
+        "not-an-email",
+    ),
+    Document("config-name-1-char", CONFIG_URN, integrations(integration(name="A")), "length"),
+    Document(
+        "config-name-missing",
+        CONFIG_URN,
+        integrations("<integration><email>dev@acme.example</email></integration>"),
+        "name",
+    ),
+    Document(
+        "config-url-3-chars",
+        CONFIG_URN,
+        integrations(
+            integration(body="<email>dev@acme.example</email><endpoint_url>a:b</endpoint_url>")
+        ),
+        "endpoint_url",
+    ),
+    Document(
+        "config-unknown-child",
+        CONFIG_URN,
+        integrations(integration(body="<email>dev@acme.example</email><secret>s</secret>")),
+        "secret",
+    ),
+    Document("config-no-integration", CONFIG_URN, integrations(), "integration"),
+    Document(
+        "api-empty-resources",
+        API_URN,
+        integrations(integration(body="<resources/>")),
+        "resource",
+    ),
+    Document("api-missing-resources", API_URN, integrations(integration(body="")), "resources"),
+    Document(
+        "api-resource-without-acl-id",
+        API_URN,
+        integrations(integration(body='<resources><resource name="Magento_Sales"/></resources>')),
+        "Magento_Sales",
+    ),
+    Document(
+        "api-resource-name-missing",
+        API_URN,
+        integrations(integration(body="<resources><resource/></resources>")),
+        "name",
+    ),
+    Document(
+        "api-unknown-child",
+        API_URN,
+        integrations(integration(body=GRANT + "<acl/>")),
+        "acl",
+    ),
+    Document(
+        "api-two-resources",
+        API_URN,
+        integrations(integration(body=GRANT + GRANT)),
+        "resources",
+    ),
+    Document("api-name-1-char", API_URN, integrations(integration("A", GRANT)), "length"),
+]
+
+VARCHAR = "Magento's integration table keeps this in a varchar(255) column"
+UNIQUE_NAME = "Magento keys integrations by name; integration.name is a unique column"
+
+STRICTER_THAN_MAGENTO = [
+    Document(
+        "config-name-256-chars",
+        CONFIG_URN,
+        integrations(integration(name="N" * 256)),
+        "255",
+        VARCHAR,
+    ),
+    Document(
+        "config-email-256-chars",
+        CONFIG_URN,
+        integrations(integration(body=f"<email>{padded('', 256, '@acme.example')}</email>")),
+        "255",
+        VARCHAR,
+    ),
+    Document(
+        "config-endpoint-256-chars",
+        CONFIG_URN,
+        integrations(
+            integration(
+                body="<email>dev@acme.example</email>"
+                f"<endpoint_url>{padded('https://acme.example/', 256)}</endpoint_url>"
+            )
+        ),
+        "255",
+        VARCHAR,
+    ),
+    Document(
+        "config-identity-link-256-chars",
+        CONFIG_URN,
+        integrations(
+            integration(
+                body="<email>dev@acme.example</email>"
+                f"<identity_link_url>{padded('https://acme.example/', 256)}</identity_link_url>"
+            )
+        ),
+        "255",
+        VARCHAR,
+    ),
+    Document(
+        "config-duplicate-names",
+        CONFIG_URN,
+        integrations(integration(name="Acme"), integration(name="Acme")),
+        "Acme",
+        UNIQUE_NAME,
+    ),
+    Document(
+        "api-name-256-chars",
+        API_URN,
+        integrations(integration("N" * 256, GRANT)),
+        "255",
+        VARCHAR,
+    ),
+    Document(
+        "api-duplicate-names",
+        API_URN,
+        integrations(integration("Acme", GRANT), integration("Acme", GRANT)),
+        "Acme",
+        UNIQUE_NAME,
+    ),
+]
+
+
+def verdicts(document: Document, engine: str, magento_data: Path) -> tuple[list[str], list[str]]:
+    """The errors of ``engine`` for ``document``: against our XSD, then against Magento's."""
+    ours = validator(engine, MAGEGEN, document.urn, None)(document.content)
+    theirs = validator(engine, MAGENTO, document.urn, magento_data)(document.content)
+    return ours, theirs
+
+
+def assert_rejected_for_the_reason(document: Document, errors: list[str]) -> None:
+    """Our XSD rejects ``document``, and its complaint names what is wrong."""
+    assert errors, f"magegen's XSD accepts {document.id}:\n{document.xml}"
+    assert any(document.mentions in error for error in errors), (
+        f"rejected, but not for {document.mentions!r}:\n" + "\n".join(errors)
+    )
+
+
+def test_document_ids_are_unique() -> None:
+    """Each inline document has its own test id."""
+    ids = [doc.id for doc in ACCEPTED + REJECTED_BY_BOTH + STRICTER_THAN_MAGENTO]
+    assert len(ids) == len(set(ids))
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("document", ACCEPTED, ids=lambda doc: doc.id)
+def test_both_accept(document: Document, engine: str, magento_data: Path) -> None:
+    """Good documents, including the edges of every limit, pass both XSDs."""
+    ours, theirs = verdicts(document, engine, magento_data)
+    assert ours == [], "magegen's XSD: " + "\n".join(ours)
+    assert theirs == [], "Magento's XSD: " + "\n".join(theirs)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("document", REJECTED_BY_BOTH, ids=lambda doc: doc.id)
+def test_both_reject(document: Document, engine: str, magento_data: Path) -> None:
+    """Documents Magento refuses are refused by our XSD too, for the same reason."""
+    ours, theirs = verdicts(document, engine, magento_data)
+    assert_rejected_for_the_reason(document, ours)
+    assert theirs, f"Magento's XSD accepts {document.id}, so this is no shared rule"
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("document", STRICTER_THAN_MAGENTO, ids=lambda doc: doc.id)
+def test_magegen_is_stricter_than_magento(
+    document: Document, engine: str, magento_data: Path
+) -> None:
+    """Where magegen encodes Magento's database rules, our XSD refuses what Magento's accepts."""
+    ours, theirs = verdicts(document, engine, magento_data)
+    assert_rejected_for_the_reason(document, ours)
+    assert theirs == [], (
+        f"Magento's XSD rejects {document.id} too; move it to REJECTED_BY_BOTH "
+        f"({document.why}):\n" + "\n".join(theirs)
+    )
