@@ -28,6 +28,8 @@ RESOURCE_ID = re.compile(r"[A-Z][A-Za-z0-9]*_[A-Za-z0-9]+::[A-Za-z0-9_]+")
 # config.xsd's emailType, anchored as XSD patterns are.
 EMAIL = re.compile(r"[^@]+@[^.]+\..+")
 
+BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
 # Magento's integration table keeps name, email, endpoint and identity_link_url as varchar(255).
 MAX_COLUMN_CHARS = 255
 
@@ -37,7 +39,7 @@ def check_module_part(value: str) -> str | None:
     if MODULE_PART.fullmatch(value):
         return None
     return (
-        f"'{value}' is not a valid Magento name part: it must start with A-Z, "
+        f"{shown(value)} is not a valid Magento name part: it must start with A-Z, "
         "then letters and digits only, at least 2 characters"
     )
 
@@ -46,21 +48,23 @@ def check_module_name(value: str) -> str | None:
     """A full module name such as Magento_Customer."""
     if MODULE_NAME.fullmatch(value):
         return None
-    return f"'{value}' is not a Magento module name (Vendor_Module, each part [A-Z][A-Za-z0-9]+)"
+    return (
+        f"{shown(value)} is not a Magento module name (Vendor_Module, each part [A-Z][A-Za-z0-9]+)"
+    )
 
 
 def check_setup_version(value: str) -> str | None:
     """module.xml's setup_version."""
     if SETUP_VERSION.fullmatch(value):
         return None
-    return f"'{value}' is not a setup_version: Magento allows only digits and dots"
+    return f"{shown(value)} is not a setup_version: Magento allows only digits and dots"
 
 
 def check_version(value: str) -> str | None:
     """composer.json's version."""
     if VERSION.fullmatch(value):
         return None
-    return f"'{value}' is not a version Composer accepts (e.g. 1.0.1 or 1.0.1-beta1)"
+    return f"{shown(value)} is not a version Composer accepts (e.g. 1.0.1 or 1.0.1-beta1)"
 
 
 def check_composer_name(value: str) -> str | None:
@@ -68,7 +72,7 @@ def check_composer_name(value: str) -> str | None:
     if COMPOSER_NAME.fullmatch(value):
         return None
     return (
-        f"'{value}' is not a Composer package name "
+        f"{shown(value)} is not a Composer package name "
         "(vendor/package, lowercase letters, digits, '-', '_' and '.')"
     )
 
@@ -77,20 +81,32 @@ def check_required_package(value: str) -> str | None:
     """A key of composer.json's require: a package name or a platform requirement."""
     if PLATFORM_PACKAGE.fullmatch(value) or COMPOSER_NAME.fullmatch(value):
         return None
-    return f"'{value}' is neither a Composer package name nor a platform package such as php"
+    return f"{shown(value)} is neither a Composer package name nor a platform package such as php"
 
 
 def check_resource_id(value: str) -> str | None:
     """An ACL resource id."""
     if RESOURCE_ID.fullmatch(value):
         return None
-    return f"'{value}' is not an ACL resource id (Vendor_Module::resource)"
+    return f"{shown(value)} is not an ACL resource id (Vendor_Module::resource)"
+
+
+def shown(value: str) -> str:
+    """``value`` quoted for a one-line message, with unprintable characters escaped."""
+    return "'" + "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in value) + "'"
+
+
+def has_surrogate(value: str) -> bool:
+    """True when ``value`` holds a lone surrogate, which no UTF-8 file can carry."""
+    return any("\ud800" <= ch <= "\udfff" for ch in value)
 
 
 def _stored_text_problem(value: str) -> str | None:
     """Problems shared by every value Magento stores in its integration table."""
     if any(unicodedata.category(ch) == "Cc" for ch in value):
         return "must not contain control characters such as newlines or tabs"
+    if any(ch in "\ufffe\uffff" for ch in value):
+        return "must not contain the noncharacters U+FFFE or U+FFFF, which XML forbids"
     if any(ord(ch) > 0xFFFF for ch in value):
         return (
             "holds a character outside the Basic Multilingual Plane (such as an emoji); "
@@ -123,7 +139,7 @@ def check_email(value: str) -> str | None:
     if problem:
         return problem
     if any(ch.isspace() for ch in value) or not EMAIL.fullmatch(value):
-        return f"'{value}' is not an email address Magento accepts (name@domain.tld)"
+        return f"{shown(value)} is not an email address Magento accepts (name@domain.tld)"
     return None
 
 
@@ -135,10 +151,17 @@ def check_url(value: str) -> str | None:
     try:
         parts = urlsplit(value)
         host = parts.hostname
+        parts.port  # noqa: B018 - raises ValueError for a port out of range
     except ValueError:
         host = None
     if not host or parts.scheme not in ("http", "https") or any(ch.isspace() for ch in value):
-        return f"'{value}' is not an http(s) URL with a host"
+        return f"{shown(value)} is not an http(s) URL with a host"
+    # xs:anyURI (as libxml2 checks it) wants every % to start an escape, and one # at most.
+    if BAD_PERCENT.search(value) or value.count("#") > 1:
+        return (
+            f"{shown(value)} is not a valid URL: a '%' must start an escape like %20, "
+            "and a URL holds one '#' at most"
+        )
     return None
 
 

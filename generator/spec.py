@@ -53,7 +53,12 @@ def parse_module_name(name: str) -> tuple[str, str]:
     parts = name.split("/" if "/" in name else "_")
     if len(parts) != 2:
         raise UsageError(
-            [Problem("NAME", f"'{name}' must be Vendor/Module or Vendor_Module, e.g. Acme/Erp")]
+            [
+                Problem(
+                    "NAME",
+                    f"{rules.shown(name)} must be Vendor/Module or Vendor_Module, e.g. Acme/Erp",
+                )
+            ]
         )
     vendor, module = parts
     problems = [
@@ -169,6 +174,9 @@ class _SpecReader:
         if node.tag == NULL_TAG or node.value == "":
             self.report(node, field, "must not be empty")
             return None
+        if rules.has_surrogate(node.value):
+            self.report(node, field, "holds a lone UTF-16 surrogate (\\uD800-\\uDFFF), not text")
+            return None
         return node.value
 
     def checked(
@@ -202,9 +210,8 @@ class _SpecReader:
         seen: dict[str, int] = {}
         for item in items:
             if item.value in seen:
-                message = (
-                    f"{what} '{item.value}' is already listed at {_join(field, seen[item.value])}"
-                )
+                first = _join(field, seen[item.value])
+                message = f"{what} {rules.shown(item.value)} is already listed at {first}"
                 self.report(item.node, _join(field, item.index), message)
             else:
                 seen[item.value] = item.index
@@ -351,8 +358,8 @@ class _SpecReader:
                 self.report(
                     node,
                     f"integrations[{index}].name",
-                    f"integration '{name}' is already defined at integrations[{seen[key]}] "
-                    "(Magento compares integration names case-insensitively)",
+                    f"integration {rules.shown(name)} is already defined at "
+                    f"integrations[{seen[key]}] (Magento compares names case-insensitively)",
                 )
             else:
                 seen[key] = index
@@ -403,7 +410,7 @@ class _SpecReader:
             self.report(
                 node,
                 "setup",
-                f"unknown setup style '{value}'"
+                f"unknown setup style {rules.shown(value)}"
                 + _suggestion(value, SETUP_STYLES)
                 + f"; choose one of: {', '.join(SETUP_STYLES)}",
             )

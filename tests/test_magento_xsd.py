@@ -16,10 +16,13 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 import xmlschema
-from conftest import CASES, REPO
+import yaml
 from lxml import etree
 
+from tests.conftest import CASES, REPO
+
 SCHEMAS = REPO / "schemas"
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
 
 URN_PREFIX = "urn:magento:"
 FRAMEWORK_PREFIX = "urn:magento:framework:"
@@ -277,7 +280,7 @@ def test_lxml_needs_the_resolver_for_urn_includes(magento_data: Path) -> None:
 def test_xmlschema_needs_the_uri_mapper_for_urn_includes(magento_data: Path) -> None:
     """The same include through xmlschema's uri_mapper; without it the URN is not loaded."""
     xsd = urn_to_path(INTEGRATION_URN, magento_data)
-    with pytest.raises(xmlschema.XMLSchemaException):
+    with pytest.raises(xmlschema.XMLSchemaException, match="integration_base"):
         xmlschema.XMLSchema(xsd, allow="sandbox", base_url=str(magento_data))
 
     schema = load_magento_xmlschema(INTEGRATION_URN, magento_data)
@@ -300,22 +303,29 @@ def test_golden_cases_are_there() -> None:
 
 
 def generated_xml(case: str, generate: Callable[..., Path]) -> dict[Path, str]:
-    """Generate the module of golden case ``case``; map each XML file to its schema URN."""
-    name, spec = (CASES / case / "command").read_text(encoding="utf-8").split()
-    root = generate(spec=(CASES / case / spec).resolve(), name=name)
-    files = {}
-    for path in sorted(root.rglob("*.xml")):
-        relative = path.relative_to(root).as_posix()
-        assert relative in URN_FOR_FILE, f"no schema known for generated {relative}"
+    """Generate the module of golden case ``case``; map each XML file to its schema URN.
+
+    Also checks that the expected files are all there (integration files exactly when the spec
+    has integrations) and that each declares the schema location Magento expects for it.
+    """
+    name, spec_name = (CASES / case / "command").read_text(encoding="utf-8").split()
+    spec = (CASES / case / spec_name).resolve()
+    root = generate(spec=spec, name=name)
+    files = {path: path.relative_to(root).as_posix() for path in sorted(root.rglob("*.xml"))}
+    expected = {"etc/module.xml"}
+    if yaml.safe_load(spec.read_text(encoding="utf-8")).get("integrations"):
+        expected |= {"etc/integration/config.xml", "etc/integration/api.xml"}
+    assert set(files.values()) == expected
+    urns = {}
+    for path, relative in files.items():
         location = (
             etree.parse(str(path), safe_parser())
             .getroot()
-            .get("{http://www.w3.org/2001/XMLSchema-instance}noNamespaceSchemaLocation")
+            .get(f"{{{XSI}}}noNamespaceSchemaLocation")
         )
         assert location == URN_FOR_FILE[relative], f"{relative} declares {location!r}"
-        files[path] = location
-    assert root / "etc" / "module.xml" in files
-    return files
+        urns[path] = location
+    return urns
 
 
 @pytest.mark.parametrize("source", SOURCES)
@@ -537,34 +547,34 @@ REJECTED_BY_BOTH = [
     ),
     Document("module-missing", MODULE_URN, "<config/>", "module"),
     Document(
-        "setup-version-prerelease",
+        "module-setup-version-prerelease",
         MODULE_URN,
         '<config><module name="Acme_Tools" setup_version="1.0.0-beta"/></config>',
         "1.0.0-beta",
     ),
     Document(
-        "two-sequences",
+        "module-two-sequences",
         MODULE_URN,
         '<config><module name="Acme_Tools"><sequence><module name="Magento_Store"/></sequence>'
         '<sequence><module name="Magento_Catalog"/></sequence></module></config>',
         "sequence",
     ),
     Document(
-        "duplicate-sequence-module",
+        "module-duplicate-sequence-entry",
         MODULE_URN,
         '<config><module name="Acme_Tools"><sequence><module name="Magento_Store"/>'
         '<module name="Magento_Store"/></sequence></module></config>',
         "Magento_Store",
     ),
     Document(
-        "sequence-module-bad-name",
+        "module-sequence-entry-bad-name",
         MODULE_URN,
         '<config><module name="Acme_Tools"><sequence><module name="Magento-Store"/></sequence>'
         "</module></config>",
         "Magento-Store",
     ),
     Document(
-        "duplicate-module",
+        "module-declared-twice",
         MODULE_URN,
         '<config><module name="Acme_Tools"/><module name="Acme_Tools"/></config>',
         "Acme_Tools",
@@ -591,7 +601,7 @@ REJECTED_BY_BOTH = [
         "config-email-not-an-email",
         CONFIG_URN,
         integrations(integration(body="<email>not-an-email</email>")),
-        "not-an-email",
+        "email",
     ),
     Document("config-name-1-char", CONFIG_URN, integrations(integration(name="A")), "length"),
     Document(
