@@ -60,15 +60,32 @@ def main() -> None:
     help="Module root to write. Default: app/code/<Vendor>/<Module> under the current folder.",
 )
 @click.option("--force", is_flag=True, help="Rewrite magegen's files in a folder that has files.")
+@click.option(
+    "--dry-run", is_flag=True, help="Write nothing; list what would be created, changed or kept."
+)
 @_reports_errors
-def new(name: str, spec: Path, output: Path | None, force: bool) -> None:
+def new(name: str, spec: Path, output: Path | None, force: bool, dry_run: bool) -> None:
     """Generate the module NAME (Vendor/Module or Vendor_Module) from the YAML file SPEC.
 
     Every file is rendered and checked first; nothing is written unless all checks pass.
     """
     from generator.pipeline import generate
+    from generator.write import Action
 
-    result = generate(name, spec, output, force)
+    result = generate(name, spec, output, force, dry_run)
     _echo_problems(result.warnings)
+    _echo_problems(
+        Problem(
+            str(result.plan.target / file.path),
+            "magegen generated this file before, but this spec no longer does; "
+            "it is kept: delete it if it is not yours",
+            severity="warning",
+        )
+        for file in result.plan.having(Action.STALE)
+    )
+    if dry_run:
+        for file in result.plan.files:
+            click.echo(f"{file.action.value:<9} {result.plan.target / file.path}")
+        return
     for path in result.written:
         click.echo(str(path), err=True)

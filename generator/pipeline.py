@@ -10,21 +10,7 @@ from generator.errors import CheckError, Problem, TargetError
 from generator.model import ModuleSpec
 from generator.render import GENERATED_PATHS, RenderedFile, render
 from generator.spec import load_spec
-from generator.write import apply_plan, plan_write
-
-
-@dataclass(frozen=True)
-class GenerateResult:
-    """What ``generate`` wrote, and what it wants the user to know."""
-
-    target: Path
-    written: tuple[Path, ...]
-    warnings: tuple[Problem, ...]
-
-
-def default_target(vendor: str, module: str) -> Path:
-    """Where Magento expects a module's code: app/code/<Vendor>/<Module>."""
-    return Path("app", "code", vendor, module)
+from generator.write import WritePlan, apply_plan, plan_write
 
 
 @dataclass(frozen=True)
@@ -34,6 +20,20 @@ class BuiltModule:
     spec: ModuleSpec
     files: tuple[RenderedFile, ...]
     warnings: tuple[Problem, ...]
+
+
+@dataclass(frozen=True)
+class GenerateResult:
+    """What ``generate`` decided, what it wrote, and what the user should know."""
+
+    plan: WritePlan
+    written: tuple[Path, ...]
+    warnings: tuple[Problem, ...]
+
+
+def default_target(vendor: str, module: str) -> Path:
+    """Where Magento expects a module's code: app/code/<Vendor>/<Module>."""
+    return Path("app", "code", vendor, module)
 
 
 def build(name: str, spec_path: Path) -> BuiltModule:
@@ -49,30 +49,21 @@ def build(name: str, spec_path: Path) -> BuiltModule:
     return BuiltModule(loaded.spec, files, loaded.warnings)
 
 
-def generate(name: str, spec_path: Path, output: Path | None, force: bool) -> GenerateResult:
-    """Write the module ``name`` described by ``spec_path`` to ``output``, all or nothing."""
+def generate(
+    name: str, spec_path: Path, output: Path | None, force: bool, dry_run: bool = False
+) -> GenerateResult:
+    """Write the module ``name`` described by ``spec_path`` to ``output``, all or nothing.
+
+    With ``dry_run`` everything is decided and checked but nothing is written.
+    """
     built = build(name, spec_path)
     target = output if output is not None else default_target(built.spec.vendor, built.spec.module)
-    plan = plan_write(target, built.files, force)
-    stale = [] if plan.new_tree else _stale_files(target, built.files)
-    try:
-        written = apply_plan(plan)
-    except OSError as exc:
-        problem = Problem(str(exc.filename or target), f"cannot write: {exc.strerror}")
-        raise TargetError([problem]) from None
-    return GenerateResult(target, tuple(written), built.warnings + tuple(stale))
-
-
-def _stale_files(target: Path, files: tuple[RenderedFile, ...]) -> list[Problem]:
-    """Files an earlier run generated that this spec no longer produces."""
-    current = {f.path for f in files}
-    return [
-        Problem(
-            str(target / path),
-            "magegen generated this file before, but this spec no longer does; "
-            "delete it if it is not yours",
-            severity="warning",
-        )
-        for path in GENERATED_PATHS
-        if path not in current and (target / path).is_file()
-    ]
+    plan = plan_write(target, built.files, force, GENERATED_PATHS)
+    written: list[Path] = []
+    if not dry_run:
+        try:
+            written = apply_plan(plan)
+        except OSError as exc:
+            where = str(exc.filename or target)
+            raise TargetError([Problem(where, f"cannot write: {exc.strerror or exc}")]) from None
+    return GenerateResult(plan, tuple(written), built.warnings)

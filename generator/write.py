@@ -1,39 +1,48 @@
 """Put rendered files on disk without ever losing work.
 
-A new module is built in a hidden sibling folder and renamed into place in one step, so a failure
-leaves nothing behind. Over an existing module (``--force``), each file is written to a temporary
-file beside it and renamed over the old one; files whose bytes are unchanged are not touched, and
-files magegen does not generate are never touched.
+Everything is decided first (``plan_write``), then carried out all or nothing (``apply_plan``):
+
+- A new module is built in a hidden sibling folder and renamed into place in one step.
+- Over an existing module (``--force``), every new file is first written to a temporary file
+  beside its target; only when all are written are they renamed over the old ones, each old file
+  kept as a hard-linked backup until the last rename succeeds. Any failure restores every file it
+  had replaced and removes every temporary file and folder it made.
+- Files whose bytes are unchanged are not touched, and files magegen does not generate are never
+  touched.
 """
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import os
 import secrets
 import shutil
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from generator.errors import Problem, TargetError
 from generator.render import RenderedFile
 
 
 class Action(enum.Enum):
-    """What writing does to one file."""
+    """What a write does, or would do, to one file."""
 
     CREATE = "create"
-    OVERWRITE = "overwrite"
+    CHANGE = "change"
     UNCHANGED = "unchanged"
+    KEEP = "keep"  # a file magegen does not generate: never touched
+    STALE = "stale"  # a file magegen generated before that this spec no longer produces: kept
 
 
 @dataclass(frozen=True)
 class PlannedFile:
-    """One rendered file and what writing it will do."""
+    """One file of the target folder and what writing does to it."""
 
-    file: RenderedFile
+    path: str
     action: Action
+    content: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -47,73 +56,130 @@ class WritePlan:
     @property
     def changed(self) -> tuple[PlannedFile, ...]:
         """The files that will be created or overwritten."""
-        return tuple(f for f in self.files if f.action is not Action.UNCHANGED)
+        return tuple(f for f in self.files if f.action in (Action.CREATE, Action.CHANGE))
+
+    def having(self, action: Action) -> tuple[PlannedFile, ...]:
+        """The files with ``action``."""
+        return tuple(f for f in self.files if f.action is action)
 
 
 def existing_files(target: Path) -> list[str]:
     """Every file (or link) under ``target``, as sorted POSIX paths relative to it."""
     found = []
     for root, dirs, names in os.walk(target):
-        dirs.sort()
-        for name in names + [d for d in dirs if (Path(root) / d).is_symlink()]:
+        links = [d for d in dirs if (Path(root) / d).is_symlink()]
+        for name in names + links:
             found.append((Path(root) / name).relative_to(target).as_posix())
     return sorted(found)
 
 
-def plan_write(target: Path, files: Sequence[RenderedFile], force: bool) -> WritePlan:
-    """Decide what writing ``files`` under ``target`` does; raise TargetError if it may not."""
+def plan_write(
+    target: Path,
+    files: Sequence[RenderedFile],
+    force: bool,
+    generated_paths: Collection[str] = (),
+) -> WritePlan:
+    """Decide what writing ``files`` under ``target`` does; raise TargetError if it may not.
+
+    ``generated_paths`` are all the paths magegen can generate: those on disk that ``files`` does
+    not include are reported as stale rather than kept silently.
+    """
+    for file in files:
+        _check_relative(file.path)
     where = str(target)
     if target.exists() and not target.is_dir():
         raise TargetError([Problem(where, "exists and is not a folder")])
     present = existing_files(target) if target.is_dir() else []
     if not present:
-        planned = tuple(PlannedFile(f, Action.CREATE) for f in files)
+        planned = tuple(PlannedFile(f.path, Action.CREATE, f.content) for f in files)
         return WritePlan(target, planned, new_tree=True)
     if not force:
         problems = [Problem(where, "already holds files; use --force to rewrite magegen's files")]
         problems += [Problem(str(target / name), "exists") for name in present]
         raise TargetError(problems)
-    return WritePlan(target, tuple(_plan_file(target, f) for f in files), new_tree=False)
+    planned_files = [_plan_file(target, f) for f in files]
+    ours = {f.path for f in files}
+    for name in present:
+        if name not in ours:
+            action = Action.STALE if name in generated_paths else Action.KEEP
+            planned_files.append(PlannedFile(name, action))
+    return WritePlan(target, tuple(planned_files), new_tree=False)
+
+
+def _check_relative(path: str) -> None:
+    """A generated path stays inside the module: relative, no '..', no empty parts."""
+    parts = PurePosixPath(path).parts
+    if not parts or path.startswith("/") or any(p in ("..", ".", "") for p in parts):
+        raise TargetError([Problem(path, "refusing a path that could leave the module folder")])
 
 
 def _plan_file(target: Path, file: RenderedFile) -> PlannedFile:
     path = target / file.path
-    for parent in reversed(Path(file.path).parents[:-1]):
+    for parent in reversed(PurePosixPath(file.path).parents[:-1]):
         folder = target / parent
-        if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        if folder.is_symlink():
+            raise TargetError(
+                [Problem(str(folder), "is a symbolic link; refusing to write through it")]
+            )
+        if folder.exists() and not folder.is_dir():
             raise TargetError([Problem(str(folder), "is in the way: magegen needs a folder here")])
     if path.is_symlink() or (path.exists() and not path.is_file()):
         raise TargetError([Problem(str(path), "is not a regular file; not replacing it")])
     if not path.exists():
-        return PlannedFile(file, Action.CREATE)
+        return PlannedFile(file.path, Action.CREATE, file.content)
     if path.read_bytes() == file.content:
-        return PlannedFile(file, Action.UNCHANGED)
-    return PlannedFile(file, Action.OVERWRITE)
+        return PlannedFile(file.path, Action.UNCHANGED)
+    return PlannedFile(file.path, Action.CHANGE, file.content)
 
 
 def apply_plan(plan: WritePlan) -> list[Path]:
-    """Carry out ``plan``; return the paths written, in plan order."""
+    """Carry out ``plan`` all or nothing; return the paths written, in plan order.
+
+    Raises OSError when the file system refuses, after restoring what was there before.
+    """
+    changed = plan.changed
     if plan.new_tree:
-        _write_new_tree(plan.target, [p.file for p in plan.files])
-    else:
-        for planned in plan.changed:
-            _replace_file(plan.target / planned.file.path, planned.file.content)
-    return [plan.target / p.file.path for p in plan.changed]
+        _write_new_tree(plan.target, changed)
+    elif changed:
+        _replace_files(plan.target, changed)
+    return [plan.target / p.path for p in changed]
 
 
-def _write_new_tree(target: Path, files: Sequence[RenderedFile]) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = target.parent / f".{target.name}.magegen-{secrets.token_hex(4)}"
-    staging.mkdir()
+def _temporary_name(path: Path, purpose: str) -> Path:
+    return path.parent / f".{path.name}.magegen-{purpose}-{secrets.token_hex(4)}"
+
+
+def _make_folders(folder: Path) -> list[Path]:
+    """Create ``folder`` and its missing parents; return those created, outermost first."""
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for created in reversed(missing):
+        created.mkdir()
+    return list(reversed(missing))
+
+
+def _remove_folders(created: list[Path]) -> None:
+    for folder in reversed(created):
+        with contextlib.suppress(OSError):
+            folder.rmdir()
+
+
+def _write_new_tree(target: Path, files: Sequence[PlannedFile]) -> None:
+    created = _make_folders(target.parent)
+    staging = _temporary_name(target, "new")
     try:
+        staging.mkdir()
         for file in files:
             path = staging / file.path
             path.parent.mkdir(parents=True, exist_ok=True)
-            _write_new_file(path, file.content)
-        # rename() replaces an empty folder atomically; a folder someone filled meanwhile fails.
+            _write_new_file(path, file.content or b"")
+        # rename() replaces an empty folder atomically; a folder filled meanwhile makes it fail.
         os.rename(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
+        _remove_folders(created)
         raise
 
 
@@ -124,14 +190,42 @@ def _write_new_file(path: Path, content: bytes) -> None:
         handle.write(content)
 
 
-def _replace_file(path: Path, content: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.parent / f".{path.name}.magegen-{secrets.token_hex(4)}"
+def _replace_files(target: Path, files: Sequence[PlannedFile]) -> None:
+    created_folders: list[Path] = []
+    staged: list[tuple[Path, Path]] = []  # (temporary file, final path)
+    backups: dict[Path, Path] = {}  # final path -> hard link to its old content
+    replaced: list[Path] = []
     try:
-        _write_new_file(temporary, content)
-        if path.exists():
-            os.chmod(temporary, path.stat().st_mode & 0o7777)
-        os.replace(temporary, path)
+        for file in files:
+            final = target / file.path
+            created_folders += _make_folders(final.parent)
+            temporary = _temporary_name(final, "new")
+            staged.append((temporary, final))
+            _write_new_file(temporary, file.content or b"")
+            if final.exists():
+                os.chmod(temporary, final.stat().st_mode & 0o7777)
+        for _, final in staged:
+            if final.exists():
+                backup = _temporary_name(final, "old")
+                try:
+                    os.link(final, backup)
+                except OSError:  # a file system without hard links
+                    shutil.copy2(final, backup)
+                backups[final] = backup
+        for temporary, final in staged:
+            os.replace(temporary, final)
+            replaced.append(final)
     except BaseException:
-        temporary.unlink(missing_ok=True)
+        for final in reversed(replaced):
+            if final in backups:
+                os.replace(backups.pop(final), final)
+            else:
+                final.unlink(missing_ok=True)
+        for temporary, _ in staged:
+            temporary.unlink(missing_ok=True)
+        for backup in backups.values():
+            backup.unlink(missing_ok=True)
+        _remove_folders(created_folders)
         raise
+    for backup in backups.values():
+        backup.unlink(missing_ok=True)
