@@ -108,8 +108,7 @@ def plan_write(
 
 def _check_relative(path: str) -> None:
     """A generated path stays inside the module: relative, no '..', no empty parts."""
-    parts = PurePosixPath(path).parts
-    if not parts or path.startswith("/") or any(p in ("..", ".", "") for p in parts):
+    if any(part in ("..", ".", "") for part in path.split("/")) or "\\" in path:
         raise TargetError([Problem(path, "refusing a path that could leave the module folder")])
 
 

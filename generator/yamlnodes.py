@@ -27,6 +27,8 @@ _SCALAR_KINDS = {
 # A spec is a few dozen nodes. Aliases can make a small file expand into a huge tree
 # ("billion laughs"), so the walk gives up well before that could cost anything.
 MAX_NODES = 20_000
+# A spec is a few kilobytes; anything past this is not a spec.
+MAX_SPEC_BYTES = 1024 * 1024
 
 
 class _SpecLoader(yaml.SafeLoader):
@@ -50,13 +52,16 @@ def position(node: Node) -> Position:
 def read_text(path: Path, display: str) -> str:
     """Read ``path`` as UTF-8 text, turning every way that can fail into a located SpecError."""
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            data = handle.read(MAX_SPEC_BYTES + 1)
     except FileNotFoundError:
         raise SpecError([Problem(display, "spec file not found")]) from None
     except IsADirectoryError:
         raise SpecError([Problem(display, "is a folder, not a spec file")]) from None
     except OSError as exc:
         raise SpecError([Problem(display, f"cannot read spec file: {exc.strerror}")]) from None
+    if len(data) > MAX_SPEC_BYTES:
+        raise SpecError([Problem(display, "is larger than 1 MiB; a spec is a few kilobytes")])
     if b"\0" in data:
         raise SpecError([Problem(display, "is a binary file, not a YAML spec")])
     try:

@@ -1,0 +1,243 @@
+"""Writes never lose work: failures roll back, previews touch nothing, links are not followed."""
+
+from __future__ import annotations
+
+import errno
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+
+from generator import write
+from generator.errors import TargetError
+from generator.render import RenderedFile
+from tests.conftest import EXAMPLE_SPEC
+
+NAME = "Beehexa/IntegrationManager"
+
+
+def snapshot(root: Path) -> dict[str, tuple[bytes, int, int, int]]:
+    """Content, inode, mtime and mode of every file under ``root``, hidden ones included."""
+    found = {}
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and not path.is_symlink():
+            stat = path.stat()
+            found[path.relative_to(root).as_posix()] = (
+                path.read_bytes(),
+                stat.st_ino,
+                stat.st_mtime_ns,
+                stat.st_mode,
+            )
+    return found
+
+
+def fail_on_call(monkeypatch: pytest.MonkeyPatch, name: str, call: int, error: OSError) -> None:
+    """Make ``generator.write.<name>`` raise ``error`` on its ``call``-th use."""
+    original = getattr(write, name)
+    calls = {"n": 0}
+
+    def failing(*args: object, **kwargs: object) -> object:
+        calls["n"] += 1
+        if calls["n"] == call:
+            raise error
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(write, name, failing)
+
+
+def fail_os_call(monkeypatch: pytest.MonkeyPatch, name: str, call: int, error: OSError) -> None:
+    """Make ``os.<name>`` as seen by generator.write raise ``error`` on its ``call``-th use."""
+    original = getattr(os, name)
+    calls = {"n": 0}
+
+    def failing(*args: object, **kwargs: object) -> object:
+        calls["n"] += 1
+        if calls["n"] == call:
+            raise error
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(write.os, name, failing)
+
+
+def modified_module(tmp_path: Path, run_cli: Callable[..., Result]) -> Path:
+    """A generated module whose user edited two generated files and added one of their own."""
+    out = tmp_path / "module"
+    assert run_cli("new", NAME, EXAMPLE_SPEC, "-o", out).exit_code == 0
+    (out / "etc" / "module.xml").write_text("<config>edited</config>\n")
+    (out / "composer.json").write_text("{}\n")
+    (out / "Setup" / "InstallData.php").unlink()
+    (out / "etc" / "di.xml").write_text("<config/>\n")
+    return out
+
+
+ENOSPC = OSError(errno.ENOSPC, "No space left on device")
+
+
+def test_enospc_while_building_a_new_module_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_cli: Callable[..., Result]
+) -> None:
+    fail_on_call(monkeypatch, "_write_new_file", 3, ENOSPC)
+    out = tmp_path / "missing" / "parents" / "module"
+    result = run_cli("new", NAME, EXAMPLE_SPEC, "-o", out)
+    assert result.exit_code == 2
+    assert result.stderr == f"{out}: error: cannot write: No space left on device\n"
+    assert "Traceback" not in result.output
+    assert list(tmp_path.iterdir()) == [], "no module, no staging folder, no new parent folders"
+
+
+def test_enospc_during_force_leaves_every_file_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_cli: Callable[..., Result]
+) -> None:
+    out = modified_module(tmp_path, run_cli)
+    before = snapshot(out)
+    fail_on_call(monkeypatch, "_write_new_file", 3, ENOSPC)
+    result = run_cli("new", NAME, EXAMPLE_SPEC, "-o", out, "--force")
+    assert result.exit_code == 2, result.output
+    assert "cannot write: No space left on device" in result.stderr
+    assert snapshot(out) == before
+
+
+@pytest.mark.parametrize("failing_call", [1, 2, 3])
+def test_a_failed_rename_restores_the_files_already_replaced(
+    failing_call: int,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    run_cli: Callable[..., Result],
+) -> None:
+    """Three files change; whichever rename fails, all three are back as they were."""
+    out = modified_module(tmp_path, run_cli)
+    before = snapshot(out)
+    fail_os_call(monkeypatch, "replace", failing_call, OSError(errno.EIO, "Input/output error"))
+    result = run_cli("new", NAME, EXAMPLE_SPEC, "-o", out, "--force")
+    assert result.exit_code == 2
+    assert "cannot write: Input/output error" in result.stderr
+    assert snapshot(out) == before
+
+
+def test_read_only_target_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_cli: Callable[..., Result]
+) -> None:
+    out = modified_module(tmp_path, run_cli)
+    before = snapshot(out)
+    # Tests may run as root, which ignores file modes, so the refusal is injected.
+    denied = OSError(errno.EACCES, "Permission denied", str(out / "etc" / ".module.xml.tmp"))
+    fail_os_call(monkeypatch, "open", 1, denied)
+    result = run_cli("new", NAME, EXAMPLE_SPEC, "-o", out, "--force")
+    assert result.exit_code == 2
+    assert result.stderr == f"{out}/etc/.module.xml.tmp: error: cannot write: Permission denied\n"
+    assert snapshot(out) == before
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores file modes")
+def test_read_only_folder_for_real(tmp_path: Path, run_cli: Callable[..., Result]) -> None:
+    parent = tmp_path / "locked"
+    parent.mkdir()
+    parent.chmod(0o555)
+    try:
+        result = run_cli("new", NAME, EXAMPLE_SPEC, "-o", parent / "module")
+    finally:
+        parent.chmod(0o755)
+    assert result.exit_code == 2
+    assert "cannot write: Permission denied" in result.stderr
+
+
+def test_dry_run_of_a_new_module_writes_nothing(
+    tmp_path: Path, run_cli: Callable[..., Result]
+) -> None:
+    out = tmp_path / "module"
+    result = run_cli("new", NAME, EXAMPLE_SPEC, "-o", out, "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        f"create    {out / path}"
+        for path in (
+            "registration.php",
+            "composer.json",
+            "etc/module.xml",
+            "etc/integration/config.xml",
+            "etc/integration/api.xml",
+            "Setup/InstallData.php",
+        )
+    ]
+    assert not out.exists()
+
+
+def test_dry_run_with_force_lists_every_action(
+    tmp_path: Path, run_cli: Callable[..., Result]
+) -> None:
+    out = modified_module(tmp_path, run_cli)
+    (out / "Setup" / "Patch").mkdir()
+    plain = tmp_path / "plain.yaml"
+    plain.write_text("module: {version: 1.0.1}\n")
+    (out / "etc" / "integration" / "config.xml").write_text("<integrations/>\n")
+    before = snapshot(out)
+    result = run_cli("new", NAME, plain, "-o", out, "--force", "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        f"unchanged {out / 'registration.php'}",
+        f"change    {out / 'composer.json'}",
+        f"change    {out / 'etc/module.xml'}",
+        f"keep      {out / 'etc/di.xml'}",
+        f"stale     {out / 'etc/integration/api.xml'}",
+        f"stale     {out / 'etc/integration/config.xml'}",
+    ]
+    assert "etc/integration/api.xml: warning: magegen generated this file before" in result.stderr
+    assert snapshot(out) == before
+
+
+def test_dry_run_lists_unchanged_files(tmp_path: Path, run_cli: Callable[..., Result]) -> None:
+    out = tmp_path / "module"
+    assert run_cli("new", NAME, EXAMPLE_SPEC, "-o", out).exit_code == 0
+    result = run_cli("new", NAME, EXAMPLE_SPEC, "-o", out, "--force", "--dry-run")
+    assert result.exit_code == 0
+    assert {line.split()[0] for line in result.stdout.splitlines()} == {"unchanged"}
+
+
+def test_dry_run_still_refuses_a_folder_with_files(
+    tmp_path: Path, run_cli: Callable[..., Result]
+) -> None:
+    out = modified_module(tmp_path, run_cli)
+    result = run_cli("new", NAME, EXAMPLE_SPEC, "-o", out, "--dry-run")
+    assert result.exit_code == 2
+    assert "already holds files" in result.stderr
+
+
+def test_refuses_to_write_through_a_link_to_outside(
+    tmp_path: Path, run_cli: Callable[..., Result]
+) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "module.xml").write_text("not yours\n")
+    out = tmp_path / "module"
+    out.mkdir()
+    (out / "etc").symlink_to(outside, target_is_directory=True)
+    (out / "registration.php").write_text("<?php\n")
+    result = run_cli("new", NAME, EXAMPLE_SPEC, "-o", out, "--force")
+    assert result.exit_code == 2
+    assert (
+        result.stderr == f"{out / 'etc'}: error: is a symbolic link; refusing to write through it\n"
+    )
+    assert (outside / "module.xml").read_text() == "not yours\n"
+    assert sorted(p.name for p in outside.iterdir()) == ["module.xml"]
+    assert (out / "registration.php").read_text() == "<?php\n"
+
+
+@pytest.mark.parametrize(
+    "path", ["../evil.php", "etc/../../evil.php", "/etc/passwd", "etc//x.xml", "./x"]
+)
+def test_paths_that_could_leave_the_module_are_refused(path: str, tmp_path: Path) -> None:
+    with pytest.raises(TargetError) as caught:
+        write.plan_write(tmp_path / "module", [RenderedFile(path, b"x")], force=False)
+    assert "could leave the module folder" in str(caught.value)
+    assert not (tmp_path / "module").exists()
+
+
+def test_a_failed_write_leaves_no_temporary_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_cli: Callable[..., Result]
+) -> None:
+    out = modified_module(tmp_path, run_cli)
+    fail_os_call(monkeypatch, "replace", 2, ENOSPC)
+    assert run_cli("new", NAME, EXAMPLE_SPEC, "-o", out, "--force").exit_code == 2
+    leftovers = [p for p in tmp_path.rglob("*") if ".magegen-" in p.name]
+    assert leftovers == []
