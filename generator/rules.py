@@ -13,11 +13,26 @@ from urllib.parse import urlsplit
 MODULE_PART = re.compile(r"[A-Z][A-Za-z0-9]+")
 MODULE_NAME = re.compile(r"[A-Z][A-Za-z0-9]+_[A-Z][A-Za-z0-9]+")
 # module.xsd's setupVersion.
-SETUP_VERSION = re.compile(r"[0-9.]+")
+# module.xsd allows [0-9.]+; a spec asks for the sensible part of that: 1, 1.0, 2.4.1 ...
+SETUP_VERSION = re.compile(r"[0-9]+(?:\.[0-9]+)*")
 # A release version Composer accepts: 1.0, 1.0.1, 100.4.4-p1, 2.0.0-beta2, 1.0.0-RC1 ...
-VERSION = re.compile(r"v?\d+(?:\.\d+){0,3}(?:-(?:alpha|beta|RC|rc|patch|pl|p)\.?\d*)?")
+# (Composer reads a first part of more than 5 digits as a date, so it is limited here.)
+VERSION = re.compile(r"v?\d{1,5}(?:\.\d+){0,3}(?:-(?:alpha|beta|RC|rc|patch|pl|p)\.?\d*)?")
 # Composer's package name rule (composer/composer's ValidatingArrayLoader).
 COMPOSER_NAME = re.compile(r"[a-z0-9](?:[_.-]?[a-z0-9]+)*/[a-z0-9](?:(?:[_.]|-{1,2})?[a-z0-9]+)*")
+# A subset of Composer's version-constraint grammar: exact and wildcard versions, ~ and ^,
+# comparisons, hyphen ranges, dev branches and stability flags, joined by spaces, commas and ||.
+_V = (
+    r"v?\d{1,5}(?:\.(?:\d+|\*|x|X)){0,3}(?:\.x)?"
+    r"(?:-?(?:alpha|beta|RC|rc|a|b|patch|pl|p|dev|stable)\.?\d*)?"
+    r"(?:@(?:dev|alpha|beta|RC|stable))?"
+)
+_TERM = (
+    rf"(?:\*|(?:[~^]|>=|<=|>|<|!=|==|=)?\s*{_V}"
+    r"|dev-[A-Za-z0-9._/-]+(?:@dev)?|@(?:dev|alpha|beta|RC|stable))"
+)
+_ALTERNATIVE = rf"(?:{_V} - {_V}|{_TERM}(?:(?:\s*,\s*|\s+){_TERM})*)"
+CONSTRAINT = re.compile(rf"\s*{_ALTERNATIVE}(?:\s*\|\|?\s*{_ALTERNATIVE})*\s*")
 # Platform requirements Composer knows: php, extensions, system libraries, its own APIs.
 PLATFORM_PACKAGE = re.compile(
     r"php(?:-64bit|-ipv6|-zts|-debug)?|hhvm|ext-[A-Za-z0-9_.-]+|lib-[A-Za-z0-9_.-]+"
@@ -57,7 +72,7 @@ def check_setup_version(value: str) -> str | None:
     """module.xml's setup_version."""
     if SETUP_VERSION.fullmatch(value):
         return None
-    return f"{shown(value)} is not a setup_version: Magento allows only digits and dots"
+    return f"{shown(value)} is not a setup_version: use digits separated by dots, like 1.0.0"
 
 
 def check_version(value: str) -> str | None:
@@ -82,6 +97,16 @@ def check_required_package(value: str) -> str | None:
     if PLATFORM_PACKAGE.fullmatch(value) or COMPOSER_NAME.fullmatch(value):
         return None
     return f"{shown(value)} is neither a Composer package name nor a platform package such as php"
+
+
+def check_constraint(value: str) -> str | None:
+    """A version constraint in composer.json's require."""
+    if CONSTRAINT.fullmatch(value):
+        return None
+    return (
+        f"{shown(value)} is not a version constraint Composer reads "
+        "(e.g. 103.0.*, ^1.2, ~8.1.0||~8.2.0, >=1.0 <2.0, *)"
+    )
 
 
 def check_resource_id(value: str) -> str | None:
@@ -163,6 +188,14 @@ def check_url(value: str) -> str | None:
             "and a URL holds one '#' at most"
         )
     return None
+
+
+def integration_name_key(name: str) -> str:
+    """What MySQL's utf8_general_ci collation compares, approximately: no case, no accents,
+    no trailing spaces. Two names with the same key collide in Magento's unique name column."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    plain = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return plain.casefold().rstrip(" ")
 
 
 def kebab(name: str) -> str:

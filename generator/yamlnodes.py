@@ -17,6 +17,12 @@ from generator.errors import Problem, SpecError
 
 NULL_TAG = "tag:yaml.org,2002:null"
 MERGE_TAG = "tag:yaml.org,2002:merge"
+# What a spec may hold: YAML's core types, as PyYAML resolves plain values. A timestamp is
+# allowed because a spec reads every scalar as the text typed ("2024-01-01" is just text).
+CORE_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}"
+    for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map", "merge")
+)
 _SCALAR_KINDS = {
     NULL_TAG: "nothing",
     "tag:yaml.org,2002:bool": "a boolean",
@@ -76,9 +82,20 @@ def read_text(path: Path, display: str) -> str:
 
 def compose(text: str, display: str) -> Node:
     """Parse ``text`` into a single YAML node, or raise a SpecError that points at the fault."""
-    loader = _SpecLoader(text)
+    loader = None
     try:
+        # The reader checks every character as it is built, so building it can fail too.
+        loader = _SpecLoader(text)
         node = loader.get_single_node()
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - text.rfind("\n", 0, exc.position)
+        character = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        message = (
+            f"holds the character U+{ord(character):04X}, which YAML does not allow in a file; "
+            "write it as an escape in a double-quoted string"
+        )
+        raise SpecError([Problem(display, message, line=line, column=column)]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         if "expected a single document" in str(exc.context or ""):
@@ -90,30 +107,50 @@ def compose(text: str, display: str) -> Node:
         raise SpecError([Problem(display, message, line=line, column=column)]) from None
     except yaml.YAMLError as exc:
         raise SpecError([Problem(display, f"invalid YAML: {exc}")]) from None
+    except RecursionError:
+        raise SpecError([Problem(display, "is nested too deeply to be a spec")]) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if node is None:
         raise SpecError([Problem(display, "is empty; a spec needs at least a mapping")])
     return node
 
 
-def count_nodes(root: Node) -> int:
-    """Count the nodes reachable from ``root``, aliases counted each time they are used.
+@dataclass(frozen=True)
+class Survey:
+    """What a look over every node found: how many there are, and those with foreign tags."""
 
-    Stops counting once MAX_NODES is passed, so a hostile file cannot make this slow.
+    nodes: int
+    foreign_tags: tuple[Node, ...]
+
+
+def survey(root: Node) -> Survey:
+    """Count the nodes reachable from ``root`` (aliases each time they are used) and find every
+    node whose tag is not one of YAML's core types.
+
+    Stops once MAX_NODES is passed, so a hostile file cannot make this slow.
     """
     count = 0
+    foreign: list[Node] = []
     stack: list[Node] = [root]
     while stack and count <= MAX_NODES:
         node = stack.pop()
         count += 1
+        if node.tag not in CORE_TAGS:
+            foreign.append(node)
         if isinstance(node, SequenceNode):
-            stack.extend(node.value)
+            stack.extend(reversed(node.value))
         elif isinstance(node, MappingNode):
-            for key, value in node.value:
-                stack.append(key)
+            for key, value in reversed(node.value):
                 stack.append(value)
-    return count
+                stack.append(key)
+    return Survey(count, tuple(foreign))
+
+
+def short_tag(tag: str) -> str:
+    """A tag as it is written in YAML: ``!!binary`` rather than ``tag:yaml.org,2002:binary``."""
+    return tag.replace("tag:yaml.org,2002:", "!!")
 
 
 def kind(node: Node) -> str:
