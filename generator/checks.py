@@ -40,6 +40,11 @@ def check_xml(path: str, content: bytes) -> list[Problem]:
     except etree.XMLSyntaxError as exc:
         line = exc.lineno if exc.lineno else None
         return [Problem(path, f"malformed XML: {exc.msg}", line=line)]
+    docinfo = document.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None:
+        # Magento's files never carry one; a DOCTYPE only brings entities, which are refused.
+        line = content[: max(content.find(b"<!DOCTYPE"), 0)].count(b"\n") + 1
+        return [Problem(path, "must not have a DOCTYPE: entities are not expanded", line=line)]
     schema_name = SCHEMA_FOR_PATH.get(path)
     if schema_name is None:
         return []

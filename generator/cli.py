@@ -70,19 +70,9 @@ def new(name: str, spec: Path, output: Path | None, force: bool, dry_run: bool) 
     Every file is rendered and checked first; nothing is written unless all checks pass.
     """
     from generator.pipeline import generate
-    from generator.write import Action
 
     result = generate(name, spec, output, force, dry_run)
     _echo_problems(result.warnings)
-    _echo_problems(
-        Problem(
-            str(result.plan.target / file.path),
-            "magegen generated this file before, but this spec no longer does; "
-            "it is kept: delete it if it is not yours",
-            severity="warning",
-        )
-        for file in result.plan.having(Action.STALE)
-    )
     if dry_run:
         for file in result.plan.files:
             click.echo(f"{file.action.value:<9} {result.plan.target / file.path}")

@@ -10,7 +10,10 @@ from generator.errors import CheckError, Problem, TargetError
 from generator.model import ModuleSpec
 from generator.render import GENERATED_PATHS, RenderedFile, render
 from generator.spec import load_spec
-from generator.write import WritePlan, apply_plan, plan_write
+from generator.write import Action, WritePlan, apply_plan, plan_write
+
+INSTALL_DATA = "Setup/InstallData.php"
+INTEGRATION_FILES = frozenset({"etc/integration/config.xml", "etc/integration/api.xml"})
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,7 @@ def generate(
     built = build(name, spec_path)
     target = output if output is not None else default_target(built.spec.vendor, built.spec.module)
     plan = plan_write(target, built.files, force, GENERATED_PATHS)
+    warnings = built.warnings + tuple(plan_warnings(plan, built.spec))
     written: list[Path] = []
     if not dry_run:
         try:
@@ -66,4 +70,47 @@ def generate(
         except OSError as exc:
             where = str(exc.filename or target)
             raise TargetError([Problem(where, f"cannot write: {exc.strerror or exc}")]) from None
-    return GenerateResult(plan, tuple(written), built.warnings)
+    return GenerateResult(plan, tuple(written), warnings)
+
+
+def plan_warnings(plan: WritePlan, spec: ModuleSpec) -> list[Problem]:
+    """What the user should hear about where and over what the module is written."""
+    warnings = []
+    target = plan.target
+    under_app_code = (
+        target.parent.parent.name == "code" and target.parent.parent.parent.name == "app"
+    )
+    if under_app_code and (target.parent.name, target.name) != (spec.vendor, spec.module):
+        warnings.append(
+            Problem(
+                str(target),
+                f"Magento autoloads app/code/{spec.vendor}/{spec.module} for the namespace "
+                f"{spec.namespace}; from this folder its classes will not be found",
+                severity="warning",
+            )
+        )
+    for file in plan.having(Action.STALE):
+        warnings.append(
+            Problem(
+                str(target / file.path),
+                "magegen generated this file before, but this spec no longer does; "
+                "it is kept: delete it if it is not yours",
+                severity="warning",
+            )
+        )
+    changed = {file.path for file in plan.having(Action.CHANGE)}
+    installer_existed = any(
+        file.path == INSTALL_DATA and file.action in (Action.CHANGE, Action.UNCHANGED)
+        for file in plan.files
+    )
+    if installer_existed and changed & INTEGRATION_FILES:
+        warnings.append(
+            Problem(
+                str(target / INSTALL_DATA),
+                "integrations changed in a module that already had InstallData: a store where "
+                "it is installed will not see the change (InstallData runs once); use a new "
+                "data patch, a setup_version bump with an upgrade script, or the admin",
+                severity="warning",
+            )
+        )
+    return warnings

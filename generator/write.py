@@ -3,10 +3,11 @@
 Everything is decided first (``plan_write``), then carried out all or nothing (``apply_plan``):
 
 - A new module is built in a hidden sibling folder and renamed into place in one step.
-- Over an existing module (``--force``), every new file is first written to a temporary file
-  beside its target; only when all are written are they renamed over the old ones, each old file
-  kept as a hard-linked backup until the last rename succeeds. Any failure restores every file it
-  had replaced and removes every temporary file and folder it made.
+- In an existing folder (empty, or a module with ``--force``), every new file is first written
+  to a temporary file beside its target; only when all are written are they renamed over the
+  old ones, each old file kept as a hard-linked backup until the last rename succeeds. Any
+  failure restores every file it had replaced and removes every temporary file and folder it
+  made. An existing folder itself is never replaced.
 - Files whose bytes are unchanged are not touched, and files magegen does not generate are never
   touched.
 """
@@ -87,13 +88,17 @@ def plan_write(
     for file in files:
         _check_relative(file.path)
     where = str(target)
+    if target.is_symlink() and not target.exists():
+        raise TargetError([Problem(where, "is a symbolic link to nothing")])
     if target.exists() and not target.is_dir():
         raise TargetError([Problem(where, "exists and is not a folder")])
-    present = existing_files(target) if target.is_dir() else []
-    if not present:
+    if not target.exists():
         planned = tuple(PlannedFile(f.path, Action.CREATE, f.content) for f in files)
         return WritePlan(target, planned, new_tree=True)
-    if not force:
+    # An existing folder is filled in place, never replaced: its mode, owner and any shell
+    # standing in it stay as they are.
+    present = existing_files(target)
+    if present and not force:
         problems = [Problem(where, "already holds files; use --force to rewrite magegen's files")]
         problems += [Problem(str(target / name), "exists") for name in present]
         raise TargetError(problems)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -15,7 +16,27 @@ from generator.cli import main
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE_SPEC = REPO / "examples" / "integration-manager.yaml"
 CASES = REPO / "tests" / "cases"
+CASE_NAMES = sorted(path.name for path in CASES.iterdir() if (path / "command").is_file())
 IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def case_command(case: str) -> tuple[str, Path]:
+    """The module name and resolved spec path that tests/cases/<case>/command gives.
+
+    The file holds ``Vendor/Module relative/spec/path.yaml``, the spec relative to the case.
+    """
+    folder = CASES / case
+    name, spec = shlex.split((folder / "command").read_text(encoding="utf-8"))
+    return name, (folder / spec).resolve()
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    """Every file under ``root``, by POSIX path relative to it."""
+    return {
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
 
 
 def _shared_magento() -> Path:

@@ -206,3 +206,47 @@ def test_unexpected_failure_is_an_internal_error(
     result = run_cli("new", NAME, EXAMPLE_SPEC, "-o", tmp_path / "module")
     assert result.exit_code == 70
     assert "internal error" in result.stderr and "RuntimeError: boom" in result.stderr
+
+
+def test_output_under_app_code_that_does_not_match_the_name_warns(
+    tmp_path: Path, run_cli: Callable[..., Result]
+) -> None:
+    out = tmp_path / "app" / "code" / "Foo" / "Bar"
+    result = run_cli("new", NAME, EXAMPLE_SPEC, "-o", out)
+    assert result.exit_code == 0
+    assert result.stderr.splitlines()[0] == (
+        f"{out}: warning: Magento autoloads app/code/Beehexa/IntegrationManager for the "
+        "namespace Beehexa\\IntegrationManager; from this folder its classes will not be found"
+    )
+
+
+def test_output_under_app_code_that_matches_does_not_warn(
+    tmp_path: Path, run_cli: Callable[..., Result]
+) -> None:
+    out = tmp_path / "app" / "code" / "Beehexa" / "IntegrationManager"
+    result = run_cli("new", NAME, EXAMPLE_SPEC, "-o", out)
+    assert result.exit_code == 0
+    assert "warning" not in result.stderr
+
+
+def test_changing_integrations_of_an_installed_module_warns(
+    tmp_path: Path, run_cli: Callable[..., Result]
+) -> None:
+    out = tmp_path / "module"
+    assert run_cli("new", NAME, EXAMPLE_SPEC, "-o", out).exit_code == 0
+    changed = tmp_path / "changed.yaml"
+    changed.write_text(
+        EXAMPLE_SPEC.read_text().replace(
+            "      - Magento_Sales::reorder\n",
+            "      - Magento_Sales::reorder\n      - Magento_Sales::cancel\n",
+        )
+    )
+    result = run_cli("new", NAME, changed, "-o", out, "--force")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        f"{out / 'Setup/InstallData.php'}: warning: integrations changed in a module that already "
+        "had InstallData: a store where it is installed will not see the change (InstallData "
+        "runs once); use a new data patch, a setup_version bump with an upgrade script, or the "
+        "admin",
+        str(out / "etc/integration/api.xml"),
+    ]

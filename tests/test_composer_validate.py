@@ -4,23 +4,19 @@ from __future__ import annotations
 
 import json
 import os
-import shlex
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import CASES
-
-CASE_NAMES = sorted(path.name for path in CASES.iterdir() if (path / "command").is_file())
+from tests.conftest import CASE_NAMES, case_command
 
 
 def generate_case(generate: Callable[..., Path], case: str) -> tuple[Path, str]:
     """Generate tests/cases/<case> as its ``command`` file says; return (root, module name)."""
-    folder = CASES / case
-    name, spec = shlex.split((folder / "command").read_text(encoding="utf-8"))
-    return generate(spec=(folder / spec).resolve(), name=name), name
+    name, spec = case_command(case)
+    return generate(spec=spec, name=name), name
 
 
 def php_namespace(name: str) -> str:
@@ -41,11 +37,6 @@ def composer_env(home: Path) -> dict[str, str]:
         COMPOSER_NO_AUDIT="1",
     )
     return env
-
-
-def test_cases_are_found() -> None:
-    """The parametrised tests below have cases to run."""
-    assert CASE_NAMES, f"no case folders with a 'command' file under {CASES}"
 
 
 @pytest.mark.parametrize("case", CASE_NAMES)

@@ -15,24 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from tests.conftest import CASES
-
-CASE_NAMES = sorted(p.name for p in CASES.iterdir() if (p / "command").is_file())
-
-
-def case_command(case: str) -> tuple[str, Path]:
-    """The module name and spec path a case runs with."""
-    name, spec = (CASES / case / "command").read_text().split()
-    return name, (CASES / case / spec).resolve()
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    """Every file under ``root``, by POSIX path relative to it."""
-    return {
-        p.relative_to(root).as_posix(): p.read_bytes()
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
+from tests.conftest import CASE_NAMES, CASES, case_command, tree
 
 
 def describe_difference(expected: dict[str, bytes], actual: dict[str, bytes]) -> str:

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from generator import __version__
-from tests.conftest import EXAMPLE_SPEC, REPO
+from tests.conftest import EXAMPLE_SPEC, REPO, tree
 
 MODULE = "Beehexa/IntegrationManager"
 TIMEOUT = 600
@@ -71,15 +71,6 @@ def run(
         f"{command} exited {result.returncode}:\n{result.stdout}\n{result.stderr}"
     )
     return result
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    """Every file under ``root``, by POSIX path relative to it."""
-    return {
-        path.relative_to(root).as_posix(): path.read_bytes()
-        for path in sorted(root.rglob("*"))
-        if path.is_file()
-    }
 
 
 def build_wheel(out: Path) -> Path:

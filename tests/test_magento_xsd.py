@@ -18,7 +18,7 @@ import xmlschema
 import yaml
 from lxml import etree
 
-from tests.conftest import CASES
+from tests.conftest import CASE_NAMES, case_command
 from tests.xsd_harness import (
     API_URN,
     CONFIG_URN,
@@ -144,13 +144,6 @@ def test_xmlschema_needs_the_uri_mapper_for_urn_includes(magento_data: Path) -> 
 
 # --- Generated modules -----------------------------------------------------------------------
 
-CASE_NAMES = sorted(path.name for path in CASES.iterdir() if (path / "command").is_file())
-
-
-def test_golden_cases_are_there() -> None:
-    """The parametrized tests below really cover the golden cases."""
-    assert {"integration-manager", "no-integrations", "several-integrations"} <= set(CASE_NAMES)
-
 
 def generated_xml(case: str, generate: Callable[..., Path]) -> dict[Path, str]:
     """Generate the module of golden case ``case``; map each XML file to its schema URN.
@@ -158,8 +151,7 @@ def generated_xml(case: str, generate: Callable[..., Path]) -> dict[Path, str]:
     Also checks that the expected files are all there (integration files exactly when the spec
     has integrations) and that each declares the schema location Magento expects for it.
     """
-    name, spec_name = (CASES / case / "command").read_text(encoding="utf-8").split()
-    spec = (CASES / case / spec_name).resolve()
+    name, spec = case_command(case)
     root = generate(spec=spec, name=name)
     files = {path: path.relative_to(root).as_posix() for path in sorted(root.rglob("*.xml"))}
     expected = {"etc/module.xml"}

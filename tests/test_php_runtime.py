@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import shlex
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,10 +17,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import CASES
+from tests.conftest import CASE_NAMES, case_command
 
 PHP_STANDINS = Path(__file__).resolve().parent / "php"
-CASE_NAMES = sorted(path.name for path in CASES.iterdir() if (path / "command").is_file())
 
 # php without any php.ini, so the local configuration cannot change the outcome.
 PHP_FLAGS = ("-n", "-d", "display_errors=stderr", "-d", "error_reporting=-1")
@@ -69,9 +67,7 @@ def module_identity(name: str) -> tuple[str, str]:
 
 def generate_case(generate: Callable[..., Path], case: str) -> GeneratedCase:
     """Generate tests/cases/<case> as its ``command`` file says (spec relative to the case)."""
-    folder = CASES / case
-    name, spec = shlex.split((folder / "command").read_text(encoding="utf-8"))
-    spec_path = (folder / spec).resolve()
+    name, spec_path = case_command(case)
     root = generate(spec=spec_path, name=name)
     module_name, namespace = module_identity(name)
     return GeneratedCase(root, module_name, namespace, read_spec(spec_path))
@@ -129,11 +125,6 @@ def installed_names(php: str, root: Path, namespace: str) -> list[str]:
     calls = report["calls"]
     assert len(calls) == 1, f"processIntegrationConfig() called {len(calls)} times: {calls}"
     return calls[0]
-
-
-def test_cases_are_found() -> None:
-    """The parametrised tests below have cases to run."""
-    assert CASE_NAMES, f"no case folders with a 'command' file under {CASES}"
 
 
 @pytest.mark.parametrize("case", CASE_NAMES)

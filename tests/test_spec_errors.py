@@ -158,3 +158,19 @@ def test_yaml_scalars_keep_their_text(tmp_path: Path, run_cli: Callable[..., Res
     assert run_cli("new", "Acme/Erp", spec, "-o", out).exit_code == 0
     assert 'setup_version="1.10"' in (out / "etc" / "module.xml").read_text()
     assert '"version": "1.10"' in (out / "composer.json").read_text()
+
+
+def test_deep_nesting_is_refused(tmp_path: Path, run_cli: Callable[..., Result]) -> None:
+    spec = write(tmp_path / "spec.yaml", ("a: " + "[" * 5000 + "]" * 5000 + "\n").encode())
+    out = tmp_path / "module"
+    result = run_cli("new", "Acme/Broken", spec, "-o", out)
+    assert_rejected(result, out)
+    assert result.stderr == f"{spec}: error: is nested too deeply to be a spec\n"
+
+
+def test_oversized_spec_is_refused(tmp_path: Path, run_cli: Callable[..., Result]) -> None:
+    spec = write(tmp_path / "spec.yaml", b"# " + b"x" * (1024 * 1024) + b"\n")
+    out = tmp_path / "module"
+    result = run_cli("new", "Acme/Broken", spec, "-o", out)
+    assert_rejected(result, out)
+    assert result.stderr == f"{spec}: error: is larger than 1 MiB; a spec is a few kilobytes\n"

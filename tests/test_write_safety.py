@@ -228,3 +228,76 @@ def test_a_failed_write_leaves_no_temporary_files(
     assert run_cli("new", NAME, EXAMPLE_SPEC, "-o", out, "--force").exit_code == 2
     leftovers = [p for p in tmp_path.rglob("*") if ".magegen-" in p.name]
     assert leftovers == []
+
+
+def test_an_existing_empty_folder_is_filled_in_place(
+    tmp_path: Path, run_cli: Callable[..., Result]
+) -> None:
+    """The folder keeps its inode, mode and setgid bit; nothing replaces it."""
+    out = tmp_path / "module"
+    out.mkdir()
+    out.chmod(0o2770)
+    before = out.stat()
+    result = run_cli("new", NAME, EXAMPLE_SPEC, "-o", out)
+    assert result.exit_code == 0, result.stderr
+    after = out.stat()
+    assert (after.st_ino, after.st_mode) == (before.st_ino, before.st_mode)
+    assert (out / "etc" / "integration" / "api.xml").is_file()
+
+
+def test_dot_as_output_in_an_empty_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_cli: Callable[..., Result]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("new", NAME, EXAMPLE_SPEC, "-o", ".")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines()[0] == "registration.php"
+    assert (tmp_path / "Setup" / "InstallData.php").is_file()
+    assert [p for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_a_folder_holding_only_empty_folders_is_filled(
+    tmp_path: Path, run_cli: Callable[..., Result]
+) -> None:
+    out = tmp_path / "module"
+    (out / "etc" / "integration").mkdir(parents=True)
+    (out / "Controller").mkdir()
+    result = run_cli("new", NAME, EXAMPLE_SPEC, "-o", out)
+    assert result.exit_code == 0, result.stderr
+    assert (out / "etc" / "integration" / "config.xml").is_file()
+    assert (out / "Controller").is_dir()
+
+
+def test_a_link_to_an_empty_folder_is_filled_through(
+    tmp_path: Path, run_cli: Callable[..., Result]
+) -> None:
+    real = tmp_path / "real"
+    real.mkdir()
+    link = tmp_path / "link"
+    link.symlink_to(real, target_is_directory=True)
+    result = run_cli("new", NAME, EXAMPLE_SPEC, "-o", link)
+    assert result.exit_code == 0, result.stderr
+    assert link.is_symlink()
+    assert (real / "registration.php").is_file()
+
+
+def test_a_dangling_link_as_output_is_refused(
+    tmp_path: Path, run_cli: Callable[..., Result]
+) -> None:
+    link = tmp_path / "module"
+    link.symlink_to(tmp_path / "nowhere")
+    result = run_cli("new", NAME, EXAMPLE_SPEC, "-o", link)
+    assert result.exit_code == 2
+    assert result.stderr == f"{link}: error: is a symbolic link to nothing\n"
+    assert not (tmp_path / "nowhere").exists()
+
+
+def test_enospc_in_an_existing_empty_folder_leaves_it_empty(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_cli: Callable[..., Result]
+) -> None:
+    out = tmp_path / "module"
+    out.mkdir()
+    fail_on_call(monkeypatch, "_write_new_file", 4, ENOSPC)
+    result = run_cli("new", NAME, EXAMPLE_SPEC, "-o", out)
+    assert result.exit_code == 2
+    assert list(out.iterdir()) == []
