@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
 from urllib.parse import urlsplit
 
 # module.xsd: [A-Z]+[A-Za-z0-9]{1,}_[A-Z]+[A-Z0-9a-z]{1,}, i.e. two parts like this one.
@@ -187,7 +188,30 @@ def check_url(value: str) -> str | None:
             f"{shown(value)} is not a valid URL: a '%' must start an escape like %20, "
             "and a URL holds one '#' at most"
         )
+    if not _is_any_uri(value):
+        return f"{shown(value)} is not a valid URL (xs:anyURI, as libxml2 reads it); escape it"
     return None
+
+
+@cache
+def _any_uri_schema() -> object:
+    from lxml import etree
+
+    return etree.XMLSchema(
+        etree.XML(
+            '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">'
+            '<xs:element name="u" type="xs:anyURI"/></xs:schema>'
+        )
+    )
+
+
+def _is_any_uri(value: str) -> bool:
+    """Whether libxml2, which Magento's PHP reads XML with, accepts ``value`` as xs:anyURI."""
+    from lxml import etree
+
+    element = etree.Element("u")
+    element.text = value
+    return bool(_any_uri_schema().validate(etree.ElementTree(element)))
 
 
 def integration_name_key(name: str) -> str:
