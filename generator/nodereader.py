@@ -117,14 +117,19 @@ class NodeReader:
         if node.tag == NULL_TAG or node.value == "":
             self.report(node, field, "must not be empty")
             return None
-        if rules.has_surrogate(node.value):
+        value = node.value
+        if rules.has_surrogate(value):
+            # JSON (and so YAML written as JSON) spells 🚀 as the pair "\ud83d\ude80", which
+            # PyYAML leaves as two halves; joining them gives the character meant.
+            value = value.encode("utf-16", "surrogatepass").decode("utf-16", "surrogatepass")
+        if rules.has_surrogate(value):
             self.report(node, field, "holds a lone UTF-16 surrogate (\\uD800-\\uDFFF), not text")
             return None
-        message = check(node.value) if check else None
+        message = check(value) if check else None
         if message:
             self.report(node, field, message)
             return None
-        return node.value
+        return value
 
     def sequence(self, node: Node, field: str) -> list[Node] | None:
         """The items of a sequence node."""

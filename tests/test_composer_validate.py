@@ -71,3 +71,54 @@ def test_manifest_autoloads_the_module(case: str, generate: Callable[..., Path])
     assert manifest["type"] == "magento2-module"
     assert manifest["autoload"]["psr-4"] == {f"{php_namespace(name)}\\": ""}
     assert manifest["autoload"]["files"] == ["registration.php"]
+
+
+NASTY_TEXT = [
+    "O'Brien",
+    "a\\b",
+    "<x>&",
+    "]]>",
+    "?>",
+    "{{ 7*7 }}",
+    "${x}",
+    "two\nlines\r\n",
+    "nul\0and\x07bell",
+    "\u202eright-to-left\u200f",
+    "Rocket 🚀 Sync",
+    '"quoted"',
+]
+
+
+def test_nasty_descriptions_and_licenses_survive_composer(
+    composer: str, generate: Callable[..., Path], tmp_path: Path
+) -> None:
+    """Text that only reaches composer.json is written by json.dumps and read back exactly."""
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(
+        json.dumps(
+            {
+                "module": {
+                    "description": "".join(NASTY_TEXT),
+                    "license": NASTY_TEXT[:3],
+                    "authors": [{"name": text} for text in NASTY_TEXT],
+                }
+            }
+        ),
+        encoding="utf-8",
+    )
+    root = generate(spec=spec, name="Acme/Nasty")
+    manifest = json.loads((root / "composer.json").read_text(encoding="utf-8"))
+    assert manifest["description"] == "".join(NASTY_TEXT)
+    assert manifest["license"] == NASTY_TEXT[:3]
+    assert [author["name"] for author in manifest["authors"]] == NASTY_TEXT
+    home = tmp_path / "composer-home"
+    home.mkdir()
+    result = subprocess.run(
+        [composer, "validate", "--no-check-publish", "--no-check-lock", "--no-ansi"],
+        cwd=root,
+        env=composer_env(home),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
