@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 from collections.abc import Callable, Iterable
@@ -36,12 +37,25 @@ def _reports_errors(command: F) -> F:
             sys.exit(exc.exit_code)
         except click.exceptions.Exit:
             raise
+        except BrokenPipeError:
+            # The reader went away (`magegen acl | head`): stop quietly, as other tools do.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(1)
         except Exception:
             click.echo("magegen: internal error, please report it with this trace:", err=True)
             click.echo(traceback.format_exc(), err=True)
             sys.exit(INTERNAL_ERROR_EXIT)
 
     return run  # type: ignore[return-value]
+
+
+MAGENTO_ROOT_OPTION = click.option(
+    "--magento-root",
+    type=click.Path(path_type=Path),
+    envvar="MAGENTO_ROOT",
+    help="A Magento installation whose modules' ACL resources are known too "
+    "(app/code or vendor layout). Default: $MAGENTO_ROOT.",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -63,15 +77,23 @@ def main() -> None:
 @click.option(
     "--dry-run", is_flag=True, help="Write nothing; list what would be created, changed or kept."
 )
+@MAGENTO_ROOT_OPTION
 @_reports_errors
-def new(name: str, spec: Path, output: Path | None, force: bool, dry_run: bool) -> None:
+def new(
+    name: str,
+    spec: Path,
+    output: Path | None,
+    force: bool,
+    dry_run: bool,
+    magento_root: Path | None,
+) -> None:
     """Generate the module NAME (Vendor/Module or Vendor_Module) from the YAML file SPEC.
 
     Every file is rendered and checked first; nothing is written unless all checks pass.
     """
     from generator.pipeline import generate
 
-    result = generate(name, spec, output, force, dry_run)
+    result = generate(name, spec, output, force, dry_run, magento_root)
     _echo_problems(result.warnings)
     if dry_run:
         for file in result.plan.files:
@@ -79,3 +101,41 @@ def new(name: str, spec: Path, output: Path | None, force: bool, dry_run: bool) 
         return
     for path in result.written:
         click.echo(str(path), err=True)
+
+
+@main.command()
+@click.argument("query", required=False)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for programs.",
+)
+@MAGENTO_ROOT_OPTION
+@_reports_errors
+def acl(query: str | None, output_format: str, magento_root: Path | None) -> None:
+    """Show Magento's ACL resources: the whole tree, or those matching QUERY.
+
+    QUERY is searched in ids and titles, ignoring case; each match is shown with its path from
+    the root. Grant a resource in a spec by its id; magegen adds the parents it needs.
+    """
+    from generator import aclview
+    from generator.pipeline import catalogs
+
+    known = catalogs(magento_root)
+    _echo_problems(known.problems)
+    catalog = known.acl
+    resources = list(catalog.resources) if query is None else aclview.search(catalog, query)
+    if query is not None and not resources:
+        click.echo(f"magegen: no ACL resource matches {query!r}", err=True)
+        sys.exit(1)
+    if output_format == "json":
+        click.echo(aclview.as_json(catalog, resources))
+    elif query is None:
+        for line in aclview.tree_lines(catalog):
+            click.echo(line)
+    else:
+        for line in aclview.match_lines(catalog, resources):
+            click.echo(line)

@@ -1,22 +1,14 @@
-"""The composer.json manifest of a module, following Magento's core conventions."""
+"""composer.json for a module, following Magento's core conventions."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from generator.acl import ModuleCatalog
 from generator.model import ModuleSpec
 
+# Magento 2.4.4 itself allows ~7.4.0||~8.1.0; 2.4.6 and 2.4.7 allow these.
 DEFAULT_PHP = "~8.1.0||~8.2.0||~8.3.0"
-FRAMEWORK_PACKAGE = "magento/framework"
-FRAMEWORK_CONSTRAINT = "103.0.*"  # Magento 2.4.x ships framework 103.0.x
-INTEGRATION_PACKAGE = "magento/module-integration"
-INTEGRATION_CONSTRAINT = "100.4.*"  # Magento_Integration in 2.4.x
-
-
-def default_require(spec: ModuleSpec) -> dict[str, str]:
-    """The requirements every generated module starts from, before the spec's own."""
-    require = {"php": DEFAULT_PHP, FRAMEWORK_PACKAGE: FRAMEWORK_CONSTRAINT}
-    if spec.integrations:
-        require[INTEGRATION_PACKAGE] = INTEGRATION_CONSTRAINT
-    return require
 
 
 def _package_order(package: str) -> tuple[int, str]:
@@ -32,10 +24,27 @@ def _package_order(package: str) -> tuple[int, str]:
     return rank, package
 
 
+def resolve_require(
+    sequence: Iterable[str],
+    user_require: Iterable[tuple[str, str]],
+    modules: ModuleCatalog,
+) -> tuple[tuple[str, str], ...]:
+    """composer.json's ``require``, in Composer's order.
+
+    It holds php, magento/framework and, as Magento's own modules do, the package of every module
+    in the sequence whose package is known; the spec's own entries win.
+    """
+    require = {"php": DEFAULT_PHP, modules.framework.package: modules.framework.constraint}
+    for name in sequence:
+        package = modules.modules.get(name)
+        if package is not None and package.constraint:
+            require[package.package] = package.constraint
+    require.update(user_require)
+    return tuple((key, require[key]) for key in sorted(require, key=_package_order))
+
+
 def build_manifest(spec: ModuleSpec) -> dict[str, object]:
     """composer.json as an ordered dict: keys in a fixed order, only those the spec gives."""
-    require = default_require(spec)
-    require.update(spec.composer_require)
     manifest: dict[str, object] = {"name": spec.composer_name}
     if spec.description is not None:
         manifest["description"] = spec.description
@@ -49,7 +58,7 @@ def build_manifest(spec: ModuleSpec) -> dict[str, object]:
             {key: value for key, value in vars(author).items() if value is not None}
             for author in spec.authors
         ]
-    manifest["require"] = {key: require[key] for key in sorted(require, key=_package_order)}
+    manifest["require"] = dict(spec.composer_require)
     manifest["autoload"] = {
         "files": ["registration.php"],
         "psr-4": {f"{spec.namespace}\\": ""},

@@ -11,13 +11,18 @@ SETUP_STYLES = (SETUP_INSTALL_DATA, SETUP_NONE)
 
 @dataclass(frozen=True)
 class Integration:
-    """One OAuth integration the module declares, with the ACL resources it is granted."""
+    """One OAuth integration the module declares, with the ACL resources it is granted.
+
+    ``resources`` is the complete set Magento needs: every granted id with its ancestors below
+    the admin root, in ACL tree order.
+    """
 
     name: str
     email: str
     resources: tuple[str, ...]
     endpoint_url: str | None = None
     identity_link_url: str | None = None
+    all_resources: bool = False
 
 
 @dataclass(frozen=True)

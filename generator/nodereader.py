@@ -10,7 +10,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from generator import rules
 from generator.errors import Problem
-from generator.yamlnodes import MERGE_TAG, NULL_TAG, kind, position
+from generator.yamlnodes import BOOL_TAG, MERGE_TAG, NULL_TAG, kind, position
 
 Check = Callable[[str], "str | None"]
 Entries = dict[str, tuple[Node, Node]]
@@ -130,6 +130,13 @@ class NodeReader:
             self.report(node, field, message)
             return None
         return value
+
+    def boolean(self, node: Node, field: str) -> bool | None:
+        """A YAML boolean: true or false (yes/no and on/off too, as YAML 1.1 has them)."""
+        if isinstance(node, ScalarNode) and node.tag == BOOL_TAG:
+            return node.value.lower() in ("true", "yes", "on")
+        self.report(node, field, f"expected true or false, got {kind(node)}")
+        return None
 
     def sequence(self, node: Node, field: str) -> list[Node] | None:
         """The items of a sequence node."""

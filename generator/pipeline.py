@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.acl import AclCatalog, ModuleCatalog, bundled_acl, bundled_modules
 from generator.checks import check_files
 from generator.errors import CheckError, Problem, TargetError
 from generator.model import ModuleSpec
@@ -39,27 +40,52 @@ def default_target(vendor: str, module: str) -> Path:
     return Path("app", "code", vendor, module)
 
 
-def build(name: str, spec_path: Path) -> BuiltModule:
+@dataclass(frozen=True)
+class Catalogs:
+    """The ACL tree and module packages a spec is checked against, and what reading them found."""
+
+    acl: AclCatalog
+    modules: ModuleCatalog
+    problems: tuple[Problem, ...] = ()
+
+
+def catalogs(magento_root: Path | None = None) -> Catalogs:
+    """Magento's core catalogs, merged with an installation's when ``magento_root`` is given."""
+    if magento_root is None:
+        return Catalogs(bundled_acl(), bundled_modules())
+    from generator.magento_root import load_installation
+
+    found = load_installation(magento_root, bundled_acl(), bundled_modules())
+    return Catalogs(found.acl, found.modules, found.problems)
+
+
+def build(name: str, spec_path: Path, magento_root: Path | None = None) -> BuiltModule:
     """Read, render and check the module ``name`` described by the spec at ``spec_path``.
 
     Raises SpecError or UsageError for bad input and CheckError when a rendered file fails a check.
     """
-    loaded = load_spec(spec_path, name)
+    known = catalogs(magento_root)
+    loaded = load_spec(spec_path, name, known.acl, known.modules)
     files = render(loaded.spec)
     problems = check_files(files, loaded.spec.namespace)
     if problems:
         raise CheckError(problems)
-    return BuiltModule(loaded.spec, files, loaded.warnings)
+    return BuiltModule(loaded.spec, files, known.problems + loaded.warnings)
 
 
 def generate(
-    name: str, spec_path: Path, output: Path | None, force: bool, dry_run: bool = False
+    name: str,
+    spec_path: Path,
+    output: Path | None,
+    force: bool,
+    dry_run: bool = False,
+    magento_root: Path | None = None,
 ) -> GenerateResult:
     """Write the module ``name`` described by ``spec_path`` to ``output``, all or nothing.
 
     With ``dry_run`` everything is decided and checked but nothing is written.
     """
-    built = build(name, spec_path)
+    built = build(name, spec_path, magento_root)
     target = output if output is not None else default_target(built.spec.vendor, built.spec.module)
     plan = plan_write(target, built.files, force, GENERATED_PATHS)
     warnings = built.warnings + tuple(plan_warnings(plan, built.spec))

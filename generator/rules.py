@@ -117,6 +117,23 @@ def check_resource_id(value: str) -> str | None:
     return f"{shown(value)} is not an ACL resource id (Vendor_Module::resource)"
 
 
+def split_subtree(value: str) -> tuple[str, bool]:
+    """``Vendor_Module::id/**`` as (``Vendor_Module::id``, True); a plain id as (id, False)."""
+    if value.endswith("/**"):
+        return value[:-3], True
+    return value, False
+
+
+def check_resource_entry(value: str) -> str | None:
+    """An entry of an integration's resources: an ACL id, or an id followed by /** (a subtree)."""
+    if RESOURCE_ID.fullmatch(split_subtree(value)[0]):
+        return None
+    return (
+        f"{shown(value)} is not an ACL resource id (Vendor_Module::resource, "
+        "or Vendor_Module::resource/** for it and everything below it)"
+    )
+
+
 def shown(value: str) -> str:
     """``value`` quoted for a one-line message, with unprintable characters escaped."""
     return "'" + "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in value) + "'"

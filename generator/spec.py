@@ -8,6 +8,8 @@ from pathlib import Path
 from yaml.nodes import MappingNode, Node, SequenceNode
 
 from generator import rules
+from generator.acl import ALL, AclCatalog, ModuleCatalog, bundled_acl, bundled_modules
+from generator.composer import resolve_require
 from generator.errors import Problem, SpecError, UsageError
 from generator.model import (
     SETUP_INSTALL_DATA,
@@ -24,7 +26,14 @@ TOP_KEYS = ("module", "composer", "setup", "integrations")
 MODULE_KEYS = ("description", "version", "setup_version", "license", "authors", "sequence")
 AUTHOR_KEYS = ("name", "email", "homepage", "role")
 COMPOSER_KEYS = ("name", "require")
-INTEGRATION_KEYS = ("name", "email", "endpoint_url", "identity_link_url", "resources")
+INTEGRATION_KEYS = (
+    "name",
+    "email",
+    "endpoint_url",
+    "identity_link_url",
+    "resources",
+    "all_resources",
+)
 
 INTEGRATION_MODULE = "Magento_Integration"
 DEFAULT_SETUP_VERSION = "1.0.0"
@@ -50,10 +59,17 @@ def parse_module_name(name: str) -> tuple[str, str]:
     return parts[0], parts[1]
 
 
-def load_spec(path: Path, module_name: str) -> LoadedSpec:
+def load_spec(
+    path: Path,
+    module_name: str,
+    acl: AclCatalog | None = None,
+    modules: ModuleCatalog | None = None,
+) -> LoadedSpec:
     """Read the spec at ``path`` for the module ``module_name``.
 
-    Raises UsageError for a bad module name and SpecError listing every problem in the spec.
+    ACL ids are checked against ``acl`` and sequence modules looked up in ``modules`` (both
+    default to Magento's core, bundled). Raises UsageError for a bad module name and SpecError
+    listing every problem in the spec.
     """
     vendor, module = parse_module_name(module_name)
     display = str(path)
@@ -63,7 +79,7 @@ def load_spec(path: Path, module_name: str) -> LoadedSpec:
         raise SpecError(
             [Problem(display, f"expands to more than {MAX_NODES} YAML nodes (anchors/aliases?)")]
         )
-    reader = _SpecReader(display)
+    reader = _SpecReader(display, acl or bundled_acl(), modules or bundled_modules())
     for node in found.foreign_tags:
         reader.report(node, "", f"YAML tag '{short_tag(node.tag)}' is not supported in a spec")
     spec = reader.read(root, vendor, module)
@@ -89,6 +105,13 @@ class _ModuleBlock:
 class _SpecReader(NodeReader):
     """Reads the spec's sections, collecting every problem rather than stopping at the first."""
 
+    def __init__(self, display: str, acl: AclCatalog, modules: ModuleCatalog) -> None:
+        super().__init__(display)
+        self.acl = acl
+        self.modules = modules
+        # Each granted resource's list item and the module that declares the resource.
+        self.owners: list[tuple[Item, str]] = []
+
     def read(self, root: Node, vendor: str, module: str) -> ModuleSpec | None:
         """The whole spec, or None when any error was reported."""
         top = self.mapping(root, "", TOP_KEYS)
@@ -97,10 +120,11 @@ class _SpecReader(NodeReader):
         own_name = f"{vendor}_{module}"
         block = self.module_block(_value(top, "module"))
         default_name = f"{vendor.lower()}/module-{rules.kebab(module)}"
-        composer_name, require = self.composer_block(_value(top, "composer"), default_name)
+        composer_name, user_require = self.composer_block(_value(top, "composer"), default_name)
         integrations = self.integrations(_value(top, "integrations"))
         setup = self.setup(_value(top, "setup"), integrations)
         sequence = self.load_order(block.sequence, own_name, bool(integrations))
+        self.note_modules_outside_sequence(sequence, own_name)
         setup_version = self.setup_version(block, setup)
         if self.failed:
             return None
@@ -115,7 +139,7 @@ class _SpecReader(NodeReader):
             version=block.version,
             license=block.license,
             authors=block.authors,
-            composer_require=require,
+            composer_require=resolve_require(sequence, user_require, self.modules),
             integrations=tuple(integrations),
         )
 
@@ -249,7 +273,13 @@ class _SpecReader(NodeReader):
         entries = self.mapping(node, item_field, INTEGRATION_KEYS)
         if entries is None:
             return None
-        self.require(node, item_field, entries, ("name", "email", "resources"))
+        all_resources = False
+        if "all_resources" in entries:
+            all_resources = bool(
+                self.boolean(entries["all_resources"][1], join(item_field, "all_resources"))
+            )
+        required = ("name", "email") if all_resources else ("name", "email", "resources")
+        self.require(node, item_field, entries, required)
         checks = {
             "name": rules.check_integration_name,
             "email": rules.check_email,
@@ -261,28 +291,100 @@ class _SpecReader(NodeReader):
             for key, check in checks.items()
             if key in entries
         }
-        resources = None
+        resources: tuple[str, ...] | None = (ALL,) if all_resources else None
         if "resources" in entries:
-            resources = self.resources(entries["resources"][1], join(item_field, "resources"))
+            resources_node = entries["resources"][1]
+            listed = self.resources(resources_node, join(item_field, "resources"), all_resources)
+            if all_resources and listed not in (None, (), (ALL,)):
+                self.report(
+                    resources_node,
+                    join(item_field, "resources"),
+                    f"with all_resources: true, list no other resources: {ALL} grants everything",
+                )
+            resources = resources or listed
+        if all_resources and values.get("name"):
+            self.report(
+                entries["all_resources"][1],
+                join(item_field, "all_resources"),
+                f"integration {rules.shown(values['name'])} gets full access to everything ({ALL})",
+                severity="warning",
+            )
         if not values.get("name") or not values.get("email") or not resources:
             return None
         return Integration(
             name=values["name"],
             email=values["email"],
-            resources=tuple(item.value for item in resources),
+            resources=resources,
             endpoint_url=values.get("endpoint_url"),
             identity_link_url=values.get("identity_link_url"),
+            all_resources=all_resources,
         )
 
-    def resources(self, node: Node, list_field: str) -> list[Item] | None:
-        """An integration's ACL resource ids: at least one, no repeats."""
-        resources = self.string_list(node, list_field, rules.check_resource_id)
-        if resources is None:
+    def resources(self, node: Node, list_field: str, all_resources: bool) -> tuple[str, ...] | None:
+        """An integration's resources, completed as Magento needs them.
+
+        Each entry is a known, enabled ACL id, or ``id/**`` for it and everything below it.
+        The result adds every ancestor below the admin root and follows the ACL tree's order.
+        """
+        items = self.string_list(node, list_field, rules.check_resource_entry)
+        if items is None:
             return None
-        if not node.value:
+        if not node.value and not all_resources:
             self.report(node, list_field, "must list at least one ACL resource")
-        self.unique(resources, list_field, "resource")
-        return resources
+        self.unique(items, list_field, "resource")
+        granted: list[str] = []
+        for item in items:
+            resource_id, subtree = rules.split_subtree(item.value)
+            if not self.grantable(item, join(list_field, item.index), resource_id, all_resources):
+                continue
+            granted.append(resource_id)
+            granted += self.acl.ancestors_below_admin(resource_id)
+            if subtree:
+                granted += [
+                    below
+                    for below in self.acl.descendants(resource_id)
+                    if not self.acl.get(below).disabled  # type: ignore[union-attr]
+                ]
+        return self.acl.in_tree_order(granted)
+
+    def grantable(self, item: Item, item_field: str, resource_id: str, all_resources: bool) -> bool:
+        """Whether ``resource_id`` may be granted; reports why not."""
+        resource = self.acl.get(resource_id)
+        if resource is None:
+            close = self.acl.suggestions(resource_id, limit=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            if not close and not resource_id.startswith("Magento_"):
+                hint = "; for a module outside Magento's core, pass --magento-root"
+            message = f"unknown ACL resource {rules.shown(resource_id)}{hint}"
+            self.report(item.node, item_field, message)
+            return False
+        if resource.disabled:
+            message = f"ACL resource {resource_id} is disabled in Magento; granting it does nothing"
+            self.report(item.node, item_field, message)
+            return False
+        if resource_id == ALL and not all_resources:
+            self.report(
+                item.node,
+                item_field,
+                f"{ALL} grants full access to everything; set all_resources: true on this "
+                "integration if that is really meant",
+            )
+            return False
+        self.owners.append((item, resource.module))
+        return True
+
+    def note_modules_outside_sequence(self, sequence: tuple[str, ...], own_name: str) -> None:
+        """Note resources of modules that are neither core nor loaded before this one."""
+        core = bundled_modules().modules
+        for item, owner in self.owners:
+            if owner not in core and owner not in sequence and owner != own_name:
+                self.report(
+                    item.node,
+                    "",
+                    f"{rules.split_subtree(item.value)[0]} belongs to {owner}, which is not a "
+                    "core module; add it to module.sequence so it loads first",
+                    severity="note",
+                )
 
     def setup(self, node: Node | None, integrations: list[Integration]) -> str:
         """``setup:``, defaulting to install-data when there are integrations."""

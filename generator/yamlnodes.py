@@ -17,6 +17,7 @@ from generator.errors import Problem, SpecError
 
 NULL_TAG = "tag:yaml.org,2002:null"
 MERGE_TAG = "tag:yaml.org,2002:merge"
+BOOL_TAG = "tag:yaml.org,2002:bool"
 # What a spec may hold: YAML's core types, as PyYAML resolves plain values. A timestamp is
 # allowed because a spec reads every scalar as the text typed ("2024-01-01" is just text).
 CORE_TAGS = frozenset(
@@ -25,7 +26,7 @@ CORE_TAGS = frozenset(
 )
 _SCALAR_KINDS = {
     NULL_TAG: "nothing",
-    "tag:yaml.org,2002:bool": "a boolean",
+    BOOL_TAG: "a boolean",
     "tag:yaml.org,2002:int": "a number",
     "tag:yaml.org,2002:float": "a number",
 }

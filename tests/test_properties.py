@@ -18,8 +18,10 @@ import yaml
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from lxml import etree
 
 from generator import rules
+from generator.acl import ADMIN, ALL, bundled_acl
 from generator.cli import main
 from generator.pipeline import build
 from tests.conftest import IN_CI
@@ -82,7 +84,12 @@ urls = st.builds(
     st.text(url_char, max_size=30),
     st.sampled_from(["", "?a=1&b=2", '?q=<x>&r="y"', "#frag"]),
 ).filter(lambda u: rules.check_url(u) is None)
-resource_ids = st.from_regex(rules.RESOURCE_ID, fullmatch=True).filter(lambda r: len(r) < 80)
+GRANTABLE = [r.id for r in bundled_acl().resources if not r.disabled and r.id != ALL]
+resource_ids = st.builds(
+    lambda resource_id, subtree: resource_id + ("/**" if subtree else ""),
+    st.sampled_from(GRANTABLE),
+    st.booleans(),
+)
 module_names = st.from_regex(rules.MODULE_NAME, fullmatch=True).filter(lambda m: len(m) < 40)
 free_text = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=60)
 
@@ -183,11 +190,36 @@ def test_valid_specs_give_stable_valid_modules(
                 lint = subprocess.run([php, "-n", "-l", str(root / file.path)], capture_output=True)
                 assert lint.returncode == 0, lint.stdout + lint.stderr
 
+        check_resources(spec, root)
+
         names = [item["name"] for item in spec.get("integrations", [])]
         if names:
             assert run_install_data(php, root) == [names]
         else:
             assert not (root / "Setup").exists()
+
+
+def check_resources(spec: dict[str, Any], root: Path) -> None:
+    """api.xml grants what the spec lists, with every parent below the admin root, in tree order."""
+    integrations = spec.get("integrations", [])
+    if not integrations:
+        return
+    catalog = bundled_acl()
+    document = etree.parse(str(root / "etc" / "integration" / "api.xml"))
+    for item, element in zip(integrations, document.getroot(), strict=True):
+        written = [r.get("name") for r in element.iterfind("resources/resource")]
+        assert len(written) == len(set(written)), "no resource twice"
+        order = [r.id for r in catalog.resources]
+        assert written == sorted(written, key=order.index), "tree order"
+        for entry in item["resources"]:
+            resource_id, subtree = rules.split_subtree(entry)
+            assert resource_id in written
+            if subtree:
+                below = {d for d in catalog.descendants(resource_id) if not catalog.get(d).disabled}
+                assert below <= set(written)
+        for resource_id in written:
+            parent = catalog.get(resource_id).parent
+            assert parent in (*written, ADMIN, None), f"{resource_id} without {parent}"
 
 
 # -- invalid specs --------------------------------------------------------------------------------
@@ -211,6 +243,9 @@ MUTATIONS = {
     "missing resources": lambda s: _first(s).pop("resources"),
     "empty resources": lambda s: _first(s).update(resources=[]),
     "bad resource id": lambda s: _first(s).update(resources=["Magento_Sales"]),
+    "unknown resource": lambda s: _first(s).update(resources=["Magento_Sales::reoder"]),
+    "disabled resource": lambda s: _first(s).update(resources=["Magento_Config::advanced"]),
+    "full access without the flag": lambda s: _first(s).update(resources=[ALL]),
     "list for a name": lambda s: _first(s).update(name=["a", "b"]),
     "duplicate integration": lambda s: s["integrations"].append(copy.deepcopy(_first(s))),
     "bad setup": lambda s: s.update(setup="bogus"),

@@ -1,0 +1,125 @@
+"""Merge acl.xml files into an AclCatalog, as Magento merges them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from generator.acl import AclCatalog, AclResource
+from generator.checks import safe_xml_parser
+
+
+@dataclass
+class _Node:
+    id: str
+    parent: str | None
+    module: str
+    title: str | None = None
+    title_module: str | None = None
+    sort_order: int | None = None
+    disabled: bool = False
+    children: list[str] = field(default_factory=list)
+
+
+class AclTreeBuilder:
+    """Collects acl.xml files (and existing catalogs) in module load order, then builds a tree."""
+
+    def __init__(self) -> None:
+        self._nodes: dict[str, _Node] = {}
+        self._roots: list[str] = []
+        self.conflicts: list[str] = []
+
+    def add_catalog(self, catalog: AclCatalog) -> None:
+        """Seed the tree with a catalog, as if its files had been read first."""
+        for resource in catalog.resources:
+            node = self._node(resource.id, resource.parent, resource.module)
+            node.title = resource.title
+            node.title_module = resource.module
+            node.sort_order = resource.sort_order
+            node.disabled = resource.disabled
+
+    def add_file(self, module: str, content: bytes) -> None:
+        """Merge one module's acl.xml. Raises etree.XMLSyntaxError for malformed XML."""
+        root = etree.fromstring(content, safe_xml_parser())
+        for resources in root.iterfind("acl/resources"):
+            for element in resources.iterfind("resource"):
+                self._merge(element, None, module)
+
+    def _merge(self, element: etree._Element, parent: str | None, module: str) -> None:
+        resource_id = element.get("id")
+        if not resource_id:
+            return
+        node = self._node(resource_id, parent, module)
+        if element.get("title") is not None:
+            node.title = element.get("title")
+            node.title_module = node.title_module or module
+        if element.get("sortOrder") is not None:
+            try:
+                node.sort_order = int(element.get("sortOrder"))
+            except ValueError:
+                self.conflicts.append(f"{resource_id}: sortOrder is not a number in {module}")
+        if element.get("disabled") is not None:
+            node.disabled = element.get("disabled") in ("true", "1")
+        for child in element.iterfind("resource"):
+            self._merge(child, resource_id, module)
+
+    def _node(self, resource_id: str, parent: str | None, module: str) -> _Node:
+        node = self._nodes.get(resource_id)
+        if node is None:
+            node = _Node(resource_id, parent, module)
+            self._nodes[resource_id] = node
+            siblings = self._nodes[parent].children if parent is not None else self._roots
+            siblings.append(resource_id)
+        elif node.parent != parent:
+            self.conflicts.append(
+                f"{resource_id}: {module} declares it under {parent}, "
+                f"but it was under {node.parent} before"
+            )
+        return node
+
+    def build(self, magento_version: str) -> AclCatalog:
+        """The merged tree, each level ordered by sortOrder (stable, 0 when absent)."""
+        ordered: list[AclResource] = []
+
+        def visit(ids: Iterable[str]) -> None:
+            for resource_id in sorted(ids, key=lambda i: self._nodes[i].sort_order or 0):
+                node = self._nodes[resource_id]
+                ordered.append(
+                    AclResource(
+                        id=node.id,
+                        title=node.title if node.title is not None else node.id,
+                        parent=node.parent,
+                        module=node.title_module or node.module,
+                        sort_order=node.sort_order,
+                        disabled=node.disabled,
+                    )
+                )
+                visit(node.children)
+
+        visit(self._roots)
+        return AclCatalog(magento_version, tuple(ordered))
+
+
+def load_order(sequences: dict[str, list[str]]) -> list[str]:
+    """Modules sorted as Magento loads them: by name, then each after the modules it follows.
+
+    Modules a sequence names but that are not present are ignored.
+    """
+    ordered: list[str] = []
+    state: dict[str, str] = {}
+
+    def place(module: str) -> None:
+        if state.get(module) is not None:
+            return  # placed, or being placed (a cycle, which Magento refuses; ignore it here)
+        state[module] = "placing"
+        for before in sorted(sequences.get(module, [])):
+            if before in sequences:
+                place(before)
+        state[module] = "placed"
+        ordered.append(module)
+
+    for module in sorted(sequences):
+        place(module)
+    return ordered

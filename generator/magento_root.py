@@ -1,0 +1,145 @@
+"""Read the modules and the ACL tree of a Magento installation (``--magento-root``).
+
+Both layouts are read: a git checkout keeps modules in ``app/code/<Vendor>/<Module>``, a Composer
+install in ``vendor/<vendor>/<package>``. A module is a folder with ``etc/module.xml`` (or, in
+app/code, at least ``etc/acl.xml``).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+from generator.acl import AclCatalog, ModuleCatalog, ModulePackage, release_constraint
+from generator.aclmerge import AclTreeBuilder, load_order
+from generator.checks import safe_xml_parser
+from generator.errors import Problem, UsageError
+from generator.rules import MODULE_NAME
+
+
+@dataclass(frozen=True)
+class ModuleDir:
+    """One module folder of an installation."""
+
+    path: Path
+    name: str
+    sequence: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Installation:
+    """What magegen knows from a Magento installation, merged over its bundled catalogs."""
+
+    root: Path
+    acl: AclCatalog
+    modules: ModuleCatalog
+    problems: tuple[Problem, ...]
+
+
+def _module_folders(root: Path) -> list[Path]:
+    found = set()
+    for pattern in ("app/code/*/*/etc/module.xml", "app/code/*/*/etc/acl.xml"):
+        found.update(p.parent.parent for p in root.glob(pattern))
+    found.update(p.parent.parent for p in root.glob("vendor/*/*/etc/module.xml"))
+    return sorted(found)
+
+
+def read_module_xml(path: Path) -> tuple[str, tuple[str, ...]]:
+    """The module name and sequence declared by an etc/module.xml file."""
+    document = etree.parse(str(path), safe_xml_parser())
+    module = document.getroot().find("module")
+    if module is None or not module.get("name"):
+        raise ValueError("no <module name=...> element")
+    sequence = tuple(m.get("name", "") for m in module.iterfind("sequence/module"))
+    return module.get("name"), sequence
+
+
+def find_modules(root: Path) -> tuple[list[ModuleDir], list[Problem]]:
+    """Every module folder under ``root``, with what its module.xml declares."""
+    modules = []
+    problems = []
+    for folder in _module_folders(root):
+        module_xml = folder / "etc" / "module.xml"
+        try:
+            if module_xml.is_file():
+                name, sequence = read_module_xml(module_xml)
+            elif folder.parent.parent.name == "code":
+                name, sequence = f"{folder.parent.name}_{folder.name}", ()
+            else:
+                continue
+        except (OSError, ValueError, etree.XMLSyntaxError) as exc:
+            problems.append(_skipped(module_xml, exc))
+            continue
+        if not MODULE_NAME.fullmatch(name):
+            problems.append(
+                Problem(
+                    str(module_xml), f"skipped: '{name}' is not a module name", severity="warning"
+                )
+            )
+            continue
+        modules.append(ModuleDir(folder, name, sequence))
+    return modules, problems
+
+
+def _skipped(path: Path, exc: Exception) -> Problem:
+    line = getattr(exc, "lineno", None)
+    reason = getattr(exc, "msg", None) or getattr(exc, "strerror", None) or str(exc)
+    return Problem(str(path), f"skipped: {reason}", line=line, severity="warning")
+
+
+def read_acl(
+    modules: list[ModuleDir], base: AclCatalog | None, magento_version: str
+) -> tuple[AclCatalog, list[Problem]]:
+    """The ACL tree of ``modules``' acl.xml files, merged in load order over ``base``."""
+    builder = AclTreeBuilder()
+    if base is not None:
+        builder.add_catalog(base)
+    by_name = {m.name: m for m in modules}
+    problems = []
+    for name in load_order({m.name: list(m.sequence) for m in modules}):
+        acl_xml = by_name[name].path / "etc" / "acl.xml"
+        if not acl_xml.is_file():
+            continue
+        try:
+            builder.add_file(name, acl_xml.read_bytes())
+        except (OSError, etree.XMLSyntaxError) as exc:
+            problems.append(_skipped(acl_xml, exc))
+    problems += [Problem("acl.xml", message, severity="warning") for message in builder.conflicts]
+    return builder.build(magento_version), problems
+
+
+def read_packages(modules: list[ModuleDir]) -> list[ModulePackage]:
+    """The Composer package of each module that has a composer.json naming one."""
+    packages = []
+    for module in modules:
+        try:
+            manifest = json.loads((module.path / "composer.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(manifest, dict) and isinstance(manifest.get("name"), str):
+            version = manifest.get("version")
+            constraint = release_constraint(version) if isinstance(version, str) else None
+            packages.append(ModulePackage(module.name, manifest["name"], constraint))
+    return packages
+
+
+def load_installation(root: Path, acl: AclCatalog, modules: ModuleCatalog) -> Installation:
+    """The installation at ``root`` merged over the catalogs ``acl`` and ``modules``."""
+    if not root.is_dir():
+        raise UsageError([Problem(str(root), "--magento-root is not a folder")])
+    found, problems = find_modules(root)
+    if not found:
+        raise UsageError(
+            [
+                Problem(
+                    str(root),
+                    "holds no modules in app/code/*/* or vendor/*/*; is this a Magento root?",
+                )
+            ]
+        )
+    merged_acl, acl_problems = read_acl(found, acl, f"{acl.magento_version} + {root}")
+    merged_modules = modules.merged_with(read_packages(found))
+    return Installation(root, merged_acl, merged_modules, tuple(problems + acl_problems))
