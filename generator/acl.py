@@ -90,11 +90,16 @@ class AclCatalog:
         """``resource_ids`` without repeats, sorted as the tree orders them."""
         return tuple(sorted(set(resource_ids), key=self._position.__getitem__))
 
+    def same_but_case(self, wrong: str) -> str | None:
+        """The known id that ``wrong`` spells with other capitals, if there is one."""
+        folded = wrong.casefold()
+        return next((r.id for r in self.resources if r.id.casefold() == folded), None)
+
     def suggestions(self, wrong: str, limit: int = 2) -> list[str]:
         """Known ids that ``wrong`` most likely misspells."""
-        folded = {r.id.casefold(): r.id for r in self.resources}
-        if wrong.casefold() in folded:
-            return [folded[wrong.casefold()]]
+        exact = self.same_but_case(wrong)
+        if exact:
+            return [exact]
         ids = [r.id for r in self.resources]
         return difflib.get_close_matches(wrong, ids, n=limit, cutoff=0.75)
 

@@ -278,7 +278,8 @@ class _SpecReader(NodeReader):
             all_resources = bool(
                 self.boolean(entries["all_resources"][1], join(item_field, "all_resources"))
             )
-        required = ("name", "email") if all_resources else ("name", "email", "resources")
+        flagged = "all_resources" in entries  # even when its value is wrong: no second error
+        required = ("name", "email") if flagged else ("name", "email", "resources")
         self.require(node, item_field, entries, required)
         checks = {
             "name": rules.check_integration_name,
@@ -326,7 +327,7 @@ class _SpecReader(NodeReader):
         Each entry is a known, enabled ACL id, or ``id/**`` for it and everything below it.
         The result adds every ancestor below the admin root and follows the ACL tree's order.
         """
-        items = self.string_list(node, list_field, rules.check_resource_entry)
+        items = self.string_list(node, list_field)
         if items is None:
             return None
         if not node.value and not all_resources:
@@ -350,9 +351,17 @@ class _SpecReader(NodeReader):
     def grantable(self, item: Item, item_field: str, resource_id: str, all_resources: bool) -> bool:
         """Whether ``resource_id`` may be granted; reports why not."""
         resource = self.acl.get(resource_id)
+        close = self.acl.suggestions(resource_id, limit=1) if resource is None else []
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        malformed = rules.check_resource_entry(item.value)
+        if malformed:
+            if item.value.endswith("/*") and resource_id[:-2] in self.acl:
+                malformed = f"{rules.shown(item.value)}: write {resource_id}* for a subtree"
+            elif self.acl.same_but_case(resource_id):
+                malformed = f"{rules.shown(item.value)} is not an ACL resource id{hint}"
+            self.report(item.node, item_field, malformed)
+            return False
         if resource is None:
-            close = self.acl.suggestions(resource_id, limit=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
             if not close and not resource_id.startswith("Magento_"):
                 hint = "; for a module outside Magento's core, pass --magento-root"
             message = f"unknown ACL resource {rules.shown(resource_id)}{hint}"

@@ -38,8 +38,10 @@ def magento_version(source: Path) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("source", type=Path, help="a Magento tree in magento2's git layout")
+    parser.add_argument("--out", type=Path, default=DATA, help=f"where to write (default {DATA})")
     args = parser.parse_args()
     source: Path = args.source
+    out: Path = args.out
     version = magento_version(source)
 
     modules, problems = find_modules(source)
@@ -61,9 +63,9 @@ def main() -> int:
             for name in sorted(packages)
         },
     }
-    DATA.mkdir(exist_ok=True)
-    (DATA / "acl.json").write_text(acl.to_json(), encoding="utf-8")
-    (DATA / "modules.json").write_text(
+    out.mkdir(exist_ok=True)
+    (out / "acl.json").write_text(acl.to_json(), encoding="utf-8")
+    (out / "modules.json").write_text(
         json.dumps(document, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
     )
     enabled = sum(not r.disabled for r in acl.resources)

@@ -1,0 +1,253 @@
+"""Magento's ACL tree: the bundled catalogs, completing granted resources, and `magegen acl`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+from lxml import etree
+
+from generator.acl import ADMIN, ALL, bundled_acl, bundled_modules
+from tests.conftest import REPO
+
+SALES_REORDER = [
+    "Magento_Sales::sales",
+    "Magento_Sales::sales_operation",
+    "Magento_Sales::sales_order",
+    "Magento_Sales::actions",
+    "Magento_Sales::reorder",
+]
+
+
+def declared_resources(magento_data: Path) -> dict[str, dict[str, str | None]]:
+    """Every id in the shared acl.xml files, with its parent and any title and disabled flag."""
+    found: dict[str, dict[str, str | None]] = {}
+    for acl_xml in sorted(magento_data.glob("app/code/Magento/*/etc/acl.xml")):
+        for element in etree.parse(str(acl_xml)).iter("resource"):
+            parent = element.getparent()
+            entry = found.setdefault(element.get("id"), {"title": None, "disabled": None})
+            entry["parent"] = parent.get("id") if parent.tag == "resource" else None
+            for attribute in ("title", "disabled"):
+                if element.get(attribute) is not None:
+                    entry[attribute] = element.get(attribute)
+    return found
+
+
+def test_catalog_matches_magentos_acl_files(magento_data: Path) -> None:
+    assert len(list(magento_data.glob("app/code/Magento/*/etc/acl.xml"))) == 51
+    declared = declared_resources(magento_data)
+    catalog = bundled_acl()
+    assert catalog.magento_version == "2.4.4"
+    assert len(declared) == 227
+    assert {r.id for r in catalog.resources} == set(declared)
+    assert sum(not r.disabled for r in catalog.resources) == 226
+    assert [r.id for r in catalog.resources if r.disabled] == ["Magento_Config::advanced"]
+    for resource in catalog.resources:
+        entry = declared[resource.id]
+        assert resource.parent == entry["parent"], resource.id
+        assert resource.title == (entry["title"] or resource.id), resource.id
+
+
+def test_catalog_files_are_what_the_script_builds(magento_data: Path, tmp_path: Path) -> None:
+    subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "scripts" / "build_catalogs.py"),
+            str(magento_data),
+            "--out",
+            str(tmp_path),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    for name in ("acl.json", "modules.json"):
+        assert (tmp_path / name).read_bytes() == (REPO / "generator" / "data" / name).read_bytes()
+
+
+def test_tree_order_follows_sort_order() -> None:
+    catalog = bundled_acl()
+    for parent in [None, *(r.id for r in catalog.resources)]:
+        orders = [catalog.get(child).sort_order or 0 for child in catalog.children(parent)]
+        assert orders == sorted(orders), parent
+    assert catalog.children(None) == (ALL, ADMIN)
+
+
+def test_module_catalog_matches_magentos_composer_files(magento_data: Path) -> None:
+    catalog = bundled_modules()
+    mapping = json.loads((magento_data / "module-map.json").read_text())
+    assert len(catalog.modules) == len(mapping) == 209
+    for package, entry in mapping.items():
+        manifest = json.loads((magento_data / entry["git_path"] / "composer.json").read_text())
+        major, minor = manifest["version"].split(".")[:2]
+        module = catalog.modules[entry["module"]]
+        assert (module.package, module.constraint) == (package, f"{major}.{minor}.*")
+    assert (catalog.framework.package, catalog.framework.constraint) == (
+        "magento/framework",
+        "103.0.*",
+    )
+
+
+def test_bundled_catalogs_load_without_parsing_xml() -> None:
+    code = (
+        "import sys, generator.acl as a; a.bundled_acl(); a.bundled_modules(); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('lxml', 'xml', 'xmlschema')))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
+    assert result.stdout.strip() == "[]", result.stderr
+
+
+def api_resources(root: Path) -> dict[str, list[str]]:
+    document = etree.parse(str(root / "etc" / "integration" / "api.xml"))
+    return {
+        element.get("name"): [r.get("name") for r in element.iterfind("resources/resource")]
+        for element in document.getroot()
+    }
+
+
+def write_spec(folder: Path, resources: str, extra: str = "", module: str = "") -> Path:
+    spec = folder / "spec.yaml"
+    spec.write_text(
+        f"{module}integrations:\n  - name: Sync\n    email: s@example.com\n"
+        f"    resources: {resources}\n{extra}"
+    )
+    return spec
+
+
+def test_a_leaf_is_completed_with_its_parents_in_tree_order(
+    tmp_path: Path, generate: Callable[..., Path]
+) -> None:
+    root = generate(spec=write_spec(tmp_path, "[Magento_Sales::reorder]"), name="Acme/Erp")
+    assert api_resources(root) == {"Sync": SALES_REORDER}
+
+
+def test_reordering_the_spec_changes_nothing(
+    tmp_path: Path, run_cli: Callable[..., Result]
+) -> None:
+    outputs = []
+    for index, resources in enumerate(
+        [
+            "[Magento_Sales::reorder, Magento_Customer::online, Magento_Sales::sales_order]",
+            "[Magento_Customer::online, Magento_Sales::sales_order, Magento_Sales::reorder]",
+        ]
+    ):
+        folder = tmp_path / str(index)
+        folder.mkdir()
+        out = folder / "module"
+        assert run_cli("new", "Acme/Erp", write_spec(folder, resources), "-o", out).exit_code == 0
+        outputs.append((out / "etc" / "integration" / "api.xml").read_bytes())
+    assert outputs[0] == outputs[1]
+    assert b"Magento_Customer::customer" in outputs[0]
+
+
+def test_a_subtree_grants_everything_below(tmp_path: Path, generate: Callable[..., Path]) -> None:
+    root = generate(spec=write_spec(tmp_path, "[Magento_Sales::actions/**]"), name="Acme/Erp")
+    catalog = bundled_acl()
+    below = list(catalog.descendants("Magento_Sales::actions"))
+    assert len(below) > 10
+    assert api_resources(root)["Sync"] == SALES_REORDER[:4] + below
+
+
+def test_a_disabled_id_inside_a_subtree_is_left_out(
+    tmp_path: Path, generate: Callable[..., Path]
+) -> None:
+    root = generate(spec=write_spec(tmp_path, "[Magento_Backend::tools/**]"), name="Acme/Erp")
+    granted = api_resources(root)["Sync"]
+    assert "Magento_Config::advanced" not in granted
+    assert granted[:2] == ["Magento_Backend::system", "Magento_Backend::tools"]
+
+
+def test_full_access_needs_the_flag_and_warns(
+    tmp_path: Path, run_cli: Callable[..., Result]
+) -> None:
+    refused = run_cli("new", "Acme/Erp", write_spec(tmp_path, f"[{ALL}]"), "-o", tmp_path / "a")
+    assert refused.exit_code == 2
+    assert "grants full access to everything; set all_resources: true" in refused.stderr
+    spec = tmp_path / "all.yaml"
+    spec.write_text(
+        "integrations:\n  - name: Root\n    email: r@example.com\n    all_resources: true\n"
+    )
+    out = tmp_path / "b"
+    result = run_cli("new", "Acme/Erp", spec, "-o", out)
+    assert result.exit_code == 0, result.stderr
+    assert (
+        f"{spec}:4:20: warning: integrations[0].all_resources: integration 'Root' gets full "
+        in (result.stderr)
+    )
+    assert api_resources(out) == {"Root": [ALL]}
+
+
+def test_sequence_modules_are_required_in_composer_json(
+    tmp_path: Path, generate: Callable[..., Path]
+) -> None:
+    spec = write_spec(
+        tmp_path,
+        "[Magento_Sales::reorder]",
+        module="module:\n  sequence: [Magento_Sales, Magento_Customer]\n",
+    )
+    require = json.loads((generate(spec=spec, name="Acme/Erp") / "composer.json").read_text())[
+        "require"
+    ]
+    catalog = bundled_modules().modules
+    assert require == {
+        "php": "~8.1.0||~8.2.0||~8.3.0",
+        "magento/framework": "103.0.*",
+        "magento/module-customer": catalog["Magento_Customer"].constraint,
+        "magento/module-integration": catalog["Magento_Integration"].constraint,
+        "magento/module-sales": catalog["Magento_Sales"].constraint,
+    }
+
+
+# -- magegen acl ----------------------------------------------------------------------------------
+
+
+def test_acl_prints_the_whole_tree(run_cli: Callable[..., Result]) -> None:
+    result = run_cli("acl")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    catalog = bundled_acl()
+    assert len(lines) == len(catalog)
+    for line, resource in zip(lines, catalog.resources, strict=True):
+        depth = len(catalog.path(resource.id)) - 1
+        assert line == "  " * depth + line.lstrip(" ")
+        assert line.lstrip(" ").startswith(f"{resource.id}  {resource.title}")
+    assert "  Magento_Config::advanced  Advanced Section  (disabled)" in result.stdout
+
+
+def test_acl_search_shows_the_path(run_cli: Callable[..., Result]) -> None:
+    result = run_cli("acl", "REORDER")
+    assert result.exit_code == 0
+    assert result.stdout == (
+        "Magento_Sales::reorder  Reorder\n"
+        "    Magento Admin > Sales > Operations > Orders > Actions > Reorder\n"
+    )
+
+
+def test_acl_search_matches_titles(run_cli: Callable[..., Result]) -> None:
+    result = run_cli("acl", "now online", "--format", "json")
+    assert result.exit_code == 0
+    document = json.loads(result.stdout)
+    assert [r["id"] for r in document["resources"]] == ["Magento_Customer::online"]
+    assert document["resources"][0]["path"] == [
+        ADMIN,
+        "Magento_Customer::customer",
+        "Magento_Customer::online",
+    ]
+    assert document["resources"][0]["module"] == "Magento_Customer"
+
+
+def test_acl_json_of_the_whole_tree(run_cli: Callable[..., Result]) -> None:
+    document = json.loads(run_cli("acl", "--format", "json").stdout)
+    assert document["magento_version"] == "2.4.4"
+    assert len(document["resources"]) == 227
+
+
+@pytest.mark.parametrize("query", ["no-such-thing", "Acme_Erp"])
+def test_acl_search_without_a_match(query: str, run_cli: Callable[..., Result]) -> None:
+    result = run_cli("acl", query)
+    assert result.exit_code == 1
+    assert result.stderr == f"magegen: no ACL resource matches {query!r}\n"
