@@ -103,11 +103,15 @@ def read_acl(
         acl_xml = by_name[name].path / "etc" / "acl.xml"
         if not acl_xml.is_file():
             continue
+        known_conflicts = len(builder.conflicts)
         try:
             builder.add_file(name, acl_xml.read_bytes())
         except (OSError, etree.XMLSyntaxError) as exc:
             problems.append(_skipped(acl_xml, exc))
-    problems += [Problem("acl.xml", message, severity="warning") for message in builder.conflicts]
+        problems += [
+            Problem(str(acl_xml), message, severity="warning")
+            for message in builder.conflicts[known_conflicts:]
+        ]
     return builder.build(magento_version), problems
 
 

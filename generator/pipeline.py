@@ -7,7 +7,7 @@ from pathlib import Path
 
 from generator.acl import AclCatalog, ModuleCatalog, bundled_acl, bundled_modules
 from generator.checks import check_files
-from generator.errors import CheckError, Problem, TargetError
+from generator.errors import CheckError, Problem, SpecError, TargetError
 from generator.model import ModuleSpec
 from generator.render import GENERATED_PATHS, RenderedFile, render
 from generator.spec import load_spec
@@ -65,7 +65,11 @@ def build(name: str, spec_path: Path, magento_root: Path | None = None) -> Built
     Raises SpecError or UsageError for bad input and CheckError when a rendered file fails a check.
     """
     known = catalogs(magento_root)
-    loaded = load_spec(spec_path, name, known.acl, known.modules)
+    try:
+        loaded = load_spec(spec_path, name, known.acl, known.modules, magento_root is not None)
+    except SpecError as exc:
+        # What was skipped in the installation may be why a resource is unknown: say both.
+        raise SpecError(known.problems + exc.problems) from None
     files = render(loaded.spec)
     problems = check_files(files, loaded.spec.namespace)
     if problems:

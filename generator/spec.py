@@ -64,11 +64,13 @@ def load_spec(
     module_name: str,
     acl: AclCatalog | None = None,
     modules: ModuleCatalog | None = None,
+    from_installation: bool = False,
 ) -> LoadedSpec:
     """Read the spec at ``path`` for the module ``module_name``.
 
     ACL ids are checked against ``acl`` and sequence modules looked up in ``modules`` (both
-    default to Magento's core, bundled). Raises UsageError for a bad module name and SpecError
+    default to Magento's core, bundled; ``from_installation`` says they include an installation's
+    own). Raises UsageError for a bad module name and SpecError
     listing every problem in the spec.
     """
     vendor, module = parse_module_name(module_name)
@@ -80,6 +82,7 @@ def load_spec(
             [Problem(display, f"expands to more than {MAX_NODES} YAML nodes (anchors/aliases?)")]
         )
     reader = _SpecReader(display, acl or bundled_acl(), modules or bundled_modules())
+    reader.from_installation = from_installation
     for node in found.foreign_tags:
         reader.report(node, "", f"YAML tag '{short_tag(node.tag)}' is not supported in a spec")
     spec = reader.read(root, vendor, module)
@@ -111,6 +114,7 @@ class _SpecReader(NodeReader):
         self.modules = modules
         # Each granted resource's list item and the module that declares the resource.
         self.owners: list[tuple[Item, str]] = []
+        self.from_installation = False
 
     def read(self, root: Node, vendor: str, module: str) -> ModuleSpec | None:
         """The whole spec, or None when any error was reported."""
@@ -362,7 +366,9 @@ class _SpecReader(NodeReader):
             self.report(item.node, item_field, malformed)
             return False
         if resource is None:
-            if not close and not resource_id.startswith("Magento_"):
+            if not close and self.from_installation:
+                hint = "; neither Magento's core nor the installation declares it"
+            elif not close and not resource_id.startswith("Magento_"):
                 hint = "; for a module outside Magento's core, pass --magento-root"
             message = f"unknown ACL resource {rules.shown(resource_id)}{hint}"
             self.report(item.node, item_field, message)
