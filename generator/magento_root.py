@@ -43,7 +43,8 @@ def _module_folders(root: Path) -> list[Path]:
     found = set()
     for pattern in ("app/code/*/*/etc/module.xml", "app/code/*/*/etc/acl.xml"):
         found.update(p.parent.parent for p in root.glob(pattern))
-    found.update(p.parent.parent for p in root.glob("vendor/*/*/etc/module.xml"))
+    for pattern in ("vendor/*/*/etc/module.xml", "vendor/*/*/src/etc/module.xml"):
+        found.update(p.parent.parent for p in root.glob(pattern))
     return sorted(found)
 
 
