@@ -18,6 +18,7 @@ SCHEMA_FOR_PATH = {
     "etc/module.xml": "module.xsd",
     "etc/integration/config.xml": "integration/config.xsd",
     "etc/integration/api.xml": "integration/api.xsd",
+    "etc/integration.xml": "integration/integration.xsd",
 }
 
 

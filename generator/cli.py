@@ -77,6 +77,16 @@ def main() -> None:
 @click.option(
     "--dry-run", is_flag=True, help="Write nothing; list what would be created, changed or kept."
 )
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Write nothing; exit 1 if a generated file on disk is missing or differs.",
+)
+@click.option(
+    "--diff",
+    is_flag=True,
+    help="Write nothing; print a unified diff from the files on disk to what the spec generates.",
+)
 @MAGENTO_ROOT_OPTION
 @_reports_errors
 def new(
@@ -85,17 +95,29 @@ def new(
     output: Path | None,
     force: bool,
     dry_run: bool,
+    check: bool,
+    diff: bool,
     magento_root: Path | None,
 ) -> None:
     """Generate the module NAME (Vendor/Module or Vendor_Module) from the YAML file SPEC.
 
     Every file is rendered and checked first; nothing is written unless all checks pass.
     """
+    from generator.drift import Mode, drift_problems, unified_diff
     from generator.pipeline import generate
 
-    result = generate(name, spec, output, force, dry_run, magento_root)
+    mode = Mode.from_options(force=force, dry_run=dry_run, check=check, diff=diff)
+    result = generate(name, spec, output, force, mode, magento_root)
     _echo_problems(result.warnings)
-    if dry_run:
+    if mode.compares:
+        if mode.shows_diff:
+            # Bytes, so that nothing in a file's text is re-encoded or stripped on the way.
+            click.echo(unified_diff(result.drift).encode("utf-8"), nl=False)
+        if mode.fails_on_drift:
+            _echo_problems(drift_problems(result.plan.target, result.drift))
+            sys.exit(1 if result.drift else 0)
+        return
+    if mode is Mode.DRY_RUN:
         for file in result.plan.files:
             click.echo(f"{file.action.value:<9} {result.plan.target / file.path}")
         return
@@ -139,3 +161,41 @@ def acl(query: str | None, output_format: str, magento_root: Path | None) -> Non
     else:
         for line in aclview.match_lines(catalog, resources):
             click.echo(line)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "github", "markdown"]),
+    default="text",
+    show_default=True,
+    help="text: path:line:col lines; json; github: Actions annotations; markdown: a PR comment.",
+)
+@click.option("--strict", is_flag=True, help="Warnings fail the run too.")
+@click.option("--no-php", is_flag=True, help="Skip the PHP syntax check.")
+@MAGENTO_ROOT_OPTION
+@_reports_errors
+def validate(
+    paths: tuple[Path, ...],
+    output_format: str,
+    strict: bool,
+    no_php: bool,
+    magento_root: Path | None,
+) -> None:
+    """Check every module under PATHS (folders holding etc/module.xml, searched recursively).
+
+    Exit status: 0 without errors, 1 with errors (with --strict, with warnings too), 2 for bad
+    usage. Files are read as untrusted: no DTDs, no entity expansion, no network.
+    """
+    from generator import report
+    from generator.validate import validate_paths
+
+    result = validate_paths(paths, magento_root, check_php=not no_php)
+    click.echo(report.render(result, output_format), nl=False)
+    for note in result.notes:
+        click.echo(f"magegen: note: {note}", err=True)
+    if output_format != "text":
+        click.echo(report.summary_line(result), err=True)
+    sys.exit(result.exit_code(strict))

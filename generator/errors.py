@@ -16,6 +16,7 @@ class Problem:
     column: int | None = None
     field: str | None = None
     severity: str = "error"
+    code: str | None = None
 
     def __str__(self) -> str:
         where = self.file
@@ -24,7 +25,12 @@ class Problem:
             if self.column is not None:
                 where += f":{self.column}"
         subject = f"{self.field}: " if self.field else ""
-        return f"{where}: {self.severity}: {subject}{self.message}"
+        tag = f" [{self.code}]" if self.code else ""
+        return f"{where}: {self.severity}: {subject}{self.message}{tag}"
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        """Order by file, line, column, then code and message."""
+        return (self.file, self.line or 0, self.column or 0, self.code or "", self.message)
 
 
 class MagegenError(Exception):

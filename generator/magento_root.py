@@ -37,6 +37,7 @@ class Installation:
     acl: AclCatalog
     modules: ModuleCatalog
     problems: tuple[Problem, ...]
+    module_paths: dict[str, Path]
 
 
 def _module_folders(root: Path) -> list[Path]:
@@ -147,4 +148,5 @@ def load_installation(root: Path, acl: AclCatalog, modules: ModuleCatalog) -> In
         )
     merged_acl, acl_problems = read_acl(found, acl, f"{acl.magento_version} + {root}")
     merged_modules = modules.merged_with(read_packages(found))
-    return Installation(root, merged_acl, merged_modules, tuple(problems + acl_problems))
+    paths = {m.name: m.path for m in found}
+    return Installation(root, merged_acl, merged_modules, tuple(problems + acl_problems), paths)

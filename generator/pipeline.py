@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.acl import AclCatalog, ModuleCatalog, bundled_acl, bundled_modules
 from generator.checks import check_files
+
+if TYPE_CHECKING:
+    from generator.magento_root import Installation
+from generator.drift import FileDrift, Mode, find_drift
 from generator.errors import CheckError, Problem, SpecError, TargetError
 from generator.model import ModuleSpec
 from generator.render import GENERATED_PATHS, RenderedFile, render
@@ -33,6 +38,7 @@ class GenerateResult:
     plan: WritePlan
     written: tuple[Path, ...]
     warnings: tuple[Problem, ...]
+    drift: tuple[FileDrift, ...] = ()  # filled by the comparing modes
 
 
 def default_target(vendor: str, module: str) -> Path:
@@ -47,6 +53,7 @@ class Catalogs:
     acl: AclCatalog
     modules: ModuleCatalog
     problems: tuple[Problem, ...] = ()
+    installation: Installation | None = None
 
 
 def catalogs(magento_root: Path | None = None) -> Catalogs:
@@ -56,7 +63,7 @@ def catalogs(magento_root: Path | None = None) -> Catalogs:
     from generator.magento_root import load_installation
 
     found = load_installation(magento_root, bundled_acl(), bundled_modules())
-    return Catalogs(found.acl, found.modules, found.problems)
+    return Catalogs(found.acl, found.modules, found.problems, found)
 
 
 def build(name: str, spec_path: Path, magento_root: Path | None = None) -> BuiltModule:
@@ -82,19 +89,23 @@ def generate(
     spec_path: Path,
     output: Path | None,
     force: bool,
-    dry_run: bool = False,
+    mode: Mode = Mode.WRITE,
     magento_root: Path | None = None,
 ) -> GenerateResult:
     """Write the module ``name`` described by ``spec_path`` to ``output``, all or nothing.
 
-    With ``dry_run`` everything is decided and checked but nothing is written.
+    Only ``Mode.WRITE`` writes; the other modes decide and check everything, and the comparing
+    ones (check, diff) also list how the tree on disk drifted from the rendered files.
     """
     built = build(name, spec_path, magento_root)
     target = output if output is not None else default_target(built.spec.vendor, built.spec.module)
-    plan = plan_write(target, built.files, force, GENERATED_PATHS)
+    # Comparing reads an existing tree as --force would, and writes nothing.
+    plan = plan_write(target, built.files, force or mode.compares, GENERATED_PATHS)
     warnings = built.warnings + tuple(plan_warnings(plan, built.spec))
+    if mode.compares:
+        return GenerateResult(plan, (), warnings, find_drift(plan))
     written: list[Path] = []
-    if not dry_run:
+    if mode is Mode.WRITE:
         try:
             written = apply_plan(plan)
         except OSError as exc:

@@ -1,0 +1,146 @@
+"""What ``magegen new`` does with a rendered module, and how a tree on disk drifted from it.
+
+The mode is chosen once from the command-line options (``Mode.from_options``), as black chooses
+its ``WriteBack``. The comparing modes (``--check``, ``--diff``) read the tree on disk and write
+nothing: ``find_drift`` lists every generated file that is missing or differs, and
+``unified_diff`` turns that into a patch that, applied with ``patch -p1`` or ``git apply`` in the
+module folder, restores what the spec generates.
+
+Files a person added to the module are not drift, and neither are files magegen generated
+before that the spec no longer produces: the write plan reports those as stale, with a warning.
+"""
+
+from __future__ import annotations
+
+import difflib
+import enum
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.errors import Problem, UsageError
+from generator.write import Action, WritePlan
+
+
+class Mode(enum.Enum):
+    """What ``magegen new`` does once the module is rendered and checked."""
+
+    WRITE = "write"
+    DRY_RUN = "dry-run"  # list what a write would do
+    CHECK = "check"  # exit 1 when the tree on disk drifted
+    DIFF = "diff"  # print the drift as a unified diff
+    CHECK_DIFF = "check-diff"  # both
+
+    @classmethod
+    def from_options(cls, *, force: bool, dry_run: bool, check: bool, diff: bool) -> Mode:
+        """The one mode the options ask for; raise UsageError for options that contradict."""
+        if check or diff:
+            given = " and ".join(name for name, on in (("--check", check), ("--diff", diff)) if on)
+            problems = [
+                Problem(option, f"cannot be combined with {given}: {reason}")
+                for option, on, reason in (
+                    ("--force", force, "comparing never writes, so there is nothing to force"),
+                    ("--dry-run", dry_run, "comparing already writes nothing"),
+                )
+                if on
+            ]
+            if problems:
+                raise UsageError(problems)
+            if check and diff:
+                return cls.CHECK_DIFF
+            return cls.CHECK if check else cls.DIFF
+        return cls.DRY_RUN if dry_run else cls.WRITE
+
+    @property
+    def compares(self) -> bool:
+        """Whether this mode compares the rendered files with the tree on disk."""
+        return self in (Mode.CHECK, Mode.DIFF, Mode.CHECK_DIFF)
+
+    @property
+    def shows_diff(self) -> bool:
+        """Whether this mode prints a unified diff."""
+        return self in (Mode.DIFF, Mode.CHECK_DIFF)
+
+    @property
+    def fails_on_drift(self) -> bool:
+        """Whether drift makes this mode exit 1."""
+        return self in (Mode.CHECK, Mode.CHECK_DIFF)
+
+
+class DriftKind(enum.Enum):
+    """How a generated file on disk differs from what the spec generates."""
+
+    MISSING = "is missing"
+    DIFFERS = "differs from what the spec generates"
+
+
+@dataclass(frozen=True)
+class FileDrift:
+    """One generated file whose bytes on disk are not what the spec generates."""
+
+    path: str  # POSIX, relative to the module root
+    kind: DriftKind
+    expected: bytes
+    actual: bytes | None = None  # None when the file is missing
+
+
+def find_drift(plan: WritePlan) -> tuple[FileDrift, ...]:
+    """Every generated file of ``plan`` that is missing or differs on disk, in plan order.
+
+    ``plan`` must come from ``plan_write`` with ``force``, so that an existing tree is compared.
+    """
+    found = []
+    for file in plan.changed:
+        actual = None
+        if file.action is Action.CHANGE:
+            try:
+                actual = (plan.target / file.path).read_bytes()
+            except FileNotFoundError:  # removed since it was planned
+                actual = None
+        kind = DriftKind.MISSING if actual is None else DriftKind.DIFFERS
+        found.append(FileDrift(file.path, kind, file.content or b"", actual))
+    return tuple(found)
+
+
+def drift_problems(target: Path, drift: Iterable[FileDrift]) -> list[Problem]:
+    """One error per drifted file, located at its path under ``target``."""
+    return [Problem(str(target / item.path), item.kind.value) for item in drift]
+
+
+def unified_diff(drift: Sequence[FileDrift]) -> str:
+    """A patch (``a/`` and ``b/`` paths, no timestamps, LF endings) from disk to the spec's files.
+
+    A missing file is diffed from ``/dev/null``; a file that is not UTF-8 on either side gets a
+    ``Binary files ... differ`` line instead of a diff.
+    """
+    return "".join(_file_diff(item) for item in drift)
+
+
+def _file_diff(item: FileDrift) -> str:
+    old_name = "/dev/null" if item.actual is None else f"a/{item.path}"
+    new_name = f"b/{item.path}"
+    try:
+        old = "" if item.actual is None else item.actual.decode("utf-8")
+        new = item.expected.decode("utf-8")
+    except UnicodeDecodeError:
+        return f"Binary files {old_name} and {new_name} differ\n"
+    lines = difflib.unified_diff(_lines(old), _lines(new), old_name, new_name, lineterm="\n")
+    return "".join(_terminated(lines))
+
+
+def _lines(text: str) -> list[str]:
+    """``text`` split after each LF only (not after CR or other Unicode line breaks)."""
+    parts = text.split("\n")
+    lines = [part + "\n" for part in parts[:-1]]
+    if parts[-1]:
+        lines.append(parts[-1])
+    return lines
+
+
+def _terminated(lines: Iterable[str]) -> Iterator[str]:
+    """Diff lines, with the marker patch tools expect after a last line that has no LF."""
+    for line in lines:
+        if line.endswith("\n"):
+            yield line
+        else:
+            yield line + "\n\\ No newline at end of file\n"

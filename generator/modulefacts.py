@@ -1,0 +1,217 @@
+"""Read what a module tree declares: parsed safely, every XML file once, with line numbers.
+
+The facts feed the cross-file checks of ``magegen validate``. Reading also reports what it
+finds wrong with single files: malformed XML (MG100) and XML our schemas reject (MG101).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from generator.checks import SCHEMA_FOR_PATH, safe_xml_parser, schema
+from generator.errors import Problem
+
+XSI_NO_NAMESPACE = "{http://www.w3.org/2001/XMLSchema-instance}noNamespaceSchemaLocation"
+
+# ComponentRegistrar::register(ComponentRegistrar::MODULE, 'Vendor_Module', __DIR__), written with
+# or without the namespace, with either quote.
+_REGISTER = re.compile(
+    r"ComponentRegistrar::register\s*\(\s*(?:\\?[\w\\]*\\)?ComponentRegistrar::MODULE\s*,"
+    r"\s*(['\"])(?P<name>[^'\"]*)\1",
+)
+_COMMENTS = re.compile(r"/\*.*?\*/|//[^\n]*|#(?!\[)[^\n]*", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Located:
+    """A value and the line it is on."""
+
+    value: str
+    line: int | None
+
+
+@dataclass
+class IntegrationFacts:
+    """An integration as one file declares it."""
+
+    name: str
+    line: int | None
+    email: str | None = None
+    resources: list[Located] = field(default_factory=list)
+
+
+@dataclass
+class ModuleFacts:
+    """What one module tree declares, and where."""
+
+    root: Path
+    name: Located | None = None
+    setup_version: str | None = None
+    sequence: list[Located] = field(default_factory=list)
+    config: dict[str, IntegrationFacts] | None = None  # etc/integration/config.xml
+    api: dict[str, IntegrationFacts] | None = None  # etc/integration/api.xml
+    consolidated: dict[str, IntegrationFacts] | None = None  # etc/integration.xml
+    registered: Located | None = None  # the name registration.php registers
+    has_registration: bool = False
+    composer: dict | None = None
+    composer_error: str | None = None
+    xml_files: list[tuple[Path, etree._ElementTree]] = field(default_factory=list)
+    php_files: list[Path] = field(default_factory=list)
+
+    def display(self, relative: str) -> str:
+        """How a file of this module is named in findings."""
+        return str(self.root / relative)
+
+
+def _error(
+    module: ModuleFacts,
+    relative: str,
+    message: str,
+    code: str,
+    line: int | None = None,
+    column: int | None = None,
+) -> Problem:
+    return Problem(module.display(relative), message, line=line, column=column, code=code)
+
+
+def parse_xml(path: Path, display: str) -> tuple[etree._ElementTree | None, list[Problem]]:
+    """Parse an untrusted XML file: no DTD, no entities, no network; report why it fails."""
+    try:
+        content = path.read_bytes()
+        document = etree.fromstring(content, safe_xml_parser()).getroottree()
+    except OSError as exc:
+        return None, [Problem(display, f"cannot be read: {exc.strerror}", code="MG100")]
+    except etree.XMLSyntaxError as exc:
+        return None, [
+            Problem(display, f"malformed XML: {exc.msg}", line=exc.lineno or None, code="MG100")
+        ]
+    if document.docinfo.doctype or document.docinfo.internalDTD is not None:
+        line = content[: max(content.find(b"<!DOCTYPE"), 0)].count(b"\n") + 1
+        return None, [
+            Problem(
+                display,
+                "has a DOCTYPE; entities are not expanded, the file is refused",
+                line=line,
+                code="MG100",
+            )
+        ]
+    return document, []
+
+
+def read_module(root: Path, keep_xml: bool = False) -> tuple[ModuleFacts, list[Problem]]:
+    """Read the module at ``root``; return its facts and the problems of its single files.
+
+    With ``keep_xml``, every parsed etc/ XML document is kept (for validation against an
+    installation's schemas); otherwise only the facts are.
+    """
+    module = ModuleFacts(root)
+    problems: list[Problem] = []
+    etc = root / "etc"
+    for path in sorted(etc.rglob("*.xml")) if etc.is_dir() else []:
+        relative = path.relative_to(root).as_posix()
+        document, found = parse_xml(path, module.display(relative))
+        problems += found
+        if document is None:
+            continue
+        if keep_xml:
+            module.xml_files.append((path, document))
+        problems += _validate_ours(module, relative, document)
+        _collect(module, relative, document)
+    _read_registration(module)
+    _read_composer(module)
+    module.php_files = sorted(p for p in root.rglob("*.php") if p.is_file())
+    return module, problems
+
+
+def _validate_ours(
+    module: ModuleFacts, relative: str, document: etree._ElementTree
+) -> list[Problem]:
+    schema_name = SCHEMA_FOR_PATH.get(relative)
+    if schema_name is None:
+        return []
+    validator = schema(schema_name)
+    if validator.validate(document):
+        return []
+    return [
+        _error(
+            module,
+            relative,
+            f"does not match {schema_name}: {e.message}",
+            "MG101",
+            e.line,
+            e.column or None,
+        )
+        for e in validator.error_log
+        if "No precomputed value available" not in e.message
+    ]
+
+
+def _collect(module: ModuleFacts, relative: str, document: etree._ElementTree) -> None:
+    root = document.getroot()
+    if relative == "etc/module.xml":
+        element = root.find("module")
+        if element is not None and element.get("name"):
+            module.name = Located(element.get("name"), element.sourceline)
+            module.setup_version = element.get("setup_version")
+            module.sequence = [
+                Located(m.get("name", ""), m.sourceline)
+                for m in element.iterfind("sequence/module")
+            ]
+    elif relative == "etc/integration/config.xml":
+        module.config = _integrations(root, with_resources=False)
+    elif relative == "etc/integration/api.xml":
+        module.api = _integrations(root, with_resources=True)
+    elif relative == "etc/integration.xml":
+        module.consolidated = _integrations(root, with_resources=True)
+
+
+def _integrations(root: etree._Element, with_resources: bool) -> dict[str, IntegrationFacts]:
+    found: dict[str, IntegrationFacts] = {}
+    for element in root.iterfind("integration"):
+        name = element.get("name")
+        if name is None or name in found:
+            continue
+        facts = IntegrationFacts(name, element.sourceline, element.findtext("email"))
+        if with_resources:
+            facts.resources = [
+                Located(r.get("name", ""), r.sourceline)
+                for r in element.iterfind("resources/resource")
+            ]
+        found[name] = facts
+    return found
+
+
+def _read_registration(module: ModuleFacts) -> None:
+    path = module.root / "registration.php"
+    if not path.is_file():
+        return
+    module.has_registration = True
+    try:
+        source = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return
+    code = _COMMENTS.sub(lambda m: "\n" * m.group(0).count("\n"), source)
+    match = _REGISTER.search(code)
+    if match:
+        line = code.count("\n", 0, match.start("name")) + 1
+        module.registered = Located(match["name"], line)
+
+
+def _read_composer(module: ModuleFacts) -> None:
+    path = module.root / "composer.json"
+    if not path.is_file():
+        return
+    try:
+        manifest = json.loads(path.read_bytes())
+    except (OSError, ValueError) as exc:
+        module.composer_error = str(exc)
+        return
+    if isinstance(manifest, dict):
+        module.composer = manifest
+    else:
+        module.composer_error = "it does not hold a JSON object"

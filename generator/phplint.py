@@ -1,0 +1,98 @@
+"""Check that PHP files parse: one real ``php`` process for any number of files.
+
+Spawning ``php -l`` per file costs tens of milliseconds each; instead one PHP process reads the
+list of files and parses each with ``token_get_all(..., TOKEN_PARSE)``, which raises the same
+ParseError ``php -l`` reports. Without ``php`` on PATH, the structural check of
+generator.phpcheck is used and the caller is told so.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.errors import Problem
+from generator.phpcheck import check_php
+
+CODE = "MG400"
+
+_PARSE_ALL = r"""
+$failed = [];
+foreach (explode("\0", stream_get_contents(STDIN)) as $file) {
+    if ($file === '') {
+        continue;
+    }
+    $source = @file_get_contents($file);
+    if ($source === false) {
+        $failed[] = [$file, 0, 'cannot be read'];
+        continue;
+    }
+    try {
+        token_get_all($source, TOKEN_PARSE);
+    } catch (ParseError $error) {
+        $failed[] = [$file, $error->getLine(), $error->getMessage()];
+    }
+}
+echo json_encode($failed);
+"""
+
+
+@dataclass(frozen=True)
+class LintResult:
+    """What parsing the files found, and a note when real PHP was not available."""
+
+    problems: tuple[Problem, ...]
+    note: str | None = None
+
+
+def lint_php(files: Sequence[Path], php: str | None = None) -> LintResult:
+    """Parse every file in ``files``; report each that does not parse."""
+    if not files:
+        return LintResult(())
+    php = php or shutil.which("php")
+    if php is None:
+        return LintResult(
+            tuple(_structural(files)),
+            "php is not on PATH: PHP files were only checked for balanced strings and brackets",
+        )
+    listing = "\0".join(str(path) for path in files).encode()
+    result = subprocess.run(
+        [php, "-d", "display_errors=stderr", "-r", _PARSE_ALL],
+        input=listing,
+        capture_output=True,
+        check=False,
+    )
+    try:
+        failed = json.loads(result.stdout)
+    except ValueError:
+        detail = result.stderr.decode(errors="replace").strip()[:200]
+        return LintResult(tuple(_structural(files)), f"php could not check PHP files: {detail}")
+    return LintResult(
+        tuple(
+            Problem(
+                str(file),
+                f"PHP does not parse: {message}" if line else message,
+                line=line or None,
+                code=CODE,
+            )
+            for file, line, message in failed
+        )
+    )
+
+
+def _structural(files: Sequence[Path]) -> list[Problem]:
+    problems = []
+    for path in files:
+        try:
+            source = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(Problem(str(path), f"cannot be read as UTF-8 text: {exc}", code=CODE))
+            continue
+        problems += [
+            Problem(str(path), message, line=line, code=CODE) for line, message in check_php(source)
+        ]
+    return problems

@@ -1,0 +1,158 @@
+"""Print what ``magegen validate`` found: text, JSON, GitHub annotations, or a PR comment."""
+
+from __future__ import annotations
+
+import json
+
+from generator.errors import Problem
+from generator.validate import ModuleSummary, ValidationResult
+
+FORMATS = ("text", "json", "github", "markdown")
+
+
+def summary_line(result: ValidationResult) -> str:
+    """One line: how many modules, errors and warnings."""
+    modules = len(result.modules)
+    errors, warnings = result.count("error"), result.count("warning")
+    return (
+        f"magegen: {modules} module{'s' * (modules != 1)} checked, "
+        f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+    )
+
+
+def render(result: ValidationResult, output_format: str) -> str:
+    """The whole report in ``output_format``, ending with a newline."""
+    if output_format == "json":
+        return _json(result)
+    if output_format == "github":
+        return "".join(_annotation(p) + "\n" for p in result.problems)
+    if output_format == "markdown":
+        return _markdown(result)
+    lines = [str(p) for p in result.problems] + [summary_line(result)]
+    return "\n".join(lines) + "\n"
+
+
+def _json(result: ValidationResult) -> str:
+    document = {
+        "modules": [
+            {
+                "path": str(module.root),
+                "name": module.name,
+                "integrations": [
+                    {
+                        "name": integration.name,
+                        "format": integration.format,
+                        "email": integration.email,
+                        "resources": [
+                            {"id": r, "title": _title(result, r)} for r in integration.resources
+                        ],
+                    }
+                    for integration in module.integrations
+                ],
+            }
+            for module in result.modules
+        ],
+        "findings": [
+            {
+                "file": p.file,
+                "line": p.line,
+                "column": p.column,
+                "severity": p.severity,
+                "code": p.code,
+                "message": p.message,
+            }
+            for p in result.problems
+        ],
+        "errors": result.count("error"),
+        "warnings": result.count("warning"),
+        "notes": list(result.notes),
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _annotation(problem: Problem) -> str:
+    """A GitHub Actions workflow command that annotates the file and line."""
+    kind = "error" if problem.severity == "error" else "warning"
+    properties = [f"file={_escape_property(problem.file)}"]
+    if problem.line is not None:
+        properties.append(f"line={problem.line}")
+    if problem.column is not None:
+        properties.append(f"col={problem.column}")
+    if problem.code:
+        properties.append(f"title={_escape_property(problem.code)}")
+    return f"::{kind} {','.join(properties)}::{_escape_data(problem.message)}"
+
+
+def _title(result: ValidationResult, resource_id: str) -> str | None:
+    resource = result.acl.get(resource_id)
+    return resource.title if resource else None
+
+
+def _cell(text: str) -> str:
+    """Text safe inside a Markdown table cell."""
+    return (
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("|", "\\|")
+        .replace("\n", " ")
+    )
+
+
+def _markdown(result: ValidationResult) -> str:
+    errors, warnings = result.count("error"), result.count("warning")
+    verdict = "passed" if not errors else "failed"
+    lines = [f"## magegen validate {verdict}: {errors} errors, {warnings} warnings", ""]
+    by_file: dict[str, list[Problem]] = {}
+    for problem in result.problems:
+        by_file.setdefault(problem.file, []).append(problem)
+    for module in result.modules:
+        lines += _module_markdown(result, module, by_file)
+    for note in result.notes:
+        lines.append(f"> {_cell(note)}")
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _module_markdown(
+    result: ValidationResult, module: ModuleSummary, by_file: dict[str, list[Problem]]
+) -> list[str]:
+    title = module.name or "(module without a name)"
+    lines = [f"### {_cell(title)} (`{module.root}`)", ""]
+    for integration in module.integrations:
+        lines.append(
+            f"**{_cell(integration.name)}** ({integration.format} format, "
+            f"{_cell(integration.email or 'no email')}) grants:"
+        )
+        lines.append("")
+        if not integration.resources:
+            lines.append("- nothing")
+        for resource_id in integration.resources:
+            title_text = _title(result, resource_id)
+            suffix = f" {_cell(title_text)}" if title_text else " (unknown to magegen)"
+            lines.append(f"- `{resource_id}`{suffix}")
+        lines.append("")
+    prefix = str(module.root)
+    findings = [
+        p for file, problems in by_file.items() if file.startswith(prefix + "/") for p in problems
+    ]
+    if findings:
+        lines.append("| | File | Line | Code | Finding |")
+        lines.append("|---|---|---|---|---|")
+        for p in findings:
+            relative = p.file[len(prefix) :].lstrip("/") or p.file
+            lines.append(
+                f"| {p.severity} | `{_cell(relative)}` | {p.line or ''} | {p.code or ''} "
+                f"| {_cell(p.message)} |"
+            )
+    else:
+        lines.append("No findings.")
+    lines.append("")
+    return lines

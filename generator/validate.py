@@ -1,0 +1,138 @@
+"""``magegen validate``: check every module under some paths, one module at a time."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.acl import AclCatalog
+from generator.errors import Problem, UsageError
+from generator.modulechecks import check_module, module_roots
+from generator.modulefacts import XSI_NO_NAMESPACE, ModuleFacts, read_module
+from generator.phplint import lint_php
+from generator.pipeline import Catalogs, catalogs
+
+
+@dataclass(frozen=True)
+class IntegrationSummary:
+    """An integration a module declares, for reports."""
+
+    name: str
+    format: str  # "split" (config.xml + api.xml) or "consolidated" (integration.xml)
+    email: str | None
+    resources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ModuleSummary:
+    """A module that was checked, for reports."""
+
+    root: Path
+    name: str | None
+    integrations: tuple[IntegrationSummary, ...]
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    """Everything ``validate`` found."""
+
+    modules: tuple[ModuleSummary, ...]
+    problems: tuple[Problem, ...]
+    notes: tuple[str, ...]
+    acl: AclCatalog
+
+    def count(self, severity: str) -> int:
+        """How many findings have ``severity``."""
+        return sum(p.severity == severity for p in self.problems)
+
+    def exit_code(self, strict: bool) -> int:
+        """0 when clean, 1 with errors (or, when strict, warnings)."""
+        failing = self.count("error") + (self.count("warning") if strict else 0)
+        return 1 if failing else 0
+
+
+def validate_paths(
+    paths: Iterable[Path],
+    magento_root: Path | None = None,
+    check_php: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+) -> ValidationResult:
+    """Check every module under ``paths``; ``progress(done, total)`` is told as modules finish."""
+    paths = list(paths)
+    for path in paths:
+        if not path.is_dir():
+            raise UsageError([Problem(str(path), "is not a folder")])
+    roots = module_roots(paths)
+    if not roots:
+        where = ", ".join(str(p) for p in paths)
+        raise UsageError([Problem(where, "holds no module (no etc/module.xml below it)")])
+    known = catalogs(magento_root)
+    urns = _urn_resolver(known)
+    problems = list(known.problems)
+    summaries = []
+    php_files: list[Path] = []
+    for done, root in enumerate(roots, start=1):
+        module, found = read_module(root, keep_xml=urns is not None)
+        problems += found
+        problems += check_module(module, known.acl, known.modules)
+        if urns is not None:
+            problems += _magento_schema_problems(module, urns)
+            module.xml_files.clear()  # keep memory flat: documents are not needed any more
+        php_files += module.php_files
+        summaries.append(_summary(module))
+        if progress is not None:
+            progress(done, len(roots))
+    notes = []
+    if check_php:
+        linted = lint_php(php_files)
+        problems += linted.problems
+        if linted.note:
+            notes.append(linted.note)
+    else:
+        notes.append("PHP syntax was not checked (--no-php)")
+    problems.sort(key=Problem.sort_key)
+    return ValidationResult(tuple(summaries), tuple(problems), tuple(notes), known.acl)
+
+
+def _urn_resolver(known: Catalogs):  # -> UrnResolver | None
+    if known.installation is None:
+        return None
+    from generator.urn import UrnResolver
+
+    return UrnResolver(known.installation.root, known.installation.module_paths)
+
+
+def _magento_schema_problems(module: ModuleFacts, urns) -> list[Problem]:
+    problems = []
+    for path, document in module.xml_files:
+        location = document.getroot().get(XSI_NO_NAMESPACE) or ""
+        if not location.startswith("urn:magento:"):
+            continue
+        display = module.display(path.relative_to(module.root).as_posix())
+        schema = urns.schema(location)
+        if isinstance(schema, str):
+            problems.append(Problem(display, schema, line=1, severity="warning", code="MG103"))
+        elif not schema.validate(document):
+            problems += [
+                Problem(
+                    display, f"does not match {location}: {e.message}", line=e.line, code="MG102"
+                )
+                for e in schema.error_log
+                if "No precomputed value available" not in e.message
+            ]
+    return problems
+
+
+def _summary(module: ModuleFacts) -> ModuleSummary:
+    integrations = []
+    config, api = module.config or {}, module.api or {}
+    for name in [*config, *(n for n in api if n not in config)]:
+        facts = config.get(name) or api[name]
+        resources = tuple(r.value for r in api[name].resources) if name in api else ()
+        integrations.append(IntegrationSummary(name, "split", facts.email, resources))
+    for name, facts in (module.consolidated or {}).items():
+        resources = tuple(r.value for r in facts.resources)
+        integrations.append(IntegrationSummary(name, "consolidated", facts.email, resources))
+    name = module.name.value if module.name else None
+    return ModuleSummary(module.root, name, tuple(integrations))
