@@ -8,12 +8,16 @@ import traceback
 from collections.abc import Callable, Iterable
 from functools import wraps
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
 from generator import __version__
 from generator.errors import MagegenError, Problem
+
+if TYPE_CHECKING:
+    from generator.acldiff import IntegrationState
+    from generator.pipeline import Catalogs
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -199,3 +203,47 @@ def validate(
     if output_format != "text":
         click.echo(report.summary_line(result), err=True)
     sys.exit(result.exit_code(strict))
+
+
+@main.command("acl-diff")
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+    help="markdown is ready to paste into a review.",
+)
+@MAGENTO_ROOT_OPTION
+@_reports_errors
+def acl_diff(old: Path, new: Path, output_format: str, magento_root: Path | None) -> None:
+    """Show how the integrations' permissions change from OLD to NEW.
+
+    Each side is a module folder or a spec file. Exit status: 0 when no integration changes,
+    1 when some do, 2 for bad input.
+    """
+    from generator import acldiff
+    from generator.pipeline import catalogs
+
+    known = catalogs(magento_root)
+    changes = acldiff.compare(_integration_states(old, known), _integration_states(new, known))
+    renderer = {
+        "text": acldiff.render_text,
+        "markdown": acldiff.render_markdown,
+        "json": acldiff.render_json,
+    }[output_format]
+    click.echo(renderer(changes, known.acl), nl=False)
+    sys.exit(1 if changes else 0)
+
+
+def _integration_states(path: Path, known: Catalogs) -> dict[str, IntegrationState]:
+    """The integrations of a module folder or of a spec file."""
+    from generator import acldiff
+    from generator.spec import load_spec
+
+    if path.is_dir():
+        return acldiff.states_of_tree(path)
+    loaded = load_spec(path, "Magegen_AclDiff", known.acl, known.modules)
+    return acldiff.states_of_spec(loaded.spec)

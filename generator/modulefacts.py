@@ -42,6 +42,8 @@ class IntegrationFacts:
     name: str
     line: int | None
     email: str | None = None
+    endpoint_url: str | None = None
+    identity_link_url: str | None = None
     resources: list[Located] = field(default_factory=list)
 
 
@@ -176,7 +178,13 @@ def _integrations(root: etree._Element, with_resources: bool) -> dict[str, Integ
         name = element.get("name")
         if name is None or name in found:
             continue
-        facts = IntegrationFacts(name, element.sourceline, element.findtext("email"))
+        facts = IntegrationFacts(
+            name,
+            element.sourceline,
+            element.findtext("email"),
+            element.findtext("endpoint_url"),
+            element.findtext("identity_link_url"),
+        )
         if with_resources:
             facts.resources = [
                 Located(r.get("name", ""), r.sourceline)
