@@ -5,8 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 SETUP_INSTALL_DATA = "install-data"
+SETUP_DATA_PATCH = "data-patch"
 SETUP_NONE = "none"
-SETUP_STYLES = (SETUP_INSTALL_DATA, SETUP_NONE)
+SETUP_STYLES = (SETUP_INSTALL_DATA, SETUP_DATA_PATCH, SETUP_NONE)
+
+FORMAT_SPLIT = "split"  # etc/integration/config.xml + api.xml, processed by a setup script
+FORMAT_CONSOLIDATED = "consolidated"  # etc/integration.xml, processed by Magento_Integration
+INTEGRATION_FORMATS = (FORMAT_SPLIT, FORMAT_CONSOLIDATED)
+
+DEFAULT_PATCH_NAME = "CreateIntegrations"
 
 
 @dataclass(frozen=True)
@@ -51,11 +58,18 @@ class ModuleSpec:
     authors: tuple[Author, ...] = ()
     composer_require: tuple[tuple[str, str], ...] = ()
     integrations: tuple[Integration, ...] = ()
+    integration_format: str = FORMAT_SPLIT
+    setup_patch_name: str = DEFAULT_PATCH_NAME
 
     @property
     def name(self) -> str:
         """The Magento module name, e.g. ``Beehexa_IntegrationManager``."""
         return f"{self.vendor}_{self.module}"
+
+    @property
+    def patch_path(self) -> str:
+        """Where the data patch goes, relative to the module root."""
+        return f"Setup/Patch/Data/{self.setup_patch_name}.php"
 
     @property
     def namespace(self) -> str:

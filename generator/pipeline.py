@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 from generator.drift import FileDrift, Mode, find_drift
 from generator.errors import CheckError, Problem, SpecError, TargetError
 from generator.model import ModuleSpec
-from generator.render import GENERATED_PATHS, RenderedFile, render
+from generator.render import RenderedFile, generated_paths, render
 from generator.spec import load_spec
 from generator.write import Action, WritePlan, apply_plan, plan_write
 
@@ -100,7 +100,7 @@ def generate(
     built = build(name, spec_path, magento_root)
     target = output if output is not None else default_target(built.spec.vendor, built.spec.module)
     # Comparing reads an existing tree as --force would, and writes nothing.
-    plan = plan_write(target, built.files, force or mode.compares, GENERATED_PATHS)
+    plan = plan_write(target, built.files, force or mode.compares, generated_paths(built.spec))
     warnings = built.warnings + tuple(plan_warnings(plan, built.spec))
     if mode.compares:
         return GenerateResult(plan, (), warnings, find_drift(plan))

@@ -11,7 +11,14 @@ import markupsafe
 
 from generator.composer import build_manifest
 from generator.escape import json_document, php_string, xml_text
-from generator.model import SETUP_INSTALL_DATA, ModuleSpec
+from generator.model import (
+    DEFAULT_PATCH_NAME,
+    FORMAT_CONSOLIDATED,
+    FORMAT_SPLIT,
+    SETUP_DATA_PATCH,
+    SETUP_INSTALL_DATA,
+    ModuleSpec,
+)
 from generator.resources import templates_dir
 
 
@@ -27,25 +34,46 @@ def _always(spec: ModuleSpec) -> bool:
     return True
 
 
-def _has_integrations(spec: ModuleSpec) -> bool:
-    return bool(spec.integrations)
+def _split(spec: ModuleSpec) -> bool:
+    return bool(spec.integrations) and spec.integration_format == FORMAT_SPLIT
+
+
+def _consolidated(spec: ModuleSpec) -> bool:
+    return bool(spec.integrations) and spec.integration_format == FORMAT_CONSOLIDATED
 
 
 def _install_data(spec: ModuleSpec) -> bool:
     return spec.setup == SETUP_INSTALL_DATA
 
 
-# Every file magegen can write: its path, its template, and when it is written.
+def _data_patch(spec: ModuleSpec) -> bool:
+    return spec.setup == SETUP_DATA_PATCH
+
+
+PATCH_PATH = "Setup/Patch/Data/{name}.php"
+
+# Every file magegen can write: its path (``{name}`` is the data patch's class), its template,
+# and when it is written.
 FILE_TABLE: tuple[tuple[str, str, Callable[[ModuleSpec], bool]], ...] = (
     ("registration.php", "registration.php.j2", _always),
     ("composer.json", "composer.json.j2", _always),
     ("etc/module.xml", "etc/module.xml.j2", _always),
-    ("etc/integration/config.xml", "etc/integration/config.xml.j2", _has_integrations),
-    ("etc/integration/api.xml", "etc/integration/api.xml.j2", _has_integrations),
+    ("etc/integration/config.xml", "etc/integration/config.xml.j2", _split),
+    ("etc/integration/api.xml", "etc/integration/api.xml.j2", _split),
+    ("etc/integration.xml", "etc/integration.xml.j2", _consolidated),
     ("Setup/InstallData.php", "Setup/InstallData.php.j2", _install_data),
+    (PATCH_PATH, "Setup/Patch/Data/DataPatch.php.j2", _data_patch),
 )
 
-GENERATED_PATHS: tuple[str, ...] = tuple(path for path, _, _ in FILE_TABLE)
+# The paths magegen generates with the default names, for finding files a spec no longer makes.
+GENERATED_PATHS: tuple[str, ...] = tuple(
+    path.format(name=DEFAULT_PATCH_NAME) for path, _, _ in FILE_TABLE
+)
+
+
+def generated_paths(spec: ModuleSpec) -> frozenset[str]:
+    """Every path magegen may have generated for a module like ``spec``'s, in any setup style."""
+    return frozenset(GENERATED_PATHS) | {spec.patch_path}
 
 
 def _escape_for_xml(value: object) -> object:
@@ -84,5 +112,6 @@ def render(spec: ModuleSpec) -> tuple[RenderedFile, ...]:
     for path, template_name, wanted in FILE_TABLE:
         if wanted(spec):
             template = environment(template_name.endswith(".xml.j2")).get_template(template_name)
-            files.append(RenderedFile(path, template.render(context).encode("utf-8")))
+            target = path.format(name=spec.setup_patch_name)
+            files.append(RenderedFile(target, template.render(context).encode("utf-8")))
     return tuple(files)

@@ -76,6 +76,27 @@ def check_setup_version(value: str) -> str | None:
     return f"{shown(value)} is not a setup_version: use digits separated by dots, like 1.0.0"
 
 
+def check_class_name(value: str) -> str | None:
+    """A PHP class name for generated code: a capital letter, then letters and digits."""
+    if re.fullmatch(r"[A-Z][A-Za-z0-9]*", value) and value.lower() not in PHP_RESERVED:
+        return None
+    return f"{shown(value)} is not a class name (a capital letter, then letters and digits)"
+
+
+# PHP's reserved words that cannot name a class (compared in lower case).
+PHP_RESERVED = frozenset(
+    (  # noqa: SIM905 - a word list reads better than 90 quoted strings
+        "abstract and array as break callable case catch class clone const continue declare "
+        "default do echo else elseif empty enddeclare endfor endforeach endif endswitch endwhile "
+        "enum eval exit extends final finally fn for foreach function global goto if implements "
+        "include include_once instanceof insteadof interface isset list match namespace new or "
+        "print private protected public readonly require require_once return static switch throw "
+        "trait try unset use var while xor yield bool int float string false true null void "
+        "iterable object mixed never parent self"
+    ).split()
+)
+
+
 def check_version(value: str) -> str | None:
     """composer.json's version."""
     if VERSION.fullmatch(value):

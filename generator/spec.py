@@ -12,6 +12,10 @@ from generator.acl import ALL, AclCatalog, ModuleCatalog, bundled_acl, bundled_m
 from generator.composer import resolve_require
 from generator.errors import Problem, SpecError, UsageError
 from generator.model import (
+    DEFAULT_PATCH_NAME,
+    FORMAT_SPLIT,
+    INTEGRATION_FORMATS,
+    SETUP_DATA_PATCH,
     SETUP_INSTALL_DATA,
     SETUP_NONE,
     SETUP_STYLES,
@@ -22,7 +26,14 @@ from generator.model import (
 from generator.nodereader import Entries, Item, NodeReader, join, suggestion
 from generator.yamlnodes import MAX_NODES, compose, kind, read_text, short_tag, survey
 
-TOP_KEYS = ("module", "composer", "setup", "integrations")
+TOP_KEYS = (
+    "module",
+    "composer",
+    "setup",
+    "setup_patch_name",
+    "integration_format",
+    "integrations",
+)
 MODULE_KEYS = ("description", "version", "setup_version", "license", "authors", "sequence")
 AUTHOR_KEYS = ("name", "email", "homepage", "role")
 COMPOSER_KEYS = ("name", "require")
@@ -126,7 +137,9 @@ class _SpecReader(NodeReader):
         default_name = f"{vendor.lower()}/module-{rules.kebab(module)}"
         composer_name, user_require = self.composer_block(_value(top, "composer"), default_name)
         integrations = self.integrations(_value(top, "integrations"))
-        setup = self.setup(_value(top, "setup"), integrations)
+        integration_format = self.integration_format(_value(top, "integration_format"))
+        setup = self.setup(_value(top, "setup"), integrations, integration_format)
+        patch_name = self.patch_name(_value(top, "setup_patch_name"), setup)
         sequence = self.load_order(block.sequence, own_name, bool(integrations))
         self.note_modules_outside_sequence(sequence, own_name)
         setup_version = self.setup_version(block, setup)
@@ -145,6 +158,8 @@ class _SpecReader(NodeReader):
             authors=block.authors,
             composer_require=resolve_require(sequence, user_require, self.modules),
             integrations=tuple(integrations),
+            integration_format=integration_format,
+            setup_patch_name=patch_name,
         )
 
     def module_block(self, node: Node | None) -> _ModuleBlock:
@@ -401,32 +416,66 @@ class _SpecReader(NodeReader):
                     severity="note",
                 )
 
-    def setup(self, node: Node | None, integrations: list[Integration]) -> str:
-        """``setup:``, defaulting to install-data when there are integrations."""
+    def choice(self, node: Node, field: str, what: str, choices: tuple[str, ...]) -> str | None:
+        """One of ``choices``."""
+        value = self.string(node, field)
+        if value is not None and value not in choices:
+            self.report(
+                node,
+                field,
+                f"unknown {what} {rules.shown(value)}{suggestion(value, choices)}; "
+                f"choose one of: {', '.join(choices)}",
+            )
+            return None
+        return value
+
+    def integration_format(self, node: Node | None) -> str:
+        """``integration_format:``, split unless said otherwise."""
         if node is None:
-            return SETUP_INSTALL_DATA if integrations else SETUP_NONE
-        value = self.string(node, "setup")
+            return FORMAT_SPLIT
+        chosen = self.choice(node, "integration_format", "format", INTEGRATION_FORMATS)
+        return chosen or FORMAT_SPLIT
+
+    def setup(
+        self, node: Node | None, integrations: list[Integration], integration_format: str
+    ) -> str:
+        """``setup:``. The default creates the integrations: InstallData for the split format;
+        nothing for the consolidated one, which Magento_Integration processes by itself."""
+        split = integration_format == FORMAT_SPLIT
+        if node is None:
+            return SETUP_INSTALL_DATA if integrations and split else SETUP_NONE
+        value = self.choice(node, "setup", "setup style", SETUP_STYLES)
         if value is None:
             return SETUP_NONE
-        if value not in SETUP_STYLES:
+        if value != SETUP_NONE and not integrations:
+            self.report(node, "setup", f"{value} needs at least one integration to create")
+        elif value != SETUP_NONE and not split:
             self.report(
                 node,
                 "setup",
-                f"unknown setup style {rules.shown(value)}{suggestion(value, SETUP_STYLES)}; "
-                f"choose one of: {', '.join(SETUP_STYLES)}",
+                f"{value} does not go with integration_format: consolidated: "
+                "Magento_Integration creates the integrations of etc/integration.xml on every "
+                "setup:upgrade by itself, and processIntegrationConfig() reads only the split "
+                "format's files; leave setup out",
             )
-            return SETUP_NONE
-        if value == SETUP_INSTALL_DATA and not integrations:
-            self.report(node, "setup", "install-data needs at least one integration to create")
-        if value == SETUP_NONE and integrations:
+        elif value == SETUP_NONE and integrations and split:
             self.report(
                 node,
                 "setup",
-                "with 'none', nothing calls processIntegrationConfig, so Magento will not "
-                "create these integrations",
-                severity="warning",
+                "with the split format, 'none' leaves the integrations unprocessed: Magento "
+                "would never create them; use install-data or data-patch, or "
+                "integration_format: consolidated",
             )
         return value
+
+    def patch_name(self, node: Node | None, setup: str) -> str:
+        """``setup_patch_name:``, the data patch's class name."""
+        if node is None:
+            return DEFAULT_PATCH_NAME
+        name = self.string(node, "setup_patch_name", rules.check_class_name)
+        if name is not None and setup != SETUP_DATA_PATCH:
+            self.report(node, "setup_patch_name", "is only used with setup: data-patch")
+        return name or DEFAULT_PATCH_NAME
 
     def load_order(
         self, items: list[Item], own_name: str, has_integrations: bool

@@ -131,7 +131,10 @@ def test_good_module_names(name: str, tmp_path: Path, run_cli: Callable[..., Res
     assert f"'{vendor}_{module}'" in (out / "registration.php").read_text()
 
 
-def test_setup_none_with_integrations_warns(tmp_path: Path, run_cli: Callable[..., Result]) -> None:
+def test_split_format_without_setup_is_refused(
+    tmp_path: Path, run_cli: Callable[..., Result]
+) -> None:
+    """Split format and setup: none would leave the integrations unprocessed."""
     spec = write(
         tmp_path / "spec.yaml",
         b"setup: none\nintegrations:\n"
@@ -139,12 +142,12 @@ def test_setup_none_with_integrations_warns(tmp_path: Path, run_cli: Callable[..
     )
     out = tmp_path / "module"
     result = run_cli("new", "Acme/Erp", spec, "-o", out)
-    assert result.exit_code == 0
-    assert f"{spec}:1:8: warning: setup: with 'none', nothing calls processIntegrationConfig" in (
-        result.stderr
+    assert_rejected(result, out)
+    assert result.stderr == (
+        f"{spec}:1:8: error: setup: with the split format, 'none' leaves the integrations "
+        "unprocessed: Magento would never create them; use install-data or data-patch, or "
+        "integration_format: consolidated\n"
     )
-    assert not (out / "Setup").exists()
-    assert "setup_version" not in (out / "etc" / "module.xml").read_text()
 
 
 def test_yaml_scalars_keep_their_text(tmp_path: Path, run_cli: Callable[..., Result]) -> None:
