@@ -8,6 +8,7 @@ the harness and is tested first.
 
 from __future__ import annotations
 
+import os
 import subprocess
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from tests.xsd_harness import (
     CONFIG_URN,
     CORE_MODULE_COUNT,
     ENGINES,
+    INTEGRATION_FILE_URN,
     INTEGRATION_FIXTURES,
     INTEGRATION_URN,
     MAGEGEN,
@@ -45,7 +47,25 @@ from tests.xsd_harness import (
 )
 
 
-def xmllint_errors(xmllint: str, xsd: Path, files: Iterable[Path]) -> list[str]:
+def xml_catalog(root: Path | None, folder: Path) -> dict[str, str]:
+    """An XML catalog that maps the URNs Magento's XSDs include to files, for xmllint."""
+    if root is None:
+        return {}
+    entries = "".join(
+        f'<uri name="{urn}" uri="{urn_to_path(urn, root).as_uri()}"/>'
+        for urn in ("urn:magento:module:Magento_Integration:etc/integration/integration_base.xsd",)
+    )
+    catalog = folder / "catalog.xml"
+    catalog.write_text(
+        '<?xml version="1.0"?>\n<catalog xmlns="urn:oasis:names:tc:entity:xmlns:xml:catalog">'
+        f"{entries}</catalog>\n"
+    )
+    return {"XML_CATALOG_FILES": str(catalog)}
+
+
+def xmllint_errors(
+    xmllint: str, xsd: Path, files: Iterable[Path], env: dict[str, str] | None = None
+) -> list[str]:
     """Run ``xmllint --noout --schema xsd files...``; empty when every file validates."""
     paths = [str(path) for path in files]
     result = subprocess.run(
@@ -53,6 +73,7 @@ def xmllint_errors(xmllint: str, xsd: Path, files: Iterable[Path]) -> list[str]:
         capture_output=True,
         text=True,
         check=False,
+        env={**os.environ, **(env or {})},
     )
     validated = [line for line in result.stderr.splitlines() if line.endswith(" validates")]
     if result.returncode == 0 and len(validated) == len(paths):
@@ -155,7 +176,10 @@ def generated_xml(case: str, generate: Callable[..., Path]) -> dict[Path, str]:
     root = generate(spec=spec, name=name)
     files = {path: path.relative_to(root).as_posix() for path in sorted(root.rglob("*.xml"))}
     expected = {"etc/module.xml"}
-    if yaml.safe_load(spec.read_text(encoding="utf-8")).get("integrations"):
+    data = yaml.safe_load(spec.read_text(encoding="utf-8"))
+    if data.get("integrations") and data.get("integration_format") == "consolidated":
+        expected |= {"etc/integration.xml"}
+    elif data.get("integrations"):
         expected |= {"etc/integration/config.xml", "etc/integration/api.xml"}
     assert set(files.values()) == expected
     urns = {}
@@ -198,12 +222,14 @@ def test_generated_xml_is_valid_with_xmllint(
     generate: Callable[..., Path],
     xmllint: str,
     request: pytest.FixtureRequest,
+    tmp_path: Path,
 ) -> None:
     """The system's xmllint agrees: ``xmllint --noout --schema <xsd> <file>`` passes."""
     root = magento_root(source, request)
+    catalog = xml_catalog(root, tmp_path)
     failures = {}
     for path, urn in generated_xml(case, generate).items():
-        errors = xmllint_errors(xmllint, xsd_file(source, urn, root), [path])
+        errors = xmllint_errors(xmllint, xsd_file(source, urn, root), [path], catalog)
         if errors:
             failures[path.name] = errors
     assert not failures, report(failures)
@@ -618,3 +644,30 @@ def test_magegen_is_stricter_than_magento(
         f"Magento's XSD rejects {document.id} too; move it to REJECTED_BY_BOTH "
         f"({document.why}):\n" + "\n".join(theirs)
     )
+
+
+@pytest.mark.parametrize("source", SOURCES)
+@pytest.mark.parametrize("engine", ENGINES)
+def test_consolidated_output_passes_the_per_file_schema(
+    engine: str, source: str, generate: Callable[..., Path], request: pytest.FixtureRequest
+) -> None:
+    """Magento checks each etc/integration.xml against integration_file.xsd before merging."""
+    name, spec = case_command("consolidated")
+    content = (generate(spec=spec, name=name) / "etc" / "integration.xml").read_bytes()
+    errors = validator(engine, source, INTEGRATION_FILE_URN, magento_root(source, request))(content)
+    assert errors == []
+
+
+@pytest.mark.parametrize("source", SOURCES)
+@pytest.mark.parametrize("engine", ENGINES)
+def test_consolidated_schemas_differ_only_in_the_email(
+    engine: str, source: str, request: pytest.FixtureRequest
+) -> None:
+    """Without <email>, the merged schema refuses a file the per-file one accepts."""
+    document = (
+        b'<config><integration name="Sync"><resources>'
+        b'<resource name="Magento_Sales::sales"/></resources></integration></config>'
+    )
+    root = magento_root(source, request)
+    assert validator(engine, source, INTEGRATION_FILE_URN, root)(document) == []
+    assert validator(engine, source, INTEGRATION_URN, root)(document) != []

@@ -87,10 +87,31 @@ def integration_names(spec: dict) -> list[str]:
     return names
 
 
+def setup_style(spec: dict) -> str:
+    """The spec's setup style, with the default: InstallData for split-format integrations."""
+    split = spec.get("integration_format", "split") == "split"
+    default = "install-data" if spec.get("integrations") and split else "none"
+    return spec.get("setup", default)
+
+
 def wants_install_data(spec: dict) -> bool:
-    """Whether the spec asks for Setup/InstallData.php (the default when it has integrations)."""
-    default = "install-data" if spec.get("integrations") else "none"
-    return spec.get("setup", default) == "install-data"
+    """Whether the spec asks for Setup/InstallData.php."""
+    return setup_style(spec) == "install-data"
+
+
+def patch_class(spec: dict) -> str:
+    """The data patch's class name."""
+    return spec.get("setup_patch_name", "CreateIntegrations")
+
+
+def applied_patch(php: str, root: Path, namespace: str, name: str) -> dict:
+    """Apply the generated data patch to stand-ins; return what the harness saw."""
+    patch = root / "Setup" / "Patch" / "Data" / f"{name}.php"
+    class_name = f"{namespace}\\Setup\\Patch\\Data\\{name}"
+    report = run_harness(php, "run_data_patch.php", patch, class_name)
+    assert isinstance(report, dict)
+    assert report["class"] == class_name
+    return report
 
 
 def run_php(php: str, *args: str | os.PathLike[str]) -> subprocess.CompletedProcess[str]:
@@ -174,11 +195,32 @@ def test_install_data_processes_the_spec_integrations(
     assert installed_names(php, generated.root, generated.namespace) == expected
 
 
+@pytest.mark.parametrize("case", CASE_NAMES)
+def test_data_patch_processes_the_spec_integrations(
+    case: str, php: str, generate: Callable[..., Path]
+) -> None:
+    """apply() hands exactly the spec's names to the manager, inside start/endSetup, once."""
+    generated = generate_case(generate, case)
+    patches = sorted((generated.root / "Setup").rglob("Patch/Data/*.php"))
+    if setup_style(generated.spec) != "data-patch":
+        assert patches == []
+        return
+    name = patch_class(generated.spec)
+    assert patches == [generated.root / "Setup" / "Patch" / "Data" / f"{name}.php"]
+    report = applied_patch(php, generated.root, generated.namespace, name)
+    assert report["implements"] is True
+    assert report["returns_itself"] is True
+    assert report["dependencies"] == [] and report["aliases"] == []
+    assert report["calls"] == [integration_names(generated.spec)]
+    assert report["setup"] == ["startSetup", "endSetup"]
+
+
+@pytest.mark.parametrize("setup", ["install-data", "data-patch"])
 def test_awkward_integration_names_round_trip(
-    php: str, generate: Callable[..., Path], tmp_path: Path
+    setup: str, php: str, generate: Callable[..., Path], tmp_path: Path
 ) -> None:
     """Names full of PHP, Jinja, XML and shell syntax reach PHP unchanged."""
-    lines = ["module:", "  version: 1.0.0", "integrations:"]
+    lines = ["module:", "  version: 1.0.0", f"setup: {setup}", "integrations:"]
     for index, name in enumerate(AWKWARD_NAMES):
         assert "'" not in name and len(name) >= 2
         # YAML single quotes take everything literally except '' (and names hold no ').
@@ -193,6 +235,11 @@ def test_awkward_integration_names_round_trip(
 
     root = generate(spec=spec_path, name="Acme/AwkwardNames")
 
-    lint = run_php(php, "-l", root / "Setup" / "InstallData.php")
-    assert lint.returncode == 0, lint.stdout + lint.stderr
-    assert installed_names(php, root, "Acme\\AwkwardNames") == list(AWKWARD_NAMES)
+    for path in root.rglob("*.php"):
+        lint = run_php(php, "-l", path)
+        assert lint.returncode == 0, lint.stdout + lint.stderr
+    if setup == "install-data":
+        assert installed_names(php, root, "Acme\\AwkwardNames") == list(AWKWARD_NAMES)
+    else:
+        report = applied_patch(php, root, "Acme\\AwkwardNames", "CreateIntegrations")
+        assert report["calls"] == [list(AWKWARD_NAMES)]

@@ -33,12 +33,17 @@ URN_FOR_FILE = {
     "etc/module.xml": MODULE_URN,
     "etc/integration/config.xml": CONFIG_URN,
     "etc/integration/api.xml": API_URN,
+    "etc/integration.xml": INTEGRATION_URN,
 }
+# Magento checks each etc/integration.xml on its own against this per-file variant as well.
+INTEGRATION_FILE_URN = "urn:magento:module:Magento_Integration:etc/integration/integration_file.xsd"
 # magegen's own XSD standing in for each of Magento's.
 OUR_XSD = {
     MODULE_URN: SCHEMAS / "module.xsd",
     CONFIG_URN: SCHEMAS / "integration" / "config.xsd",
     API_URN: SCHEMAS / "integration" / "api.xsd",
+    INTEGRATION_URN: SCHEMAS / "integration" / "integration.xsd",
+    INTEGRATION_FILE_URN: SCHEMAS / "integration" / "integration_file.xsd",
 }
 
 CORE_MODULE_COUNT = 209  # the magento/module-* packages of Magento Open Source 2.4.4

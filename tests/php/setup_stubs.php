@@ -1,7 +1,7 @@
 <?php
 /**
  * Test stand-ins for the Magento setup interfaces and the integration manager that a generated
- * Setup/InstallData.php uses. The interface signatures match Magento 2.4's.
+ * Setup/InstallData.php or data patch uses. The interface signatures match Magento 2.4's.
  */
 
 declare(strict_types=1);
@@ -9,6 +9,9 @@ declare(strict_types=1);
 namespace Magento\Framework\Setup {
     interface ModuleDataSetupInterface
     {
+        public function startSetup();
+
+        public function endSetup();
     }
 
     interface ModuleContextInterface
@@ -18,6 +21,24 @@ namespace Magento\Framework\Setup {
     interface InstallDataInterface
     {
         public function install(ModuleDataSetupInterface $setup, ModuleContextInterface $context);
+    }
+}
+
+namespace Magento\Framework\Setup\Patch {
+    interface DependentPatchInterface
+    {
+        public static function getDependencies();
+    }
+
+    interface PatchInterface extends DependentPatchInterface
+    {
+        public function getAliases();
+
+        public function apply();
+    }
+
+    interface DataPatchInterface extends PatchInterface
+    {
     }
 }
 
@@ -41,6 +62,20 @@ namespace MagegenTest {
 
     final class StubSetup implements ModuleDataSetupInterface
     {
+        /** @var list<string> the setup calls, in order */
+        public array $calls = [];
+
+        public function startSetup()
+        {
+            $this->calls[] = 'startSetup';
+            return $this;
+        }
+
+        public function endSetup()
+        {
+            $this->calls[] = 'endSetup';
+            return $this;
+        }
     }
 
     final class StubContext implements ModuleContextInterface
