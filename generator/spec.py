@@ -24,27 +24,14 @@ from generator.model import (
     ModuleSpec,
 )
 from generator.nodereader import Entries, Item, NodeReader, join, suggestion
+from generator.specformat import AUTHOR, COMPOSER, INTEGRATION, MODULE, SPEC
 from generator.yamlnodes import MAX_NODES, compose, kind, read_text, short_tag, survey
 
-TOP_KEYS = (
-    "module",
-    "composer",
-    "setup",
-    "setup_patch_name",
-    "integration_format",
-    "integrations",
-)
-MODULE_KEYS = ("description", "version", "setup_version", "license", "authors", "sequence")
-AUTHOR_KEYS = ("name", "email", "homepage", "role")
-COMPOSER_KEYS = ("name", "require")
-INTEGRATION_KEYS = (
-    "name",
-    "email",
-    "endpoint_url",
-    "identity_link_url",
-    "resources",
-    "all_resources",
-)
+TOP_KEYS = SPEC.keys()
+MODULE_KEYS = MODULE.keys()
+AUTHOR_KEYS = AUTHOR.keys()
+COMPOSER_KEYS = COMPOSER.keys()
+INTEGRATION_KEYS = INTEGRATION.keys()
 
 INTEGRATION_MODULE = "Magento_Integration"
 DEFAULT_SETUP_VERSION = "1.0.0"

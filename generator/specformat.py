@@ -1,0 +1,194 @@
+"""The spec format (version 1), declared once.
+
+The loader (generator.spec) takes its keys, required keys and choices from here, and
+``magegen schema`` turns the same declarations into a JSON Schema, so the two cannot drift.
+The value rules themselves live in generator.rules; the patterns below are theirs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from generator import rules
+from generator.model import INTEGRATION_FORMATS, SETUP_STYLES
+
+
+@dataclass(frozen=True)
+class Field:
+    """One key of a mapping in the spec."""
+
+    key: str
+    kind: str  # string | version | boolean | choice | string-or-list | list | mapping | map
+    description: str
+    required: bool = False
+    pattern: str | None = None  # a full-match regular expression (Python and ECMA-262 alike)
+    choices: tuple[str, ...] = ()
+    min_length: int | None = None
+    max_length: int | None = None
+    items: Field | Section | None = None  # what a list holds
+    section: Section | None = None  # the keys of a nested mapping
+    values: Field | None = None  # what a free-form mapping (kind "map") maps its keys to
+    key_pattern: str | None = None  # the keys of a free-form mapping
+    required_unless: str | None = None  # required unless this sibling key is true
+
+
+@dataclass(frozen=True)
+class Section:
+    """A mapping with a fixed set of keys."""
+
+    fields: tuple[Field, ...]
+    description: str = ""
+
+    def keys(self) -> tuple[str, ...]:
+        """Every key the mapping accepts, in the documented order."""
+        return tuple(f.key for f in self.fields)
+
+    def required(self) -> tuple[str, ...]:
+        """The keys the mapping must have."""
+        return tuple(f.key for f in self.fields if f.required)
+
+    def __getitem__(self, key: str) -> Field:
+        return next(f for f in self.fields if f.key == key)
+
+
+def _text(key: str, description: str, **extra: Any) -> Field:
+    return Field(key, "string", description, **extra)
+
+
+_URL: dict[str, Any] = {"pattern": r"https?://.+", "max_length": rules.MAX_COLUMN_CHARS}
+_STORED: dict[str, Any] = {"max_length": rules.MAX_COLUMN_CHARS}
+
+AUTHOR = Section(
+    (
+        _text("name", "The author's name.", required=True),
+        _text("email", "The author's email address.", pattern=rules.EMAIL.pattern),
+        _text("homepage", "The author's web site (http or https).", pattern=r"https?://.+"),
+        _text("role", "The author's role, e.g. Developer."),
+    ),
+    "A composer.json author.",
+)
+
+MODULE = Section(
+    (
+        _text("description", "composer.json's description."),
+        Field(
+            "version",
+            "version",
+            "composer.json's version; also module.xml's setup_version when InstallData needs "
+            "one and setup_version is not given.",
+            pattern=rules.VERSION.pattern,
+        ),
+        Field(
+            "setup_version",
+            "version",
+            "module.xml's setup_version: digits separated by dots. Written when given, and "
+            "always with setup: install-data (then it defaults to version, else 1.0.0).",
+            pattern=rules.SETUP_VERSION.pattern,
+        ),
+        Field(
+            "license",
+            "string-or-list",
+            "composer.json's license: one SPDX id (or 'proprietary') or a list of them.",
+        ),
+        Field("authors", "list", "composer.json's authors.", items=AUTHOR),
+        Field(
+            "sequence",
+            "list",
+            "Modules to load before this one; Magento_Integration is added when there are "
+            "integrations. Each is required in composer.json when its package is known.",
+            items=_text(
+                "module", "A module name, Vendor_Module.", pattern=rules.MODULE_NAME.pattern
+            ),
+        ),
+    ),
+    "The module itself.",
+)
+
+COMPOSER = Section(
+    (
+        _text(
+            "name",
+            "composer.json's package name; default: lowercase vendor + '/module-' + the module "
+            "in kebab case.",
+            pattern=rules.COMPOSER_NAME.pattern,
+        ),
+        Field(
+            "require",
+            "map",
+            "Requirements merged over magegen's (php, magento/framework, sequence modules).",
+            values=_text("constraint", "A Composer version constraint."),
+            key_pattern=f"{rules.PLATFORM_PACKAGE.pattern}|{rules.COMPOSER_NAME.pattern}",
+        ),
+    ),
+    "composer.json beyond what magegen derives.",
+)
+
+INTEGRATION = Section(
+    (
+        _text(
+            "name",
+            "The integration's name: unique, no apostrophe, no control characters, no emoji.",
+            required=True,
+            min_length=2,
+            **_STORED,
+        ),
+        _text(
+            "email",
+            "The integration's email address.",
+            required=True,
+            pattern=rules.EMAIL.pattern,
+            **_STORED,
+        ),
+        _text("endpoint_url", "Where Magento posts the OAuth credentials.", **_URL),
+        _text("identity_link_url", "Where the integration's login page is.", **_URL),
+        Field(
+            "resources",
+            "list",
+            "ACL resources granted; magegen adds their parents. 'Vendor_Module::id/**' grants "
+            "an id and everything below it. See `magegen acl`.",
+            required=True,
+            required_unless="all_resources",
+            items=_text(
+                "resource",
+                "An ACL resource id, optionally followed by /**.",
+                pattern=rf"(?:{rules.RESOURCE_ID.pattern})(?:/\*\*)?",
+            ),
+        ),
+        Field(
+            "all_resources",
+            "boolean",
+            "true grants Magento_Backend::all: full access to everything.",
+        ),
+    ),
+    "An OAuth integration and the ACL resources it is granted.",
+)
+
+SPEC = Section(
+    (
+        Field("module", "mapping", MODULE.description, section=MODULE),
+        Field("composer", "mapping", COMPOSER.description, section=COMPOSER),
+        Field(
+            "setup",
+            "choice",
+            "How the integrations get created: install-data (Setup/InstallData.php, the default "
+            "for the split format), data-patch (Setup/Patch/Data/<Name>.php) or none (the "
+            "default for the consolidated format).",
+            choices=SETUP_STYLES,
+        ),
+        _text(
+            "setup_patch_name",
+            "The data patch's class name (setup: data-patch); default CreateIntegrations.",
+            pattern=r"[A-Z][A-Za-z0-9]*",
+        ),
+        Field(
+            "integration_format",
+            "choice",
+            "split: etc/integration/config.xml + api.xml (the default); consolidated: "
+            "etc/integration.xml, which Magento processes on every setup:upgrade.",
+            choices=INTEGRATION_FORMATS,
+        ),
+        Field("integrations", "list", INTEGRATION.description, items=INTEGRATION),
+    ),
+    "A magegen spec (format version 1): one Magento 2 module and its integrations.",
+)

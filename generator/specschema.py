@@ -1,0 +1,97 @@
+"""The spec format as a JSON Schema (draft 2020-12), built from generator.specformat."""
+
+from __future__ import annotations
+
+import json
+
+from generator.specformat import SPEC, Field, Section
+
+DRAFT = "https://json-schema.org/draft/2020-12/schema"
+
+
+def _anchored(pattern: str) -> str:
+    return f"^(?:{pattern})$"
+
+
+def _field(field: Field) -> dict[str, object]:
+    schema: dict[str, object] = {"description": field.description}
+    if field.kind == "string":
+        schema["type"] = "string"
+    elif field.kind == "version":
+        # YAML reads an unquoted 1.10 as a number; magegen reads it as the text 1.10.
+        schema["type"] = ["string", "number"]
+    elif field.kind == "boolean":
+        schema["type"] = "boolean"
+    elif field.kind == "choice":
+        schema["enum"] = list(field.choices)
+    elif field.kind == "string-or-list":
+        schema["anyOf"] = [
+            {"type": "string", "minLength": 1},
+            {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1},
+        ]
+    elif field.kind == "list":
+        schema["type"] = "array"
+        assert field.items is not None
+        schema["items"] = _node(field.items)
+        if field.required:
+            schema["minItems"] = 1
+    elif field.kind == "mapping":
+        assert field.section is not None
+        schema.update(section_schema(field.section))
+    elif field.kind == "map":
+        assert field.values is not None and field.key_pattern is not None
+        schema["type"] = "object"
+        schema["propertyNames"] = {"pattern": _anchored(field.key_pattern)}
+        schema["additionalProperties"] = _field(field.values)
+    if field.pattern:
+        schema["pattern"] = _anchored(field.pattern)
+    if field.kind == "string":
+        schema["minLength"] = field.min_length or 1
+    if field.max_length is not None:
+        schema["maxLength"] = field.max_length
+    return schema
+
+
+def _node(node: Field | Section) -> dict[str, object]:
+    return section_schema(node) if isinstance(node, Section) else _field(node)
+
+
+def section_schema(section: Section) -> dict[str, object]:
+    """A mapping with exactly the section's keys."""
+    schema: dict[str, object] = {
+        "type": "object",
+        "properties": {f.key: _field(f) for f in section.fields},
+        "additionalProperties": False,
+    }
+    if section.description:
+        schema["description"] = section.description
+    always = [f.key for f in section.fields if f.required and not f.required_unless]
+    if always:
+        schema["required"] = always
+    conditional = [f for f in section.fields if f.required and f.required_unless]
+    if conditional:
+        schema["allOf"] = [
+            {
+                "if": {
+                    "not": {
+                        "properties": {f.required_unless: {"const": True}},
+                        "required": [f.required_unless],
+                    }
+                },
+                "then": {"required": [f.key]},
+            }
+            for f in conditional
+        ]
+    return schema
+
+
+def spec_schema() -> dict[str, object]:
+    """The JSON Schema of a spec."""
+    schema = {"$schema": DRAFT, "title": "magegen spec, format version 1"}
+    schema.update(section_schema(SPEC))
+    return schema
+
+
+def spec_schema_json() -> str:
+    """The JSON Schema of a spec, as ``magegen schema`` prints it."""
+    return json.dumps(spec_schema(), indent=2, ensure_ascii=False) + "\n"
