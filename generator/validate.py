@@ -85,7 +85,8 @@ def validate_paths(
             progress(done, len(roots))
     notes = []
     if check_php:
-        linted = lint_php(php_files)
+        # A module nested in another (a test fixture, say) shares its PHP files: check each once.
+        linted = lint_php(sorted(set(php_files)))
         problems += linted.problems
         if linted.note:
             notes.append(linted.note)
