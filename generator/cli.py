@@ -247,3 +247,28 @@ def _integration_states(path: Path, known: Catalogs) -> dict[str, IntegrationSta
         return acldiff.states_of_tree(path)
     loaded = load_spec(path, "Magegen_AclDiff", known.acl, known.modules)
     return acldiff.states_of_spec(loaded.spec)
+
+
+@main.command()
+def schema() -> None:
+    """Print the JSON Schema (draft 2020-12) of the spec format.
+
+    Save it next to your specs (magegen schema > magegen.schema.json) and start a spec with
+    `# yaml-language-server: $schema=magegen.schema.json` for completion in editors.
+    """
+    from generator.specschema import spec_schema_json
+
+    click.echo(spec_schema_json(), nl=False)
+
+
+@main.command()
+@click.argument("spec", required=False, default="magegen.yaml", type=click.Path(path_type=Path))
+@click.option("--name", "module_name", default="Vendor/Module", help="The module, Vendor/Module.")
+@click.option("--integration", default="My Integration", help="The first integration's name.")
+@_reports_errors
+def init(spec: Path, module_name: str, integration: str) -> None:
+    """Write a commented starter spec (default magegen.yaml); never overwrites a file."""
+    from generator.starter import write_starter
+
+    write_starter(spec, module_name, integration)
+    click.echo(f"{spec}", err=True)

@@ -1,0 +1,47 @@
+"""``magegen init``: a commented starter spec that ``magegen new`` accepts as it is."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from generator import rules
+from generator.errors import Problem, TargetError, UsageError
+from generator.render import environment
+from generator.spec import parse_module_name
+
+
+def starter_text(spec_file: str, module_name: str, integration: str) -> str:
+    """The starter spec for the module ``module_name`` with one integration."""
+    vendor, module = parse_module_name(module_name)
+    problem = rules.check_integration_name(integration)
+    if problem:
+        raise UsageError([Problem("--integration", problem)])
+    template = environment(False).get_template("starter/magegen.yaml.j2")
+    return template.render(
+        name=f"{vendor}/{module}",
+        spec_file=spec_file,
+        description=_yaml_string(f"Integrations of {vendor}_{module}"),
+        integration=_yaml_string(integration),
+    )
+
+
+def _yaml_string(value: str) -> str:
+    # JSON strings are YAML double-quoted strings, escapes included.
+    return json.dumps(value, ensure_ascii=False)
+
+
+def write_starter(path: Path, module_name: str, integration: str) -> None:
+    """Write the starter spec to ``path``; refuse if anything is there already."""
+    text = starter_text(path.name, module_name, integration)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except FileExistsError:
+        raise TargetError(
+            [Problem(str(path), "already exists; magegen init never overwrites")]
+        ) from None
+    except OSError as exc:
+        raise TargetError([Problem(str(path), f"cannot write: {exc.strerror}")]) from None
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
