@@ -19,6 +19,8 @@ from generator.checks import safe_xml_parser
 from generator.errors import Problem, UsageError
 from generator.rules import MODULE_NAME
 
+SKIPPED = "MG110"  # a file of the installation could not be used
+
 
 @dataclass(frozen=True)
 class ModuleDir:
@@ -78,7 +80,10 @@ def find_modules(root: Path) -> tuple[list[ModuleDir], list[Problem]]:
         if not MODULE_NAME.fullmatch(name):
             problems.append(
                 Problem(
-                    str(module_xml), f"skipped: '{name}' is not a module name", severity="warning"
+                    str(module_xml),
+                    f"skipped: '{name}' is not a module name",
+                    severity="warning",
+                    code=SKIPPED,
                 )
             )
             continue
@@ -89,7 +94,7 @@ def find_modules(root: Path) -> tuple[list[ModuleDir], list[Problem]]:
 def _skipped(path: Path, exc: Exception) -> Problem:
     line = getattr(exc, "lineno", None)
     reason = getattr(exc, "msg", None) or getattr(exc, "strerror", None) or str(exc)
-    return Problem(str(path), f"skipped: {reason}", line=line, severity="warning")
+    return Problem(str(path), f"skipped: {reason}", line=line, severity="warning", code=SKIPPED)
 
 
 def read_acl(
@@ -111,7 +116,7 @@ def read_acl(
         except (OSError, etree.XMLSyntaxError) as exc:
             problems.append(_skipped(acl_xml, exc))
         problems += [
-            Problem(str(acl_xml), message, severity="warning")
+            Problem(str(acl_xml), message, severity="warning", code=SKIPPED)
             for message in builder.conflicts[known_conflicts:]
         ]
     return builder.build(magento_version), problems

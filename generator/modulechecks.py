@@ -8,13 +8,14 @@ from pathlib import Path
 
 from generator.acl import ALL, AclCatalog, ModuleCatalog, bundled_modules
 from generator.errors import Problem
-from generator.modulefacts import IntegrationFacts, Located, ModuleFacts
+from generator.modulefacts import IntegrationFacts, Located, ModuleFacts, strip_php_comments
 
 CODES = {
     "MG100": "XML is malformed, unreadable or has a DOCTYPE",
     "MG101": "XML does not match magegen's schema for it",
     "MG102": "XML does not match the Magento schema it names (--magento-root)",
     "MG103": "the Magento schema an XML file names is not in the installation",
+    "MG110": "a file of the installation (--magento-root) was skipped",
     "MG200": "registration.php is missing",
     "MG201": "registration.php registers another name than etc/module.xml declares",
     "MG202": "registration.php registers no module that can be read",
@@ -218,7 +219,7 @@ def _processed_names(module: ModuleFacts) -> tuple[set[str], bool]:
         if path.name in ("InstallData.php", "UpgradeData.php") and module.setup_version is None:
             continue  # Magento runs these only with a setup_version
         try:
-            source = path.read_text(encoding="utf-8")
+            source = strip_php_comments(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError):
             continue
         for call in _CALL.finditer(source):

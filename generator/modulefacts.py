@@ -24,7 +24,19 @@ _REGISTER = re.compile(
     r"ComponentRegistrar::register\s*\(\s*(?:\\?[\w\\]*\\)?ComponentRegistrar::MODULE\s*,"
     r"\s*(['\"])(?P<name>[^'\"]*)\1",
 )
-_COMMENTS = re.compile(r"/\*.*?\*/|//[^\n]*|#(?!\[)[^\n]*", re.DOTALL)
+# A PHP string literal (kept) or comment (removed); strings first, so "//" inside one survives.
+_STRING_OR_COMMENT = re.compile(
+    r"('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")|/\*.*?\*/|//[^\n]*|#(?!\[)[^\n]*", re.DOTALL
+)
+
+
+def strip_php_comments(source: str) -> str:
+    """``source`` without its comments; line numbers stay where they were."""
+
+    def keep(match: re.Match[str]) -> str:
+        return match.group(1) or "\n" * match.group(0).count("\n")
+
+    return _STRING_OR_COMMENT.sub(keep, source)
 
 
 @dataclass(frozen=True)
@@ -203,7 +215,7 @@ def _read_registration(module: ModuleFacts) -> None:
         source = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return
-    code = _COMMENTS.sub(lambda m: "\n" * m.group(0).count("\n"), source)
+    code = strip_php_comments(source)
     match = _REGISTER.search(code)
     if match:
         line = code.count("\n", 0, match.start("name")) + 1

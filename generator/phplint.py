@@ -2,13 +2,15 @@
 
 Spawning ``php -l`` per file costs tens of milliseconds each; instead one PHP process reads the
 list of files and parses each with ``token_get_all(..., TOKEN_PARSE)``, which raises the same
-ParseError ``php -l`` reports. Without ``php`` on PATH, the structural check of
+ParseError ``php -l`` reports for syntax. Errors PHP finds only when compiling (a function
+declared twice, say) are beyond a parse. Without ``php`` on PATH, the structural check of
 generator.phpcheck is used and the caller is told so.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from collections.abc import Sequence
@@ -22,22 +24,19 @@ CODE = "MG400"
 
 _PARSE_ALL = r"""
 $failed = [];
-foreach (explode("\0", stream_get_contents(STDIN)) as $file) {
-    if ($file === '') {
-        continue;
-    }
+foreach (explode("\0", stream_get_contents(STDIN)) as $index => $file) {
     $source = @file_get_contents($file);
     if ($source === false) {
-        $failed[] = [$file, 0, 'cannot be read'];
+        $failed[] = [$index, 0, 'cannot be read'];
         continue;
     }
     try {
         token_get_all($source, TOKEN_PARSE);
     } catch (ParseError $error) {
-        $failed[] = [$file, $error->getLine(), $error->getMessage()];
+        $failed[] = [$index, $error->getLine(), $error->getMessage()];
     }
 }
-echo json_encode($failed);
+echo json_encode($failed, JSON_INVALID_UTF8_SUBSTITUTE);
 """
 
 
@@ -59,7 +58,7 @@ def lint_php(files: Sequence[Path], php: str | None = None) -> LintResult:
             tuple(_structural(files)),
             "php is not on PATH: PHP files were only checked for balanced strings and brackets",
         )
-    listing = "\0".join(str(path) for path in files).encode()
+    listing = b"\0".join(os.fsencode(path) for path in files)
     result = subprocess.run(
         [php, "-d", "display_errors=stderr", "-r", _PARSE_ALL],
         input=listing,
@@ -74,12 +73,12 @@ def lint_php(files: Sequence[Path], php: str | None = None) -> LintResult:
     return LintResult(
         tuple(
             Problem(
-                str(file),
+                str(files[index]),
                 f"PHP does not parse: {message}" if line else message,
                 line=line or None,
                 code=CODE,
             )
-            for file, line, message in failed
+            for index, line, message in failed
         )
     )
 

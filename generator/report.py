@@ -107,22 +107,50 @@ def _cell(text: str) -> str:
     )
 
 
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' * (count != 1)}"
+
+
+def _owner(file: str, roots: list[str]) -> str | None:
+    """The deepest module root that holds ``file``."""
+    holding = [root for root in roots if file.startswith(root + "/")]
+    return max(holding, key=len) if holding else None
+
+
 def _markdown(result: ValidationResult) -> str:
     errors, warnings = result.count("error"), result.count("warning")
     verdict = "passed" if not errors else "failed"
-    lines = [f"## magegen validate {verdict}: {errors} errors, {warnings} warnings", ""]
-    by_file: dict[str, list[Problem]] = {}
+    lines = [
+        f"## magegen validate {verdict}: {_plural(errors, 'error')}, "
+        f"{_plural(warnings, 'warning')}",
+        "",
+    ]
+    roots = [str(module.root) for module in result.modules]
+    by_module: dict[str | None, list[Problem]] = {}
     for problem in result.problems:
-        by_file.setdefault(problem.file, []).append(problem)
+        by_module.setdefault(_owner(problem.file, roots), []).append(problem)
     for module in result.modules:
-        lines += _module_markdown(result, module, by_file)
+        lines += _module_markdown(result, module, by_module.get(str(module.root), []))
+    if by_module.get(None):
+        lines += ["### Other findings", "", *_findings_table(by_module[None], ""), ""]
     for note in result.notes:
         lines.append(f"> {_cell(note)}")
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
+def _findings_table(findings: list[Problem], prefix: str) -> list[str]:
+    lines = ["| | File | Line | Code | Finding |", "|---|---|---|---|---|"]
+    for p in findings:
+        relative = p.file[len(prefix) :].lstrip("/") if prefix else p.file
+        lines.append(
+            f"| {p.severity} | `{_cell(relative)}` | {p.line or ''} | {p.code or ''} "
+            f"| {_cell(p.message)} |"
+        )
+    return lines
+
+
 def _module_markdown(
-    result: ValidationResult, module: ModuleSummary, by_file: dict[str, list[Problem]]
+    result: ValidationResult, module: ModuleSummary, findings: list[Problem]
 ) -> list[str]:
     title = module.name or "(module without a name)"
     lines = [f"### {_cell(title)} (`{module.root}`)", ""]
@@ -139,20 +167,6 @@ def _module_markdown(
             suffix = f" {_cell(title_text)}" if title_text else " (unknown to magegen)"
             lines.append(f"- `{resource_id}`{suffix}")
         lines.append("")
-    prefix = str(module.root)
-    findings = [
-        p for file, problems in by_file.items() if file.startswith(prefix + "/") for p in problems
-    ]
-    if findings:
-        lines.append("| | File | Line | Code | Finding |")
-        lines.append("|---|---|---|---|---|")
-        for p in findings:
-            relative = p.file[len(prefix) :].lstrip("/") or p.file
-            lines.append(
-                f"| {p.severity} | `{_cell(relative)}` | {p.line or ''} | {p.code or ''} "
-                f"| {_cell(p.message)} |"
-            )
-    else:
-        lines.append("No findings.")
+    lines += _findings_table(findings, str(module.root)) if findings else ["No findings."]
     lines.append("")
     return lines

@@ -34,7 +34,7 @@ from tests.conftest import CASE_NAMES, EXAMPLE_SPEC, case_command
 Runner = Callable[..., Result]
 
 EXAMPLE_NAME = "Beehexa/IntegrationManager"
-WARNING_CODES = frozenset({"MG210", "MG214", "MG308", "MG309", "MG103"})
+WARNING_CODES = frozenset({"MG210", "MG214", "MG308", "MG309", "MG103", "MG110"})
 FORMATS = ("text", "json", "github", "markdown")
 LAYOUTS = ("git", "composer")
 INTERNAL_ERROR_EXIT = 70
@@ -630,10 +630,15 @@ BREAKAGES = [
 ]
 
 
+# Codes whose finding is not in the module, so they are tested on their own.
+TESTED_ON_THEIR_OWN = {"MG110": "test_a_skipped_installation_file_is_mg110"}
+
+
 def test_every_code_has_a_breakage() -> None:
     covered = [breakage.code for breakage in BREAKAGES]
     assert len(covered) == len(set(covered)), "a code is broken twice"
-    assert set(covered) == set(CODES), "add a Breakage for each new code in CODES"
+    assert set(covered) | set(TESTED_ON_THEIR_OWN) == set(CODES), "add a Breakage for each code"
+    assert all(name in globals() for name in TESTED_ON_THEIR_OWN.values())
 
 
 def test_warning_codes_are_codes() -> None:
@@ -734,11 +739,6 @@ def test_a_data_patch_may_create_the_integration(example: Path, run_cli: Runner)
     assert result.exit_code == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: processIntegrationConfig() is found in comments too (modulechecks._CALL runs "
-    "on the raw source), so a commented-out call hides MG303",
-)
 def test_a_commented_out_call_creates_no_integration(example: Path, run_cli: Runner) -> None:
     edit(
         example / "Setup" / "InstallData.php",
@@ -1120,7 +1120,7 @@ def test_markdown_is_a_pr_comment(example: Path, run_cli: Runner) -> None:
     result = validate(run_cli, example, "--format", "markdown")
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
-    assert lines[0] == "## magegen validate failed: 1 errors, 1 warnings"
+    assert lines[0] == "## magegen validate failed: 1 error, 1 warning"
     assert f"### Beehexa_IntegrationManager (`{example}`)" in lines
     assert "**testIntegration2** (split format, hexasync@beehexa.com) grants:" in lines
     assert "**Consolidated sync** (consolidated format, ops@example.com) grants:" in lines
@@ -1168,11 +1168,19 @@ def test_markdown_of_several_modules_gives_each_its_findings(
             assert "| error |" not in section
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: markdown lists only findings inside a module; a finding about the Magento root "
-    "is counted in the heading but shown nowhere",
-)
+def test_a_skipped_installation_file_is_mg110(
+    example: Path, tmp_path: Path, magento_data: Path, run_cli: Runner
+) -> None:
+    root = build_magento_root(tmp_path / "magento", "git", magento_data)
+    broken = write(root / "app" / "code" / "Acme" / "Erp" / "etc" / "acl.xml", "<config>\n<acl>\n")
+    result, report = validate_json(run_cli, example, "--magento-root", root)
+    assert result.exit_code == 0
+    assert [(f["code"], f["severity"], f["file"]) for f in report["findings"]] == [
+        ("MG110", "warning", str(broken))
+    ]
+    assert report["findings"][0]["message"].startswith("skipped: ")
+
+
 def test_markdown_shows_every_finding_it_counts(
     example: Path, tmp_path: Path, magento_data: Path, run_cli: Runner
 ) -> None:
@@ -1181,7 +1189,7 @@ def test_markdown_shows_every_finding_it_counts(
     _, report = validate_json(run_cli, example, "--magento-root", root)
     assert report["warnings"] == 1
     result = validate(run_cli, example, "--magento-root", root, "--format", "markdown")
-    assert result.stdout.startswith("## magegen validate passed: 0 errors, 1 warnings")
+    assert result.stdout.startswith("## magegen validate passed: 0 errors, 1 warning")
     assert "acl.xml" in result.stdout
 
 
@@ -1298,8 +1306,9 @@ def test_php_runs_once_for_many_files(
 
 @pytest.mark.xfail(
     strict=True,
-    reason="bug: the PHP check claims `php -l` but uses token_get_all(TOKEN_PARSE), which misses "
-    "compile-time errors that `php -l` reports (e.g. `break 0;`, a function declared twice)",
+    reason="known limitation, documented in generator/phplint.py and the README: one PHP process "
+    "parses every file with token_get_all(TOKEN_PARSE), which misses compile-time errors that "
+    "`php -l` reports (e.g. `break 0;`, a function declared twice)",
 )
 def test_php_compile_errors_that_php_l_reports(example: Path, php: str, run_cli: Runner) -> None:
     broken = write(example / "Model" / "Twice.php", "<?php\nfunction f() {}\nfunction f() {}\n")
@@ -1309,11 +1318,6 @@ def test_php_compile_errors_that_php_l_reports(example: Path, php: str, run_cli:
     assert [(f["code"], f["file"]) for f in report["findings"]] == [("MG400", str(broken))]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: a parse error message with invalid UTF-8 makes PHP's json_encode() fail, so "
-    "every file falls back to the structural check with an empty 'php could not check' note",
-)
 def test_one_latin1_file_does_not_spoil_the_php_check_of_others(
     example: Path, php: str, run_cli: Runner
 ) -> None:
@@ -1326,11 +1330,6 @@ def test_one_latin1_file_does_not_spoil_the_php_check_of_others(
     assert "syntax error" in finding["message"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: a PHP file whose name is not UTF-8 crashes lint_php (UnicodeEncodeError in "
-    "'\\0'.join(...).encode()): internal error, exit 70",
-)
 def test_a_file_name_that_is_not_utf8_is_no_crash(example: Path, php: str, run_cli: Runner) -> None:
     (example / os.fsdecode(b"Caf\xe9.php")).write_text("<?php\n$x = 1;\n", encoding="utf-8")
     result = run_cli("validate", example)
@@ -1356,15 +1355,10 @@ def test_a_nested_module_is_not_checked_twice(example: Path, run_cli: Runner) ->
     assert result.exit_code == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: markdown gives a module every finding whose path starts with its root, so a "
-    "nested module's findings are listed under the outer module too",
-)
 def test_markdown_lists_a_nested_modules_finding_once(example: Path, run_cli: Runner) -> None:
     nested_module(example)
     result = validate(run_cli, example, "--format", "markdown")
-    assert result.stdout.startswith("## magegen validate failed: 1 errors, 0 warnings")
+    assert result.stdout.startswith("## magegen validate failed: 1 error, 0 warnings")
     rows = [line for line in result.stdout.splitlines() if line.startswith("| error |")]
     assert rows == [
         "| error | `Model/Broken.php` | 2 | MG400 | PHP does not parse: syntax error, "
