@@ -17,7 +17,8 @@ from generator.errors import MagegenError, Problem
 
 if TYPE_CHECKING:
     from generator.acldiff import IntegrationState
-    from generator.pipeline import Catalogs
+    from generator.drift import FileDrift
+    from generator.pipeline import Catalogs, GenerateResult
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -69,13 +70,13 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("name")
-@click.argument("spec", type=click.Path(path_type=Path))
+@click.argument("modules", nargs=-1, required=True, metavar="NAME SPEC [NAME SPEC]...")
 @click.option(
     "-o",
     "--output",
     type=click.Path(path_type=Path),
-    help="Module root to write. Default: app/code/<Vendor>/<Module> under the current folder.",
+    help="Module root to write (one module only). "
+    "Default: app/code/<Vendor>/<Module> under the current folder.",
 )
 @click.option("--force", is_flag=True, help="Rewrite magegen's files in a folder that has files.")
 @click.option(
@@ -91,42 +92,74 @@ def main() -> None:
     is_flag=True,
     help="Write nothing; print a unified diff from the files on disk to what the spec generates.",
 )
+@click.option(
+    "--templates",
+    type=click.Path(path_type=Path),
+    help="A folder of templates that replace the built-in ones of the same name "
+    "(e.g. etc/module.xml.j2). Default: the spec's templates: key.",
+)
 @MAGENTO_ROOT_OPTION
 @_reports_errors
 def new(
-    name: str,
-    spec: Path,
+    modules: tuple[str, ...],
     output: Path | None,
     force: bool,
     dry_run: bool,
     check: bool,
     diff: bool,
+    templates: Path | None,
     magento_root: Path | None,
 ) -> None:
     """Generate the module NAME (Vendor/Module or Vendor_Module) from the YAML file SPEC.
 
-    Every file is rendered and checked first; nothing is written unless all checks pass.
+    Several NAME SPEC pairs generate several modules, each in app/code/<Vendor>/<Module>.
+    Every file of every module is rendered and checked first; nothing is written unless all
+    checks pass.
     """
     from generator.drift import Mode, drift_problems, unified_diff
-    from generator.pipeline import generate
+    from generator.pipeline import generate_all
 
     mode = Mode.from_options(force=force, dry_run=dry_run, check=check, diff=diff)
-    result = generate(name, spec, output, force, mode, magento_root)
-    _echo_problems(result.warnings)
+    generated = generate_all(_pairs(modules), output, force, mode, magento_root, templates)
+    results = generated.results
+    _echo_problems(generated.warnings)
+    for result in results:
+        _echo_problems(result.warnings)
     if mode.compares:
         if mode.shows_diff:
+            # Several modules: paths from the current folder, so that one patch covers them all.
+            drift = [_rooted(r) if len(results) > 1 else r.drift for r in results]
             # Bytes, so that nothing in a file's text is re-encoded or stripped on the way.
-            click.echo(unified_diff(result.drift).encode("utf-8"), nl=False)
+            click.echo(unified_diff([d for part in drift for d in part]).encode("utf-8"), nl=False)
         if mode.fails_on_drift:
-            _echo_problems(drift_problems(result.plan.target, result.drift))
-            sys.exit(1 if result.drift else 0)
+            for result in results:
+                _echo_problems(drift_problems(result.plan.target, result.drift))
+            sys.exit(1 if any(result.drift for result in results) else 0)
         return
-    if mode is Mode.DRY_RUN:
-        for file in result.plan.files:
-            click.echo(f"{file.action.value:<9} {result.plan.target / file.path}")
-        return
-    for path in result.written:
-        click.echo(str(path), err=True)
+    for result in results:
+        if mode is Mode.DRY_RUN:
+            for file in result.plan.files:
+                click.echo(f"{file.action.value:<9} {result.plan.target / file.path}")
+        for path in result.written:
+            click.echo(str(path), err=True)
+
+
+def _pairs(arguments: tuple[str, ...]) -> list[tuple[str, Path]]:
+    """NAME SPEC [NAME SPEC ...] as (name, spec path) pairs."""
+    from generator.errors import UsageError
+
+    if len(arguments) % 2:
+        message = f"{arguments[-1]!r} has no SPEC: give NAME SPEC, or several NAME SPEC pairs"
+        raise UsageError([Problem("NAME SPEC", message)])
+    return [(arguments[i], Path(arguments[i + 1])) for i in range(0, len(arguments), 2)]
+
+
+def _rooted(result: GenerateResult) -> list[FileDrift]:
+    """``result``'s drift with paths from the current folder rather than the module root."""
+    from dataclasses import replace
+
+    root = result.plan.target.as_posix()
+    return [replace(item, path=f"{root}/{item.path}") for item in result.drift]
 
 
 @main.command()
@@ -272,3 +305,34 @@ def init(spec: Path, module_name: str, integration: str) -> None:
 
     write_starter(spec, module_name, integration)
     click.echo(f"{spec}", err=True)
+
+
+@main.command("spec-from")
+@click.argument("module_dir", type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="Write the spec to this file (never overwritten) instead of stdout.",
+)
+@MAGENTO_ROOT_OPTION
+@_reports_errors
+def spec_from(module_dir: Path, output: Path | None, magento_root: Path | None) -> None:
+    """Read the module in MODULE_DIR back into a spec for `magegen new`.
+
+    Defaults are left out and resources folded to those magegen completes. What the spec cannot
+    express (files magegen does not write, custom PHP, other XML or composer keys) is listed in a
+    comment at its top. Exit status: 0 success, 2 for a missing, unreadable or invalid module.
+    """
+    from generator.pipeline import catalogs
+    from generator.specfrom import spec_from as read_back
+    from generator.specfrom import write_spec
+
+    known = catalogs(magento_root)
+    _echo_problems(known.problems)
+    result = read_back(module_dir, known.acl, known.modules, magento_root is not None)
+    if output is None:
+        click.echo(result.text.encode("utf-8"), nl=False)
+        return
+    write_spec(output, result.text)
+    click.echo(str(output), err=True)

@@ -59,3 +59,7 @@ class CheckError(MagegenError):
     """The rendered module failed its own checks, so nothing was written."""
 
     exit_code = 1
+
+
+class TemplateError(MagegenError):
+    """A custom template cannot be read, compiled or rendered (a user's template, so bad input)."""

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 import jinja2
 import markupsafe
 
 from generator.composer import build_manifest
+from generator.errors import Problem, TemplateError
 from generator.escape import json_document, php_string, xml_text
 from generator.model import (
     DEFAULT_PATCH_NAME,
@@ -20,6 +22,7 @@ from generator.model import (
     ModuleSpec,
 )
 from generator.resources import templates_dir
+from generator.templatedir import TemplateDir
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,9 @@ FILE_TABLE: tuple[tuple[str, str, Callable[[ModuleSpec], bool]], ...] = (
     (PATCH_PATH, "Setup/Patch/Data/DataPatch.php.j2", _data_patch),
 )
 
+# The templates a templates folder can replace.
+TEMPLATE_NAMES: tuple[str, ...] = tuple(template for _, template, _ in FILE_TABLE)
+
 # The paths magegen generates with the default names, for finding files a spec no longer makes.
 GENERATED_PATHS: tuple[str, ...] = tuple(
     path.format(name=DEFAULT_PATCH_NAME) for path, _, _ in FILE_TABLE
@@ -84,20 +90,26 @@ def _escape_for_xml(value: object) -> object:
 
 
 @cache
-def environment(xml: bool) -> jinja2.Environment:
+def environment(xml: bool, custom: Path | None = None) -> jinja2.Environment:
     """The Jinja environment for XML templates (autoescaped) or for PHP and JSON (not).
 
     Both are strict about undefined values and keep whitespace exactly as the template has it.
+    With ``custom`` (a resolved templates folder), its templates come before the built-in ones
+    of the same name; one environment is kept per folder.
     """
+    loader: jinja2.BaseLoader = jinja2.FileSystemLoader(str(templates_dir()))
+    if custom is not None:
+        loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(custom)), loader])
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates_dir())),
+        loader=loader,
         autoescape=xml,
         finalize=_escape_for_xml if xml else None,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
-        auto_reload=False,
+        # A person edits custom templates between runs; the built-in ones never change.
+        auto_reload=custom is not None,
     )
     if not xml:
         env.filters["php_string"] = php_string
@@ -105,13 +117,37 @@ def environment(xml: bool) -> jinja2.Environment:
     return env
 
 
-def render(spec: ModuleSpec) -> tuple[RenderedFile, ...]:
-    """Every file of the module ``spec`` describes, in FILE_TABLE order."""
+def render(spec: ModuleSpec, templates: TemplateDir | None = None) -> tuple[RenderedFile, ...]:
+    """Every file of the module ``spec`` describes, in FILE_TABLE order.
+
+    A template in ``templates`` replaces the built-in one of the same name. Raises TemplateError
+    listing every custom template that does not compile or render.
+    """
     context = {"spec": spec, "composer": build_manifest(spec)}
+    custom = templates.root if templates is not None else None
     files = []
+    problems: list[Problem] = []
     for path, template_name, wanted in FILE_TABLE:
-        if wanted(spec):
-            template = environment(template_name.endswith(".xml.j2")).get_template(template_name)
-            target = path.format(name=spec.setup_patch_name)
-            files.append(RenderedFile(target, template.render(context).encode("utf-8")))
+        if not wanted(spec):
+            continue
+        env = environment(template_name.endswith(".xml.j2"), custom)
+        try:
+            text = env.get_template(template_name).render(context)
+        except Exception as exc:
+            problem = templates.problem(exc, template_name) if templates is not None else None
+            if problem is None:
+                raise
+            problems.append(problem)
+            continue
+        files.append(RenderedFile(path.format(name=spec.setup_patch_name), text.encode("utf-8")))
+    if problems:
+        raise TemplateError(problems)
     return tuple(files)
+
+
+def template_of(path: str, spec: ModuleSpec) -> str | None:
+    """The template that renders the module file ``path`` for ``spec``."""
+    for table_path, template_name, _ in FILE_TABLE:
+        if table_path.format(name=spec.setup_patch_name) == path:
+            return template_name
+    return None

@@ -43,6 +43,10 @@ class LoadedSpec:
 
     spec: ModuleSpec
     warnings: tuple[Problem, ...] = ()
+    # The folder the ``templates:`` key names, joined to the spec file's folder, and where the
+    # key's value is (line, column), for messages about that folder.
+    templates: Path | None = None
+    templates_at: tuple[int, int] | None = None
 
 
 def parse_module_name(name: str) -> tuple[str, str]:
@@ -87,7 +91,11 @@ def load_spec(
     reader.problems.sort(key=lambda p: (p.line or 0, p.column or 0))
     if reader.failed or spec is None:
         raise SpecError(p for p in reader.problems if p.severity == "error")
-    return LoadedSpec(spec, tuple(reader.problems))
+    if reader.templates is None:
+        return LoadedSpec(spec, tuple(reader.problems))
+    folder, node = reader.templates
+    at = (node.start_mark.line + 1, node.start_mark.column + 1)
+    return LoadedSpec(spec, tuple(reader.problems), path.parent / folder, at)
 
 
 @dataclass
@@ -113,6 +121,7 @@ class _SpecReader(NodeReader):
         # Each granted resource's list item and the module that declares the resource.
         self.owners: list[tuple[Item, str]] = []
         self.from_installation = False
+        self.templates: tuple[str, Node] | None = None  # the templates: folder, as written
 
     def read(self, root: Node, vendor: str, module: str) -> ModuleSpec | None:
         """The whole spec, or None when any error was reported."""
@@ -130,6 +139,10 @@ class _SpecReader(NodeReader):
         sequence = self.load_order(block.sequence, own_name, bool(integrations))
         self.note_modules_outside_sequence(sequence, own_name)
         setup_version = self.setup_version(block, setup)
+        templates_node = _value(top, "templates")
+        if templates_node is not None:
+            folder = self.string(templates_node, "templates")
+            self.templates = (folder, templates_node) if folder is not None else None
         if self.failed:
             return None
         return ModuleSpec(

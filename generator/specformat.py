@@ -189,6 +189,12 @@ SPEC = Section(
             choices=INTEGRATION_FORMATS,
         ),
         Field("integrations", "list", INTEGRATION.description, items=INTEGRATION),
+        _text(
+            "templates",
+            "A folder of templates that replace magegen's built-in ones of the same name "
+            "(e.g. etc/module.xml.j2), relative to the spec file's folder; the others stay "
+            "built-in. magegen new --templates wins over it.",
+        ),
     ),
     "A magegen spec (format version 1): one Magento 2 module and its integrations.",
 )

@@ -160,7 +160,7 @@ def test_failed_checks_write_nothing(
 ) -> None:
     """If a rendered file fails its checks, every problem is listed and no file is written."""
 
-    def broken_render(spec: object) -> tuple[RenderedFile, ...]:
+    def broken_render(spec: object, templates: object = None) -> tuple[RenderedFile, ...]:
         return (
             RenderedFile(
                 "registration.php", b"<?php\nComponentRegistrar::register('A_B', __DIR__;\n"

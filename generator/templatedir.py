@@ -1,0 +1,117 @@
+"""Templates people can adjust: a folder whose files replace built-in templates of the same name.
+
+The folder mirrors ``templates/``: ``DIR/etc/module.xml.j2`` replaces ``etc/module.xml.j2``, and
+every template it does not hold stays built-in. Files whose name starts with ``_`` are partials
+for ``{% include %}`` or ``{% import %}``; hidden files and folders are ignored.
+"""
+
+from __future__ import annotations
+
+import os
+import traceback
+from collections.abc import Collection
+from dataclasses import dataclass
+from pathlib import Path, PurePath
+
+import jinja2
+
+from generator.errors import Problem
+from generator.nodereader import suggestion
+
+
+@dataclass(frozen=True)
+class TemplateDir:
+    """A folder of custom templates: as the user named it (for messages) and as found on disk."""
+
+    shown: Path
+    root: Path
+
+    @classmethod
+    def at(cls, path: Path) -> TemplateDir:
+        """The folder ``path``, which must exist (see ``folder_problem``)."""
+        return cls(path, path.resolve())
+
+    def files(self) -> list[str]:
+        """Every file of the folder as a POSIX path relative to it, hidden ones left out."""
+        found = []
+        for folder, dirs, names in os.walk(self.root):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            relative = Path(folder).relative_to(self.root)
+            found += [(relative / n).as_posix() for n in names if not n.startswith(".")]
+        return sorted(found)
+
+    def holds(self, template_name: str) -> bool:
+        """Whether the folder replaces the built-in template ``template_name``."""
+        return (self.root / template_name).is_file()
+
+    def shown_path(self, template_name: str) -> str:
+        """How messages name the folder's template ``template_name``."""
+        return str(self.shown / template_name)
+
+    def unknown_files(self, known: Collection[str]) -> list[Problem]:
+        """A warning for each file that replaces no built-in template (probably a typo)."""
+        choices = tuple(sorted(known))
+        return [
+            Problem(
+                self.shown_path(name),
+                "matches no built-in template, so it is not used"
+                + (suggestion(name, choices) or f"; the templates are {', '.join(choices)}"),
+                severity="warning",
+            )
+            for name in self.files()
+            if name not in known and not PurePath(name).name.startswith("_")
+        ]
+
+    def problem(self, exc: Exception, template_name: str) -> Problem | None:
+        """Where in this folder's templates ``exc`` arose while rendering ``template_name``.
+
+        None when it did not come from one of them (then it is magegen's own bug).
+        """
+        if isinstance(exc, jinja2.TemplateSyntaxError):
+            # Compiling: the file (or a partial it includes) and line are known exactly.
+            if exc.filename and self._owns(exc.filename):
+                return Problem(
+                    self._shown_file(exc.filename),
+                    f"template syntax error: {exc.message}",
+                    line=exc.lineno,
+                )
+            return None
+        message = f"template error: {_describe(exc)}"
+        # Rendering: Jinja rewrites the traceback so that its frames name template lines.
+        frames = [
+            (frame.filename, frame.lineno)
+            for frame in traceback.extract_tb(exc.__traceback__)
+            if self._owns(frame.filename)
+        ]
+        if frames:
+            filename, line = frames[-1]
+            return Problem(self._shown_file(filename), message, line=line)
+        if self.holds(template_name):  # failed before rendering: reading it, say
+            return Problem(self.shown_path(template_name), message)
+        return None
+
+    def _owns(self, filename: str) -> bool:
+        return Path(os.path.normpath(filename)).is_relative_to(self.root)
+
+    def _shown_file(self, filename: str) -> str:
+        relative = Path(os.path.normpath(filename)).relative_to(self.root)
+        return self.shown_path(relative.as_posix())
+
+
+def folder_problem(path: Path) -> str | None:
+    """Why ``path`` cannot be a templates folder, or None when it can."""
+    if not path.exists():
+        return f"no such folder: {path}"
+    if not path.is_dir():
+        return f"is not a folder: {path}"
+    return None
+
+
+def _describe(exc: Exception) -> str:
+    if isinstance(exc, jinja2.UndefinedError):
+        return f"{exc.message} (every value a template prints must exist: see README, Templates)"
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return f"template not found: {exc.name}"
+    if isinstance(exc, UnicodeDecodeError):
+        return "cannot read a template: it is not UTF-8 text"
+    return f"{type(exc).__name__}: {exc}"
