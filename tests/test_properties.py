@@ -147,7 +147,15 @@ def specs(draw: st.DrawFn, min_integrations: int = 0) -> dict[str, Any]:
 
 
 def dump(spec: dict[str, Any]) -> str:
-    return yaml.safe_dump(spec, allow_unicode=True, sort_keys=False, width=float("inf"))
+    """The spec as YAML text that reads back as exactly ``spec``.
+
+    PyYAML writes some characters (NEL, say) raw where YAML then folds them; such specs are
+    written as JSON, which is YAML too, with every non-ASCII character escaped.
+    """
+    text = yaml.safe_dump(spec, allow_unicode=True, sort_keys=False, width=float("inf"))
+    if yaml.safe_load(text) != spec:
+        text = json.dumps(spec)
+    return text
 
 
 # -- valid specs ----------------------------------------------------------------------------------
