@@ -78,9 +78,11 @@ def check_setup_version(value: str) -> str | None:
 
 def check_class_name(value: str) -> str | None:
     """A PHP class name for generated code: a capital letter, then letters and digits."""
-    if re.fullmatch(r"[A-Z][A-Za-z0-9]*", value) and value.lower() not in PHP_RESERVED:
-        return None
-    return f"{shown(value)} is not a class name (a capital letter, then letters and digits)"
+    if not re.fullmatch(r"[A-Z][A-Za-z0-9]*", value):
+        return f"{shown(value)} is not a class name (a capital letter, then letters and digits)"
+    if value.lower() in PHP_RESERVED:
+        return f"{shown(value)} is a PHP reserved word and cannot name a class"
+    return None
 
 
 # PHP's reserved words that cannot name a class (compared in lower case).
