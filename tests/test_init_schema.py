@@ -149,3 +149,14 @@ def test_resources_may_be_left_out_only_with_all_resources() -> None:
     check = validator()
     assert list(check.iter_errors({"integrations": [{**base, "all_resources": True}]})) == []
     assert list(check.iter_errors({"integrations": [base]})) != []
+
+
+@pytest.mark.parametrize("case", CASE_NAMES)
+def test_specs_read_back_from_modules_match_the_schema(
+    case: str, generate: Callable[..., Path], run_cli: Callable[..., Result]
+) -> None:
+    """new -> spec-from gives specs the schema accepts, as it accepts the ones written by hand."""
+    name, spec = case_command(case)
+    result = run_cli("spec-from", generate(spec=spec, name=name))
+    assert result.exit_code == 0, result.stderr
+    assert list(validator().iter_errors(yaml.safe_load(result.stdout))) == []
