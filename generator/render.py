@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -90,6 +91,28 @@ def _escape_for_xml(value: object) -> object:
 
 
 @cache
+def bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Where compiled templates are kept between runs, so each run need not compile them.
+
+    ``$MAGEGEN_CACHE_DIR``, else ``$XDG_CACHE_HOME/magegen``, else ``~/.cache/magegen``. Jinja
+    checks each entry against its template's source, so an edited template is compiled afresh.
+    Without a writable folder, templates are compiled in every run, as they would be anyway.
+    """
+    base = os.environ.get("MAGEGEN_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"),
+        "magegen",
+    )
+    folder = os.path.join(base, f"jinja-{jinja2.__version__}")
+    try:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+    except OSError:
+        return None
+    if not os.access(folder, os.W_OK):
+        return None
+    return jinja2.FileSystemBytecodeCache(folder)
+
+
+@cache
 def environment(xml: bool, custom: Path | None = None) -> jinja2.Environment:
     """The Jinja environment for XML templates (autoescaped) or for PHP and JSON (not).
 
@@ -110,6 +133,7 @@ def environment(xml: bool, custom: Path | None = None) -> jinja2.Environment:
         lstrip_blocks=True,
         # A person edits custom templates between runs; the built-in ones never change.
         auto_reload=custom is not None,
+        bytecode_cache=bytecode_cache(),
     )
     if not xml:
         env.filters["php_string"] = php_string
