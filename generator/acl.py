@@ -8,12 +8,11 @@ and the one magegen writes resources in.
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 ADMIN = "Magento_Backend::admin"
 ALL = "Magento_Backend::all"
@@ -22,8 +21,7 @@ SUBTREE_SUFFIX = "/**"
 _DATA = Path(__file__).resolve().parent / "data"
 
 
-@dataclass(frozen=True)
-class AclResource:
+class AclResource(NamedTuple):
     """One ACL resource of the merged tree."""
 
     id: str
@@ -34,23 +32,20 @@ class AclResource:
     disabled: bool = False
 
 
-@dataclass(frozen=True)
 class AclCatalog:
     """A merged ACL tree; ``resources`` are in tree order (depth first, by sortOrder)."""
 
-    magento_version: str
-    resources: tuple[AclResource, ...]
-    _index: dict[str, AclResource] = field(init=False, repr=False, compare=False)
-    _position: dict[str, int] = field(init=False, repr=False, compare=False)
-    _children: dict[str | None, tuple[str, ...]] = field(init=False, repr=False, compare=False)
+    __slots__ = ("_children", "_index", "_position", "magento_version", "resources")
 
-    def __post_init__(self) -> None:
+    def __init__(self, magento_version: str, resources: tuple[AclResource, ...]) -> None:
+        self.magento_version = magento_version
+        self.resources = resources
+        self._index = {r.id: r for r in resources}
+        self._position = {r.id: i for i, r in enumerate(resources)}
         children: dict[str | None, list[str]] = {}
-        for resource in self.resources:
+        for resource in resources:
             children.setdefault(resource.parent, []).append(resource.id)
-        object.__setattr__(self, "_index", {r.id: r for r in self.resources})
-        object.__setattr__(self, "_position", {r.id: i for i, r in enumerate(self.resources)})
-        object.__setattr__(self, "_children", {k: tuple(v) for k, v in children.items()})
+        self._children = {k: tuple(v) for k, v in children.items()}
 
     def __contains__(self, resource_id: object) -> bool:
         return resource_id in self._index
@@ -100,6 +95,8 @@ class AclCatalog:
         exact = self.same_but_case(wrong)
         if exact:
             return [exact]
+        import difflib  # only when something is misspelt
+
         ids = [r.id for r in self.resources]
         return difflib.get_close_matches(wrong, ids, n=limit, cutoff=0.75)
 
@@ -139,8 +136,7 @@ def bundled_acl() -> AclCatalog:
     return AclCatalog.from_json((_DATA / "acl.json").read_text(encoding="utf-8"))
 
 
-@dataclass(frozen=True)
-class ModulePackage:
+class ModulePackage(NamedTuple):
     """A Magento module's Composer package and the constraint that requires its release line."""
 
     module: str
@@ -148,8 +144,7 @@ class ModulePackage:
     constraint: str | None = None
 
 
-@dataclass(frozen=True)
-class ModuleCatalog:
+class ModuleCatalog(NamedTuple):
     """Magento modules by name, with their Composer packages."""
 
     magento_version: str

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-import traceback
 from collections.abc import Callable, Iterable
 from functools import wraps
 from pathlib import Path
@@ -48,6 +47,8 @@ def _reports_errors(command: F) -> F:
             sys.exit(1)
         except Exception:
             click.echo("magegen: internal error, please report it with this trace:", err=True)
+            import traceback  # only for the unexpected
+
             click.echo(traceback.format_exc(), err=True)
             sys.exit(INTERNAL_ERROR_EXIT)
 
@@ -156,10 +157,9 @@ def _pairs(arguments: tuple[str, ...]) -> list[tuple[str, Path]]:
 
 def _rooted(result: GenerateResult) -> list[FileDrift]:
     """``result``'s drift with paths from the current folder rather than the module root."""
-    from dataclasses import replace
 
     root = result.plan.target.as_posix()
-    return [replace(item, path=f"{root}/{item.path}") for item in result.drift]
+    return [item._replace(path=f"{root}/{item.path}") for item in result.drift]
 
 
 @main.command()

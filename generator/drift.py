@@ -12,11 +12,10 @@ before that the spec no longer produces: the write plan reports those as stale, 
 
 from __future__ import annotations
 
-import difflib
 import enum
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from generator.errors import Problem, UsageError
 from generator.write import Action, WritePlan
@@ -74,8 +73,7 @@ class DriftKind(enum.Enum):
     DIFFERS = "differs from what the spec generates"
 
 
-@dataclass(frozen=True)
-class FileDrift:
+class FileDrift(NamedTuple):
     """One generated file whose bytes on disk are not what the spec generates."""
 
     path: str  # POSIX, relative to the module root
@@ -124,6 +122,8 @@ def _file_diff(item: FileDrift) -> str:
         new = item.expected.decode("utf-8")
     except UnicodeDecodeError:
         return f"Binary files {old_name} and {new_name} differ\n"
+    import difflib  # only --diff needs it
+
     lines = difflib.unified_diff(_lines(old), _lines(new), old_name, new_name, lineterm="\n")
     return "".join(_terminated(lines))
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -16,8 +15,7 @@ Check = Callable[[str], "str | None"]
 Entries = dict[str, tuple[Node, Node]]
 
 
-@dataclass(frozen=True)
-class Item:
+class Item(NamedTuple):
     """A good value read from a list, with its node and its index in the list."""
 
     value: str
@@ -34,6 +32,8 @@ def join(field: str, key: str | int) -> str:
 
 def closest(word: str, choices: tuple[str, ...]) -> str | None:
     """The choice ``word`` most likely misspells, if any is close."""
+    import difflib  # only when something is misspelt
+
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return close[0] if close else None
 

@@ -13,6 +13,13 @@ import re
 _OPEN_TAG = re.compile(r"<\?php(?=\s)")
 _HEREDOC = re.compile(r"<<<[ \t]*(['\"]?)([A-Za-z_][A-Za-z0-9_]*)\1\r?\n")
 _PAIRS = {")": "(", "]": "[", "}": "{"}
+# What can open or close something: quotes, comments (not a #[ attribute), heredocs, the closing
+# tag, brackets.
+_INTERESTING = re.compile(r"['\"`]|//|#(?!\[)|/\*|<<<|\?>|[()\[\]{}]")
+# The rest of a string literal up to its closing quote, escapes skipped.
+_STRING_END = {
+    quote: re.compile(rf"(?:[^{quote}\\]|\\.)*{quote}", re.DOTALL) for quote in ("'", '"', "`")
+}
 
 
 def check_php(source: str) -> list[tuple[int, str]]:
@@ -39,43 +46,39 @@ class _Scanner:
 
     def run(self) -> None:
         src = self.source
-        self.pos = _OPEN_TAG.match(src).end()
-        while self.pos < len(src) and not self.problems:
-            ch = src[self.pos]
-            if ch in "'\"`":
-                self.quoted(ch)
-            elif src.startswith(("//", "#"), self.pos) and not src.startswith("#[", self.pos):
+        self.pos = _OPEN_TAG.match(src).end()  # type: ignore[union-attr]
+        while not self.problems:
+            # Jump to the next character that can matter; everything between is plain code.
+            found = _INTERESTING.search(src, self.pos)
+            if found is None:
+                break
+            self.pos = found.start()
+            token = found.group()
+            if token in ("'", '"', "`"):
+                self.quoted(token)
+            elif token in ("//", "#"):
                 self.line_comment()
-            elif src.startswith("/*", self.pos):
+            elif token == "/*":
                 self.block_comment()
-            elif src.startswith("<<<", self.pos):
+            elif token == "<<<":
                 self.heredoc()
-            elif src.startswith("?>", self.pos):
+            elif token == "?>":
                 self.inline_html()
-            elif ch in "([{":
-                self.brackets.append((ch, self.pos))
+            elif token in "([{":
+                self.brackets.append((token, self.pos))
                 self.pos += 1
-            elif ch in ")]}":
-                self.close(ch)
             else:
-                self.pos += 1
+                self.close(token)
         if not self.problems:
             for opener, pos in self.brackets[-1:]:
                 self.fail(pos, f"'{opener}' is never closed")
 
     def quoted(self, quote: str) -> None:
-        start = self.pos
-        pos = start + 1
-        src = self.source
-        while pos < len(src):
-            if src[pos] == "\\":
-                pos += 2
-            elif src[pos] == quote:
-                self.pos = pos + 1
-                return
-            else:
-                pos += 1
-        self.fail(start, f"string literal opened with {quote} is never closed")
+        end = _STRING_END[quote].match(self.source, self.pos + 1)
+        if end is None:
+            self.fail(self.pos, f"string literal opened with {quote} is never closed")
+        else:
+            self.pos = end.end()
 
     def line_comment(self) -> None:
         end = self.source.find("\n", self.pos)

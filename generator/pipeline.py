@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from generator.acl import AclCatalog, ModuleCatalog, bundled_acl, bundled_modules
 from generator.checks import check_files
@@ -31,8 +30,7 @@ INSTALL_DATA = "Setup/InstallData.php"
 INTEGRATION_FILES = frozenset({"etc/integration/config.xml", "etc/integration/api.xml"})
 
 
-@dataclass(frozen=True)
-class BuiltModule:
+class BuiltModule(NamedTuple):
     """A module rendered and checked in memory, ready to be written."""
 
     spec: ModuleSpec
@@ -40,8 +38,7 @@ class BuiltModule:
     warnings: tuple[Problem, ...]
 
 
-@dataclass(frozen=True)
-class GenerateResult:
+class GenerateResult(NamedTuple):
     """What ``generate`` decided, what it wrote, and what the user should know."""
 
     plan: WritePlan
@@ -55,8 +52,7 @@ def default_target(vendor: str, module: str) -> Path:
     return Path("app", "code", vendor, module)
 
 
-@dataclass(frozen=True)
-class Catalogs:
+class Catalogs(NamedTuple):
     """The ACL tree and module packages a spec is checked against, and what reading them found."""
 
     acl: AclCatalog
@@ -93,7 +89,7 @@ def build(
     except SpecError as exc:
         # What was skipped in the installation may be why a resource is unknown: say both.
         raise SpecError(known.problems + exc.problems) from None
-    return replace(built, warnings=known.problems + built.warnings)
+    return built._replace(warnings=known.problems + built.warnings)
 
 
 def _template_option(templates: Path | None) -> TemplateDir | None:
@@ -150,8 +146,7 @@ def _custom_template_notes(
     return notes
 
 
-@dataclass(frozen=True)
-class Generated:
+class Generated(NamedTuple):
     """What one ``magegen new`` run decided for each module, in the order they were given."""
 
     results: tuple[GenerateResult, ...]
@@ -174,7 +169,7 @@ def generate(
     """
     generated = generate_all([(name, spec_path)], output, force, mode, magento_root, templates)
     (result,) = generated.results
-    return replace(result, warnings=generated.warnings + result.warnings)
+    return result._replace(warnings=generated.warnings + result.warnings)
 
 
 def generate_all(
@@ -309,7 +304,7 @@ def _write_all(results: Sequence[GenerateResult]) -> list[GenerateResult]:
                 if done.written
             ]
             raise TargetError(problems) from None
-        written.append(replace(result, written=tuple(paths)))
+        written.append(result._replace(written=tuple(paths)))
     return written
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 import jinja2
 import markupsafe
@@ -26,8 +26,7 @@ from generator.resources import templates_dir
 from generator.templatedir import TemplateDir
 
 
-@dataclass(frozen=True)
-class RenderedFile:
+class RenderedFile(NamedTuple):
     """One file of the module: its path relative to the module root, and its bytes."""
 
     path: str

@@ -33,7 +33,15 @@ _TERM = (
     r"|dev-[A-Za-z0-9._/-]+(?:@dev)?|@(?:dev|alpha|beta|RC|stable))"
 )
 _ALTERNATIVE = rf"(?:{_V} - {_V}|{_TERM}(?:(?:\s*,\s*|\s+){_TERM})*)"
-CONSTRAINT = re.compile(rf"\s*{_ALTERNATIVE}(?:\s*\|\|?\s*{_ALTERNATIVE})*\s*")
+CONSTRAINT_PATTERN = rf"\s*{_ALTERNATIVE}(?:\s*\|\|?\s*{_ALTERNATIVE})*\s*"
+
+
+@cache
+def _constraint() -> re.Pattern[str]:
+    """The constraint grammar, compiled when first needed: it is large, and most specs have none."""
+    return re.compile(CONSTRAINT_PATTERN)
+
+
 # Platform requirements Composer knows: php, extensions, system libraries, its own APIs.
 PLATFORM_PACKAGE = re.compile(
     r"php(?:-64bit|-ipv6|-zts|-debug)?|hhvm|ext-[A-Za-z0-9_.-]+|lib-[A-Za-z0-9_.-]+"
@@ -125,7 +133,7 @@ def check_required_package(value: str) -> str | None:
 
 def check_constraint(value: str) -> str | None:
     """A version constraint in composer.json's require."""
-    if CONSTRAINT.fullmatch(value):
+    if _constraint().fullmatch(value):
         return None
     return (
         f"{shown(value)} is not a version constraint Composer reads "

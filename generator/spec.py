@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from yaml.nodes import MappingNode, Node, SequenceNode
 
@@ -37,8 +38,7 @@ INTEGRATION_MODULE = "Magento_Integration"
 DEFAULT_SETUP_VERSION = "1.0.0"
 
 
-@dataclass(frozen=True)
-class LoadedSpec:
+class LoadedSpec(NamedTuple):
     """A valid spec, and the warnings found while reading it."""
 
     spec: ModuleSpec

@@ -7,15 +7,13 @@ The value rules themselves live in generator.rules; the patterns below are their
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from generator import rules
 from generator.model import INTEGRATION_FORMATS, SETUP_STYLES
 
 
-@dataclass(frozen=True)
-class Field:
+class Field(NamedTuple):
     """One key of a mapping in the spec."""
 
     key: str
@@ -33,8 +31,7 @@ class Field:
     required_unless: str | None = None  # required unless this sibling key is true
 
 
-@dataclass(frozen=True)
-class Section:
+class Section(NamedTuple):
     """A mapping with a fixed set of keys."""
 
     fields: tuple[Field, ...]
@@ -47,9 +44,6 @@ class Section:
     def required(self) -> tuple[str, ...]:
         """The keys the mapping must have."""
         return tuple(f.key for f in self.fields if f.required)
-
-    def __getitem__(self, key: str) -> Field:
-        return next(f for f in self.fields if f.key == key)
 
 
 def _text(key: str, description: str, **extra: Any) -> Field:

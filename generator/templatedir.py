@@ -8,10 +8,9 @@ for ``{% include %}`` or ``{% import %}``; hidden files and folders are ignored.
 from __future__ import annotations
 
 import os
-import traceback
 from collections.abc import Collection
-from dataclasses import dataclass
 from pathlib import Path, PurePath
+from typing import NamedTuple
 
 import jinja2
 
@@ -19,8 +18,7 @@ from generator.errors import Problem
 from generator.nodereader import suggestion
 
 
-@dataclass(frozen=True)
-class TemplateDir:
+class TemplateDir(NamedTuple):
     """A folder of custom templates: as the user named it (for messages) and as found on disk."""
 
     shown: Path
@@ -77,6 +75,8 @@ class TemplateDir:
                 )
             return None
         message = f"template error: {_describe(exc)}"
+        import traceback  # only when a custom template failed
+
         # Rendering: Jinja rewrites the traceback so that its frames name template lines.
         frames = [
             (frame.filename, frame.lineno)

@@ -20,8 +20,8 @@ import os
 import secrets
 import shutil
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 
 from generator.errors import Problem, TargetError
 from generator.render import RenderedFile
@@ -37,8 +37,7 @@ class Action(enum.Enum):
     STALE = "stale"  # a file magegen generated before that this spec no longer produces: kept
 
 
-@dataclass(frozen=True)
-class PlannedFile:
+class PlannedFile(NamedTuple):
     """One file of the target folder and what writing does to it."""
 
     path: str
@@ -46,8 +45,7 @@ class PlannedFile:
     content: bytes | None = None
 
 
-@dataclass(frozen=True)
-class WritePlan:
+class WritePlan(NamedTuple):
     """Everything a write will do, decided before anything is touched."""
 
     target: Path

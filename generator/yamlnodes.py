@@ -7,8 +7,8 @@ scalars keep the text the user typed (``version: 1.10`` stays ``"1.10"``, not th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import yaml
 from yaml.nodes import MappingNode, Node, SequenceNode
@@ -51,8 +51,7 @@ if getattr(yaml, "CSafeLoader", None) is not None:
         """A private CSafeLoader, so nothing global is patched."""
 
 
-@dataclass(frozen=True)
-class Position:
+class Position(NamedTuple):
     """A 1-based line and column in the spec file."""
 
     line: int
@@ -138,8 +137,7 @@ def compose(text: str, display: str) -> Node:
     return node
 
 
-@dataclass(frozen=True)
-class Survey:
+class Survey(NamedTuple):
     """What a look over every node found: how many there are, and those with foreign tags."""
 
     nodes: int
