@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from functools import cache
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
 from generator.errors import Problem
 from generator.phpcheck import check_php
-from generator.render import RenderedFile
 from generator.resources import schemas_dir
+
+if TYPE_CHECKING:
+    from generator.render import RenderedFile
 
 # Which of our schemas judges which module file.
 SCHEMA_FOR_PATH = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -246,9 +247,10 @@ def _unquote(match: re.Match[str]) -> str:
 
 
 def _resources(module: ModuleFacts, acl: AclCatalog) -> Iterator[Problem]:
-    core = bundled_modules().modules
-    sequence = {m.value for m in module.sequence}
-    own = module.name.value if module.name else None
+    # Modules whose resources need no note: core, in the sequence, or the module itself.
+    expected = {*bundled_modules().modules, *(m.value for m in module.sequence)}
+    if module.name:
+        expected.add(module.name.value)
     for relative, integrations in (
         ("etc/integration/api.xml", module.api),
         ("etc/integration.xml", module.consolidated),
@@ -260,11 +262,7 @@ def _resources(module: ModuleFacts, acl: AclCatalog) -> Iterator[Problem]:
                 known = acl.get(resource.value)
                 if known is None:
                     continue
-                if (
-                    known.module not in core
-                    and known.module not in sequence
-                    and known.module != own
-                ):
+                if known.module not in expected:
                     yield _problem(
                         module,
                         relative,
@@ -323,14 +321,14 @@ def _resource(
 
 
 def module_roots(paths: list[Path]) -> list[Path]:
-    """Every module (a folder holding etc/module.xml) under ``paths``, each once, sorted."""
+    """Every module (a folder holding etc/module.xml) under ``paths``, each once, sorted.
+
+    Hidden folders (.git, .cache, ...) are not searched.
+    """
     roots: set[Path] = set()
     for path in paths:
-        if (path / "etc" / "module.xml").is_file():
-            roots.add(path)
-        for found in path.rglob("etc/module.xml"):
-            if found.is_file() and not any(
-                p.startswith(".") for p in found.relative_to(path).parts
-            ):
-                roots.add(found.parent.parent)
+        for folder, dirs, names in os.walk(path):
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            if os.path.basename(folder) == "etc" and "module.xml" in names:
+                roots.add(Path(folder).parent)
     return sorted(roots)

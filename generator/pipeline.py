@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
-from generator.acl import AclCatalog, ModuleCatalog, bundled_acl, bundled_modules
+from generator.catalogs import Catalogs, catalogs
 from generator.checks import check_files
-
-if TYPE_CHECKING:
-    from generator.magento_root import Installation
 from generator.drift import FileDrift, Mode, find_drift
 from generator.errors import (
     CheckError,
@@ -50,25 +47,6 @@ class GenerateResult(NamedTuple):
 def default_target(vendor: str, module: str) -> Path:
     """Where Magento expects a module's code: app/code/<Vendor>/<Module>."""
     return Path("app", "code", vendor, module)
-
-
-class Catalogs(NamedTuple):
-    """The ACL tree and module packages a spec is checked against, and what reading them found."""
-
-    acl: AclCatalog
-    modules: ModuleCatalog
-    problems: tuple[Problem, ...] = ()
-    installation: Installation | None = None
-
-
-def catalogs(magento_root: Path | None = None) -> Catalogs:
-    """Magento's core catalogs, merged with an installation's when ``magento_root`` is given."""
-    if magento_root is None:
-        return Catalogs(bundled_acl(), bundled_modules())
-    from generator.magento_root import load_installation
-
-    found = load_installation(magento_root, bundled_acl(), bundled_modules())
-    return Catalogs(found.acl, found.modules, found.problems, found)
 
 
 def build(

@@ -53,6 +53,11 @@ RESOURCE_ID = re.compile(r"[A-Z][A-Za-z0-9]*_[A-Za-z0-9]+::[A-Za-z0-9_]+")
 EMAIL = re.compile(r"[^@]+@[^.]+\..+")
 
 BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # Unicode's Cc category, exactly
+_NONCHARACTER = re.compile("[\ufffe\uffff]")
+_BEYOND_BMP = re.compile("[\U00010000-\U0010ffff]")
+_SPACE = re.compile(r"\s")
 
 # Magento's integration table keeps name, email, endpoint and identity_link_url as varchar(255).
 MAX_COLUMN_CHARS = 255
@@ -172,16 +177,16 @@ def shown(value: str) -> str:
 
 def has_surrogate(value: str) -> bool:
     """True when ``value`` holds a lone surrogate, which no UTF-8 file can carry."""
-    return any("\ud800" <= ch <= "\udfff" for ch in value)
+    return _SURROGATE.search(value) is not None
 
 
 def _stored_text_problem(value: str) -> str | None:
     """Problems shared by every value Magento stores in its integration table."""
-    if any(unicodedata.category(ch) == "Cc" for ch in value):
+    if _CONTROL.search(value):
         return "must not contain control characters such as newlines or tabs"
-    if any(ch in "\ufffe\uffff" for ch in value):
+    if _NONCHARACTER.search(value):
         return "must not contain the noncharacters U+FFFE or U+FFFF, which XML forbids"
-    if any(ord(ch) > 0xFFFF for ch in value):
+    if _BEYOND_BMP.search(value):
         return (
             "holds a character outside the Basic Multilingual Plane (such as an emoji); "
             "Magento's integration table is utf8mb3 and would store it as '?'"
@@ -212,7 +217,7 @@ def check_email(value: str) -> str | None:
     problem = _stored_text_problem(value)
     if problem:
         return problem
-    if any(ch.isspace() for ch in value) or not EMAIL.fullmatch(value):
+    if _SPACE.search(value) or not EMAIL.fullmatch(value):
         return f"{shown(value)} is not an email address Magento accepts (name@domain.tld)"
     return None
 
@@ -228,7 +233,7 @@ def check_url(value: str) -> str | None:
         parts.port  # noqa: B018 - raises ValueError for a port out of range
     except ValueError:
         host = None
-    if not host or parts.scheme not in ("http", "https") or any(ch.isspace() for ch in value):
+    if not host or parts.scheme not in ("http", "https") or _SPACE.search(value):
         return f"{shown(value)} is not an http(s) URL with a host"
     # xs:anyURI (as libxml2 checks it) wants every % to start an escape, and one # at most.
     if BAD_PERCENT.search(value) or value.count("#") > 1:

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import os
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
 from generator.acl import AclCatalog
+from generator.catalogs import Catalogs, catalogs
 from generator.errors import Problem, UsageError
 from generator.modulechecks import check_module, module_roots
 from generator.modulefacts import XSI_NO_NAMESPACE, ModuleFacts, read_module
 from generator.phplint import lint_php
-from generator.pipeline import Catalogs, catalogs
+
+if TYPE_CHECKING:
+    from generator.urn import UrnResolver
 
 
 @dataclass(frozen=True)
@@ -70,19 +75,12 @@ def validate_paths(
     known = catalogs(magento_root)
     urns = _urn_resolver(known)
     problems = list(known.problems)
-    summaries = []
+    summaries: list[ModuleSummary] = []
     php_files: list[Path] = []
-    for done, root in enumerate(roots, start=1):
-        module, found = read_module(root, keep_xml=urns is not None)
-        problems += found
-        problems += check_module(module, known.acl, known.modules)
-        if urns is not None:
-            problems += _magento_schema_problems(module, urns)
-            module.xml_files.clear()  # keep memory flat: documents are not needed any more
-        php_files += module.php_files
-        summaries.append(_summary(module))
-        if progress is not None:
-            progress(done, len(roots))
+    for checked in _check_all(roots, known, urns, progress):
+        problems += checked.problems
+        summaries.append(checked.summary)
+        php_files += checked.php_files
     notes = []
     if check_php:
         # A module nested in another (a test fixture, say) shares its PHP files: check each once.
@@ -96,7 +94,70 @@ def validate_paths(
     return ValidationResult(tuple(summaries), tuple(problems), tuple(notes), known.acl)
 
 
-def _urn_resolver(known: Catalogs):  # -> UrnResolver | None
+class _Checked(NamedTuple):
+    """What checking one module found (sent back from worker processes, so picklable)."""
+
+    summary: ModuleSummary
+    problems: list[Problem]
+    php_files: list[Path]
+
+
+def _check_one(root: Path, known: Catalogs, urns: UrnResolver | None) -> _Checked:
+    module, problems = read_module(root, keep_xml=urns is not None)
+    problems += check_module(module, known.acl, known.modules)
+    if urns is not None:
+        problems += _magento_schema_problems(module, urns)
+        module.xml_files.clear()  # keep memory flat: documents are not needed any more
+    return _Checked(_summary(module), problems, module.php_files)
+
+
+def _check_chunk(roots: list[Path]) -> list[_Checked]:
+    """A worker's share: modules checked against the bundled catalogs (inherited by fork)."""
+    known = catalogs(None)
+    return [_check_one(root, known, None) for root in roots]
+
+
+# From this many modules on, both cores pay: a fork costs a few milliseconds, a module about 0.5.
+PARALLEL_FROM = 200
+CHUNKS_PER_WORKER = 8  # small enough shares to keep both workers busy and progress moving
+
+
+def _check_all(
+    roots: list[Path],
+    known: Catalogs,
+    urns: UrnResolver | None,
+    progress: Callable[[int, int], None] | None,
+) -> Iterator[_Checked]:
+    """Each module checked, in ``roots`` order; large trees on every core.
+
+    With an installation (``urns``), modules are checked in this process, so that each of its
+    schemas is compiled once per run.
+    """
+    import multiprocessing  # only here: most runs check few modules
+
+    workers = min(os.cpu_count() or 1, 8)
+    forking = "fork" in multiprocessing.get_all_start_methods()
+    if len(roots) < PARALLEL_FROM or workers < 2 or urns is not None or not forking:
+        for done, root in enumerate(roots, start=1):
+            yield _check_one(root, known, urns)
+            if progress is not None:
+                progress(done, len(roots))
+        return
+    size = max(1, len(roots) // (workers * CHUNKS_PER_WORKER))
+    chunks = [roots[i : i + size] for i in range(0, len(roots), size)]
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        done = 0
+        for checked in pool.map(_check_chunk, chunks):
+            yield from checked
+            done += len(checked)
+            if progress is not None:
+                progress(done, len(roots))
+
+
+def _urn_resolver(known: Catalogs) -> UrnResolver | None:
     if known.installation is None:
         return None
     from generator.urn import UrnResolver
