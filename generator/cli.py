@@ -227,9 +227,14 @@ def validate(
     usage. Files are read as untrusted: no DTDs, no entity expansion, no network.
     """
     from generator import report
+    from generator.progress import Progress
     from generator.validate import validate_paths
 
-    result = validate_paths(paths, magento_root, check_php=not no_php)
+    progress = Progress(sys.stderr, "Checking modules")
+    try:
+        result = validate_paths(paths, magento_root, check_php=not no_php, progress=progress)
+    finally:
+        progress.close()
     click.echo(report.render(result, output_format), nl=False)
     for note in result.notes:
         click.echo(f"magegen: note: {note}", err=True)

@@ -127,8 +127,8 @@ def read_module(root: Path, keep_xml: bool = False) -> tuple[ModuleFacts, list[P
     module = ModuleFacts(root)
     problems: list[Problem] = []
     xml_files, php_files = _files(root)
-    for path in xml_files:
-        relative = path.relative_to(root).as_posix()
+    for relative in xml_files:
+        path = root / relative
         document, found = parse_xml(path, module.display(relative))
         problems += found
         if document is None:
@@ -143,21 +143,24 @@ def read_module(root: Path, keep_xml: bool = False) -> tuple[ModuleFacts, list[P
     return module, problems
 
 
-def _files(root: Path) -> tuple[list[Path], list[Path]]:
-    """The XML files under etc/ and the PHP files anywhere in the module, each list sorted.
+def _files(root: Path) -> tuple[list[str], list[Path]]:
+    """The XML files under etc/ (as POSIX paths relative to ``root``) and the PHP files anywhere
+    in the module, each list sorted.
 
-    One walk of the tree (os.walk is several times faster than two pathlib globs).
+    One walk of the tree, with strings rather than Path objects: much the fastest way.
     """
-    xml_files: list[Path] = []
+    xml_files: list[str] = []
     php_files: list[Path] = []
-    etc = os.path.join(str(root), "etc")
-    for folder, _, names in os.walk(root):
+    base = str(root)
+    etc = os.path.join(base, "etc")
+    for folder, _, names in os.walk(base):
         in_etc = folder == etc or folder.startswith(etc + os.sep)
         for name in names:
             if name.endswith(".php"):
                 php_files.append(Path(folder, name))
             elif in_etc and name.endswith(".xml"):
-                xml_files.append(Path(folder, name))
+                relative = os.path.relpath(os.path.join(folder, name), base)
+                xml_files.append(relative.replace(os.sep, "/"))
     return sorted(xml_files), sorted(php_files)
 
 
