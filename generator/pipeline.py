@@ -270,11 +270,12 @@ def _write_all(results: Sequence[GenerateResult]) -> list[GenerateResult]:
     system refuses one, the modules before it stay written and the error names them."""
     written = []
     for result in results:
-        target = result.plan.target
         try:
             paths = apply_plan(result.plan)
         except OSError as exc:
-            where = str(exc.filename or target)
+            # A failure in magegen's own staging file is the target's failure.
+            named = str(exc.filename or "")
+            where = named if named and ".magegen-" not in named else str(result.plan.target)
             problems = [Problem(where, f"cannot write: {exc.strerror or exc}")]
             problems += [
                 Problem(str(done.plan.target), "was written before the failure", severity="note")
@@ -307,7 +308,8 @@ def plan_warnings(plan: WritePlan, spec: ModuleSpec) -> list[Problem]:
             Problem(
                 str(target / file.path),
                 "magegen generated this file before, but this spec no longer does; "
-                "it is kept: delete it if it is not yours",
+                "it is kept, and the module stays inconsistent until you delete it "
+                "(magegen validate shows how)",
                 severity="warning",
             )
         )

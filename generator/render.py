@@ -120,9 +120,15 @@ def environment(xml: bool, custom: Path | None = None) -> jinja2.Environment:
     of the same name; one environment is kept per folder.
     """
     loader: jinja2.BaseLoader = jinja2.FileSystemLoader(str(templates_dir()))
+    environment_class = jinja2.Environment
     if custom is not None:
         loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(custom)), loader])
-    env = jinja2.Environment(
+        # A spec can name its templates folder, and specs arrive in pull requests: custom
+        # templates run sandboxed, with no way to reach Python's internals or run commands.
+        from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+        environment_class = ImmutableSandboxedEnvironment
+    env = environment_class(
         loader=loader,
         autoescape=xml,
         finalize=_escape_for_xml if xml else None,

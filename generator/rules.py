@@ -18,14 +18,15 @@ MODULE_NAME = re.compile(r"[A-Z][A-Za-z0-9]+_[A-Z][A-Za-z0-9]+")
 SETUP_VERSION = re.compile(r"[0-9]+(?:\.[0-9]+)*")
 # A release version Composer accepts: 1.0, 1.0.1, 100.4.4-p1, 2.0.0-beta2, 1.0.0-RC1 ...
 # (Composer reads a first part of more than 5 digits as a date, so it is limited here.)
-VERSION = re.compile(r"v?\d{1,5}(?:\.\d+){0,3}(?:-(?:alpha|beta|RC|rc|patch|pl|p)\.?\d*)?")
+VERSION = re.compile(r"v?\d{1,5}(?:\.\d+){0,3}(?:-(?:alpha|beta|RC|rc|patch|pl|p)(?:\.?\d+)?)?")
 # Composer's package name rule (composer/composer's ValidatingArrayLoader).
 COMPOSER_NAME = re.compile(r"[a-z0-9](?:[_.-]?[a-z0-9]+)*/[a-z0-9](?:(?:[_.]|-{1,2})?[a-z0-9]+)*")
 # A subset of Composer's version-constraint grammar: exact and wildcard versions, ~ and ^,
 # comparisons, hyphen ranges, dev branches and stability flags, joined by spaces, commas and ||.
 _V = (
-    r"v?\d{1,5}(?:\.(?:\d+|\*|x|X)){0,3}(?:\.x)?"
-    r"(?:-?(?:alpha|beta|RC|rc|a|b|patch|pl|p|dev|stable)\.?\d*)?"
+    # up to four numbers, or up to three and a wildcard last (1.0.*, 1.x)
+    r"v?\d{1,5}(?:(?:\.\d+){0,3}|(?:\.\d+){0,2}\.[*xX])"
+    r"(?:-?(?:alpha|beta|RC|rc|a|b|patch|pl|p|dev|stable)(?:\.?\d+)?)?"
     r"(?:@(?:dev|alpha|beta|RC|stable))?"
 )
 _TERM = (
@@ -102,8 +103,9 @@ def check_class_name(value: str) -> str | None:
 PHP_RESERVED = frozenset(
     (  # noqa: SIM905 - a word list reads better than 90 quoted strings
         "abstract and array as break callable case catch class clone const continue declare "
-        "default do echo else elseif empty enddeclare endfor endforeach endif endswitch endwhile "
-        "enum eval exit extends final finally fn for foreach function global goto if implements "
+        "default die do echo else elseif empty enddeclare endfor endforeach endif endswitch "
+        "endwhile enum eval exit extends final finally fn for foreach function global goto if "
+        "implements "
         "include include_once instanceof insteadof interface isset list match namespace new or "
         "print private protected public readonly require require_once return static switch throw "
         "trait try unset use var while xor yield bool int float string false true null void "
@@ -210,6 +212,31 @@ def check_integration_name(value: str) -> str | None:
             "'DOMXPath::query(): Invalid predicate'"
         )
     return None
+
+
+# What Composer's schema checks accept as an author's email and homepage (ASCII only).
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+COMPOSER_EMAIL = re.compile(rf"{_ATOM}(?:\.{_ATOM})*@(?:{_LABEL}\.)+[A-Za-z]{{2,}}")
+_URL_CHARS = r"[A-Za-z0-9._~!$&'()*+,;=:@%/-]"
+COMPOSER_URL = re.compile(
+    rf"https?://(?:{_LABEL}\.)*{_LABEL}(?::\d{{1,5}})?(?:/{_URL_CHARS}*)?"
+    rf"(?:\?(?:{_URL_CHARS}|\?)*)?(?:#(?:{_URL_CHARS}|\?)*)?"
+)
+
+
+def check_author_email(value: str) -> str | None:
+    """A composer.json author's email, as Composer checks it."""
+    if COMPOSER_EMAIL.fullmatch(value):
+        return None
+    return f"{shown(value)} is not an email address Composer accepts (ASCII, name@domain.tld)"
+
+
+def check_author_homepage(value: str) -> str | None:
+    """A composer.json author's homepage, as Composer checks it."""
+    if COMPOSER_URL.fullmatch(value):
+        return None
+    return f"{shown(value)} is not a URL Composer accepts (http(s), ASCII host and path)"
 
 
 def check_email(value: str) -> str | None:

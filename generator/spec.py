@@ -35,6 +35,10 @@ COMPOSER_KEYS = COMPOSER.keys()
 INTEGRATION_KEYS = INTEGRATION.keys()
 
 INTEGRATION_MODULE = "Magento_Integration"
+# The classes Setup/Patch/Data/<Name>.php imports, in lower case: its own name must differ.
+PATCH_IMPORTS = frozenset(
+    ("datapatchinterface", "moduledatasetupinterface", "configbasedintegrationmanager")
+)
 DEFAULT_SETUP_VERSION = "1.0.0"
 
 
@@ -209,7 +213,7 @@ class _SpecReader(NodeReader):
             if entries is None:
                 continue
             self.require(item, item_field, entries, ("name",))
-            checks = {"email": rules.check_email, "homepage": rules.check_url}
+            checks = {"email": rules.check_author_email, "homepage": rules.check_author_homepage}
             values = {
                 key: self.string(value, join(item_field, key), checks.get(key))
                 for key, (_, value) in entries.items()
@@ -473,6 +477,14 @@ class _SpecReader(NodeReader):
         if node is None:
             return DEFAULT_PATCH_NAME
         name = self.string(node, "setup_patch_name", rules.check_class_name)
+        if name is not None and name.lower() in PATCH_IMPORTS:
+            self.report(
+                node,
+                "setup_patch_name",
+                f"{rules.shown(name)} is a class the data patch imports; PHP would refuse to "
+                "declare a second one (class names ignore case in PHP)",
+            )
+            name = None
         if name is not None and setup != SETUP_DATA_PATCH:
             self.report(node, "setup_patch_name", "is only used with setup: data-patch")
         return name or DEFAULT_PATCH_NAME

@@ -20,6 +20,7 @@ import os
 import secrets
 import shutil
 from collections.abc import Collection, Sequence
+from itertools import dropwhile
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
@@ -86,6 +87,12 @@ def plan_write(
     for file in files:
         _check_relative(file.path)
     where = str(target)
+    parts = target.parts
+    leading = len(parts) - len(tuple(dropwhile(lambda part: part == "..", parts)))
+    if ".." in parts[leading:]:
+        raise TargetError(
+            [Problem(where, "goes through '..' after a folder name; give the folder plainly")]
+        )
     if target.is_symlink() and not target.exists():
         raise TargetError([Problem(where, "is a symbolic link to nothing")])
     if target.exists() and not target.is_dir():

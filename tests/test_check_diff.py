@@ -139,7 +139,8 @@ def test_a_stale_file_is_a_warning_not_drift(
     (out / "Setup" / "InstallData.php").write_text("<?php\n")
     warning = (
         f"{out / 'Setup/InstallData.php'}: warning: magegen generated this file before, but this "
-        "spec no longer does; it is kept: delete it if it is not yours\n"
+        "spec no longer does; it is kept, and the module stays inconsistent until you delete it "
+        "(magegen validate shows how)\n"
     )
     for options in (["--check"], ["--diff"], ["--check", "--diff"]):
         result = run_cli("new", NAME, plain, "-o", out, *options)

@@ -122,3 +122,57 @@ def test_nasty_descriptions_and_licenses_survive_composer(
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("kind", "value"),
+    [
+        ("email", "x@foo_bar.com"),
+        ("email", "x..y@b.com"),
+        ("email", "é@exämple.com"),
+        ("email", "a.b+c@x-y.co"),
+        ("homepage", "https://münchen.de"),
+        ("homepage", "http://x_y.com"),
+        ("homepage", "https://-x.com"),
+        ("homepage", "https://a.b/c?d=e#f"),
+        ("version", "1.0.0-beta."),
+        ("version", "1.0.0-beta.2"),
+        ("version", "1234567890.0.0"),
+        ("constraint", "1.*.5"),
+        ("constraint", "1.0.0.0.x"),
+        ("constraint", "1.0.x-dev"),
+        ("constraint", "^2.0@beta"),
+        ("constraint", ">=1.0,<2.0"),
+    ],
+)
+def test_magegen_accepts_exactly_what_composer_accepts(
+    kind: str, value: str, composer: str, tmp_path: Path
+) -> None:
+    """For values that only reach composer.json, magegen's rule and real Composer agree."""
+    from generator import rules
+
+    manifest: dict = {"name": "acme/module-erp", "type": "magento2-module", "require": {}}
+    check = {
+        "email": rules.check_author_email,
+        "homepage": rules.check_author_homepage,
+        "version": rules.check_version,
+        "constraint": rules.check_constraint,
+    }[kind]
+    if kind in ("email", "homepage"):
+        manifest["authors"] = [{"name": "Ana", kind: value}]
+    elif kind == "version":
+        manifest["version"] = value
+    else:
+        manifest["require"] = {"acme/other": value}
+    (tmp_path / "composer.json").write_text(json.dumps(manifest))
+    home = tmp_path / "home"
+    home.mkdir()
+    result = subprocess.run(
+        [composer, "validate", "--no-check-publish", "--no-check-lock", "--no-ansi"],
+        cwd=tmp_path,
+        env=composer_env(home),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (check(value) is None) == (result.returncode == 0), result.stdout + result.stderr

@@ -12,7 +12,7 @@ from lxml import etree
 
 from generator.render import TEMPLATE_NAMES
 from generator.resources import templates_dir
-from tests.conftest import tree
+from tests.conftest import EXAMPLE_SPEC, tree
 
 NAME = "Acme/Erp"
 SPEC = """\
@@ -389,3 +389,20 @@ def test_an_edited_template_is_read_again(tmp_path: Path, run_cli: Callable[...,
     template.write_text(module_xml_saying("second version"))
     assert run_cli("new", NAME, spec, "-o", second, "--templates", templates).exit_code == 0
     assert "<!-- second version -->" in (second / "etc/module.xml").read_text()
+
+
+def test_custom_templates_cannot_run_commands(
+    tmp_path: Path, run_cli: Callable[..., Result]
+) -> None:
+    """A spec may name its templates; they run sandboxed, so a PR cannot run code in CI."""
+    proof = tmp_path / "proof"
+    folder = tmp_path / "t"
+    folder.mkdir()
+    (folder / "registration.php.j2").write_text(
+        "{{ cycler.__init__.__globals__.os.popen('touch " + str(proof) + "').read() }}\n"
+    )
+    result = run_cli("new", "Acme/Erp", EXAMPLE_SPEC, "--templates", folder, "--check")
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert "registration.php.j2" in result.stderr
+    assert not proof.exists()

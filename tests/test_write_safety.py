@@ -301,3 +301,39 @@ def test_enospc_in_an_existing_empty_folder_leaves_it_empty(
     result = run_cli("new", NAME, EXAMPLE_SPEC, "-o", out)
     assert result.exit_code == 2
     assert list(out.iterdir()) == []
+
+
+@pytest.mark.parametrize("output", ["a/../c", "q/r/..", "x/./../y"])
+def test_dot_dot_after_a_folder_name_is_refused(
+    output: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_cli: Callable[..., Result]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("new", NAME, EXAMPLE_SPEC, "-o", output)
+    assert result.exit_code == 2
+    assert "goes through '..' after a folder name" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_leading_dot_dot_is_a_plain_relative_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_cli: Callable[..., Result]
+) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    result = run_cli("new", NAME, EXAMPLE_SPEC, "-o", "../module")
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "module" / "registration.php").is_file()
+
+
+def test_a_failure_names_the_target_not_a_staging_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_cli: Callable[..., Result]
+) -> None:
+    out = tmp_path / "module"
+    fail_on_call(
+        monkeypatch,
+        "_write_new_file",
+        1,
+        OSError(errno.EIO, "Input/output error", str(tmp_path / ".module.magegen-new-x")),
+    )
+    result = run_cli("new", NAME, EXAMPLE_SPEC, "-o", out)
+    assert result.stderr == f"{out}: error: cannot write: Input/output error\n"
