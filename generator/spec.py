@@ -85,7 +85,13 @@ def load_spec(
     found = survey(root)
     if found.nodes > MAX_NODES:
         raise SpecError(
-            [Problem(display, f"expands to more than {MAX_NODES} YAML nodes (anchors/aliases?)")]
+            [
+                Problem(
+                    display,
+                    f"has more than {MAX_NODES} YAML nodes (aliases count each time they are "
+                    "used); a spec is far smaller",
+                )
+            ]
         )
     reader = _SpecReader(display, acl or bundled_acl(), modules or bundled_modules())
     reader.from_installation = from_installation
