@@ -49,14 +49,34 @@ def check_xml(path: str, content: bytes) -> list[Problem]:
         # Magento's files never carry one; a DOCTYPE only brings entities, which are refused.
         line = content[: max(content.find(b"<!DOCTYPE"), 0)].count(b"\n") + 1
         return [Problem(path, "must not have a DOCTYPE: entities are not expanded", line=line)]
-    schema_name = SCHEMA_FOR_PATH.get(path)
+    return schema_problems(path, path, document)
+
+
+def schema_problems(
+    relative: str,
+    display: str,
+    document: etree._Element | etree._ElementTree,
+    code: str | None = None,
+    columns: bool = False,
+) -> list[Problem]:
+    """What our XSD for the module file ``relative`` finds wrong with ``document``.
+
+    Findings name ``display``, carry ``code``, and give columns when ``columns`` is set.
+    """
+    schema_name = SCHEMA_FOR_PATH.get(relative)
     if schema_name is None:
         return []
     validator = schema(schema_name)
     if validator.validate(document):
         return []
     return [
-        Problem(path, f"does not match {schema_name}: {error.message}", line=error.line)
+        Problem(
+            display,
+            f"does not match {schema_name}: {error.message}",
+            line=error.line,
+            column=(error.column or None) if columns else None,
+            code=code,
+        )
         for error in validator.error_log
         # libxml2 adds this after a value already reported invalid meets an xs:unique; it is noise.
         if "No precomputed value available" not in error.message

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from generator.checks import SCHEMA_FOR_PATH, safe_xml_parser, schema
+from generator.checks import safe_xml_parser, schema_problems
 from generator.errors import Problem
 
 XSI_NO_NAMESPACE = "{http://www.w3.org/2001/XMLSchema-instance}noNamespaceSchemaLocation"
@@ -135,7 +135,8 @@ def read_module(root: Path, keep_xml: bool = False) -> tuple[ModuleFacts, list[P
             continue
         if keep_xml:
             module.xml_files.append((path, document))
-        problems += _validate_ours(module, relative, document)
+        display = module.display(relative)
+        problems += schema_problems(relative, display, document, "MG101", columns=True)
         _collect(module, relative, document)
     _read_registration(module)
     _read_composer(module)
@@ -162,29 +163,6 @@ def _files(root: Path) -> tuple[list[str], list[Path]]:
                 relative = os.path.relpath(os.path.join(folder, name), base)
                 xml_files.append(relative.replace(os.sep, "/"))
     return sorted(xml_files), sorted(php_files)
-
-
-def _validate_ours(
-    module: ModuleFacts, relative: str, document: etree._ElementTree
-) -> list[Problem]:
-    schema_name = SCHEMA_FOR_PATH.get(relative)
-    if schema_name is None:
-        return []
-    validator = schema(schema_name)
-    if validator.validate(document):
-        return []
-    return [
-        _error(
-            module,
-            relative,
-            f"does not match {schema_name}: {e.message}",
-            "MG101",
-            e.line,
-            e.column or None,
-        )
-        for e in validator.error_log
-        if "No precomputed value available" not in e.message
-    ]
 
 
 def _collect(module: ModuleFacts, relative: str, document: etree._ElementTree) -> None:
