@@ -39,17 +39,15 @@ def composer_env(home: Path) -> dict[str, str]:
     return env
 
 
-@pytest.mark.parametrize("case", CASE_NAMES)
-def test_composer_validate(
-    case: str, composer: str, generate: Callable[..., Path], tmp_path: Path
-) -> None:
-    """``composer validate`` accepts the generated composer.json without errors."""
-    root, _ = generate_case(generate, case)
-    home = tmp_path / "composer-home"
-    home.mkdir()
-    result = subprocess.run(
+def composer_validate(
+    composer: str, folder: Path, scratch: Path
+) -> subprocess.CompletedProcess[str]:
+    """Real ``composer validate`` on folder/composer.json, with a private home under scratch."""
+    home = scratch / "composer-home"
+    home.mkdir(exist_ok=True)
+    return subprocess.run(
         [composer, "validate", "--no-check-publish", "--no-check-lock", "--no-ansi"],
-        cwd=root,
+        cwd=folder,
         env=composer_env(home),
         capture_output=True,
         text=True,
@@ -57,6 +55,15 @@ def test_composer_validate(
         timeout=120,
         check=False,
     )
+
+
+@pytest.mark.parametrize("case", CASE_NAMES)
+def test_composer_validate(
+    case: str, composer: str, generate: Callable[..., Path], tmp_path: Path
+) -> None:
+    """``composer validate`` accepts the generated composer.json without errors."""
+    root, _ = generate_case(generate, case)
+    result = composer_validate(composer, root, tmp_path)
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     assert "# Errors" not in output, output
@@ -111,16 +118,7 @@ def test_nasty_descriptions_and_licenses_survive_composer(
     assert manifest["description"] == "".join(NASTY_TEXT)
     assert manifest["license"] == NASTY_TEXT[:3]
     assert [author["name"] for author in manifest["authors"]] == NASTY_TEXT
-    home = tmp_path / "composer-home"
-    home.mkdir()
-    result = subprocess.run(
-        [composer, "validate", "--no-check-publish", "--no-check-lock", "--no-ansi"],
-        cwd=root,
-        env=composer_env(home),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = composer_validate(composer, root, tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -165,14 +163,5 @@ def test_magegen_accepts_exactly_what_composer_accepts(
     else:
         manifest["require"] = {"acme/other": value}
     (tmp_path / "composer.json").write_text(json.dumps(manifest))
-    home = tmp_path / "home"
-    home.mkdir()
-    result = subprocess.run(
-        [composer, "validate", "--no-check-publish", "--no-check-lock", "--no-ansi"],
-        cwd=tmp_path,
-        env=composer_env(home),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = composer_validate(composer, tmp_path, tmp_path)
     assert (check(value) is None) == (result.returncode == 0), result.stdout + result.stderr

@@ -210,4 +210,3 @@ def test_libyaml_and_python_parsers_build_the_same_spec(
     slow = tmp_path / "slow"
     assert run_cli("new", "Acme/Erp", EXAMPLE_SPEC, "-o", slow).exit_code == 0
     assert tree(fast) == tree(slow)
-

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import errno
-import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -33,9 +32,11 @@ def snapshot(root: Path) -> dict[str, tuple[bytes, int, int, int]]:
     return found
 
 
-def fail_on_call(monkeypatch: pytest.MonkeyPatch, name: str, call: int, error: OSError) -> None:
-    """Make ``generator.write.<name>`` raise ``error`` on its ``call``-th use."""
-    original = getattr(write, name)
+def _fail_nth(
+    monkeypatch: pytest.MonkeyPatch, owner: object, name: str, call: int, error: OSError
+) -> None:
+    """Make ``owner.<name>`` raise ``error`` on its ``call``-th use."""
+    original = getattr(owner, name)
     calls = {"n": 0}
 
     def failing(*args: object, **kwargs: object) -> object:
@@ -44,21 +45,17 @@ def fail_on_call(monkeypatch: pytest.MonkeyPatch, name: str, call: int, error: O
             raise error
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(write, name, failing)
+    monkeypatch.setattr(owner, name, failing)
+
+
+def fail_on_call(monkeypatch: pytest.MonkeyPatch, name: str, call: int, error: OSError) -> None:
+    """Make ``generator.write.<name>`` raise ``error`` on its ``call``-th use."""
+    _fail_nth(monkeypatch, write, name, call, error)
 
 
 def fail_os_call(monkeypatch: pytest.MonkeyPatch, name: str, call: int, error: OSError) -> None:
     """Make ``os.<name>`` as seen by generator.write raise ``error`` on its ``call``-th use."""
-    original = getattr(os, name)
-    calls = {"n": 0}
-
-    def failing(*args: object, **kwargs: object) -> object:
-        calls["n"] += 1
-        if calls["n"] == call:
-            raise error
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(write.os, name, failing)
+    _fail_nth(monkeypatch, write.os, name, call, error)
 
 
 def modified_module(tmp_path: Path, run_cli: Callable[..., Result]) -> Path:
