@@ -404,13 +404,13 @@ def section_cold_start(config: Config, scratch: Path) -> Section:
 
 
 def section_build(config: Config, scratch: Path) -> Section:
-    """2. generator.pipeline.build, warm, per module; and its three phases."""
-    from generator.checks import check_files
-    from generator.pipeline import build, catalogs
+    """2. generator.new.build, warm, per module; and its three phases."""
+    from generator.check import check_files
+    from generator.new import build, catalogs
     from generator.render import render
-    from generator.spec import load_spec
+    from generator.spec.reader import load_spec
 
-    section = Section("In-process generation: generator.pipeline.build(), warm, per module")
+    section = Section("In-process generation: generator.new.build(), warm, per module")
     cases = make_trees.make_cases(config.varied_specs, make_trees.SEED + 1)
     specs = make_trees.write_specs(cases, scratch / "specs")
     for name, path in [(EXAMPLE_NAME, EXAMPLE_SPEC), *specs]:
@@ -484,7 +484,7 @@ def _floor(tree: Path) -> list[str]:
 
 def _xmllint_list(tree: Path, listing: Path) -> int:
     """Write ``<xsd>\\t<xml file>`` lines for every XML file of ``tree`` we have a schema for."""
-    from generator.checks import SCHEMA_FOR_PATH
+    from generator.check import SCHEMA_FOR_PATH
     from generator.resources import schemas_dir
 
     lines = []
@@ -549,7 +549,7 @@ def _xmllint_rows(
 
 def section_validate(config: Config, trees: dict[int, Path], scratch: Path) -> Section:
     """3. magegen validate --no-php against the floor script, at 1, 100 and 1,000 modules."""
-    from generator.checks import SCHEMA_FOR_PATH
+    from generator.check import SCHEMA_FOR_PATH
 
     if floor_validate.SCHEMA_FOR_PATH != SCHEMA_FOR_PATH:
         raise RuntimeError("bench/floor_validate.py's SCHEMA_FOR_PATH differs from generator's")
@@ -659,10 +659,10 @@ def _rate(count: int, summary: Summary) -> str:
 
 
 def section_php(config: Config, tree: Path) -> Section:
-    """4. generator.phplint.lint_php over every PHP file of the 1,000-module tree."""
-    from generator.phplint import lint_php
+    """4. generator.review.phplint.lint_php over every PHP file of the 1,000-module tree."""
+    from generator.review.phplint import lint_php
 
-    section = Section(f"PHP checks at scale: generator.phplint.lint_php, {LARGE_TREE} modules")
+    section = Section(f"PHP checks at scale: review.phplint.lint_php, {LARGE_TREE} modules")
     php = shutil.which("php")
     if php is None:
         section.notes.append("php is not installed: skipped")

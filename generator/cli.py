@@ -15,9 +15,9 @@ from generator import __version__
 from generator.errors import MagegenError, Problem
 
 if TYPE_CHECKING:
-    from generator.acldiff import IntegrationState
     from generator.drift import FileDrift
-    from generator.pipeline import Catalogs, GenerateResult
+    from generator.new import Catalogs, GenerateResult
+    from generator.review.acldiff import IntegrationState
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -118,7 +118,7 @@ def new(
     checks pass.
     """
     from generator.drift import Mode, drift_problems, unified_diff
-    from generator.pipeline import generate_all
+    from generator.new import generate_all
 
     mode = Mode.from_options(force=force, dry_run=dry_run, check=check, diff=diff)
     generated = generate_all(_pairs(modules), output, force, mode, magento_root, templates)
@@ -180,8 +180,8 @@ def acl(query: str | None, output_format: str, magento_root: Path | None) -> Non
     QUERY is searched in ids and titles, ignoring case; each match is shown with its path from
     the root. Grant a resource in a spec by its id; magegen adds the parents it needs.
     """
-    from generator import aclview
-    from generator.pipeline import catalogs
+    from generator.new import catalogs
+    from generator.review import aclview
 
     known = catalogs(magento_root)
     _echo_problems(known.problems)
@@ -226,9 +226,9 @@ def validate(
     Exit status: 0 without errors, 1 with errors (with --strict, with warnings too), 2 for bad
     usage. Files are read as untrusted: no DTDs, no entity expansion, no network.
     """
-    from generator import report
     from generator.progress import Progress
-    from generator.validate import validate_paths
+    from generator.review import report
+    from generator.review.validate import validate_paths
 
     progress = Progress(sys.stderr, "Checking modules")
     try:
@@ -262,8 +262,8 @@ def acl_diff(old: Path, new: Path, output_format: str, magento_root: Path | None
     Each side is a module folder or a spec file. Exit status: 0 when no integration changes,
     1 when some do, 2 for bad input.
     """
-    from generator import acldiff
-    from generator.pipeline import catalogs
+    from generator.new import catalogs
+    from generator.review import acldiff
 
     known = catalogs(magento_root)
     changes = acldiff.compare(_integration_states(old, known), _integration_states(new, known))
@@ -278,8 +278,8 @@ def acl_diff(old: Path, new: Path, output_format: str, magento_root: Path | None
 
 def _integration_states(path: Path, known: Catalogs) -> dict[str, IntegrationState]:
     """The integrations of a module folder or of a spec file."""
-    from generator import acldiff
-    from generator.spec import load_spec
+    from generator.review import acldiff
+    from generator.spec.reader import load_spec
 
     if path.is_dir():
         return acldiff.states_of_tree(path)
@@ -294,7 +294,7 @@ def schema() -> None:
     Save it next to your specs (magegen schema > magegen.schema.json) and start a spec with
     `# yaml-language-server: $schema=magegen.schema.json` for completion in editors.
     """
-    from generator.specschema import spec_schema_json
+    from generator.spec.jsonschema import spec_schema_json
 
     click.echo(spec_schema_json(), nl=False)
 
@@ -329,9 +329,9 @@ def spec_from(module_dir: Path, output: Path | None, magento_root: Path | None) 
     express (files magegen does not write, custom PHP, other XML or composer keys) is listed in a
     comment at its top. Exit status: 0 success, 2 for a missing, unreadable or invalid module.
     """
-    from generator.pipeline import catalogs
-    from generator.specfrom import spec_from as read_back
-    from generator.specfrom import write_spec
+    from generator.new import catalogs
+    from generator.review.specfrom import spec_from as read_back
+    from generator.review.specfrom import write_spec
 
     known = catalogs(magento_root)
     _echo_problems(known.problems)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from generator.acl import ModuleCatalog
-from generator.model import ModuleSpec
+from generator.magento.acl import ModuleCatalog
+from generator.spec.model import ModuleSpec
 
 # Magento 2.4.4 itself allows ~7.4.0||~8.1.0; 2.4.6 and 2.4.7 allow these.
 DEFAULT_PHP = "~8.1.0||~8.2.0||~8.3.0"

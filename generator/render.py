@@ -14,7 +14,8 @@ import markupsafe
 from generator.composer import build_manifest
 from generator.errors import Problem, TemplateError
 from generator.escape import json_document, php_string, xml_text
-from generator.model import (
+from generator.resources import templates_dir
+from generator.spec.model import (
     DEFAULT_PATCH_NAME,
     FORMAT_CONSOLIDATED,
     FORMAT_SPLIT,
@@ -22,7 +23,6 @@ from generator.model import (
     SETUP_INSTALL_DATA,
     ModuleSpec,
 )
-from generator.resources import templates_dir
 from generator.templatedir import TemplateDir
 
 

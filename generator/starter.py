@@ -6,10 +6,10 @@ import json
 import os
 from pathlib import Path
 
-from generator import rules
 from generator.errors import Problem, TargetError, UsageError
+from generator.magento import rules
 from generator.render import environment
-from generator.spec import parse_module_name
+from generator.spec.reader import parse_module_name
 
 
 def starter_text(spec_file: str, module_name: str, integration: str) -> str:

@@ -15,7 +15,7 @@ from typing import NamedTuple
 import jinja2
 
 from generator.errors import Problem
-from generator.nodereader import suggestion
+from generator.spec.fields import suggestion
 
 
 class TemplateDir(NamedTuple):

@@ -3,9 +3,9 @@
     python scripts/build_catalogs.py ../shared/magento
 
 reads the core modules' etc/module.xml, etc/acl.xml and composer.json from a magento2 git checkout
-layout and writes generator/data/acl.json (the merged ACL tree) and generator/data/modules.json
-(module name, Composer package, release-line constraint). magegen reads only those JSON files at
-run time.
+layout and writes generator/magento/data/acl.json (the merged ACL tree) and
+generator/magento/data/modules.json (module name, Composer package, release-line constraint).
+magegen reads only those JSON files at run time.
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from generator.acl import release_constraint  # noqa: E402
-from generator.magento_root import find_modules, read_acl, read_packages  # noqa: E402
+from generator.magento.acl import release_constraint  # noqa: E402
+from generator.magento.installation import find_modules, read_acl, read_packages  # noqa: E402
 
-DATA = REPO / "generator" / "data"
+DATA = REPO / "generator" / "magento" / "data"
 
 
 def magento_version(source: Path) -> str:

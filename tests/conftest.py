@@ -13,6 +13,8 @@ from click.testing import CliRunner, Result
 
 from generator.cli import main
 
+pytest_plugins = ["tests.validate_kit"]
+
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE_SPEC = REPO / "examples" / "integration-manager.yaml"
 CASES = REPO / "tests" / "cases"

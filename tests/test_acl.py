@@ -12,7 +12,7 @@ import pytest
 from click.testing import Result
 from lxml import etree
 
-from generator.acl import ADMIN, ALL, bundled_acl, bundled_modules
+from generator.magento.acl import ADMIN, ALL, bundled_acl, bundled_modules
 from tests.conftest import REPO
 
 SALES_REORDER = [
@@ -66,7 +66,9 @@ def test_catalog_files_are_what_the_script_builds(magento_data: Path, tmp_path: 
         capture_output=True,
     )
     for name in ("acl.json", "modules.json"):
-        assert (tmp_path / name).read_bytes() == (REPO / "generator" / "data" / name).read_bytes()
+        assert (tmp_path / name).read_bytes() == (
+            REPO / "generator" / "magento" / "data" / name
+        ).read_bytes()
 
 
 def test_tree_order_follows_sort_order() -> None:
@@ -94,7 +96,7 @@ def test_module_catalog_matches_magentos_composer_files(magento_data: Path) -> N
 
 def test_bundled_catalogs_load_without_parsing_xml() -> None:
     code = (
-        "import sys, generator.acl as a; a.bundled_acl(); a.bundled_modules(); "
+        "import sys, generator.magento.acl as a; a.bundled_acl(); a.bundled_modules(); "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('lxml', 'xml', 'xmlschema')))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from generator import __version__, pipeline
+from generator import __version__
+from generator import new as pipeline
 from generator.render import RenderedFile
 from tests.conftest import EXAMPLE_SPEC
 

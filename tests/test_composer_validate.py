@@ -147,7 +147,7 @@ def test_magegen_accepts_exactly_what_composer_accepts(
     kind: str, value: str, composer: str, tmp_path: Path
 ) -> None:
     """For values that only reach composer.json, magegen's rule and real Composer agree."""
-    from generator import rules
+    from generator.magento import rules
 
     manifest: dict = {"name": "acme/module-erp", "type": "magento2-module", "require": {}}
     check = {

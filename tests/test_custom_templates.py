@@ -280,7 +280,7 @@ def test_an_undefined_value_names_the_template_and_line(
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
         f"{templates / 'etc/module.xml.j2'}:2: error: template error: "
-        "'generator.model.ModuleSpec object' has no attribute 'nmae' "
+        "'generator.spec.model.ModuleSpec object' has no attribute 'nmae' "
         "(every value a template prints must exist: see README, Templates)",
         f"{templates / 'Setup/InstallData.php.j2'}:3: error: template error: "
         "'vendor' is undefined (every value a template prints must exist: see README, Templates)",

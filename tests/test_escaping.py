@@ -10,7 +10,7 @@ import pytest
 from lxml import etree
 
 from generator.escape import php_string, xml_text
-from generator.phpcheck import check_php
+from generator.magento.phpsource import check_php
 
 NASTY = [
     "O'Brien",

@@ -20,10 +20,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from generator import rules
-from generator.acl import ADMIN, ALL, bundled_acl
 from generator.cli import main
-from generator.pipeline import build
+from generator.magento import rules
+from generator.magento.acl import ADMIN, ALL, bundled_acl
+from generator.new import build
 from tests.conftest import IN_CI
 from tests.xsd_harness import (
     ENGINES,

@@ -187,7 +187,7 @@ def test_oversized_spec_is_refused(tmp_path: Path, run_cli: Callable[..., Result
 def test_deep_nesting_without_libyaml_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_cli: Callable[..., Result]
 ) -> None:
-    from generator import yamlnodes
+    from generator.spec import yamlfile as yamlnodes
 
     monkeypatch.setattr(yamlnodes, "_FastLoader", None)
     spec = write(tmp_path / "spec.yaml", ("a: " + "[" * 5000 + "]" * 5000 + "\n").encode())
@@ -201,7 +201,7 @@ def test_libyaml_and_python_parsers_build_the_same_spec(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_cli: Callable[..., Result]
 ) -> None:
     """The fast parser is an optimisation only: the module is the same without it."""
-    from generator import yamlnodes
+    from generator.spec import yamlfile as yamlnodes
     from tests.conftest import EXAMPLE_SPEC, tree
 
     fast = tmp_path / "fast"

@@ -17,11 +17,11 @@ from click.testing import Result
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import rules
-from generator.acl import bundled_acl
-from generator.pipeline import build
-from generator.spec import load_spec
-from generator.specfrom import dump_spec, fold_resources, spec_from
+from generator.magento import rules
+from generator.magento.acl import bundled_acl
+from generator.new import build
+from generator.review.specfrom import dump_spec, fold_resources, spec_from
+from generator.spec.reader import load_spec
 from tests.conftest import CASE_NAMES, EXAMPLE_SPEC, REPO, case_command, tree
 from tests.test_properties import dump, specs
 

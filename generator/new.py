@@ -6,8 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from generator.catalogs import Catalogs, catalogs
-from generator.checks import check_files
+from generator.check import check_files
 from generator.drift import FileDrift, Mode, find_drift
 from generator.errors import (
     CheckError,
@@ -17,9 +16,10 @@ from generator.errors import (
     TargetError,
     UsageError,
 )
-from generator.model import ModuleSpec
+from generator.magento.catalogs import Catalogs, catalogs
 from generator.render import TEMPLATE_NAMES, RenderedFile, generated_paths, render, template_of
-from generator.spec import LoadedSpec, load_spec, parse_module_name
+from generator.spec.model import ModuleSpec
+from generator.spec.reader import LoadedSpec, load_spec, parse_module_name
 from generator.templatedir import TemplateDir, folder_problem
 from generator.write import Action, WritePlan, apply_plan, plan_write
 

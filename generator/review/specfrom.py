@@ -30,11 +30,11 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from generator import rules
-from generator.acl import ALL, AclCatalog, ModuleCatalog, bundled_acl, bundled_modules
 from generator.composer import resolve_require
 from generator.errors import MagegenError, Problem, SpecError, UsageError
-from generator.model import (
+from generator.magento import rules
+from generator.magento.acl import ALL, AclCatalog, ModuleCatalog, bundled_acl, bundled_modules
+from generator.spec.model import (
     DEFAULT_PATCH_NAME,
     FORMAT_CONSOLIDATED,
     SETUP_DATA_PATCH,
@@ -247,7 +247,7 @@ def _schema(name: str) -> xmlschema.XMLSchema:
 
 def _parse(reading: _Reading, relative: str) -> etree._Element | None:
     """The root element of an XML file of the module, parsed as untrusted (no DTD, entities)."""
-    from generator.modulefacts import parse_xml
+    from generator.magento.moduletree import parse_xml
 
     document, problems = parse_xml(reading.root / relative, reading.display(relative))
     for problem in problems:
@@ -303,7 +303,7 @@ def _read_text(path: Path) -> str:
 
 
 def _split_name(own: str) -> tuple[str, str]:
-    from generator.spec import parse_module_name
+    from generator.spec.reader import parse_module_name
 
     return parse_module_name(own)
 
@@ -565,7 +565,7 @@ def _compare(
 ) -> list[str]:
     """What ``magegen new`` on this spec would not reproduce, file by file, and why."""
     from generator.render import render
-    from generator.spec import load_spec
+    from generator.spec.reader import load_spec
 
     on_disk = _module_files(reading.root)
     refusals: list[str] = []

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from generator.checks import safe_xml_parser, schema_problems
+from generator.check import safe_xml_parser, schema_problems
 from generator.errors import Problem
 
 XSI_NO_NAMESPACE = "{http://www.w3.org/2001/XMLSchema-instance}noNamespaceSchemaLocation"

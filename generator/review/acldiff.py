@@ -11,9 +11,9 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.acl import AclCatalog
 from generator.errors import Problem, UsageError
-from generator.model import ModuleSpec
+from generator.magento.acl import AclCatalog
+from generator.spec.model import ModuleSpec
 
 SPLIT = "split"
 CONSOLIDATED = "consolidated"
@@ -57,7 +57,7 @@ def states_of_spec(spec: ModuleSpec) -> dict[str, IntegrationState]:
 
 def states_of_tree(root: Path) -> dict[str, IntegrationState]:
     """The integrations a module tree declares, resources as its XML lists them."""
-    from generator.modulefacts import read_module
+    from generator.magento.moduletree import read_module
 
     if not (root / "etc" / "module.xml").is_file():
         raise UsageError([Problem(str(root), "is not a module folder (no etc/module.xml)")])

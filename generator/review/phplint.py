@@ -4,7 +4,7 @@ Spawning ``php -l`` per file costs tens of milliseconds each; instead one PHP pr
 list of files and parses each with ``token_get_all(..., TOKEN_PARSE)``, which raises the same
 ParseError ``php -l`` reports for syntax. Errors PHP finds only when compiling (a function
 declared twice, say) are beyond a parse. Without ``php`` on PATH, the structural check of
-generator.phpcheck is used and the caller is told so.
+generator.magento.phpsource is used and the caller is told so.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import Problem
-from generator.phpcheck import check_php
+from generator.magento.phpsource import check_php
 
 CODE = "MG400"
 

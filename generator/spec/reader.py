@@ -8,11 +8,13 @@ from typing import NamedTuple
 
 from yaml.nodes import MappingNode, Node, SequenceNode
 
-from generator import rules
-from generator.acl import ALL, AclCatalog, ModuleCatalog, bundled_acl, bundled_modules
 from generator.composer import resolve_require
 from generator.errors import Problem, SpecError, UsageError
-from generator.model import (
+from generator.magento import rules
+from generator.magento.acl import ALL, AclCatalog, ModuleCatalog, bundled_acl, bundled_modules
+from generator.spec.fields import Entries, Item, NodeReader, join, suggestion
+from generator.spec.format import AUTHOR, COMPOSER, INTEGRATION, MODULE, SPEC
+from generator.spec.model import (
     DEFAULT_PATCH_NAME,
     FORMAT_SPLIT,
     INTEGRATION_FORMATS,
@@ -24,9 +26,7 @@ from generator.model import (
     Integration,
     ModuleSpec,
 )
-from generator.nodereader import Entries, Item, NodeReader, join, suggestion
-from generator.specformat import AUTHOR, COMPOSER, INTEGRATION, MODULE, SPEC
-from generator.yamlnodes import MAX_NODES, compose, kind, read_text, short_tag, survey
+from generator.spec.yamlfile import MAX_NODES, compose, kind, read_text, short_tag, survey
 
 TOP_KEYS = SPEC.keys()
 MODULE_KEYS = MODULE.keys()

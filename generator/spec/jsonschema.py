@@ -1,10 +1,10 @@
-"""The spec format as a JSON Schema (draft 2020-12), built from generator.specformat."""
+"""The spec format as a JSON Schema (draft 2020-12), built from generator.spec.format."""
 
 from __future__ import annotations
 
 import json
 
-from generator.specformat import SPEC, Field, Section
+from generator.spec.format import SPEC, Field, Section
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 

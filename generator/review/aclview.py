@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
-from generator.acl import AclCatalog, AclResource
+from generator.magento.acl import AclCatalog, AclResource
 
 
 def search(catalog: AclCatalog, query: str) -> list[AclResource]:

@@ -7,9 +7,9 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from generator.acl import ALL, AclCatalog, ModuleCatalog, bundled_modules
 from generator.errors import Problem
-from generator.modulefacts import IntegrationFacts, Located, ModuleFacts, strip_php_comments
+from generator.magento.acl import ALL, AclCatalog, ModuleCatalog, bundled_modules
+from generator.magento.moduletree import IntegrationFacts, Located, ModuleFacts, strip_php_comments
 
 CODES = {
     "MG100": "XML is malformed, unreadable or has a DOCTYPE",

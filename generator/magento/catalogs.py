@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from generator.acl import AclCatalog, ModuleCatalog, bundled_acl, bundled_modules
 from generator.errors import Problem
+from generator.magento.acl import AclCatalog, ModuleCatalog, bundled_acl, bundled_modules
 
 if TYPE_CHECKING:
-    from generator.magento_root import Installation
+    from generator.magento.installation import Installation
 
 
 class Catalogs(NamedTuple):
@@ -25,7 +25,7 @@ def catalogs(magento_root: Path | None = None) -> Catalogs:
     """Magento's core catalogs, merged with an installation's when ``magento_root`` is given."""
     if magento_root is None:
         return Catalogs(bundled_acl(), bundled_modules())
-    from generator.magento_root import load_installation
+    from generator.magento.installation import load_installation
 
     found = load_installation(magento_root, bundled_acl(), bundled_modules())
     return Catalogs(found.acl, found.modules, found.problems, found)

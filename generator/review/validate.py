@@ -8,15 +8,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from generator.acl import AclCatalog
-from generator.catalogs import Catalogs, catalogs
 from generator.errors import Problem, UsageError
-from generator.modulechecks import check_module, module_roots
-from generator.modulefacts import XSI_NO_NAMESPACE, ModuleFacts, read_module
-from generator.phplint import lint_php
+from generator.magento.acl import AclCatalog
+from generator.magento.catalogs import Catalogs, catalogs
+from generator.magento.moduletree import XSI_NO_NAMESPACE, ModuleFacts, read_module
+from generator.review.findings import check_module, module_roots
+from generator.review.phplint import lint_php
 
 if TYPE_CHECKING:
-    from generator.urn import UrnResolver
+    from generator.magento.urn import UrnResolver
 
 
 @dataclass(frozen=True)
@@ -161,7 +161,7 @@ def _check_all(
 def _urn_resolver(known: Catalogs) -> UrnResolver | None:
     if known.installation is None:
         return None
-    from generator.urn import UrnResolver
+    from generator.magento.urn import UrnResolver
 
     return UrnResolver(known.installation.root, known.installation.module_paths)
 

@@ -7,9 +7,9 @@ from typing import NamedTuple
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from generator import rules
 from generator.errors import Problem
-from generator.yamlnodes import BOOL_TAG, MERGE_TAG, NULL_TAG, kind, position
+from generator.magento import rules
+from generator.spec.yamlfile import BOOL_TAG, MERGE_TAG, NULL_TAG, kind, position
 
 Check = Callable[[str], "str | None"]
 Entries = dict[str, tuple[Node, Node]]

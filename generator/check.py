@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from lxml import etree
 
 from generator.errors import Problem
-from generator.phpcheck import check_php
+from generator.magento.phpsource import check_php
 from generator.resources import schemas_dir
 
 if TYPE_CHECKING:
@@ -108,7 +108,7 @@ def check_composer_json(path: str, content: bytes, namespace: str | None = None)
 
 
 def check_php_file(path: str, content: bytes) -> list[Problem]:
-    """PHP source is UTF-8 and structurally sound (see generator.phpcheck)."""
+    """PHP source is UTF-8 and structurally sound (see generator.magento.phpsource)."""
     try:
         source = content.decode("utf-8")
     except UnicodeDecodeError:

@@ -13,11 +13,11 @@ from pathlib import Path
 
 from lxml import etree
 
-from generator.acl import AclCatalog, ModuleCatalog, ModulePackage, release_constraint
-from generator.aclmerge import AclTreeBuilder, load_order
-from generator.checks import safe_xml_parser
+from generator.check import safe_xml_parser
 from generator.errors import Problem, UsageError
-from generator.rules import MODULE_NAME
+from generator.magento.acl import AclCatalog, ModuleCatalog, ModulePackage, release_constraint
+from generator.magento.aclxml import AclTreeBuilder, load_order
+from generator.magento.rules import MODULE_NAME
 
 SKIPPED = "MG110"  # a file of the installation could not be used
 

@@ -1,16 +1,16 @@
 """The spec format (version 1), declared once.
 
-The loader (generator.spec) takes its keys, required keys and choices from here, and
+The loader (generator.spec.reader) takes its keys, required keys and choices from here, and
 ``magegen schema`` turns the same declarations into a JSON Schema, so the two cannot drift.
-The value rules themselves live in generator.rules; the patterns below are theirs.
+The value rules themselves live in generator.magento.rules; the patterns below are theirs.
 """
 
 from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from generator import rules
-from generator.model import INTEGRATION_FORMATS, SETUP_STYLES
+from generator.magento import rules
+from generator.spec.model import INTEGRATION_FORMATS, SETUP_STYLES
 
 
 class Field(NamedTuple):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from generator.errors import Problem
-from generator.validate import ModuleSummary, ValidationResult
+from generator.review.validate import ModuleSummary, ValidationResult
 
 FORMATS = ("text", "json", "github", "markdown")
 

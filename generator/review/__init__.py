@@ -1,0 +1,1 @@
+"""Reading and judging existing module trees: validate, reports, acl-diff, spec-from."""

@@ -1,0 +1,1 @@
+"""Reading a YAML spec into the spec model."""
