@@ -484,7 +484,7 @@ def _floor(tree: Path) -> list[str]:
 
 def _xmllint_list(tree: Path, listing: Path) -> int:
     """Write ``<xsd>\\t<xml file>`` lines for every XML file of ``tree`` we have a schema for."""
-    from generator.check import SCHEMA_FOR_PATH
+    from generator.magento.xml import SCHEMA_FOR_PATH
     from generator.resources import schemas_dir
 
     lines = []
@@ -549,7 +549,7 @@ def _xmllint_rows(
 
 def section_validate(config: Config, trees: dict[int, Path], scratch: Path) -> Section:
     """3. magegen validate --no-php against the floor script, at 1, 100 and 1,000 modules."""
-    from generator.check import SCHEMA_FOR_PATH
+    from generator.magento.xml import SCHEMA_FOR_PATH
 
     if floor_validate.SCHEMA_FOR_PATH != SCHEMA_FOR_PATH:
         raise RuntimeError("bench/floor_validate.py's SCHEMA_FOR_PATH differs from generator's")

@@ -2,8 +2,35 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import NamedTuple
+
+# Control characters (C0, DEL, C1), and the line and paragraph separators some terminals and
+# renderers break lines at.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+SHOWN_LIMIT = 120  # characters of one value shown in a message; the rest is elided
+
+
+def shown(value: str, limit: int = SHOWN_LIMIT) -> str:
+    """``value`` made safe to show inside a one-line message.
+
+    Control characters become visible escapes (``\\n``, ``\\x1b``), so a value read from a file
+    can never start a new line, forge a finding or a workflow command; a value longer than
+    ``limit`` characters is cut in the middle.
+    """
+
+    def escape(match: re.Match[str]) -> str:
+        char = match.group(0)
+        if char in _NAMED_ESCAPES:
+            return _NAMED_ESCAPES[char]
+        return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+
+    if len(value) > limit:
+        keep = max(limit // 2 - 2, 1)
+        value = f"{value[:keep]}…{value[-keep:]}"
+    return _UNPRINTABLE.sub(escape, value)
 
 
 class Problem(NamedTuple):

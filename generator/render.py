@@ -11,9 +11,9 @@ from typing import NamedTuple
 import jinja2
 import markupsafe
 
-from generator.composer import build_manifest
 from generator.errors import Problem, TemplateError
 from generator.escape import json_document, php_string, xml_text
+from generator.magento.composer import autoload
 from generator.resources import templates_dir
 from generator.spec.model import (
     DEFAULT_PATCH_NAME,
@@ -180,3 +180,23 @@ def template_of(path: str, spec: ModuleSpec) -> str | None:
         if table_path.format(name=spec.setup_patch_name) == path:
             return template_name
     return None
+
+
+def build_manifest(spec: ModuleSpec) -> dict[str, object]:
+    """composer.json as an ordered dict: keys in a fixed order, only those the spec gives."""
+    manifest: dict[str, object] = {"name": spec.composer_name}
+    if spec.description is not None:
+        manifest["description"] = spec.description
+    manifest["type"] = "magento2-module"
+    if spec.version is not None:
+        manifest["version"] = spec.version
+    if spec.license is not None:
+        manifest["license"] = spec.license if isinstance(spec.license, str) else list(spec.license)
+    if spec.authors:
+        manifest["authors"] = [
+            {key: value for key, value in vars(author).items() if value is not None}
+            for author in spec.authors
+        ]
+    manifest["require"] = dict(spec.composer_require)
+    manifest["autoload"] = autoload(spec.namespace)
+    return manifest

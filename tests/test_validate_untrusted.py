@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from generator.check import safe_xml_parser
+from generator.magento.xml import safe_xml_parser
 from tests.validate_kit import (
     BILLION_LAUGHS,
     EXTERNAL_DTD,

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from generator.check import safe_xml_parser
 from generator.magento.acl import AclCatalog, AclResource
+from generator.magento.xml import safe_xml_parser
 
 
 @dataclass

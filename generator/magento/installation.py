@@ -13,11 +13,11 @@ from pathlib import Path
 
 from lxml import etree
 
-from generator.check import safe_xml_parser
 from generator.errors import Problem, UsageError
 from generator.magento.acl import AclCatalog, ModuleCatalog, ModulePackage, release_constraint
 from generator.magento.aclxml import AclTreeBuilder, load_order
 from generator.magento.rules import MODULE_NAME
+from generator.magento.xml import safe_xml_parser
 
 SKIPPED = "MG110"  # a file of the installation could not be used
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from generator.check import safe_xml_parser, schema_problems
 from generator.errors import Problem
+from generator.magento.xml import safe_xml_parser, schema_problems
 
 XSI_NO_NAMESPACE = "{http://www.w3.org/2001/XMLSchema-instance}noNamespaceSchemaLocation"
 

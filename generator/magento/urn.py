@@ -17,7 +17,7 @@ from pathlib import Path, PurePosixPath
 
 from lxml import etree
 
-from generator.check import safe_xml_parser
+from generator.magento.xml import safe_xml_parser
 
 URN = re.compile(
     r"urn:magento:(?:module:(?P<module>[A-Za-z0-9]+_[A-Za-z0-9]+)|(?P<library>framework[a-z-]*))"

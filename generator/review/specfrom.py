@@ -30,10 +30,10 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from generator.composer import resolve_require
 from generator.errors import MagegenError, Problem, SpecError, UsageError
 from generator.magento import rules
 from generator.magento.acl import ALL, AclCatalog, ModuleCatalog, bundled_acl, bundled_modules
+from generator.magento.composer import resolve_require
 from generator.spec.model import (
     DEFAULT_PATCH_NAME,
     FORMAT_CONSOLIDATED,

@@ -8,10 +8,10 @@ from typing import NamedTuple
 
 from yaml.nodes import MappingNode, Node, SequenceNode
 
-from generator.composer import resolve_require
 from generator.errors import Problem, SpecError, UsageError
 from generator.magento import rules
 from generator.magento.acl import ALL, AclCatalog, ModuleCatalog, bundled_acl, bundled_modules
+from generator.magento.composer import resolve_require
 from generator.spec.fields import Entries, Item, NodeReader, join, suggestion
 from generator.spec.format import AUTHOR, COMPOSER, INTEGRATION, MODULE, SPEC
 from generator.spec.model import (

@@ -1,11 +1,10 @@
-"""composer.json for a module, following Magento's core conventions."""
+"""Composer's and Magento's conventions for a module's composer.json: require, autoload."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
 from generator.magento.acl import ModuleCatalog
-from generator.spec.model import ModuleSpec
 
 # Magento 2.4.4 itself allows ~7.4.0||~8.1.0; 2.4.6 and 2.4.7 allow these.
 DEFAULT_PHP = "~8.1.0||~8.2.0||~8.3.0"
@@ -43,24 +42,6 @@ def resolve_require(
     return tuple((key, require[key]) for key in sorted(require, key=_package_order))
 
 
-def build_manifest(spec: ModuleSpec) -> dict[str, object]:
-    """composer.json as an ordered dict: keys in a fixed order, only those the spec gives."""
-    manifest: dict[str, object] = {"name": spec.composer_name}
-    if spec.description is not None:
-        manifest["description"] = spec.description
-    manifest["type"] = "magento2-module"
-    if spec.version is not None:
-        manifest["version"] = spec.version
-    if spec.license is not None:
-        manifest["license"] = spec.license if isinstance(spec.license, str) else list(spec.license)
-    if spec.authors:
-        manifest["authors"] = [
-            {key: value for key, value in vars(author).items() if value is not None}
-            for author in spec.authors
-        ]
-    manifest["require"] = dict(spec.composer_require)
-    manifest["autoload"] = {
-        "files": ["registration.php"],
-        "psr-4": {f"{spec.namespace}\\": ""},
-    }
-    return manifest
+def autoload(namespace: str) -> dict[str, object]:
+    """Magento's own modules' ``autoload``: registration.php, and the namespace at the root."""
+    return {"files": ["registration.php"], "psr-4": {f"{namespace}\\": ""}}

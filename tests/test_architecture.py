@@ -1,0 +1,71 @@
+"""The package's import direction, as the README's development section states it.
+
+``magento`` is knowledge of Magento and imports nothing of magegen's but ``errors`` and
+``resources``; ``spec`` builds on ``magento``; nothing but the command line imports ``review``.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "generator"
+LEAVES = {"generator.errors", "generator.resources"}
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imports(path: Path) -> set[str]:
+    """The ``generator`` modules a file imports, at any depth of its code."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            base = node.module
+            if base == "generator":
+                found.update(f"generator.{alias.name}" for alias in node.names)
+            elif base.startswith("generator."):
+                found.add(base)
+        elif isinstance(node, ast.Import):
+            found.update(a.name for a in node.names if a.name.startswith("generator."))
+    return found
+
+
+MODULES = {_module_name(path): _imports(path) for path in sorted(PACKAGE.rglob("*.py"))}
+
+
+def _allowed(importer: str, imported: str) -> bool:
+    if imported == "generator" or imported in LEAVES:
+        return True
+    if importer.startswith("generator.magento"):
+        return imported.startswith("generator.magento")
+    if importer.startswith("generator.spec"):
+        return imported.startswith(("generator.magento", "generator.spec"))
+    if imported.startswith("generator.review"):
+        return importer.startswith("generator.review") or importer in {
+            "generator.cli",
+            "generator.__main__",
+        }
+    return True
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_imports_follow_the_layers(module: str) -> None:
+    wrong = sorted(name for name in MODULES[module] if not _allowed(module, name))
+    assert not wrong, f"{module} must not import {wrong}"
+
+
+def test_the_rule_catches_a_wrong_import() -> None:
+    assert not _allowed("generator.magento.acl", "generator.spec.model")
+    assert not _allowed("generator.spec.reader", "generator.render")
+    assert not _allowed("generator.new", "generator.review.validate")
+    assert _allowed("generator.cli", "generator.review.validate")
+
+
+def test_the_packages_are_there() -> None:
+    packages = {name.split(".")[1] for name in MODULES if name.count(".") >= 1}
+    assert {"magento", "spec", "review"} <= packages
