@@ -177,8 +177,10 @@ def _rooted(result: GenerateResult) -> list[FileDrift]:
 def acl(query: str | None, output_format: str, magento_root: Path | None) -> None:
     """Show Magento's ACL resources: the whole tree, or those matching QUERY.
 
-    QUERY is searched in ids and titles, ignoring case; each match is shown with its path from
-    the root. Grant a resource in a spec by its id; magegen adds the parents it needs.
+    Every word of QUERY must match the id or title of a resource or of its parents, ignoring
+    case and plurals ("read orders" finds the View action under Orders); each match is shown with
+    its path from the root. When nothing matches, near matches are suggested. Grant a resource
+    in a spec by its id; magegen adds the parents it needs.
     """
     from generator.new import catalogs
     from generator.review import aclview
@@ -188,7 +190,10 @@ def acl(query: str | None, output_format: str, magento_root: Path | None) -> Non
     catalog = known.acl
     resources = list(catalog.resources) if query is None else aclview.search(catalog, query)
     if query is not None and not resources:
-        click.echo(f"magegen: no ACL resource matches {query!r}", err=True)
+        hint = aclview.near_misses(catalog, query)
+        click.echo(
+            f"magegen: no ACL resource matches {query!r}{'; ' + hint if hint else ''}", err=True
+        )
         sys.exit(1)
     if output_format == "json":
         click.echo(aclview.as_json(catalog, resources))

@@ -62,6 +62,16 @@ def magento_data() -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def magento_extra() -> Path:
+    """The default 2.4.4 install's other packages (MSI, PageBuilder, ...), in Composer's layout."""
+    override = os.environ.get("MAGEGEN_SHARED_MAGENTO_EXTRA")
+    path = Path(override) if override else _shared_magento().parent / "magento-extra"
+    if not (path / "SOURCE.md").is_file():
+        unavailable(f"Magento reference data not found at {path} (../shared/magento-extra)")
+    return path
+
+
 def _tool(name: str) -> str:
     found = shutil.which(name)
     if found is None:

@@ -248,7 +248,7 @@ def _unquote(match: re.Match[str]) -> str:
 
 def _resources(module: ModuleFacts, acl: AclCatalog) -> Iterator[Problem]:
     # Modules whose resources need no note: core, in the sequence, or the module itself.
-    expected = {*bundled_modules().modules, *(m.value for m in module.sequence)}
+    expected = {*bundled_modules().core(), *(m.value for m in module.sequence)}
     if module.name:
         expected.add(module.name.value)
     for relative, integrations in (
