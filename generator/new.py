@@ -84,7 +84,7 @@ def _spec_templates(loaded: LoadedSpec, spec_path: Path) -> TemplateDir | None:
     """The folder the spec's ``templates:`` key names, relative to the spec's folder."""
     if loaded.templates is None:
         return None
-    problem = folder_problem(loaded.templates)
+    problem = folder_problem(loaded.templates, spec_path.parent)
     if problem:
         line, column = loaded.templates_at or (None, None)
         raise SpecError([Problem(str(spec_path), problem, line, column, field="templates")])
