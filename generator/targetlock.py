@@ -60,7 +60,11 @@ def _lock_all(fcntl: object, targets: Sequence[Path], deadline: float) -> dict[P
     seen: set[tuple[int, int]] = set()
     try:
         for folder in folders:
-            fd = open_folder(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+            try:
+                fd = open_folder(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+            except OSError as exc:
+                message = f"cannot open it to lock it for writing: {exc.strerror or exc}"
+                raise TargetError([Problem(str(folder), message)]) from None
             info = os.fstat(fd)
             if (info.st_dev, info.st_ino) in seen:  # one folder by two paths: locked already
                 os.close(fd)

@@ -14,7 +14,7 @@ from click.testing import Result
 from tests.conftest import REPO, tree
 
 NAME = "Acme/Erp"
-ROUNDS = 5
+ROUNDS = 4
 
 
 def spec(folder: Path, label: str, count: int) -> Path:
@@ -81,7 +81,7 @@ def test_a_run_waits_while_another_holds_the_target(
 def test_parallel_forced_runs_with_different_specs_never_mix(
     tmp_path: Path, run_cli: Callable[..., Result]
 ) -> None:
-    first, second = spec(tmp_path, "Alpha", 40), spec(tmp_path, "Beta", 41)
+    first, second = spec(tmp_path, "Alpha", 20), spec(tmp_path, "Beta", 21)
     expected = []
     for label, path in (("a", first), ("b", second)):
         assert run_cli("new", NAME, path, "-o", tmp_path / label).exit_code == 0

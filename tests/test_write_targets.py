@@ -76,24 +76,31 @@ def test_the_owners_own_patch_is_kept_without_a_word(
 
 
 def test_a_huge_folder_is_refused_early_with_a_bounded_list(
-    tmp_path: Path, run_cli: Callable[..., Result]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_cli: Callable[..., Result]
 ) -> None:
+    monkeypatch.setattr(write, "MAX_EXISTING", 100)
     out = tmp_path / "big"
-    for folder in range(30):
-        (out / f"d{folder:02}").mkdir(parents=True)
-        for index in range(400):
-            (out / f"d{folder:02}" / f"f{index:03}").touch()
-    started = time.monotonic()
+    for folder in range(3):
+        (out / f"d{folder}").mkdir(parents=True)
+        for index in range(50):
+            (out / f"d{folder}" / f"f{index:02}").touch()
     result = run_cli("new", NAME, spec(tmp_path, "setup: data-patch"), "-o", out)
-    took = time.monotonic() - started
     assert result.exit_code == 2
     lines = result.stderr.splitlines()
     assert lines[0] == f"{out}: error: already holds files; use --force to rewrite magegen's files"
     assert len(lines) == 1 + write.MAX_LISTED + 1
     assert all(line.endswith(": error: exists") for line in lines[1:-1])
-    limit = write.MAX_EXISTING - write.MAX_LISTED
-    assert lines[-1] == f"{out}: note: holds more than {limit} more files"
-    assert took < 5
+    assert lines[-1] == f"{out}: note: holds more than {100 - write.MAX_LISTED} more files"
+
+
+def test_new_into_the_root_folder_stops_at_once(
+    tmp_path: Path, run_cli: Callable[..., Result]
+) -> None:
+    started = time.monotonic()
+    result = run_cli("new", NAME, spec(tmp_path, "setup: data-patch"), "-o", "/")
+    assert result.exit_code == 2
+    assert len(result.stderr.splitlines()) <= 1 + write.MAX_LISTED + 1
+    assert time.monotonic() - started < 5
 
 
 def test_a_small_folder_gives_an_exact_count(
