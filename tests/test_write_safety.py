@@ -153,13 +153,21 @@ def test_dry_run_lists_unchanged_files(tmp_path: Path, run_cli: Callable[..., Re
     assert {line.split()[0] for line in result.stdout.splitlines()} == {"unchanged"}
 
 
-def test_dry_run_still_refuses_a_folder_with_files(
+def test_dry_run_of_a_folder_with_files_says_new_would_refuse_it(
     tmp_path: Path, run_cli: Callable[..., Result]
 ) -> None:
     out = modified_module(tmp_path, run_cli)
+    before = snapshot(out)
     result = run_cli("new", NAME, EXAMPLE_SPEC, "-o", out, "--dry-run")
-    assert result.exit_code == 2
-    assert "already holds files" in result.stderr
+    assert result.exit_code == 0
+    assert result.stderr == (
+        f"{out}: note: already holds files: new would refuse it and write nothing; the list "
+        "shows what new --force would do\n"
+    )
+    forced = run_cli("new", NAME, EXAMPLE_SPEC, "-o", out, "--dry-run", "--force")
+    assert result.stdout == forced.stdout
+    assert "change    " in result.stdout
+    assert snapshot(out) == before
 
 
 def test_refuses_to_write_through_a_link_to_outside(
