@@ -12,10 +12,12 @@ from typing import TYPE_CHECKING, TypeVar
 import click
 
 from generator import __version__
-from generator.errors import MagegenError, Problem
+from generator.errors import MagegenError, Problem, UsageError
 
 if TYPE_CHECKING:
     from generator.drift import FileDrift
+    from generator.magento.acl import AclCatalog
+    from generator.magento.routes import Route, RouteCatalog
     from generator.new import Catalogs, GenerateResult
     from generator.review.acldiff import IntegrationState
 
@@ -203,6 +205,93 @@ def acl(query: str | None, output_format: str, magento_root: Path | None) -> Non
     else:
         for line in aclview.match_lines(catalog, resources):
             click.echo(line)
+
+
+@main.command()
+@click.argument("query", required=False)
+@click.option(
+    "--spec",
+    type=click.Path(path_type=Path),
+    help="List the routes each integration of this spec can call.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for programs.",
+)
+@MAGENTO_ROOT_OPTION
+@_reports_errors
+def routes(
+    query: str | None, spec: Path | None, output_format: str, magento_root: Path | None
+) -> None:
+    """Show Magento's REST routes and the ACL resources each one needs.
+
+    QUERY is a route (GET /V1/products/:sku, {sku} or a concrete path such as
+    /rest/default/V1/products/24-MB01), words of urls (GET orders), or an ACL id (the routes it
+    gates). A module folder (holding etc/module.xml) as QUERY, or --spec SPEC, lists the routes
+    each of its integrations can call. Exit status: 0 found, 1 nothing found, 2 bad input.
+    """
+    from generator.new import catalogs
+    from generator.review import routeview
+
+    known = catalogs(magento_root)
+    _echo_problems(known.problems)
+    catalog = _route_catalog(magento_root)
+    module_dir = query is not None and (Path(query) / "etc" / "module.xml").is_file()
+    if spec is not None or module_dir:
+        if spec is not None and query is not None:
+            raise UsageError([Problem("QUERY", "give a QUERY or --spec SPEC, not both")])
+        grants = (
+            routeview.grants_of_tree(Path(query))  # type: ignore[arg-type]
+            if spec is None
+            else routeview.grants_of_spec(spec, known.acl, known.modules, magento_root is not None)
+        )
+        found = routeview.integration_routes(catalog, known.acl, grants)
+        if output_format == "json":
+            click.echo(routeview.integrations_json(catalog, found))
+        else:
+            for line in routeview.integration_lines(found):
+                click.echo(line)
+        return
+    listed = list(catalog.routes) if query is None else _searched(catalog, known.acl, query)
+    if output_format == "json":
+        click.echo(routeview.routes_json(catalog, listed))
+    else:
+        for line in routeview.route_lines(listed):
+            click.echo(line)
+
+
+def _route_catalog(magento_root: Path | None) -> RouteCatalog:
+    """The bundled routes, with an installation's webapi.xml files merged over them."""
+    from generator.magento.routes import bundled_routes
+
+    if magento_root is None:
+        return bundled_routes()
+    from generator.magento.webapixml import installation_routes
+
+    catalog, problems = installation_routes(magento_root, bundled_routes())
+    _echo_problems(problems)
+    return catalog
+
+
+def _searched(catalog: RouteCatalog, acl: AclCatalog, query: str) -> list[Route]:
+    """The routes ``query`` finds; exits 1 with near misses when none (2 for a malformed one)."""
+    from generator.magento.routematch import MALFORMED, RouteLookupError
+    from generator.review import routeview
+
+    try:
+        found = routeview.search(catalog, query)
+    except RouteLookupError as exc:
+        click.echo(f"magegen: {exc.message}", err=True)
+        sys.exit(2 if exc.kind == MALFORMED else 1)
+    if not found:
+        hint = routeview.near_misses(catalog, acl, query)
+        click.echo(f"magegen: no route matches {query!r}{'; ' + hint if hint else ''}", err=True)
+        sys.exit(1)
+    return found
 
 
 @main.command()
