@@ -208,7 +208,7 @@ def acl(query: str | None, output_format: str, magento_root: Path | None) -> Non
 
 
 @main.command()
-@click.argument("query", required=False)
+@click.argument("words", nargs=-1, metavar="[QUERY]")
 @click.option(
     "--spec",
     type=click.Path(path_type=Path),
@@ -225,7 +225,7 @@ def acl(query: str | None, output_format: str, magento_root: Path | None) -> Non
 @MAGENTO_ROOT_OPTION
 @_reports_errors
 def routes(
-    query: str | None, spec: Path | None, output_format: str, magento_root: Path | None
+    words: tuple[str, ...], spec: Path | None, output_format: str, magento_root: Path | None
 ) -> None:
     """Show Magento's REST routes and the ACL resources each one needs.
 
@@ -237,6 +237,7 @@ def routes(
     from generator.new import catalogs
     from generator.review import routeview
 
+    query = " ".join(words) if words else None
     known = catalogs(magento_root)
     _echo_problems(known.problems)
     catalog = _route_catalog(magento_root)

@@ -79,9 +79,7 @@ class AskedRoute(NamedTuple):
     @property
     def path(self) -> str:
         """The path, placeholders written as webapi.xml writes them."""
-        return "/" + "/".join(
-            f":{s.text}" if s.placeholder else s.text for s in self.segments
-        )
+        return "/" + "/".join(f":{s.text}" if s.placeholder else s.text for s in self.segments)
 
 
 def parse_route(text: str, catalog: RouteCatalog) -> AskedRoute:

@@ -135,9 +135,7 @@ def callable_routes(
     """The routes a token with ``grant`` (as Magento stores it) may call; anonymous routes
     only when ``anonymous``, since anyone may call them."""
     stored = with_magento_additions(grant)
-    return tuple(
-        r for r in catalog.routes if stored.allows(r) and (anonymous or not r.anonymous)
-    )
+    return tuple(r for r in catalog.routes if stored.allows(r) and (anonymous or not r.anonymous))
 
 
 @dataclass(frozen=True)
