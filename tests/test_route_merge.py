@@ -1,4 +1,4 @@
-"""webapi.xml files merged as Magento merges them, and an installation's over the bundled catalog."""
+"""webapi.xml files merged as Magento merges them; an installation merged over the bundle."""
 
 from __future__ import annotations
 

@@ -44,7 +44,7 @@ def test_words_and_a_method(run_cli: Callable[..., Result]) -> None:
     result = run_cli("routes", "delete", "products")
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines and all(line.startswith("DELETE ") and "/products" in line for line in lines)
+    assert lines and all(line.startswith("DELETE ") and "products" in line for line in lines)
 
 
 def test_unknown_route_exits_1_with_suggestions(run_cli: Callable[..., Result]) -> None:

@@ -120,7 +120,7 @@ def _matches(asked: AskedRoute, route: Route) -> bool:
     parts = route.url.strip("/").split("/")
     if len(parts) != len(asked.segments):
         return False
-    for segment, part in zip(asked.segments, parts):
+    for segment, part in zip(asked.segments, parts, strict=False):
         if is_variable(part):
             continue
         if segment.placeholder or segment.text != part:
@@ -207,7 +207,7 @@ def _segment_similarity(segment: Segment, part: str) -> float:
 def similarity(asked: AskedRoute, route: Route) -> float:
     """How close ``route`` is to what was asked, 0 to 1 (a little more for the same method)."""
     parts = route.url.strip("/").split("/")
-    total = sum(_segment_similarity(s, p) for s, p in zip(asked.segments, parts))
+    total = sum(_segment_similarity(s, p) for s, p in zip(asked.segments, parts, strict=False))
     score = total / max(len(parts), len(asked.segments))
     return score + (0.05 if asked.method == route.method else 0.0)
 

@@ -12,7 +12,7 @@ from generator.magento.acl import ADMIN, ALL, AclCatalog, ModuleCatalog
 from generator.magento.routematch import lookup
 from generator.magento.routequery import PARENT, Grant, callable_routes, grant_of
 from generator.magento.routes import ANONYMOUS, METHODS, SELF, Route, RouteCatalog
-from generator.magento.suggest import stem, words
+from generator.magento.suggest import words
 
 
 def search(catalog: RouteCatalog, query: str) -> list[Route]:
