@@ -16,8 +16,6 @@ from generator.errors import MagegenError, Problem, UsageError
 
 if TYPE_CHECKING:
     from generator.drift import FileDrift
-    from generator.magento.acl import AclCatalog
-    from generator.magento.routes import Route, RouteCatalog
     from generator.new import Catalogs, GenerateResult
     from generator.review.acldiff import IntegrationState
 
@@ -239,60 +237,21 @@ def routes(
 
     query = " ".join(words) if words else None
     known = catalogs(magento_root)
-    _echo_problems(known.problems)
-    catalog = _route_catalog(magento_root)
-    module_dir = query is not None and (Path(query) / "etc" / "module.xml").is_file()
-    if spec is not None or module_dir:
-        if spec is not None and query is not None:
-            raise UsageError([Problem("QUERY", "give a QUERY or --spec SPEC, not both")])
-        grants = (
-            routeview.grants_of_tree(Path(query))  # type: ignore[arg-type]
-            if spec is None
-            else routeview.grants_of_spec(spec, known.acl, known.modules, magento_root is not None)
-        )
+    catalog, problems = routeview.route_catalog(magento_root)
+    _echo_problems([*known.problems, *problems])
+    tree = Path(query) if query and (Path(query) / "etc" / "module.xml").is_file() else None
+    if spec is not None and query is not None:
+        raise UsageError([Problem("QUERY", "give a QUERY or --spec SPEC, not both")])
+    if spec is not None or tree is not None:
+        grants = routeview.grants_of(tree, spec, known.acl, known.modules, magento_root)
         found = routeview.integration_routes(catalog, known.acl, grants)
-        if output_format == "json":
-            click.echo(routeview.integrations_json(catalog, found))
-        else:
-            for line in routeview.integration_lines(found):
-                click.echo(line)
+        click.echo(routeview.render_integrations(catalog, found, output_format), nl=False)
         return
-    listed = list(catalog.routes) if query is None else _searched(catalog, known.acl, query)
-    if output_format == "json":
-        click.echo(routeview.routes_json(catalog, listed))
-    else:
-        for line in routeview.route_lines(listed):
-            click.echo(line)
-
-
-def _route_catalog(magento_root: Path | None) -> RouteCatalog:
-    """The bundled routes, with an installation's webapi.xml files merged over them."""
-    from generator.magento.routes import bundled_routes
-
-    if magento_root is None:
-        return bundled_routes()
-    from generator.magento.webapixml import installation_routes
-
-    catalog, problems = installation_routes(magento_root, bundled_routes())
-    _echo_problems(problems)
-    return catalog
-
-
-def _searched(catalog: RouteCatalog, acl: AclCatalog, query: str) -> list[Route]:
-    """The routes ``query`` finds; exits 1 with near misses when none (2 for a malformed one)."""
-    from generator.magento.routematch import MALFORMED, RouteLookupError
-    from generator.review import routeview
-
-    try:
-        found = routeview.search(catalog, query)
-    except RouteLookupError as exc:
-        click.echo(f"magegen: {exc.message}", err=True)
-        sys.exit(2 if exc.kind == MALFORMED else 1)
-    if not found:
-        hint = routeview.near_misses(catalog, acl, query)
-        click.echo(f"magegen: no route matches {query!r}{'; ' + hint if hint else ''}", err=True)
-        sys.exit(1)
-    return found
+    listed, failure, exit_code = routeview.find(catalog, known.acl, query)
+    if failure is not None:
+        click.echo(f"magegen: {failure}", err=True)
+        sys.exit(exit_code)
+    click.echo(routeview.render_routes(catalog, listed, output_format), nl=False)
 
 
 @main.command()

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.errors import Problem, shown
 from generator.magento.acl import ADMIN, ALL, AclCatalog, ModuleCatalog
 from generator.magento.routematch import lookup
 from generator.magento.routequery import PARENT, Grant, callable_routes, grant_of
@@ -40,6 +41,25 @@ def search(catalog: RouteCatalog, query: str) -> list[Route]:
         if found:
             return found
     return []
+
+
+def find(
+    catalog: RouteCatalog, acl: AclCatalog, query: str | None
+) -> tuple[list[Route], str | None, int]:
+    """The routes ``query`` finds (all of them for None); or why none, with its exit status:
+    1 for nothing found (with near misses or suggestions), 2 for a query that is no route."""
+    from generator.magento.routematch import MALFORMED, RouteLookupError
+
+    if query is None:
+        return list(catalog.routes), None, 0
+    try:
+        found = search(catalog, query)
+    except RouteLookupError as exc:
+        return [], exc.message, 2 if exc.kind == MALFORMED else 1
+    if not found:
+        hint = near_misses(catalog, acl, query)
+        return [], f"no route matches {shown(query)!r}{'; ' + hint if hint else ''}", 1
+    return found, None, 0
 
 
 def _has(route: Route, term: str, whole: bool) -> bool:
@@ -80,6 +100,31 @@ def integration_routes(
     return found
 
 
+def route_catalog(magento_root: Path | None) -> tuple[RouteCatalog, list[Problem]]:
+    """The bundled routes, with an installation's webapi.xml files merged over them."""
+    from generator.magento.routes import bundled_routes
+
+    if magento_root is None:
+        return bundled_routes(), []
+    from generator.magento.webapixml import installation_routes
+
+    return installation_routes(magento_root, bundled_routes())
+
+
+def grants_of(
+    tree: Path | None,
+    spec: Path | None,
+    acl: AclCatalog,
+    modules: ModuleCatalog,
+    magento_root: Path | None,
+) -> dict[str, tuple[str, ...]]:
+    """The granted ids of each integration of the module ``tree``, or else of ``spec``."""
+    if tree is not None:
+        return grants_of_tree(tree)
+    assert spec is not None
+    return grants_of_spec(spec, acl, modules, magento_root is not None)
+
+
 def grants_of_spec(
     path: Path, acl: AclCatalog, modules: ModuleCatalog, from_installation: bool
 ) -> dict[str, tuple[str, ...]]:
@@ -93,7 +138,7 @@ def grants_of_spec(
 def grants_of_tree(root: Path) -> dict[str, tuple[str, ...]]:
     """The granted ids of each integration of the module tree at ``root``, as its api.xml or
     integration.xml lists them."""
-    from generator.errors import Problem, UsageError
+    from generator.errors import UsageError
     from generator.magento.moduletree import read_module
 
     if not (root / "etc" / "module.xml").is_file():
@@ -191,3 +236,19 @@ def integrations_json(catalog: RouteCatalog, found: list[IntegrationRoutes]) -> 
         ],
     }
     return json.dumps(document, indent=2, ensure_ascii=False)
+
+
+def render_routes(catalog: RouteCatalog, routes: list[Route], output_format: str) -> str:
+    """``routes`` as text lines or a JSON document, ending in a newline."""
+    if output_format == "json":
+        return routes_json(catalog, routes) + "\n"
+    return "".join(f"{line}\n" for line in route_lines(routes))
+
+
+def render_integrations(
+    catalog: RouteCatalog, found: list[IntegrationRoutes], output_format: str
+) -> str:
+    """What each integration can call, as text or a JSON document, ending in a newline."""
+    if output_format == "json":
+        return integrations_json(catalog, found) + "\n"
+    return "".join(f"{line}\n" for line in integration_lines(found))
