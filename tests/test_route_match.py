@@ -11,7 +11,11 @@ from generator.magento.routematch import (
     UNKNOWN,
     WRONG_METHOD,
     RouteLookupError,
+    _matches,
     lookup,
+    magento_pick,
+    most_specific,
+    parse_route,
     resolve,
 )
 from generator.magento.routes import Route, RouteCatalog, bundled_routes
@@ -48,6 +52,40 @@ def test_a_literal_segment_wins_over_a_placeholder() -> None:
     assert found.url == "/V1/products/attributes/:attributeCode"
     assert resolve(catalog, "POST /V1/carts/mine/items").url == "/V1/carts/mine/items"
     assert resolve(catalog, "POST /V1/carts/42/items").url == "/V1/carts/:quoteId/items"
+    # Paths that match two patterns, none of them written as the path is.
+    found = resolve(catalog, "GET /V1/bundle-products/24-MB01/options/all")
+    assert found.url == "/V1/bundle-products/:sku/options/all"
+    assert resolve(catalog, "PUT /V1/carts/mine/items/5").url == "/V1/carts/mine/items/:itemId"
+
+
+def test_the_most_specific_route_is_the_one_magento_routes_to() -> None:
+    # Magento's router takes, among matching routes, the url sorting last; for every path that
+    # mixes one route's placeholders with another's literals, that is the most specific one.
+    catalog = bundled_routes()
+    checked = 0
+    for route in catalog.routes:
+        parts = route.url.strip("/").split("/")
+        for other in catalog.routes:
+            other_parts = other.url.strip("/").split("/")
+            if (
+                other.method != route.method
+                or len(other_parts) != len(parts)
+                or other_parts[:2] != parts[:2]
+            ):
+                continue
+            path = "/".join(
+                (o if not o.startswith(":") else "5") if p.startswith(":") else p
+                for p, o in zip(parts, other_parts, strict=True)
+            )
+            asked = parse_route(f"{route.method} /{path}", catalog)
+            matching = [
+                r for r in catalog.routes if r.method == route.method and _matches(asked, r)
+            ]
+            best = most_specific(asked, matching)
+            if len(matching) > 1 and len(best) == 1:
+                assert best[0] == magento_pick(matching), path
+                checked += 1
+    assert checked > 50
 
 
 def test_a_placeholder_matches_only_a_placeholder() -> None:
