@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, TypeVar
 import click
 
 from generator import __version__
-from generator.errors import MagegenError, Problem
+from generator.errors import MagegenError, Problem, UsageError
 
 if TYPE_CHECKING:
     from generator.drift import FileDrift
@@ -220,6 +220,55 @@ def acl(query: str | None, output_format: str, magento_root: Path | None) -> Non
     else:
         for line in aclview.match_lines(catalog, resources):
             click.echo(line)
+
+
+@main.command()
+@click.argument("words", nargs=-1, metavar="[QUERY]")
+@click.option(
+    "--spec",
+    type=click.Path(path_type=Path),
+    help="List the routes each integration of this spec can call.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for programs.",
+)
+@MAGENTO_ROOT_OPTION
+@_reports_errors
+def routes(
+    words: tuple[str, ...], spec: Path | None, output_format: str, magento_root: Path | None
+) -> None:
+    """Show Magento's REST routes and the ACL resources each one needs.
+
+    QUERY is a route (GET /V1/products/:sku, {sku} or a concrete path such as
+    /rest/default/V1/products/24-MB01), words of urls (GET orders), or an ACL id (the routes it
+    gates). A module folder (holding etc/module.xml) as QUERY, or --spec SPEC, lists the routes
+    each of its integrations can call. Exit status: 0 found, 1 nothing found, 2 bad input.
+    """
+    from generator.new import catalogs
+    from generator.review import routeview
+
+    query = " ".join(words) if words else None
+    known = catalogs(magento_root)
+    catalog, problems = routeview.route_catalog(magento_root)
+    _echo_problems([*known.problems, *problems])
+    tree = Path(query) if query and (Path(query) / "etc" / "module.xml").is_file() else None
+    if spec is not None and query is not None:
+        raise UsageError([Problem("QUERY", "give a QUERY or --spec SPEC, not both")])
+    if spec is not None or tree is not None:
+        grants = routeview.grants_of(tree, spec, known.acl, known.modules, magento_root)
+        found = routeview.integration_routes(catalog, known.acl, grants)
+        click.echo(routeview.render_integrations(catalog, found, output_format), nl=False)
+        return
+    listed, failure, exit_code = routeview.find(catalog, known.acl, query)
+    if failure is not None:
+        click.echo(f"magegen: {failure}", err=True)
+        sys.exit(exit_code)
+    click.echo(routeview.render_routes(catalog, listed, output_format), nl=False)
 
 
 @main.command()

@@ -4,10 +4,15 @@
 
 The first folder holds the core modules in magento2's git layout (app/code/Magento); every further
 folder holds the default install's other packages in Composer's layout (vendor/<vendor>/<package>).
-The script reads each module's etc/module.xml, etc/acl.xml and composer.json and writes
-generator/magento/data/acl.json (the merged ACL tree of all of them) and
+The script reads each module's etc/module.xml, etc/acl.xml, etc/webapi.xml and composer.json and
+writes generator/magento/data/acl.json (the merged ACL tree of all of them),
 generator/magento/data/modules.json (module name, Composer package, release-line constraint, origin,
-sequence). magegen reads only those JSON files at run time.
+sequence) and generator/magento/data/routes.json (every REST route with the resources it needs).
+magegen reads only those JSON files at run time.
+
+Files are merged in module load order: modules sorted by name, each placed after the modules its
+module.xml sequences (``aclxml.load_order``, a stable topological order), which is how Magento
+orders the files it merges.
 """
 
 from __future__ import annotations
@@ -21,12 +26,15 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from generator.magento.acl import CORE, DEFAULT_INSTALL, release_constraint  # noqa: E402
+from generator.magento.aclxml import load_order  # noqa: E402
 from generator.magento.installation import (  # noqa: E402
     ModuleDir,
     find_modules,
     read_acl,
     read_packages,
 )
+from generator.magento.routes import RouteCatalog  # noqa: E402
+from generator.magento.webapixml import RouteMerger  # noqa: E402
 
 DATA = REPO / "generator" / "magento" / "data"
 
@@ -86,6 +94,20 @@ def modules_document(
     }
 
 
+def read_all_routes(modules: list[ModuleDir], version: str) -> RouteCatalog:
+    """The REST routes of every module's etc/webapi.xml, merged in load order."""
+    merger = RouteMerger()
+    by_name = {m.name: m for m in modules}
+    for name in load_order({m.name: list(m.sequence) for m in modules}):
+        webapi_xml = by_name[name].path / "etc" / "webapi.xml"
+        if webapi_xml.is_file():
+            for skipped in merger.add_file(name, webapi_xml.read_bytes()):
+                print(f"{webapi_xml}: {skipped}", file=sys.stderr)
+    for line in merger.replaced:
+        print(f"route merged: {line}", file=sys.stderr)
+    return merger.build(version)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("core", type=Path, help="the core modules, in magento2's git layout")
@@ -100,6 +122,7 @@ def main() -> int:
     for problem in acl_problems:
         print(problem, file=sys.stderr)
     document = modules_document(args.core, version, modules, core)
+    routes = read_all_routes(modules, version)
 
     out: Path = args.out
     out.mkdir(exist_ok=True)
@@ -107,11 +130,12 @@ def main() -> int:
     (out / "modules.json").write_text(
         json.dumps(document, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
     )
+    (out / "routes.json").write_text(routes.to_json(), encoding="utf-8")
     enabled = sum(not r.disabled for r in acl.resources)
     total = len(document["modules"])  # type: ignore[arg-type]
     print(
         f"Magento {version}: {len(acl)} ACL ids ({enabled} enabled), "
-        f"{total} modules ({len(core)} core)"
+        f"{total} modules ({len(core)} core), {len(routes)} REST routes"
     )
     return 0
 
