@@ -16,6 +16,8 @@ CODES = {
     "MG101": "XML does not match magegen's schema for it",
     "MG102": "XML does not match the Magento schema it names (--magento-root)",
     "MG103": "the Magento schema an XML file names is not in the installation",
+    "MG104": "a file links outside the module or is not a regular file; it is not read",
+    "MG105": "a file is larger than magegen reads (8 MiB); it is not read",
     "MG110": "a file of the installation (--magento-root) was skipped",
     "MG200": "registration.php is missing",
     "MG201": "registration.php registers another name than etc/module.xml declares",
