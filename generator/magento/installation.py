@@ -15,8 +15,8 @@ from lxml import etree
 from generator.errors import Problem, UsageError
 from generator.magento.acl import AclCatalog, ModuleCatalog, ModulePackage, release_constraint
 from generator.magento.aclxml import AclTreeBuilder, load_order
-from generator.magento.rules import MODULE_NAME
 from generator.magento.files import COMPOSER_JSON, JsonRefused, parse_json_as_php, read_capped
+from generator.magento.rules import MODULE_NAME
 from generator.magento.xml import parse_untrusted
 
 SKIPPED = "MG110"  # a file of the installation could not be used
