@@ -138,14 +138,22 @@ def read_acl(
     return builder.build(magento_version), problems
 
 
-def read_packages(modules: list[ModuleDir]) -> list[ModulePackage]:
-    """The Composer package of each module that has a composer.json naming one."""
+def read_packages(
+    modules: list[ModuleDir], problems: list[Problem] | None = None
+) -> list[ModulePackage]:
+    """The Composer package of each module that has a composer.json naming one.
+
+    A composer.json PHP cannot decode is skipped, with a warning added to ``problems``.
+    """
     packages = []
     for module in modules:
         content = read_capped(module.path / COMPOSER_JSON)
         try:
             manifest = parse_json_as_php(content) if content is not None else None
-        except JsonRefused:
+        except JsonRefused as exc:
+            if problems is not None:
+                path = module.path / COMPOSER_JSON
+                problems.append(_skipped(path, ValueError(exc.message)))
             continue
         if isinstance(manifest, dict) and isinstance(manifest.get("name"), str):
             version = manifest.get("version")
@@ -169,6 +177,6 @@ def load_installation(root: Path, acl: AclCatalog, modules: ModuleCatalog) -> In
             ]
         )
     merged_acl, acl_problems = read_acl(found, acl, f"{acl.magento_version} + {root}")
-    merged_modules = modules.merged_with(read_packages(found))
+    merged_modules = modules.merged_with(read_packages(found, problems))
     paths = {m.name: m.path for m in found}
     return Installation(root, merged_acl, merged_modules, tuple(problems + acl_problems), paths)

@@ -217,14 +217,15 @@ def _processed_names(module: ModuleFacts) -> tuple[set[str], bool]:
     processed, and none is reported.
     """
     names: set[str] = set()
-    setup = module.root / "Setup"
-    for path in sorted(setup.rglob("*.php")) if setup.is_dir() else []:
-        if path.name in ("InstallData.php", "UpgradeData.php") and module.setup_version is None:
+    scripts = module.files.files if module.files is not None else ()
+    for relative in (r for r in scripts if r.startswith("Setup/") and r.endswith(".php")):
+        name = relative.rsplit("/", 1)[-1]
+        if name in ("InstallData.php", "UpgradeData.php") and module.setup_version is None:
             continue  # Magento runs these only with a setup_version
-        try:
-            source = strip_php_comments(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError):
+        text = module.text(relative)
+        if text is None:
             continue
+        source = strip_php_comments(text)
         for call in _CALL.finditer(source):
             arguments = _call_arguments(source, call.end())
             literals = [_unquote(m) for m in _LITERAL.finditer(arguments)]
