@@ -83,7 +83,7 @@ def test_a_link_inside_the_module_is_read(run_cli: Runner, tmp_path: Path) -> No
         '<?xml version="1.0"?>\n<config><event name="x"></config>\n'
     )
     (root / "etc" / "events.xml").symlink_to("real-events.xml")
-    result, report = validate_json(run_cli, root)
+    _, report = validate_json(run_cli, root)
     assert {f["file"] for f in findings_with(report, "MG100")} == {
         str(root / "etc" / "events.xml"),
         str(root / "etc" / "real-events.xml"),

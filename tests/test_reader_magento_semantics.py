@@ -57,7 +57,8 @@ def test_a_nested_resource_is_granted(run_cli: Runner, tmp_path: Path) -> None:
     edit(
         new / API,
         '<resource name="Magento_Sales::reorder"/>',
-        '<resource name="Magento_Sales::reorder"><resource name="Magento_Backend::all"/></resource>',
+        '<resource name="Magento_Sales::reorder">'
+        '<resource name="Magento_Backend::all"/></resource>',
     )
     result = run_cli("acl-diff", old, new, "--format", "json")
     assert result.exit_code == 1
@@ -113,7 +114,8 @@ def test_consolidated_grants_are_shown_with_the_parents_magento_adds(
     run_cli: Runner, tmp_path: Path
 ) -> None:
     before = consolidated(tmp_path / "before", ["Magento_Customer::customer"])
-    after = consolidated(tmp_path / "after", ["Magento_Customer::customer", "Magento_Sales::reorder"])
+    granted_after = ["Magento_Customer::customer", "Magento_Sales::reorder"]
+    after = consolidated(tmp_path / "after", granted_after)
     result = run_cli("acl-diff", before, after)
     assert result.exit_code == 1
     granted = [line.split()[1] for line in result.stdout.splitlines() if line.startswith("  + ")]

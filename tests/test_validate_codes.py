@@ -96,6 +96,7 @@ EXTRA_INTEGRATION = """\
     </integration>
 </integrations>"""
 
+
 def _device_link(module: Path) -> None:
     (module / "etc" / "events.xml").symlink_to("/dev/zero")
 
