@@ -30,9 +30,7 @@ def module(run_cli: Runner, tmp_path: Path) -> Path:
     return new_module(run_cli, tmp_path / "module" / EXAMPLE_NAME)
 
 
-def test_an_extra_module_xml_attribute_is_read_with_a_note(
-    run_cli: Runner, tmp_path: Path
-) -> None:
+def test_an_extra_module_xml_attribute_is_read_with_a_note(run_cli: Runner, tmp_path: Path) -> None:
     root = module(run_cli, tmp_path)
     edit(root / MODULE_XML, 'setup_version="1.0.1"', 'setup_version="1.0.1" release_version="2"')
     body, text = read_back(run_cli, root)
@@ -123,9 +121,7 @@ def test_wide_grants_round_trip_folded(run_cli: Runner, tmp_path: Path) -> None:
     spec.write_text("\n".join(lines) + "\n")
     first = new_module(run_cli, tmp_path / "first", spec, "Acme/Wide")
     body, text = read_back(run_cli, first)
-    assert {tuple(i["resources"]) for i in body["integrations"]} == {
-        ("Magento_Backend::admin/**",)
-    }
+    assert {tuple(i["resources"]) for i in body["integrations"]} == {("Magento_Backend::admin/**",)}
     again = tmp_path / "again.yaml"
     again.write_text(text)
     second = new_module(run_cli, tmp_path / "second", again, "Acme/Wide")

@@ -51,11 +51,8 @@ def setup_style(module: ModuleFacts) -> SetupStyle:
     if patches:
         name = patches[0].rsplit("/", 1)[1].removesuffix(".php")
         return SetupStyle(SETUP_DATA_PATCH, name, patches[0])
-    found = [
-        (relative, _other_way(module, relative))
-        for relative in _php_files(module)
-        if _other_way(module, relative)
-    ]
+    seen = ((relative, _other_way(module, relative)) for relative in _php_files(module))
+    found = [(relative, what) for relative, what in seen if what is not None]
     if found:
         notes = tuple(
             (
