@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from lxml import etree
-
 from generator.errors import Problem
+from generator.magento.composer import autoload
+from generator.magento.files import JsonRefused, parse_json_as_php
 from generator.magento.phpsource import check_php
-from generator.magento.xml import safe_xml_parser, schema_problems
+from generator.magento.xml import parse_untrusted, schema_problems
 
 if TYPE_CHECKING:
     from generator.render import RenderedFile
@@ -18,25 +17,18 @@ if TYPE_CHECKING:
 
 def check_xml(path: str, content: bytes) -> list[Problem]:
     """Well-formedness, then validity against our XSD for ``path`` when we have one."""
-    try:
-        document = etree.fromstring(content, safe_xml_parser())
-    except etree.XMLSyntaxError as exc:
-        line = exc.lineno if exc.lineno else None
-        return [Problem(path, f"malformed XML: {exc.msg}", line=line)]
-    docinfo = document.getroottree().docinfo
-    if docinfo.doctype or docinfo.internalDTD is not None:
-        # Magento's files never carry one; a DOCTYPE only brings entities, which are refused.
-        line = content[: max(content.find(b"<!DOCTYPE"), 0)].count(b"\n") + 1
-        return [Problem(path, "must not have a DOCTYPE: entities are not expanded", line=line)]
+    document, refused = parse_untrusted(content, path)
+    if document is None:
+        return [refused] if refused is not None else []
     return schema_problems(path, path, document)
 
 
 def check_composer_json(path: str, content: bytes, namespace: str | None = None) -> list[Problem]:
-    """composer.json parses and has what Magento needs to autoload the module."""
+    """composer.json parses as PHP parses it, and has what Magento needs to autoload the module."""
     try:
-        manifest = json.loads(content)
-    except (ValueError, UnicodeDecodeError) as exc:
-        return [Problem(path, f"invalid JSON: {exc}")]
+        manifest = parse_json_as_php(content)
+    except JsonRefused as exc:
+        return [Problem(path, exc.message, line=exc.line)]
     if not isinstance(manifest, dict):
         return [Problem(path, "must hold a JSON object")]
     problems = []
@@ -45,13 +37,18 @@ def check_composer_json(path: str, content: bytes, namespace: str | None = None)
             problems.append(Problem(path, f"missing key '{key}'"))
     if manifest.get("type", "magento2-module") != "magento2-module":
         problems.append(Problem(path, "'type' must be 'magento2-module'"))
-    autoload = manifest.get("autoload")
-    if isinstance(autoload, dict):
-        if "registration.php" not in (autoload.get("files") or []):
+    found = manifest.get("autoload")
+    if isinstance(found, dict):
+        if "registration.php" not in (found.get("files") or []):
             problems.append(Problem(path, "autoload.files must list registration.php"))
-        psr4 = autoload.get("psr-4") or {}
-        if namespace is not None and psr4.get(f"{namespace}\\") != "":
-            problems.append(Problem(path, f'autoload.psr-4 must map "{namespace}\\\\" to ""'))
+        psr4 = found.get("psr-4") or {}
+        if namespace is not None:
+            expected = autoload(namespace)["psr-4"]
+            prefix, folder = next(iter(expected.items()))  # type: ignore[union-attr]
+            if psr4.get(prefix) != folder:
+                problems.append(
+                    Problem(path, f'autoload.psr-4 must map "{namespace}\\\\" to "{folder}"')
+                )
     return problems
 
 

@@ -16,8 +16,8 @@ from generator.errors import MagegenError, Problem, UsageError
 
 if TYPE_CHECKING:
     from generator.drift import FileDrift
+    from generator.magento.integrations import IntegrationFacts
     from generator.new import Catalogs, GenerateResult
-    from generator.review.acldiff import IntegrationState
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -337,7 +337,9 @@ def acl_diff(old: Path, new: Path, output_format: str, magento_root: Path | None
     from generator.review import acldiff
 
     known = catalogs(magento_root)
-    changes = acldiff.compare(_integration_states(old, known), _integration_states(new, known))
+    changes = acldiff.compare(
+        _integration_states(old, known), _integration_states(new, known), known.acl
+    )
     renderer = {
         "text": acldiff.render_text,
         "markdown": acldiff.render_markdown,
@@ -347,7 +349,7 @@ def acl_diff(old: Path, new: Path, output_format: str, magento_root: Path | None
     sys.exit(1 if changes else 0)
 
 
-def _integration_states(path: Path, known: Catalogs) -> dict[str, IntegrationState]:
+def _integration_states(path: Path, known: Catalogs) -> dict[str, IntegrationFacts]:
     """The integrations of a module folder or of a spec file."""
     from generator.review import acldiff
     from generator.spec.reader import load_spec

@@ -89,3 +89,7 @@ class CheckError(MagegenError):
 
 class TemplateError(MagegenError):
     """A custom template cannot be read, compiled or rendered (a user's template, so bad input)."""
+
+
+class ModuleError(MagegenError):
+    """A module folder cannot be read back: missing, unreadable or invalid files (exit 2)."""

@@ -435,16 +435,6 @@ def test_output_file_is_never_overwritten(run_cli: RunCli, tmp_path: Path) -> No
             "etc/module.xml:4: error: malformed XML: ",
         ),
         (
-            '<?xml version="1.0"?>\n<config>\n    <module name="acme_broken"/>\n</config>\n',
-            "etc/module.xml:3: error: does not match module.xsd: attribute name='acme_broken'",
-        ),
-        (
-            '<?xml version="1.0"?>\n<config>\n    <module name="Acme_Broken">\n'
-            "        <depends/>\n    </module>\n</config>\n",
-            "etc/module.xml:3: error: does not match module.xsd: Unexpected child with tag "
-            "'depends'",
-        ),
-        (
             '<?xml version="1.0"?>\n<!DOCTYPE config [<!ENTITY x "y">]>\n<config/>\n',
             "etc/module.xml:2: error: has a DOCTYPE",
         ),
@@ -467,16 +457,12 @@ def test_other_unreadable_files_exit_2(run_cli: RunCli, tmp_path: Path) -> None:
     root = tmp_path / "module"
     write_module(EXAMPLE_SPEC, "Beehexa/IntegrationManager", root)
     (root / "composer.json").write_text('{\n  "name": "a/b",\n  oops\n}\n')
-    api = root / "etc" / "integration" / "api.xml"
-    api.write_text(api.read_text().replace("<resources>", "<resources><bogus/>", 1))
     result = run_cli("spec-from", root)
     assert result.exit_code == 2
-    lines = result.stderr.splitlines()
-    assert lines[1].startswith(f"{root}/etc/integration/api.xml:4: error: does not match")
-    assert lines[0] == (
+    assert result.stderr.splitlines() == [
         f"{root}/composer.json:3: error: invalid JSON: Expecting property name enclosed in "
         "double quotes (column 3)"
-    )
+    ]
 
 
 def test_not_a_module_exits_2(run_cli: RunCli, tmp_path: Path) -> None:
@@ -503,7 +489,7 @@ def loaded_modules(code: str, cwd: Path) -> str:
     return result.stdout.strip()
 
 
-def test_xmlschema_is_imported_by_spec_from_only(tmp_path: Path) -> None:
+def test_xmlschema_is_imported_by_no_command(tmp_path: Path) -> None:
     assert loaded_modules("import generator.cli, sys; print('xmlschema' in sys.modules)", REPO) == (
         "False"
     )
@@ -520,5 +506,5 @@ def test_xmlschema_is_imported_by_spec_from_only(tmp_path: Path) -> None:
     assert loaded_modules(new, tmp_path) == "False"
     assert (tmp_path / "out" / "etc" / "module.xml").is_file()
     read_back = "import sys; sys.argv[1:] = ['spec-from', 'out', '-o', 'back.yaml']\n" + run
-    assert loaded_modules(read_back, tmp_path) == "True"
+    assert loaded_modules(read_back, tmp_path) == "False"
     assert (tmp_path / "back.yaml").read_text().startswith("# magegen new Acme/Cli <this file>\n")

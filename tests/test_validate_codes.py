@@ -96,6 +96,17 @@ EXTRA_INTEGRATION = """\
     </integration>
 </integrations>"""
 
+
+def _device_link(module: Path) -> None:
+    (module / "etc" / "events.xml").symlink_to("/dev/zero")
+
+
+def _huge_file(module: Path) -> None:
+    (module / "Model").mkdir()
+    with open(module / "Model" / "Huge.php", "wb") as handle:
+        handle.truncate(9 * 1024 * 1024)  # sparse: costs no disk
+
+
 BREAKAGES = [
     Breakage("MG100", _add_file("etc/di.xml", MALFORMED_XML), "etc/di.xml", "</config>"),
     Breakage(
@@ -203,6 +214,8 @@ BREAKAGES = [
     Breakage("MG307", _disabled, API, "Magento_Config::advanced"),
     Breakage("MG308", _grant("Magento_Backend::all"), API, "Magento_Backend::all"),
     Breakage("MG309", _grant("Acme_Erp::erp"), API, "Acme_Erp::erp", needs_root=True),
+    Breakage("MG104", _device_link, "etc/events.xml", None),
+    Breakage("MG105", _huge_file, "Model/Huge.php", None),
     Breakage(
         "MG400",
         _add_file("Model/Broken.php", "<?php\n\n$x = (1;\n"),

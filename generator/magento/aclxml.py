@@ -42,7 +42,11 @@ class AclTreeBuilder:
 
     def add_file(self, module: str, content: bytes) -> None:
         """Merge one module's acl.xml. Raises etree.XMLSyntaxError for malformed XML."""
-        root = etree.fromstring(content, safe_xml_parser())
+        self.add_document(module, etree.fromstring(content, safe_xml_parser()).getroottree())
+
+    def add_document(self, module: str, document: etree._ElementTree) -> None:
+        """Merge one module's acl.xml, already parsed."""
+        root = document.getroot()
         for resources in root.iterfind("acl/resources"):
             for element in resources.iterfind("resource"):
                 self._merge(element, None, module)

@@ -7,7 +7,6 @@ app/code, at least ``etc/acl.xml``).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,8 +15,9 @@ from lxml import etree
 from generator.errors import Problem, UsageError
 from generator.magento.acl import AclCatalog, ModuleCatalog, ModulePackage, release_constraint
 from generator.magento.aclxml import AclTreeBuilder, load_order
+from generator.magento.files import COMPOSER_JSON, JsonRefused, parse_json_as_php, read_capped
 from generator.magento.rules import MODULE_NAME
-from generator.magento.xml import safe_xml_parser
+from generator.magento.xml import parse_untrusted
 
 SKIPPED = "MG110"  # a file of the installation could not be used
 
@@ -52,13 +52,29 @@ def _module_folders(root: Path) -> list[Path]:
 
 
 def read_module_xml(path: Path) -> tuple[str, tuple[str, ...]]:
-    """The module name and sequence declared by an etc/module.xml file."""
-    document = etree.parse(str(path), safe_xml_parser())
+    """The module name and sequence declared by an etc/module.xml file.
+
+    Raises ValueError when the file cannot be read or holds no module name.
+    """
+    document = _parse(path)
     module = document.getroot().find("module")
     if module is None or not module.get("name"):
         raise ValueError("no <module name=...> element")
     sequence = tuple(m.get("name", "") for m in module.iterfind("sequence/module"))
     return module.get("name"), sequence
+
+
+def _parse(path: Path) -> etree._ElementTree:
+    """An XML file of the installation, read under the module reading rules."""
+    content = read_capped(path)
+    if content is None:
+        raise ValueError("cannot be read (not a regular file, or larger than magegen reads)")
+    document, problem = parse_untrusted(content, str(path))
+    if document is None:
+        error = ValueError(problem.message if problem is not None else "cannot be parsed")
+        error.lineno = problem.line if problem is not None else None  # type: ignore[attr-defined]
+        raise error
+    return document
 
 
 def find_modules(root: Path) -> tuple[list[ModuleDir], list[Problem]]:
@@ -74,7 +90,7 @@ def find_modules(root: Path) -> tuple[list[ModuleDir], list[Problem]]:
                 name, sequence = f"{folder.parent.name}_{folder.name}", ()
             else:
                 continue
-        except (OSError, ValueError, etree.XMLSyntaxError) as exc:
+        except ValueError as exc:
             problems.append(_skipped(module_xml, exc))
             continue
         if not MODULE_NAME.fullmatch(name):
@@ -112,8 +128,8 @@ def read_acl(
             continue
         known_conflicts = len(builder.conflicts)
         try:
-            builder.add_file(name, acl_xml.read_bytes())
-        except (OSError, etree.XMLSyntaxError) as exc:
+            builder.add_document(name, _parse(acl_xml))
+        except ValueError as exc:
             problems.append(_skipped(acl_xml, exc))
         problems += [
             Problem(str(acl_xml), message, severity="warning", code=SKIPPED)
@@ -122,13 +138,22 @@ def read_acl(
     return builder.build(magento_version), problems
 
 
-def read_packages(modules: list[ModuleDir]) -> list[ModulePackage]:
-    """The Composer package of each module that has a composer.json naming one."""
+def read_packages(
+    modules: list[ModuleDir], problems: list[Problem] | None = None
+) -> list[ModulePackage]:
+    """The Composer package of each module that has a composer.json naming one.
+
+    A composer.json PHP cannot decode is skipped, with a warning added to ``problems``.
+    """
     packages = []
     for module in modules:
+        content = read_capped(module.path / COMPOSER_JSON)
         try:
-            manifest = json.loads((module.path / "composer.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            manifest = parse_json_as_php(content) if content is not None else None
+        except JsonRefused as exc:
+            if problems is not None:
+                path = module.path / COMPOSER_JSON
+                problems.append(_skipped(path, ValueError(exc.message)))
             continue
         if isinstance(manifest, dict) and isinstance(manifest.get("name"), str):
             version = manifest.get("version")
@@ -152,6 +177,6 @@ def load_installation(root: Path, acl: AclCatalog, modules: ModuleCatalog) -> In
             ]
         )
     merged_acl, acl_problems = read_acl(found, acl, f"{acl.magento_version} + {root}")
-    merged_modules = modules.merged_with(read_packages(found))
+    merged_modules = modules.merged_with(read_packages(found, problems))
     paths = {m.name: m.path for m in found}
     return Installation(root, merged_acl, merged_modules, tuple(problems + acl_problems), paths)

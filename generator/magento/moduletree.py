@@ -1,13 +1,15 @@
 """Read what a module tree declares: parsed safely, every XML file once, with line numbers.
 
-The facts feed the cross-file checks of ``magegen validate``. Reading also reports what it
-finds wrong with single files: malformed XML (MG100) and XML our schemas reject (MG101).
+The one reader of module trees: ``validate``, ``acl-diff``, ``spec-from`` and ``--magento-root``
+all read modules through it. Files are listed under the rules of ``generator.magento.files``
+(no link out of the tree, no special file, a size cap), integrations are read as Magento's
+converters read them (``generator.magento.integrations``), composer.json as PHP decodes it.
+Reading also reports what it finds wrong with single files: malformed XML or a DOCTYPE (MG100),
+XML our schemas reject (MG101), a file refused by the reading rules (MG104, MG105).
 """
 
 from __future__ import annotations
 
-import json
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +17,29 @@ from pathlib import Path
 from lxml import etree
 
 from generator.errors import Problem
-from generator.magento.xml import safe_xml_parser, schema_problems
+from generator.magento.files import (
+    API_XML,
+    COMPOSER_JSON,
+    CONFIG_XML,
+    CONSOLIDATED_XML,
+    MODULE_XML,
+    REGISTRATION_PHP,
+    TOO_LARGE,
+    JsonRefused,
+    ModuleTreeFiles,
+    parse_json_as_php,
+    read_capped,
+    walk_module,
+)
+from generator.magento.integrations import (
+    IntegrationFacts,
+    Located,
+    declared_integrations,
+    read_api_xml,
+    read_config_xml,
+    read_consolidated_xml,
+)
+from generator.magento.xml import parse_untrusted, schema_problems
 
 XSI_NO_NAMESPACE = "{http://www.w3.org/2001/XMLSchema-instance}noNamespaceSchemaLocation"
 
@@ -40,26 +64,6 @@ def strip_php_comments(source: str) -> str:
     return _STRING_OR_COMMENT.sub(keep, source)
 
 
-@dataclass(frozen=True)
-class Located:
-    """A value and the line it is on."""
-
-    value: str
-    line: int | None
-
-
-@dataclass
-class IntegrationFacts:
-    """An integration as one file declares it."""
-
-    name: str
-    line: int | None
-    email: str | None = None
-    endpoint_url: str | None = None
-    identity_link_url: str | None = None
-    resources: list[Located] = field(default_factory=list)
-
-
 @dataclass
 class ModuleFacts:
     """What one module tree declares, and where."""
@@ -75,47 +79,35 @@ class ModuleFacts:
     has_registration: bool = False
     composer: dict | None = None
     composer_error: str | None = None
+    composer_error_line: int | None = None
     xml_files: list[tuple[Path, etree._ElementTree]] = field(default_factory=list)
     php_files: list[Path] = field(default_factory=list)
+    # Files that could not be used, by relative path, and why: refused by the reading rules
+    # (a link out of the module, a device, too large), or unparsable XML. Checks that depend on
+    # such a file are skipped rather than reported.
+    refused: dict[str, str] = field(default_factory=dict)
+    files: ModuleTreeFiles | None = None  # every file that may be read
 
     def display(self, relative: str) -> str:
         """How a file of this module is named in findings."""
         return str(self.root / relative)
 
+    def integrations(self) -> tuple[IntegrationFacts, ...]:
+        """The module's integrations as Magento reads them, one per name."""
+        return declared_integrations(self.config, self.api, self.consolidated)
 
-def _error(
-    module: ModuleFacts,
-    relative: str,
-    message: str,
-    code: str,
-    line: int | None = None,
-    column: int | None = None,
-) -> Problem:
-    return Problem(module.display(relative), message, line=line, column=column, code=code)
+    def text(self, relative: str) -> str | None:
+        """A file of the module as text, read under the reading rules; None if absent/refused."""
+        return None if self.files is None else self.files.text(relative)
 
 
 def parse_xml(path: Path, display: str) -> tuple[etree._ElementTree | None, list[Problem]]:
     """Parse an untrusted XML file: no DTD, no entities, no network; report why it fails."""
-    try:
-        content = path.read_bytes()
-        document = etree.fromstring(content, safe_xml_parser()).getroottree()
-    except OSError as exc:
-        return None, [Problem(display, f"cannot be read: {exc.strerror}", code="MG100")]
-    except etree.XMLSyntaxError as exc:
-        return None, [
-            Problem(display, f"malformed XML: {exc.msg}", line=exc.lineno or None, code="MG100")
-        ]
-    if document.docinfo.doctype or document.docinfo.internalDTD is not None:
-        line = content[: max(content.find(b"<!DOCTYPE"), 0)].count(b"\n") + 1
-        return None, [
-            Problem(
-                display,
-                "has a DOCTYPE; entities are not expanded, the file is refused",
-                line=line,
-                code="MG100",
-            )
-        ]
-    return document, []
+    content = read_capped(path)
+    if content is None:
+        return None, [Problem(display, "cannot be read", code="MG100")]
+    document, problem = parse_untrusted(content, display, "MG100")
+    return document, [] if problem is None else [problem]
 
 
 def read_module(root: Path, keep_xml: bool = False) -> tuple[ModuleFacts, list[Problem]]:
@@ -125,50 +117,45 @@ def read_module(root: Path, keep_xml: bool = False) -> tuple[ModuleFacts, list[P
     installation's schemas); otherwise only the facts are.
     """
     module = ModuleFacts(root)
-    problems: list[Problem] = []
-    xml_files, php_files = _files(root)
-    for relative in xml_files:
-        path = root / relative
-        document, found = parse_xml(path, module.display(relative))
-        problems += found
-        if document is None:
-            continue
-        if keep_xml:
-            module.xml_files.append((path, document))
-        display = module.display(relative)
-        problems += schema_problems(relative, display, document, "MG101", columns=True)
-        _collect(module, relative, document)
-    _read_registration(module)
+    module.files = tree = walk_module(root)
+    module.refused = dict(tree.refused)
+    problems = [_refusal(module, relative, reason) for relative, reason in tree.refused.items()]
+    for relative in tree.files:
+        if relative.startswith("etc/") and relative.endswith(".xml"):
+            problems += _read_xml(module, relative, keep_xml)
+    if REGISTRATION_PHP in module.refused:
+        module.has_registration = True
+    else:
+        _read_registration(module)
     _read_composer(module)
-    module.php_files = php_files
+    module.php_files = [root / relative for relative in tree.files if relative.endswith(".php")]
     return module, problems
 
 
-def _files(root: Path) -> tuple[list[str], list[Path]]:
-    """The XML files under etc/ (as POSIX paths relative to ``root``) and the PHP files anywhere
-    in the module, each list sorted.
+def _refusal(module: ModuleFacts, relative: str, reason: str) -> Problem:
+    code = "MG105" if reason == TOO_LARGE else "MG104"
+    return Problem(module.display(relative), reason, code=code)
 
-    One walk of the tree, with strings rather than Path objects: much the fastest way.
-    """
-    xml_files: list[str] = []
-    php_files: list[Path] = []
-    base = str(root)
-    etc = os.path.join(base, "etc")
-    for folder, _, names in os.walk(base):
-        in_etc = folder == etc or folder.startswith(etc + os.sep)
-        for name in names:
-            if name.endswith(".php"):
-                php_files.append(Path(folder, name))
-            elif in_etc and name.endswith(".xml"):
-                relative = os.path.relpath(os.path.join(folder, name), base)
-                xml_files.append(relative.replace(os.sep, "/"))
-    return sorted(xml_files), sorted(php_files)
+
+def _read_xml(module: ModuleFacts, relative: str, keep_xml: bool) -> list[Problem]:
+    display = module.display(relative)
+    content = module.files.read(relative) if module.files is not None else None
+    if content is None:
+        module.refused[relative] = "cannot be read"
+        return [Problem(display, "cannot be read", code="MG100")]
+    document, problem = parse_untrusted(content, display, "MG100")
+    if document is None:
+        module.refused[relative] = problem.message if problem else "cannot be parsed"
+        return [problem] if problem is not None else []
+    if keep_xml:
+        module.xml_files.append((module.root / relative, document))
+    _collect(module, relative, document)
+    return schema_problems(relative, display, document, "MG101", columns=True)
 
 
 def _collect(module: ModuleFacts, relative: str, document: etree._ElementTree) -> None:
-    root = document.getroot()
-    if relative == "etc/module.xml":
-        element = root.find("module")
+    if relative == MODULE_XML:
+        element = document.getroot().find("module")
         if element is not None and element.get("name"):
             module.name = Located(element.get("name"), element.sourceline)
             module.setup_version = element.get("setup_version")
@@ -176,34 +163,12 @@ def _collect(module: ModuleFacts, relative: str, document: etree._ElementTree) -
                 Located(m.get("name", ""), m.sourceline)
                 for m in element.iterfind("sequence/module")
             ]
-    elif relative == "etc/integration/config.xml":
-        module.config = _integrations(root, with_resources=False)
-    elif relative == "etc/integration/api.xml":
-        module.api = _integrations(root, with_resources=True)
-    elif relative == "etc/integration.xml":
-        module.consolidated = _integrations(root, with_resources=True)
-
-
-def _integrations(root: etree._Element, with_resources: bool) -> dict[str, IntegrationFacts]:
-    found: dict[str, IntegrationFacts] = {}
-    for element in root.iterfind("integration"):
-        name = element.get("name")
-        if name is None or name in found:
-            continue
-        facts = IntegrationFacts(
-            name,
-            element.sourceline,
-            element.findtext("email"),
-            element.findtext("endpoint_url"),
-            element.findtext("identity_link_url"),
-        )
-        if with_resources:
-            facts.resources = [
-                Located(r.get("name", ""), r.sourceline)
-                for r in element.iterfind("resources/resource")
-            ]
-        found[name] = facts
-    return found
+    elif relative == CONFIG_XML:
+        module.config = read_config_xml(document)
+    elif relative == API_XML:
+        module.api = read_api_xml(document)
+    elif relative == CONSOLIDATED_XML:
+        module.consolidated = read_consolidated_xml(document)
 
 
 def _read_registration(module: ModuleFacts) -> None:
@@ -223,13 +188,16 @@ def _read_registration(module: ModuleFacts) -> None:
 
 
 def _read_composer(module: ModuleFacts) -> None:
-    path = module.root / "composer.json"
-    if not path.is_file():
+    if COMPOSER_JSON in module.refused or module.files is None:
+        return
+    content = module.files.read(COMPOSER_JSON)
+    if content is None:
         return
     try:
-        manifest = json.loads(path.read_bytes())
-    except (OSError, ValueError) as exc:
-        module.composer_error = str(exc)
+        manifest = parse_json_as_php(content)
+    except JsonRefused as exc:
+        module.composer_error = exc.message
+        module.composer_error_line = exc.line
         return
     if isinstance(manifest, dict):
         module.composer = manifest

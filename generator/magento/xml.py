@@ -6,7 +6,7 @@ from functools import cache
 
 from lxml import etree
 
-from generator.errors import Problem
+from generator.errors import Problem, shown
 from generator.resources import schemas_dir
 
 # Which of our schemas judges which module file.
@@ -21,6 +21,34 @@ SCHEMA_FOR_PATH = {
 def safe_xml_parser() -> etree.XMLParser:
     """A parser for untrusted XML: no DTDs, no entity expansion, no network."""
     return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+
+
+DOCTYPE_REFUSED = "has a DOCTYPE; entities are not expanded, the file is refused"
+
+
+def parse_untrusted(
+    content: bytes, display: str, code: str | None = None
+) -> tuple[etree._ElementTree | None, Problem | None]:
+    """``content`` parsed as untrusted XML (no DTD, no entities, no network), or why it is not.
+
+    A document with a DOCTYPE is refused: Magento's files never carry one, and all it could bring
+    is entities. Problems name ``display`` and carry ``code``.
+    """
+    try:
+        document = etree.fromstring(content, safe_xml_parser()).getroottree()
+    except etree.XMLSyntaxError as exc:
+        message = f"malformed XML: {shown(exc.msg or 'unknown error')}"
+        return None, Problem(display, message, line=exc.lineno or None, code=code)
+    if document.docinfo.doctype or document.docinfo.internalDTD is not None:
+        line = content[: max(content.find(b"<!DOCTYPE"), 0)].count(b"\n") + 1
+        return None, Problem(display, DOCTYPE_REFUSED, line=line, code=code)
+    return document, None
+
+
+def is_libxml2_noise(message: str) -> bool:
+    """True for the "No precomputed value" error libxml2 adds after a value already reported
+    invalid meets an xs:unique: it repeats a finding, so it is left out."""
+    return "No precomputed value available" in message
 
 
 @cache
@@ -56,6 +84,5 @@ def schema_problems(
             code=code,
         )
         for error in validator.error_log
-        # libxml2 adds this after a value already reported invalid meets an xs:unique; it is noise.
-        if "No precomputed value available" not in error.message
+        if not is_libxml2_noise(error.message)
     ]

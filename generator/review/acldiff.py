@@ -11,24 +11,15 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.errors import Problem, UsageError
+from generator.errors import Problem, UsageError, shown
 from generator.magento.acl import AclCatalog
+from generator.magento.files import CONSOLIDATED, MODULE_XML
+from generator.magento.integrations import IntegrationFacts, Located, effective_ids
+from generator.review.markdown import cell, title
 from generator.spec.model import ModuleSpec
 
-SPLIT = "split"
-CONSOLIDATED = "consolidated"
-
-
-@dataclass(frozen=True)
-class IntegrationState:
-    """One integration as a tree or spec declares it."""
-
-    name: str
-    format: str
-    email: str | None
-    endpoint_url: str | None
-    identity_link_url: str | None
-    resources: tuple[str, ...]
+# Findings that leave a file of the tree unread: acl-diff cannot say what Magento grants.
+UNREADABLE = ("MG100", "MG104", "MG105")
 
 
 @dataclass(frozen=True)
@@ -44,58 +35,48 @@ class IntegrationChange:
     warnings: tuple[str, ...] = field(default=())
 
 
-def states_of_spec(spec: ModuleSpec) -> dict[str, IntegrationState]:
+def states_of_spec(spec: ModuleSpec) -> dict[str, IntegrationFacts]:
     """The integrations a spec declares, resources completed as magegen writes them."""
-    integration_format = getattr(spec, "integration_format", SPLIT)
     return {
-        i.name: IntegrationState(
-            i.name, integration_format, i.email, i.endpoint_url, i.identity_link_url, i.resources
+        i.name: IntegrationFacts(
+            i.name,
+            None,
+            spec.integration_format,
+            i.email,
+            i.endpoint_url,
+            i.identity_link_url,
+            tuple(Located(r, None) for r in i.resources),
         )
         for i in spec.integrations
     }
 
 
-def states_of_tree(root: Path) -> dict[str, IntegrationState]:
-    """The integrations a module tree declares, resources as its XML lists them."""
+def states_of_tree(root: Path) -> dict[str, IntegrationFacts]:
+    """The integrations a module tree declares, read as Magento reads them."""
     from generator.magento.moduletree import read_module
 
-    if not (root / "etc" / "module.xml").is_file():
+    if not (root / MODULE_XML).is_file():
         raise UsageError([Problem(str(root), "is not a module folder (no etc/module.xml)")])
     module, problems = read_module(root)
-    errors = [p for p in problems if p.code == "MG100"]
+    errors = [p for p in problems if p.code in UNREADABLE]
     if errors:
         raise UsageError(errors)
-    states = {}
-    config, api = module.config or {}, module.api or {}
-    for name in [*config, *(n for n in api if n not in config)]:
-        contact = config.get(name) or api[name]
-        resources = tuple(r.value for r in api[name].resources) if name in api else ()
-        states[name] = IntegrationState(
-            name, SPLIT, contact.email, contact.endpoint_url, contact.identity_link_url, resources
-        )
-    for name, facts in (module.consolidated or {}).items():
-        states[name] = IntegrationState(
-            name,
-            CONSOLIDATED,
-            facts.email,
-            facts.endpoint_url,
-            facts.identity_link_url,
-            tuple(r.value for r in facts.resources),
-        )
-    return states
+    return {integration.name: integration for integration in module.integrations()}
 
 
 def compare(
-    old: dict[str, IntegrationState], new: dict[str, IntegrationState]
+    old: dict[str, IntegrationFacts], new: dict[str, IntegrationFacts], acl: AclCatalog
 ) -> list[IntegrationChange]:
-    """Every integration that differs, in the new side's order, then those removed."""
+    """Every integration that differs in what Magento would grant or store, in the new side's
+    order, then those removed."""
     changes = []
     for name, after in new.items():
         before = old.get(name)
         if before is None:
-            changes.append(IntegrationChange(name, "added", after.format, granted=after.resources))
+            granted = _granted(after, acl)
+            changes.append(IntegrationChange(name, "added", after.format, granted=granted))
             continue
-        change = _changed(before, after)
+        change = _changed(before, after, acl)
         if change is not None:
             changes.append(change)
     for name, before in old.items():
@@ -105,7 +86,7 @@ def compare(
                     name,
                     "removed",
                     before.format,
-                    revoked=before.resources,
+                    revoked=_granted(before, acl),
                     warnings=(
                         "removing it from the module does not delete it from stores where it "
                         "exists; delete it in the admin (System > Integrations)",
@@ -115,9 +96,17 @@ def compare(
     return changes
 
 
-def _changed(before: IntegrationState, after: IntegrationState) -> IntegrationChange | None:
-    granted = tuple(r for r in after.resources if r not in before.resources)
-    revoked = tuple(r for r in before.resources if r not in after.resources)
+def _granted(integration: IntegrationFacts, acl: AclCatalog) -> tuple[str, ...]:
+    """What Magento grants the integration (for the consolidated format, parents included)."""
+    return effective_ids(integration.format, integration.resource_ids, acl)
+
+
+def _changed(
+    before: IntegrationFacts, after: IntegrationFacts, acl: AclCatalog
+) -> IntegrationChange | None:
+    old, new = _granted(before, acl), _granted(after, acl)
+    granted = tuple(r for r in new if r not in old)
+    revoked = tuple(r for r in old if r not in new)
     other = tuple(
         f"{label}: {getattr(before, key) or '(none)'} -> {getattr(after, key) or '(none)'}"
         for key, label in (
@@ -135,7 +124,7 @@ def _changed(before: IntegrationState, after: IntegrationState) -> IntegrationCh
     )
 
 
-def _consequences(after: IntegrationState) -> tuple[str, ...]:
+def _consequences(after: IntegrationFacts) -> tuple[str, ...]:
     if after.format == CONSOLIDATED:
         return (
             "Magento deletes and recreates this integration on the next setup:upgrade: it gets "
@@ -154,10 +143,12 @@ def render_text(changes: list[IntegrationChange], acl: AclCatalog) -> str:
         return "No integration permissions change.\n"
     lines = []
     for change in changes:
-        lines.append(f"integration '{change.name}' ({change.format} format): {change.status}")
-        lines += [f"  + {r}  {_title(acl, r)}" for r in change.granted]
-        lines += [f"  - {r}  {_title(acl, r)}" for r in change.revoked]
-        lines += [f"  ~ {other}" for other in change.other]
+        lines.append(
+            f"integration '{shown(change.name)}' ({change.format} format): {change.status}"
+        )
+        lines += [f"  + {shown(r)}  {_title(acl, r)}" for r in change.granted]
+        lines += [f"  - {shown(r)}  {_title(acl, r)}" for r in change.revoked]
+        lines += [f"  ~ {shown(other)}" for other in change.other]
         lines += [f"  warning: {warning}" for warning in change.warnings]
     return "\n".join(lines) + "\n"
 
@@ -172,11 +163,15 @@ def render_markdown(changes: list[IntegrationChange], acl: AclCatalog) -> str:
         lines.append("")
         if change.granted or change.revoked:
             lines += ["| | Resource | Title |", "|---|---|---|"]
-            lines += [f"| granted | `{r}` | {_cell(_title(acl, r))} |" for r in change.granted]
-            lines += [f"| revoked | `{r}` | {_cell(_title(acl, r))} |" for r in change.revoked]
+            lines += [
+                f"| granted | `{_code(r)}` | {cell(_title(acl, r))} |" for r in change.granted
+            ]
+            lines += [
+                f"| revoked | `{_code(r)}` | {cell(_title(acl, r))} |" for r in change.revoked
+            ]
             lines.append("")
-        lines += [f"- {_cell(other)}" for other in change.other]
-        lines += [f"> **Warning:** {_cell(warning)}" for warning in change.warnings]
+        lines += [f"- {cell(other)}" for other in change.other]
+        lines += [f"> **Warning:** {cell(warning)}" for warning in change.warnings]
         lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
 
@@ -199,13 +194,8 @@ def render_json(changes: list[IntegrationChange], acl: AclCatalog) -> str:
 
 
 def _title(acl: AclCatalog, resource_id: str) -> str:
-    resource = acl.get(resource_id)
-    return resource.title if resource else "(unknown resource)"
-
-
-def _cell(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
+    return title(acl, resource_id) or "(unknown resource)"
 
 
 def _code(text: str) -> str:
-    return text.replace("`", "'")
+    return shown(text).replace("`", "'")

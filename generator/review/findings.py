@@ -16,6 +16,8 @@ CODES = {
     "MG101": "XML does not match magegen's schema for it",
     "MG102": "XML does not match the Magento schema it names (--magento-root)",
     "MG103": "the Magento schema an XML file names is not in the installation",
+    "MG104": "a file links outside the module or is not a regular file; it is not read",
+    "MG105": "a file is larger than magegen reads (8 MiB); it is not read",
     "MG110": "a file of the installation (--magento-root) was skipped",
     "MG200": "registration.php is missing",
     "MG201": "registration.php registers another name than etc/module.xml declares",
@@ -215,14 +217,15 @@ def _processed_names(module: ModuleFacts) -> tuple[set[str], bool]:
     processed, and none is reported.
     """
     names: set[str] = set()
-    setup = module.root / "Setup"
-    for path in sorted(setup.rglob("*.php")) if setup.is_dir() else []:
-        if path.name in ("InstallData.php", "UpgradeData.php") and module.setup_version is None:
+    scripts = module.files.files if module.files is not None else ()
+    for relative in (r for r in scripts if r.startswith("Setup/") and r.endswith(".php")):
+        name = relative.rsplit("/", 1)[-1]
+        if name in ("InstallData.php", "UpgradeData.php") and module.setup_version is None:
             continue  # Magento runs these only with a setup_version
-        try:
-            source = strip_php_comments(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError):
+        text = module.text(relative)
+        if text is None:
             continue
+        source = strip_php_comments(text)
         for call in _CALL.finditer(source):
             arguments = _call_arguments(source, call.end())
             literals = [_unquote(m) for m in _LITERAL.finditer(arguments)]

@@ -188,14 +188,8 @@ def _magento_schema_problems(module: ModuleFacts, urns) -> list[Problem]:
 
 
 def _summary(module: ModuleFacts) -> ModuleSummary:
-    integrations = []
-    config, api = module.config or {}, module.api or {}
-    for name in [*config, *(n for n in api if n not in config)]:
-        facts = config.get(name) or api[name]
-        resources = tuple(r.value for r in api[name].resources) if name in api else ()
-        integrations.append(IntegrationSummary(name, "split", facts.email, resources))
-    for name, facts in (module.consolidated or {}).items():
-        resources = tuple(r.value for r in facts.resources)
-        integrations.append(IntegrationSummary(name, "consolidated", facts.email, resources))
+    integrations = tuple(
+        IntegrationSummary(i.name, i.format, i.email, i.resource_ids) for i in module.integrations()
+    )
     name = module.name.value if module.name else None
-    return ModuleSummary(module.root, name, tuple(integrations))
+    return ModuleSummary(module.root, name, integrations)

@@ -1,0 +1,203 @@
+"""A module's files as Magento knows them, and the rules for reading them from untrusted trees.
+
+Every path and default about a module's files is declared here once. ``walk_module`` lists a
+module tree under one set of safety rules: it never follows a link out of the tree, never reads a
+special file (a device, a pipe), never descends into a linked folder, and refuses files larger
+than ``MAX_FILE_BYTES``. What it refuses is named with a reason, so that checks depending on such
+a file can be skipped and the file itself reported.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REGISTRATION_PHP = "registration.php"
+MODULE_XML = "etc/module.xml"
+ACL_XML = "etc/acl.xml"
+COMPOSER_JSON = "composer.json"
+CONFIG_XML = "etc/integration/config.xml"
+API_XML = "etc/integration/api.xml"
+CONSOLIDATED_XML = "etc/integration.xml"
+INTEGRATION_FILES = (CONFIG_XML, API_XML, CONSOLIDATED_XML)
+SETUP_DIR = "Setup"
+INSTALL_DATA = "Setup/InstallData.php"
+UPGRADE_DATA = "Setup/UpgradeData.php"
+DATA_PATCH_DIR = "Setup/Patch/Data"
+SCHEMA_PATCH_DIR = "Setup/Patch/Schema"
+INTEGRATION_MODULE = "Magento_Integration"
+DEFAULT_SETUP_VERSION = "1.0.0"  # what magegen writes for InstallData when the spec gives none
+
+# The integration formats: config.xml + api.xml, or etc/integration.xml.
+SPLIT = "split"
+CONSOLIDATED = "consolidated"
+
+# The largest file read from a module. Magento's biggest XML and PHP files are a few hundred
+# kilobytes (the largest core di.xml is under 200 KiB); 8 MiB is far above any real one, and low
+# enough that a hostile file cannot exhaust memory.
+MAX_FILE_BYTES = 8 * 1024 * 1024
+# PHP's json_decode (and so Composer) refuses JSON nested deeper than this (default depth 512).
+MAX_JSON_DEPTH = 511
+TOO_DEEP = f"nests deeper than {MAX_JSON_DEPTH} levels, which PHP's json_decode refuses"
+# Folders of version control, never part of what a module holds.
+VCS_DIRS = frozenset({".git", ".hg", ".svn"})
+
+LINKS_OUT = "links outside the module; magegen does not follow it"
+NOT_REGULAR = "is not a regular file (a device, pipe or socket); magegen does not read it"
+TOO_LARGE = f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; magegen does not read it"
+LINKED_FOLDER = "is a linked folder; magegen does not descend into it"
+
+
+def default_composer_name(vendor: str, module: str) -> str:
+    """The composer name Magento's convention gives Vendor_Module: ``vendor/module-kebab``."""
+    kebab = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "-", module).lower()
+    return f"{vendor.lower()}/module-{kebab}"
+
+
+@dataclass(frozen=True)
+class ModuleTreeFiles:
+    """The files of a module tree that may be read, and those refused, by relative POSIX path."""
+
+    root: Path
+    files: tuple[str, ...]
+    refused: dict[str, str] = field(default_factory=dict)
+    _readable: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_readable", frozenset(self.files))
+
+    def path(self, relative: str) -> Path:
+        """The file ``relative`` of the module."""
+        return self.root / relative
+
+    def read(self, relative: str) -> bytes | None:
+        """The bytes of a readable file of the module; None when it is absent or refused."""
+        if relative not in self._readable:
+            return None
+        return read_capped(self.root / relative)
+
+    def text(self, relative: str) -> str | None:
+        """A readable file of the module as text (undecodable bytes replaced); None if not there."""
+        content = self.read(relative)
+        return None if content is None else content.decode("utf-8", errors="replace")
+
+
+def read_capped(path: Path) -> bytes | None:
+    """At most MAX_FILE_BYTES of the regular file ``path``; None when it cannot be read."""
+    try:
+        with open(path, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                return None
+            content = handle.read(MAX_FILE_BYTES + 1)
+    except OSError:
+        return None
+    return None if len(content) > MAX_FILE_BYTES else content
+
+
+def walk_module(root: Path) -> ModuleTreeFiles:
+    """Every file of the module at ``root`` that may be read, and every one refused, with why."""
+    base = os.path.realpath(root)
+    files: list[str] = []
+    refused: dict[str, str] = {}
+    for folder, dirs, names in os.walk(root):
+        keep = []
+        for name in sorted(dirs):
+            relative = _relative(root, folder, name)
+            if name in VCS_DIRS:
+                continue
+            if os.path.islink(os.path.join(folder, name)):
+                inside = _inside(base, os.path.join(folder, name))
+                refused[relative] = LINKED_FOLDER if inside else LINKS_OUT
+            else:
+                keep.append(name)
+        dirs[:] = keep
+        for name in names:
+            relative = _relative(root, folder, name)
+            reason = _refusal(base, os.path.join(folder, name))
+            if reason is None:
+                files.append(relative)
+            else:
+                refused[relative] = reason
+    return ModuleTreeFiles(root, tuple(sorted(files)), dict(sorted(refused.items())))
+
+
+def _relative(root: Path, folder: str, name: str) -> str:
+    return os.path.relpath(os.path.join(folder, name), root).replace(os.sep, "/")
+
+
+def _inside(base: str, path: str) -> bool:
+    target = os.path.realpath(path)
+    return target == base or target.startswith(base + os.sep)
+
+
+def _refusal(base: str, path: str) -> str | None:
+    """Why the file ``path`` may not be read, or None when it may."""
+    if os.path.islink(path) and not _inside(base, path):
+        return LINKS_OUT
+    try:
+        info = os.stat(path)
+    except OSError:
+        return "cannot be read (a broken link?)"
+    if stat.S_ISDIR(info.st_mode):
+        return LINKED_FOLDER
+    if not stat.S_ISREG(info.st_mode):
+        return NOT_REGULAR
+    if info.st_size > MAX_FILE_BYTES:
+        return TOO_LARGE
+    return None
+
+
+class JsonRefused(ValueError):
+    """JSON that PHP's json_decode (and so Composer and Magento) would refuse."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+def parse_json_as_php(content: bytes) -> object:
+    """``content`` decoded as PHP's json_decode decodes it, or JsonRefused saying why not.
+
+    Unlike Python's json module, PHP refuses a UTF-8 byte order mark, NaN and Infinity, unpaired
+    surrogate escapes, other encodings, and nesting deeper than MAX_JSON_DEPTH.
+    """
+    if content.startswith(b"\xef\xbb\xbf"):
+        raise JsonRefused(
+            "invalid JSON: starts with a UTF-8 byte order mark, which PHP's json_decode refuses", 1
+        )
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError:
+        raise JsonRefused("invalid JSON: not UTF-8 text") from None
+    _check_depth(text)
+    try:
+        return json.loads(text, parse_constant=_refuse_constant)
+    except json.JSONDecodeError as exc:
+        raise JsonRefused(f"invalid JSON: {exc.msg} (column {exc.colno})", exc.lineno) from None
+    except RecursionError:  # pragma: no cover - _check_depth stops far earlier
+        raise JsonRefused(f"invalid JSON: {TOO_DEEP}") from None
+
+
+def _refuse_constant(name: str) -> object:
+    raise JsonRefused(f"invalid JSON: {name} is not a JSON value (PHP's json_decode refuses it)")
+
+
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def _check_depth(text: str) -> None:
+    depth = 0
+    for match in _JSON_TOKEN.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                line = text.count("\n", 0, match.start()) + 1
+                raise JsonRefused(f"invalid JSON: {TOO_DEEP}", line)
+        elif token in "]}":
+            depth -= 1

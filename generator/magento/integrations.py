@@ -1,0 +1,170 @@
+"""Integrations read from a module's files exactly as Magento 2.4's converters read them.
+
+Magento does not validate these files against their XSDs in production mode, so a file our
+schemas reject is still what the store acts on. Its converters:
+
+- find ``<integration>`` elements with DOM's getElementsByTagName: at any depth, in document
+  order, by qualified name; a repeated name replaces the earlier declaration (the last one wins);
+- config.xml: take the first descendant ``email``, ``endpoint_url`` and ``identity_link_url``;
+- api.xml: grant every descendant ``resource`` of the integration, at any depth, in order;
+- integration.xml (consolidated): read the integration's child elements (a repeated one wins
+  over the earlier), grant every descendant ``resource`` of its ``resources`` children, and add
+  each granted id's ACL parents itself.
+
+When one name is in both formats, the consolidated declaration's grant is the one applied.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from lxml import etree
+
+from generator.magento.acl import AclCatalog
+from generator.magento.files import CONSOLIDATED, SPLIT
+
+CONTACT_FIELDS = ("email", "endpoint_url", "identity_link_url")
+
+
+@dataclass(frozen=True)
+class Located:
+    """A value and the line it is on."""
+
+    value: str
+    line: int | None
+
+
+@dataclass(frozen=True)
+class IntegrationFacts:
+    """One integration as Magento reads it: its contact fields and the ACL ids it grants."""
+
+    name: str
+    line: int | None
+    format: str = SPLIT  # SPLIT (config.xml + api.xml) or CONSOLIDATED (integration.xml)
+    email: str | None = None
+    endpoint_url: str | None = None
+    identity_link_url: str | None = None
+    resources: tuple[Located, ...] = ()
+
+    @property
+    def resource_ids(self) -> tuple[str, ...]:
+        """The ids the files list, in order, each once."""
+        return tuple(dict.fromkeys(r.value for r in self.resources))
+
+
+def qualified_name(element: etree._Element) -> str:
+    """The element's name as DOM's nodeName gives it: ``prefix:local`` or ``local``."""
+    local = etree.QName(element).localname
+    return f"{element.prefix}:{local}" if element.prefix else local
+
+
+def elements_named(element: etree._Element, name: str) -> Iterator[etree._Element]:
+    """Descendants of ``element`` named ``name``, in document order, as getElementsByTagName."""
+    for found in element.iter():
+        if found is not element and isinstance(found.tag, str) and qualified_name(found) == name:
+            yield found
+
+
+def text_content(element: etree._Element) -> str:
+    """The element's text as DOM's nodeValue gives it (comments left out)."""
+    return "".join(element.itertext())
+
+
+def _all_integrations(document: etree._ElementTree) -> Iterator[tuple[str, etree._Element]]:
+    """(name, element) of each named integration of the document, the root included."""
+    root = document.getroot()
+    candidates = [root] if qualified_name(root) == "integration" else []
+    for element in [*candidates, *elements_named(root, "integration")]:
+        name = element.get("name")
+        if name is not None:  # Magento fails on a nameless one; our schemas report it
+            yield name, element
+
+
+def read_config_xml(document: etree._ElementTree) -> dict[str, IntegrationFacts]:
+    """config.xml's integrations: contact fields only."""
+    found: dict[str, IntegrationFacts] = {}
+    for name, element in _all_integrations(document):
+        contact = {}
+        for key in CONTACT_FIELDS:
+            first = next(elements_named(element, key), None)
+            contact[key] = None if first is None else text_content(first)
+        found[name] = IntegrationFacts(name, element.sourceline, SPLIT, **contact)
+    return found
+
+
+def read_api_xml(document: etree._ElementTree) -> dict[str, IntegrationFacts]:
+    """api.xml's integrations: the resources each grants."""
+    return {
+        name: IntegrationFacts(name, element.sourceline, SPLIT, resources=_resources(element))
+        for name, element in _all_integrations(document)
+    }
+
+
+def read_consolidated_xml(document: etree._ElementTree) -> dict[str, IntegrationFacts]:
+    """integration.xml's integrations, as listed (ACL parents are added by ``effective_ids``)."""
+    found: dict[str, IntegrationFacts] = {}
+    for name, element in _all_integrations(document):
+        contact: dict[str, str | None] = dict.fromkeys(CONTACT_FIELDS)
+        resources: list[Located] = []
+        for child in element:
+            if not isinstance(child.tag, str):
+                continue
+            key = qualified_name(child)
+            if key in contact:
+                contact[key] = text_content(child)
+            elif key == "resources":
+                resources += _resources(child)
+        found[name] = IntegrationFacts(
+            name, element.sourceline, CONSOLIDATED, resources=tuple(resources), **contact
+        )
+    return found
+
+
+def _resources(element: etree._Element) -> tuple[Located, ...]:
+    return tuple(
+        Located(resource.get("name", ""), resource.sourceline)
+        for resource in elements_named(element, "resource")
+        if resource.get("name") is not None
+    )
+
+
+def declared_integrations(
+    config: dict[str, IntegrationFacts] | None,
+    api: dict[str, IntegrationFacts] | None,
+    consolidated: dict[str, IntegrationFacts] | None,
+) -> tuple[IntegrationFacts, ...]:
+    """A module's integrations, one per name: config.xml's contact with api.xml's resources
+    (names only in api.xml too), then integration.xml's, whose grant wins for a shared name."""
+    config, api = config or {}, api or {}
+    merged: dict[str, IntegrationFacts] = {}
+    for name in [*config, *(n for n in api if n not in config)]:
+        contact = config.get(name) or api[name]
+        grant = api[name].resources if name in api else ()
+        merged[name] = IntegrationFacts(
+            name,
+            contact.line,
+            SPLIT,
+            contact.email,
+            contact.endpoint_url,
+            contact.identity_link_url,
+            grant,
+        )
+    for name, facts in (consolidated or {}).items():
+        merged.pop(name, None)
+        merged[name] = facts
+    return tuple(merged.values())
+
+
+def effective_ids(
+    integration_format: str, listed: Iterable[str], acl: AclCatalog
+) -> tuple[str, ...]:
+    """The ids Magento grants for ``listed``: as listed in the split format; in the consolidated
+    one, each known id preceded by its parents below the admin root. Ids the catalog does not
+    know are kept: they may belong to a module installed where the integration runs."""
+    granted: dict[str, None] = {}
+    for resource_id in listed:
+        if integration_format == CONSOLIDATED and resource_id in acl:
+            granted.update(dict.fromkeys(acl.ancestors_below_admin(resource_id)))
+        granted[resource_id] = None
+    return tuple(granted)

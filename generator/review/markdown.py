@@ -1,0 +1,23 @@
+"""Text made safe for the Markdown of review comments, and ACL titles for reports."""
+
+from __future__ import annotations
+
+from generator.magento.acl import AclCatalog
+
+
+def cell(text: str) -> str:
+    """``text`` safe inside a Markdown table cell or line: no markup, no line break."""
+    return (
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("|", "\\|")
+        .replace("\r", " ")
+        .replace("\n", " ")
+    )
+
+
+def title(acl: AclCatalog, resource_id: str) -> str | None:
+    """The title of ``resource_id`` in ``acl``; None when the catalog does not know it."""
+    resource = acl.get(resource_id)
+    return resource.title if resource else None

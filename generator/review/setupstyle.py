@@ -1,0 +1,90 @@
+"""Which setup style a module uses to create its split-format integrations, as spec-from says it.
+
+A spec can describe two ways: ``Setup/InstallData.php`` or a data patch in ``Setup/Patch/Data``
+calling ``processIntegrationConfig()``. A module may create its integrations another way (from
+UpgradeData, a schema patch, a wrapper class, ``IntegrationService::create()`` at runtime), or
+not at all. Then the spec says ``setup: none``, never a style the module does not use, and a
+note names what was found.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from generator.magento.files import CONFIG_XML, DATA_PATCH_DIR, INSTALL_DATA
+from generator.magento.moduletree import ModuleFacts, strip_php_comments
+from generator.spec.model import (
+    DEFAULT_PATCH_NAME,
+    SETUP_DATA_PATCH,
+    SETUP_INSTALL_DATA,
+    SETUP_NONE,
+)
+
+PROCESS_CALL = re.compile(r"\bprocessIntegrationConfig\s*\(")
+# What else, in PHP, creates or processes integrations.
+OTHER_WAYS = re.compile(
+    r"\b(?:processIntegrationConfig|processConfigBasedIntegrations|ConfigBasedIntegrationManager"
+    r"|IntegrationServiceInterface|IntegrationService)\b"
+)
+
+
+@dataclass(frozen=True)
+class SetupStyle:
+    """The setup style found, the script magegen would write for it, and what else was seen."""
+
+    style: str
+    patch_name: str = DEFAULT_PATCH_NAME
+    script: str | None = None  # the module's script that the style reproduces
+    notes: tuple[tuple[str, str], ...] = ()  # (module-relative path, message)
+
+
+def setup_style(module: ModuleFacts) -> SetupStyle:
+    """How ``module`` creates its split-format integrations."""
+    if _calls(module, INSTALL_DATA):
+        return SetupStyle(SETUP_INSTALL_DATA, script=INSTALL_DATA)
+    patches = [
+        relative
+        for relative in _php_files(module)
+        if relative.rsplit("/", 1)[0] == DATA_PATCH_DIR and _calls(module, relative)
+    ]
+    if patches:
+        name = patches[0].rsplit("/", 1)[1].removesuffix(".php")
+        return SetupStyle(SETUP_DATA_PATCH, name, patches[0])
+    seen = ((relative, _other_way(module, relative)) for relative in _php_files(module))
+    found = [(relative, what) for relative, what in seen if what is not None]
+    if found:
+        notes = tuple(
+            (
+                relative,
+                f"refers to {what}: it may create the integrations, in a way a spec cannot "
+                "describe; the spec says setup: none",
+            )
+            for relative, what in found
+        )
+        return SetupStyle(SETUP_NONE, notes=notes)
+    message = (
+        "no PHP of the module passes these integrations to processIntegrationConfig(), so "
+        "Magento never creates them; the spec says setup: none"
+    )
+    return SetupStyle(SETUP_NONE, notes=((CONFIG_XML, message),))
+
+
+def _php_files(module: ModuleFacts) -> list[str]:
+    if module.files is None:
+        return []
+    return [relative for relative in module.files.files if relative.endswith(".php")]
+
+
+def _code(module: ModuleFacts, relative: str) -> str:
+    text = module.text(relative)
+    return "" if text is None else strip_php_comments(text)
+
+
+def _calls(module: ModuleFacts, relative: str) -> bool:
+    return PROCESS_CALL.search(_code(module, relative)) is not None
+
+
+def _other_way(module: ModuleFacts, relative: str) -> str | None:
+    names = sorted(set(OTHER_WAYS.findall(_code(module, relative))))
+    return ", ".join(names) or None
