@@ -7,7 +7,12 @@ from typing import TYPE_CHECKING
 
 from generator.errors import Problem
 from generator.magento.composer import autoload
-from generator.magento.files import JsonRefused, parse_json_as_php
+from generator.magento.files import (
+    COMPOSER_JSON,
+    REGISTRATION_PHP,
+    JsonRefused,
+    parse_json_as_php,
+)
 from generator.magento.phpsource import check_php
 from generator.magento.xml import parse_untrusted, schema_problems
 
@@ -39,8 +44,8 @@ def check_composer_json(path: str, content: bytes, namespace: str | None = None)
         problems.append(Problem(path, "'type' must be 'magento2-module'"))
     found = manifest.get("autoload")
     if isinstance(found, dict):
-        if "registration.php" not in (found.get("files") or []):
-            problems.append(Problem(path, "autoload.files must list registration.php"))
+        if REGISTRATION_PHP not in (found.get("files") or []):
+            problems.append(Problem(path, f"autoload.files must list {REGISTRATION_PHP}"))
         psr4 = found.get("psr-4") or {}
         if namespace is not None:
             expected = autoload(namespace)["psr-4"]
@@ -69,6 +74,6 @@ def check_files(files: Iterable[RenderedFile], namespace: str | None = None) -> 
             problems += check_xml(file.path, file.content)
         elif file.path.endswith(".php"):
             problems += check_php_file(file.path, file.content)
-        elif file.path == "composer.json":
+        elif file.path == COMPOSER_JSON:
             problems += check_composer_json(file.path, file.content, namespace)
     return problems

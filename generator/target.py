@@ -15,10 +15,10 @@ import stat
 from pathlib import Path
 
 from generator.errors import Problem, shown
+from generator.magento.files import INSTALL_DATA, MODULE_XML, REGISTRATION_PHP
 from generator.spec.model import ModuleSpec
 from generator.write import Action, WritePlan
 
-INSTALL_DATA = "Setup/InstallData.php"
 INTEGRATION_FILES = frozenset({"etc/integration/config.xml", "etc/integration/api.xml"})
 PATCH_FOLDER = "Setup/Patch/Data"
 MAX_PATCH_BYTES = 256 * 1024  # a file larger than this is not a patch magegen wrote
@@ -40,8 +40,8 @@ def wrong_folder(here: Path, spec: ModuleSpec) -> Problem | None:
                 "from the Magento root, or name the module's folder with -o "
                 "(-o . from inside it)",
             )
-    module_xml = here / "etc" / "module.xml"
-    if module_xml.is_file() or (here / "registration.php").is_file():
+    module_xml = here / MODULE_XML
+    if module_xml.is_file() or (here / REGISTRATION_PHP).is_file():
         named = _module_name(module_xml)
         what = f"the module {shown(named)}" if named else "a module"
         return Problem(
