@@ -62,6 +62,39 @@ MAGENTO_ROOT_OPTION = click.option(
     help="A Magento installation whose modules' ACL resources are known too "
     "(app/code or vendor layout). Default: $MAGENTO_ROOT.",
 )
+CATALOG_OPTION = click.option(
+    "--catalog",
+    type=click.Path(path_type=Path),
+    envvar="MAGEGEN_CATALOG",
+    help="A catalog file written by `magegen catalog`: a store's ACL tree and modules, "
+    "instead of --magento-root. Default: $MAGEGEN_CATALOG.",
+)
+
+
+def _store(magento_root: Path | None, catalog: Path | None) -> Path | None:
+    """The store to check against: --magento-root, or --catalog as a CatalogFile.
+
+    Giving both on the command line is an error; an option given on the command line wins over
+    the other one's environment variable; both variables set (and no option) is an error.
+    """
+    from generator.errors import UsageError
+    from generator.magento.catalogs import CatalogFile
+
+    if magento_root is None or catalog is None:
+        return CatalogFile(catalog) if catalog is not None else magento_root
+    source = click.get_current_context().get_parameter_source
+    from_line = {
+        name: source(name) is click.core.ParameterSource.COMMANDLINE
+        for name in ("magento_root", "catalog")
+    }
+    if from_line["magento_root"] != from_line["catalog"]:
+        return magento_root if from_line["magento_root"] else CatalogFile(catalog)
+    where = (
+        "--magento-root and --catalog"
+        if from_line["catalog"]
+        else "MAGENTO_ROOT and MAGEGEN_CATALOG"
+    )
+    raise UsageError([Problem(where, "name two stores: give one of them")])
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -100,6 +133,7 @@ def main() -> None:
     "(e.g. etc/module.xml.j2). Default: the spec's templates: key.",
 )
 @MAGENTO_ROOT_OPTION
+@CATALOG_OPTION
 @_reports_errors
 def new(
     modules: tuple[str, ...],
@@ -110,6 +144,7 @@ def new(
     diff: bool,
     templates: Path | None,
     magento_root: Path | None,
+    catalog: Path | None,
 ) -> None:
     """Generate the module NAME (Vendor/Module or Vendor_Module) from the YAML file SPEC.
 
@@ -121,7 +156,8 @@ def new(
     from generator.new import generate_all
 
     mode = Mode.from_options(force=force, dry_run=dry_run, check=check, diff=diff)
-    generated = generate_all(_pairs(modules), output, force, mode, magento_root, templates)
+    store = _store(magento_root, catalog)
+    generated = generate_all(_pairs(modules), output, force, mode, store, templates)
     results = generated.results
     _echo_problems(generated.warnings)
     for result in results:
@@ -173,8 +209,11 @@ def _rooted(result: GenerateResult) -> list[FileDrift]:
     help="text for people, json for programs.",
 )
 @MAGENTO_ROOT_OPTION
+@CATALOG_OPTION
 @_reports_errors
-def acl(query: str | None, output_format: str, magento_root: Path | None) -> None:
+def acl(
+    query: str | None, output_format: str, magento_root: Path | None, catalog: Path | None
+) -> None:
     """Show Magento's ACL resources: the whole tree, or those matching QUERY.
 
     Every word of QUERY must match the id or title of a resource or of its parents, ignoring
@@ -185,7 +224,7 @@ def acl(query: str | None, output_format: str, magento_root: Path | None) -> Non
     from generator.new import catalogs
     from generator.review import aclview
 
-    known = catalogs(magento_root)
+    known = catalogs(_store(magento_root, catalog))
     _echo_problems(known.problems)
     catalog = known.acl
     resources = list(catalog.resources) if query is None else aclview.search(catalog, query)
@@ -218,6 +257,7 @@ def acl(query: str | None, output_format: str, magento_root: Path | None) -> Non
 @click.option("--strict", is_flag=True, help="Warnings fail the run too.")
 @click.option("--no-php", is_flag=True, help="Skip the PHP syntax check.")
 @MAGENTO_ROOT_OPTION
+@CATALOG_OPTION
 @_reports_errors
 def validate(
     paths: tuple[Path, ...],
@@ -225,6 +265,7 @@ def validate(
     strict: bool,
     no_php: bool,
     magento_root: Path | None,
+    catalog: Path | None,
 ) -> None:
     """Check every module under PATHS (folders holding etc/module.xml, searched recursively).
 
@@ -237,7 +278,8 @@ def validate(
 
     progress = Progress(sys.stderr, "Checking modules")
     try:
-        result = validate_paths(paths, magento_root, check_php=not no_php, progress=progress)
+        store = _store(magento_root, catalog)
+        result = validate_paths(paths, store, check_php=not no_php, progress=progress)
     finally:
         progress.close()
     click.echo(report.render(result, output_format), nl=False)
@@ -260,8 +302,11 @@ def validate(
     help="markdown is ready to paste into a review.",
 )
 @MAGENTO_ROOT_OPTION
+@CATALOG_OPTION
 @_reports_errors
-def acl_diff(old: Path, new: Path, output_format: str, magento_root: Path | None) -> None:
+def acl_diff(
+    old: Path, new: Path, output_format: str, magento_root: Path | None, catalog: Path | None
+) -> None:
     """Show how the integrations' permissions change from OLD to NEW.
 
     Each side is a module folder or a spec file. Exit status: 0 when no integration changes,
@@ -270,7 +315,7 @@ def acl_diff(old: Path, new: Path, output_format: str, magento_root: Path | None
     from generator.new import catalogs
     from generator.review import acldiff
 
-    known = catalogs(magento_root)
+    known = catalogs(_store(magento_root, catalog))
     changes = acldiff.compare(_integration_states(old, known), _integration_states(new, known))
     renderer = {
         "text": acldiff.render_text,
@@ -326,8 +371,11 @@ def init(spec: Path, module_name: str, integration: str) -> None:
     help="Write the spec to this file (never overwritten) instead of stdout.",
 )
 @MAGENTO_ROOT_OPTION
+@CATALOG_OPTION
 @_reports_errors
-def spec_from(module_dir: Path, output: Path | None, magento_root: Path | None) -> None:
+def spec_from(
+    module_dir: Path, output: Path | None, magento_root: Path | None, catalog: Path | None
+) -> None:
     """Read the module in MODULE_DIR back into a spec for `magegen new`.
 
     Defaults are left out and resources folded to those magegen completes. What the spec cannot
@@ -338,11 +386,37 @@ def spec_from(module_dir: Path, output: Path | None, magento_root: Path | None) 
     from generator.review.specfrom import spec_from as read_back
     from generator.review.specfrom import write_spec
 
-    known = catalogs(magento_root)
+    known = catalogs(_store(magento_root, catalog))
     _echo_problems(known.problems)
-    result = read_back(module_dir, known.acl, known.modules, magento_root is not None)
+    result = read_back(module_dir, known.acl, known.modules, known.from_store)
     if output is None:
         click.echo(result.text.encode("utf-8"), nl=False)
         return
     write_spec(output, result.text)
+    click.echo(str(output), err=True)
+
+
+@main.command("catalog")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="The catalog file to write (replaced if it exists).",
+)
+@MAGENTO_ROOT_OPTION
+@_reports_errors
+def catalog_command(output: Path, magento_root: Path | None) -> None:
+    """Write the catalog of the installation at --magento-root to a file, for CI.
+
+    The file holds the store's ACL tree, its modules with their packages and versions, and the
+    Magento version: commit it, and give it to new, validate, acl, acl-diff and spec-from as
+    --catalog FILE (or $MAGEGEN_CATALOG) where the store is not at hand.
+    """
+    from generator.errors import UsageError
+    from generator.magento.snapshot import write_catalog
+
+    if magento_root is None:
+        raise UsageError([Problem("--magento-root", "is required: the installation to read")])
+    _echo_problems(write_catalog(magento_root, output))
     click.echo(str(output), err=True)

@@ -20,6 +20,7 @@ from typing import Any
 from generator.errors import Problem, UsageError, shown
 from generator.magento.acl import (
     CORE,
+    INSTALLATION,
     AclCatalog,
     AclResource,
     ModuleCatalog,
@@ -144,18 +145,22 @@ def _resource_entry(resource: AclResource) -> dict[str, Any]:
 def _module_entries(
     installation: Installation, sequences: dict[str, tuple[str, ...]]
 ) -> dict[str, Any]:
+    """Every module of the catalogs and of the installation; one without a composer.json
+    package (app/code) has a null package and is recorded, not added to the module catalog."""
+    known = installation.modules.modules
     entries = {}
-    for name, module in sorted(installation.modules.modules.items()):
+    for name in sorted(set(known) | set(installation.module_paths)):
+        module = known.get(name)
         folder = installation.module_paths.get(name)
         manifest = _manifest(folder / "composer.json") if folder is not None else None
         version = manifest.get("version") if manifest is not None else None
         entries[name] = {
-            "package": module.package,
-            "constraint": module.constraint,
+            "package": module.package if module else None,
+            "constraint": module.constraint if module else None,
             "version": version if isinstance(version, str) else None,
-            "origin": module.origin,
+            "origin": module.origin if module else INSTALLATION,
             # module.xml's sequence, which the installation's own modules have too
-            "sequence": list(sequences.get(name) or module.sequence),
+            "sequence": list(sequences.get(name) or (module.sequence if module else ())),
             "installed": folder is not None,
         }
     return entries
@@ -176,6 +181,9 @@ def write_catalog(root: Path, output: Path) -> tuple[Problem, ...]:
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)  # as any new file, not mkstemp's 0600
         os.replace(temporary, output)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -240,6 +248,7 @@ def load_snapshot(path: Path) -> Snapshot:
             name, entry["package"], entry["constraint"], entry["origin"], tuple(entry["sequence"])
         )
         for name, entry in document["modules"].items()
+        if entry["package"] is not None
     }
     routes = document.get("routes")
     return Snapshot(

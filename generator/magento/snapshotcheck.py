@@ -103,6 +103,12 @@ def _object(fields: Mapping[str, Check], optional: tuple[str, ...] = ()) -> Chec
 _module_name = _matching(MODULE_NAME, "a module name such as Magento_Sales")
 _package = _matching(COMPOSER_NAME, "a Composer package name")
 
+
+def _optional_package(value: Any, where: str) -> None:
+    if value is not None:
+        _package(value, where)
+
+
 RESOURCE = _object(
     {
         "id": _text,
@@ -115,7 +121,7 @@ RESOURCE = _object(
 )
 MODULE = _object(
     {
-        "package": _package,
+        "package": _optional_package,
         "constraint": _optional_text,
         "version": _optional_text,
         "origin": _one_of(ORIGINS),
@@ -141,7 +147,7 @@ def _modules(value: Any, where: str) -> None:
 def _format(value: Any, where: str) -> None:
     if type(value) is not int or value != FORMAT:
         shown = str(value)[:20] if isinstance(value, int | str) else type(value).__name__
-        raise ShapeError(f"{where}: format {shown} is not {FORMAT}, the one this magegen reads")
+        raise ShapeError(f"{where}: {shown} is not {FORMAT}, the format this magegen reads")
 
 
 DOCUMENT = _object(
