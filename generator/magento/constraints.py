@@ -199,11 +199,8 @@ def admits_some(constraint: tuple[Interval, ...], span: tuple[Interval, ...]) ->
 
 def minor_span(major: int, minor: int) -> tuple[Interval, ...]:
     """Every version of a minor line, ``~major.minor.0``: major.minor.0-dev up to the next minor."""
-    return (
-        Interval(
-            Bound(_version((major, minor), DEV), True), Bound(_version((major, minor + 1), DEV), False)
-        ),
-    )
+    low = Bound(_version((major, minor), DEV), True)
+    return (Interval(low, Bound(_version((major, minor + 1), DEV), False)),)
 
 
 def patch_span(major: int, minor: int, patch: int) -> tuple[Interval, ...]:

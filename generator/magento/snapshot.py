@@ -258,9 +258,7 @@ def load_snapshot(path: Path) -> Snapshot:
         acl,
         ModuleCatalog(
             version or "unknown",
-            ModulePackage(
-                "Magento_Framework", framework["package"], framework["constraint"], CORE
-            ),
+            ModulePackage("Magento_Framework", framework["package"], framework["constraint"], CORE),
             modules,
         ),
         {name: entry["version"] for name, entry in document["modules"].items()},
