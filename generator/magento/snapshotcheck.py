@@ -146,7 +146,10 @@ def _modules(value: Any, where: str) -> None:
 
 def _format(value: Any, where: str) -> None:
     if type(value) is not int or value != FORMAT:
-        shown = str(value)[:20] if isinstance(value, int | str) else type(value).__name__
+        if isinstance(value, str):
+            shown = f"'{value[:20]}'"
+        else:
+            shown = str(value)[:20] if isinstance(value, int) else type(value).__name__
         raise ShapeError(f"{where}: {shown} is not {FORMAT}, the format this magegen reads")
 
 
