@@ -13,6 +13,8 @@ import click
 
 from generator import __version__
 from generator.errors import MagegenError, Problem
+from generator.storeoption import CATALOG_OPTION
+from generator.storeoption import chosen_store as _store
 
 if TYPE_CHECKING:
     from generator.drift import FileDrift
@@ -62,39 +64,6 @@ MAGENTO_ROOT_OPTION = click.option(
     help="A Magento installation whose modules' ACL resources are known too "
     "(app/code or vendor layout). Default: $MAGENTO_ROOT.",
 )
-CATALOG_OPTION = click.option(
-    "--catalog",
-    type=click.Path(path_type=Path),
-    envvar="MAGEGEN_CATALOG",
-    help="A catalog file written by `magegen catalog`: a store's ACL tree and modules, "
-    "instead of --magento-root. Default: $MAGEGEN_CATALOG.",
-)
-
-
-def _store(magento_root: Path | None, catalog: Path | None) -> Path | None:
-    """The store to check against: --magento-root, or --catalog as a CatalogFile.
-
-    Giving both on the command line is an error; an option given on the command line wins over
-    the other one's environment variable; both variables set (and no option) is an error.
-    """
-    from generator.errors import UsageError
-    from generator.magento.catalogs import CatalogFile
-
-    if magento_root is None or catalog is None:
-        return CatalogFile(catalog) if catalog is not None else magento_root
-    source = click.get_current_context().get_parameter_source
-    from_line = {
-        name: source(name) is click.core.ParameterSource.COMMANDLINE
-        for name in ("magento_root", "catalog")
-    }
-    if from_line["magento_root"] != from_line["catalog"]:
-        return magento_root if from_line["magento_root"] else CatalogFile(catalog)
-    where = (
-        "--magento-root and --catalog"
-        if from_line["catalog"]
-        else "MAGENTO_ROOT and MAGEGEN_CATALOG"
-    )
-    raise UsageError([Problem(where, "name two stores: give one of them")])
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

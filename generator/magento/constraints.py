@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable
 from typing import NamedTuple
 
+from generator.errors import shown
 from generator.magento.rules import check_constraint
 
 # dev < alpha < beta < RC < stable < patch, as Composer orders stabilities.
@@ -91,12 +92,12 @@ class _Parsed(NamedTuple):
 def _parse_version(text: str, original: str) -> _Parsed:
     match = _VERSION.fullmatch(text.split("@", 1)[0])
     if match is None:
-        raise ConstraintError(f"{original!r}: {text!r} is not a version")
+        raise ConstraintError(f"'{shown(original)}': '{shown(text)}' is not a version")
     stability = (match["stability"] or "stable").lower()
     rank = 5 if stability in _PATCH else _RANK[stability]
     numbers = tuple(int(n) for n in match["numbers"].split("."))
     if match["wild"] and len(numbers) > 3:
-        raise ConstraintError(f"{original!r}: {text!r} has too many parts")
+        raise ConstraintError(f"'{shown(original)}': '{shown(text)}' has too many parts")
     return _Parsed(
         numbers, bool(match["wild"]), rank, int(match["number"] or 0), bool(match["stability"])
     )
@@ -124,13 +125,15 @@ def _term(term: str, original: str) -> tuple[Interval, ...]:
     if term in ("*", "x", "X") or term.startswith("@"):
         return EVERYTHING
     if term.startswith("dev-"):
-        raise ConstraintError(f"{original!r}: the branch {term!r} names no version")
+        raise ConstraintError(f"'{shown(original)}': the branch '{shown(term)}' names no version")
     operator, rest = _OPERATOR.fullmatch(term).groups()  # type: ignore[union-attr]
     parsed = _parse_version(rest, original)
     numbers = parsed.numbers
     if parsed.wildcard:
         if operator not in (None, "=", "=="):
-            raise ConstraintError(f"{original!r}: {term!r} mixes an operator and a wildcard")
+            raise ConstraintError(
+                f"'{shown(original)}': '{shown(term)}' mixes an operator and a wildcard"
+            )
         return (Interval(Bound(_version(numbers, DEV), True), Bound(_bumped(numbers, -1), False)),)
     exact = _version(numbers, parsed.rank, parsed.number)
     if operator == "~":

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from generator.errors import shown
 from generator.magento.constraints import (
     ConstraintError,
     admits_some,
@@ -133,7 +134,9 @@ def select_lines(constraint: str) -> tuple[MagentoLine, ...]:
     )
     if not chosen:
         names = ", ".join(candidate.name for candidate in known_lines())
-        raise ConstraintError(f"{constraint!r} targets none of the Magento lines known: {names}")
+        raise ConstraintError(
+            f"'{shown(constraint)}' targets none of the Magento lines known: {names}"
+        )
     return chosen
 
 

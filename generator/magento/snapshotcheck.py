@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from generator.errors import shown
 from generator.magento.acl import CORE, DEFAULT_INSTALL, INSTALLATION
 from generator.magento.rules import COMPOSER_NAME, MODULE_NAME
 
@@ -89,7 +90,7 @@ def _object(fields: Mapping[str, Check], optional: tuple[str, ...] = ()) -> Chec
             raise ShapeError(f"{label}: expected an object")
         unknown = sorted(set(value) - set(fields))
         if unknown:
-            raise ShapeError(f"{label}: unknown key {unknown[0][:40]!r}")
+            raise ShapeError(f"{label}: unknown key '{shown(unknown[0], 40)}'")
         missing = sorted(set(fields) - set(value) - set(optional))
         if missing:
             raise ShapeError(f"{label}: missing key {missing[0]!r}")
@@ -147,10 +148,10 @@ def _modules(value: Any, where: str) -> None:
 def _format(value: Any, where: str) -> None:
     if type(value) is not int or value != FORMAT:
         if isinstance(value, str):
-            shown = f"'{value[:20]}'"
+            found = f"'{shown(value, 20)}'"
         else:
-            shown = str(value)[:20] if isinstance(value, int) else type(value).__name__
-        raise ShapeError(f"{where}: {shown} is not {FORMAT}, the format this magegen reads")
+            found = str(value)[:20] if isinstance(value, int) else type(value).__name__
+        raise ShapeError(f"{where}: {found} is not {FORMAT}, the format this magegen reads")
 
 
 DOCUMENT = _object(
@@ -174,7 +175,7 @@ def check_tree(resources: list[dict[str, Any]]) -> None:
     children: dict[str | None, list[dict[str, Any]]] = {}
     for index, resource in enumerate(resources):
         if resource["id"] in seen:
-            raise ShapeError(f"acl[{index}].id: {resource['id'][:80]!r} appears twice")
+            raise ShapeError(f"acl[{index}].id: '{shown(resource['id'], 80)}' appears twice")
         if resource["parent"] is not None and resource["parent"] not in seen:
             raise ShapeError(f"acl[{index}].parent: not an id listed before it")
         seen.add(resource["id"])
