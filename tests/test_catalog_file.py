@@ -184,6 +184,22 @@ def test_validate_acl_diff_and_spec_from_accept_the_catalog(
     assert "Own_Res::sync_read" in spec.stdout
 
 
+def test_validate_checks_many_modules_in_parallel_against_the_catalog(
+    store: Path, tmp_path: Path, run_cli: Callable[..., Result]
+) -> None:
+    """From PARALLEL_FROM modules on, workers check: they must use the catalog file too."""
+    from generator.review.validate import PARALLEL_FROM
+
+    spec = write_spec(tmp_path, ["Own_Res::sync_read"], sequence=["Own_Res"])
+    first = tmp_path / "many" / "m0"
+    assert run_cli("new", NAME, spec, "-o", first, "--catalog", store).exit_code == 0
+    for index in range(1, PARALLEL_FROM + 1):
+        shutil.copytree(first, tmp_path / "many" / f"m{index}")
+    result = run_cli("validate", tmp_path / "many", "--no-php", "--strict", "--catalog", store)
+    assert result.exit_code == 0, result.stdout[:2000]
+    assert f"{PARALLEL_FROM + 1} modules checked, 0 errors, 0 warnings" in result.stdout
+
+
 def test_magento_root_and_catalog_are_exclusive(
     store: Path, tmp_path: Path, run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
 ) -> None:

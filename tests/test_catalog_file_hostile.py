@@ -92,6 +92,20 @@ def _swap_acl(document: dict[str, Any]) -> None:
     document["acl"][1], document["acl"][2] = document["acl"][2], document["acl"][1]
 
 
+def _root_after_admin(document: dict[str, Any]) -> None:
+    """Magento_Backend::all (sortOrder 10) listed after the admin tree (sortOrder 20)."""
+    document["acl"].append(
+        {
+            "id": "Magento_Backend::all",
+            "title": "Allow everything",
+            "parent": None,
+            "module": "Magento_Backend",
+            "sort_order": 10,
+            "disabled": False,
+        }
+    )
+
+
 def _repeat_id(document: dict[str, Any]) -> None:
     document["acl"].append(dict(document["acl"][-1]))
 
@@ -118,6 +132,7 @@ BROKEN: dict[str, tuple[str | bytes, str]] = {
         "acl[1].parent: not an id listed before it",
     ),
     "repeated id": (changed(_repeat_id), "appears twice"),
+    "sort order": (changed(_root_after_admin), "acl: not in tree order"),
     "out of order": (changed(_swap_acl), "acl[1].parent: not an id listed before it"),
     "bad module name": (
         changed(_set(["modules", "Magento_Sales", "sequence"], ["not a module"])),
