@@ -13,6 +13,8 @@ import click
 
 from generator import __version__
 from generator.errors import MagegenError, Problem, UsageError
+from generator.storeoption import CATALOG_OPTION
+from generator.storeoption import chosen_store as _store
 
 if TYPE_CHECKING:
     from generator.drift import FileDrift
@@ -109,6 +111,7 @@ def main() -> None:
     help="Print only warnings and errors: no written paths, no next steps.",
 )
 @MAGENTO_ROOT_OPTION
+@CATALOG_OPTION
 @_reports_errors
 def new(
     modules: tuple[str, ...],
@@ -120,6 +123,7 @@ def new(
     templates: Path | None,
     quiet: bool,
     magento_root: Path | None,
+    catalog: Path | None,
 ) -> None:
     """Generate the module NAME (Vendor/Module or Vendor_Module) from the YAML file SPEC.
 
@@ -131,7 +135,8 @@ def new(
     from generator.new import generate_all
 
     mode = Mode.from_options(force=force, dry_run=dry_run, check=check, diff=diff)
-    generated = generate_all(_pairs(modules), output, force, mode, magento_root, templates)
+    store = _store(magento_root, catalog)
+    generated = generate_all(_pairs(modules), output, force, mode, store, templates)
     results = generated.results
     _echo_problems(generated.warnings)
     for result in results:
@@ -190,8 +195,11 @@ def _rooted(result: GenerateResult) -> list[FileDrift]:
     help="text for people, json for programs.",
 )
 @MAGENTO_ROOT_OPTION
+@CATALOG_OPTION
 @_reports_errors
-def acl(query: str | None, output_format: str, magento_root: Path | None) -> None:
+def acl(
+    query: str | None, output_format: str, magento_root: Path | None, catalog: Path | None
+) -> None:
     """Show Magento's ACL resources: the whole tree, or those matching QUERY.
 
     Every word of QUERY must match the id or title of a resource or of its parents, ignoring
@@ -202,7 +210,7 @@ def acl(query: str | None, output_format: str, magento_root: Path | None) -> Non
     from generator.new import catalogs
     from generator.review import aclview
 
-    known = catalogs(magento_root)
+    known = catalogs(_store(magento_root, catalog))
     _echo_problems(known.problems)
     catalog = known.acl
     resources = list(catalog.resources) if query is None else aclview.search(catalog, query)
@@ -284,6 +292,7 @@ def routes(
 @click.option("--strict", is_flag=True, help="Warnings fail the run too.")
 @click.option("--no-php", is_flag=True, help="Skip the PHP syntax check.")
 @MAGENTO_ROOT_OPTION
+@CATALOG_OPTION
 @_reports_errors
 def validate(
     paths: tuple[Path, ...],
@@ -291,6 +300,7 @@ def validate(
     strict: bool,
     no_php: bool,
     magento_root: Path | None,
+    catalog: Path | None,
 ) -> None:
     """Check every module under PATHS (folders holding etc/module.xml, searched recursively).
 
@@ -303,7 +313,8 @@ def validate(
 
     progress = Progress(sys.stderr, "Checking modules")
     try:
-        result = validate_paths(paths, magento_root, check_php=not no_php, progress=progress)
+        store = _store(magento_root, catalog)
+        result = validate_paths(paths, store, check_php=not no_php, progress=progress)
     finally:
         progress.close()
     click.echo(report.render(result, output_format), nl=False)
@@ -326,8 +337,11 @@ def validate(
     help="markdown is ready to paste into a review.",
 )
 @MAGENTO_ROOT_OPTION
+@CATALOG_OPTION
 @_reports_errors
-def acl_diff(old: Path, new: Path, output_format: str, magento_root: Path | None) -> None:
+def acl_diff(
+    old: Path, new: Path, output_format: str, magento_root: Path | None, catalog: Path | None
+) -> None:
     """Show how the integrations' permissions change from OLD to NEW.
 
     Each side is a module folder or a spec file. Exit status: 0 when no integration changes,
@@ -336,7 +350,7 @@ def acl_diff(old: Path, new: Path, output_format: str, magento_root: Path | None
     from generator.new import catalogs
     from generator.review import acldiff
 
-    known = catalogs(magento_root)
+    known = catalogs(_store(magento_root, catalog))
     changes = acldiff.compare(
         _integration_states(old, known), _integration_states(new, known), known.acl
     )
@@ -394,8 +408,11 @@ def init(spec: Path, module_name: str, integration: str) -> None:
     help="Write the spec to this file (never overwritten) instead of stdout.",
 )
 @MAGENTO_ROOT_OPTION
+@CATALOG_OPTION
 @_reports_errors
-def spec_from(module_dir: Path, output: Path | None, magento_root: Path | None) -> None:
+def spec_from(
+    module_dir: Path, output: Path | None, magento_root: Path | None, catalog: Path | None
+) -> None:
     """Read the module in MODULE_DIR back into a spec for `magegen new`.
 
     Defaults are left out and resources folded to those magegen completes. What the spec cannot
@@ -406,11 +423,37 @@ def spec_from(module_dir: Path, output: Path | None, magento_root: Path | None) 
     from generator.review.specfrom import spec_from as read_back
     from generator.review.specfrom import write_spec
 
-    known = catalogs(magento_root)
+    known = catalogs(_store(magento_root, catalog))
     _echo_problems(known.problems)
-    result = read_back(module_dir, known.acl, known.modules, magento_root is not None)
+    result = read_back(module_dir, known.acl, known.modules, known.from_store)
     if output is None:
         click.echo(result.text.encode("utf-8"), nl=False)
         return
     write_spec(output, result.text)
+    click.echo(str(output), err=True)
+
+
+@main.command("catalog")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="The catalog file to write (replaced if it exists).",
+)
+@MAGENTO_ROOT_OPTION
+@_reports_errors
+def catalog_command(output: Path, magento_root: Path | None) -> None:
+    """Write the catalog of the installation at --magento-root to a file, for CI.
+
+    The file holds the store's ACL tree, its modules with their packages and versions, and the
+    Magento version: commit it, and give it to new, validate, acl, acl-diff and spec-from as
+    --catalog FILE (or $MAGEGEN_CATALOG) where the store is not at hand.
+    """
+    from generator.errors import UsageError
+    from generator.magento.snapshot import write_catalog
+
+    if magento_root is None:
+        raise UsageError([Problem("--magento-root", "is required: the installation to read")])
+    _echo_problems(write_catalog(magento_root, output))
     click.echo(str(output), err=True)

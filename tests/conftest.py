@@ -172,6 +172,7 @@ def generate(tmp_path: Path, run_cli: Callable[..., Result]) -> Callable[..., Pa
 def _no_ambient_magento_root(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests choose their root themselves; a MAGENTO_ROOT of the caller's shell must not leak in."""
     monkeypatch.delenv("MAGENTO_ROOT", raising=False)
+    monkeypatch.delenv("MAGEGEN_CATALOG", raising=False)
 
 
 def module_identity(name: str) -> tuple[str, str]:

@@ -16,6 +16,18 @@ from generator.magento.acl import (
 
 if TYPE_CHECKING:
     from generator.magento.installation import Installation
+    from generator.magento.snapshot import Snapshot
+
+# The environment variable that names a catalog file, like --catalog.
+CATALOG_ENV = "MAGEGEN_CATALOG"
+
+
+class CatalogFile(type(Path())):  # type: ignore[misc]
+    """A path that names a catalog file (``magegen catalog``) rather than a Magento root.
+
+    Wherever a ``magento_root`` is passed on (``new``, ``validate``, ...), a CatalogFile makes
+    ``catalogs`` read that file instead of an installation.
+    """
 
 
 class Catalogs(NamedTuple):
@@ -25,12 +37,26 @@ class Catalogs(NamedTuple):
     modules: ModuleCatalog
     problems: tuple[Problem, ...] = ()
     installation: Installation | None = None
+    snapshot: Snapshot | None = None  # the catalog file they were read from
+
+    @property
+    def from_store(self) -> bool:
+        """Whether they describe a store (an installation or its catalog file), not only the
+        bundled core."""
+        return self.installation is not None or self.snapshot is not None
 
 
 def catalogs(magento_root: Path | None = None) -> Catalogs:
-    """Magento's core catalogs, merged with an installation's when ``magento_root`` is given."""
+    """Magento's core catalogs, merged with an installation's when ``magento_root`` is given;
+    those of a catalog file when it is a CatalogFile (refused with UsageError, exit 2, unless
+    it is a valid one)."""
     if magento_root is None:
         return Catalogs(bundled_acl(), bundled_modules())
+    if isinstance(magento_root, CatalogFile):
+        from generator.magento.snapshot import load_snapshot
+
+        snapshot = load_snapshot(magento_root)
+        return Catalogs(snapshot.acl, snapshot.modules, snapshot=snapshot)
     from generator.magento.installation import load_installation
 
     found = load_installation(magento_root, bundled_acl(), bundled_modules())

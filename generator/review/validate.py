@@ -111,9 +111,13 @@ def _check_one(root: Path, known: Catalogs, urns: UrnResolver | None) -> _Checke
     return _Checked(_summary(module), problems, module.php_files)
 
 
+# The catalogs workers check against, set before they fork (a catalog file's, or the bundled).
+_WORKER_CATALOGS: Catalogs | None = None
+
+
 def _check_chunk(roots: list[Path]) -> list[_Checked]:
-    """A worker's share: modules checked against the bundled catalogs (inherited by fork)."""
-    known = catalogs(None)
+    """A worker's share: modules checked against the run's catalogs (inherited by fork)."""
+    known = _WORKER_CATALOGS or catalogs(None)
     return [_check_one(root, known, None) for root in roots]
 
 
@@ -148,6 +152,8 @@ def _check_all(
     chunks = [roots[i : i + size] for i in range(0, len(roots), size)]
     from concurrent.futures import ProcessPoolExecutor
 
+    global _WORKER_CATALOGS
+    _WORKER_CATALOGS = known
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         done = 0
