@@ -16,6 +16,12 @@ from generator.errors import (
     TargetError,
     UsageError,
 )
+from generator.lifecycle import (
+    dropped_integrations,
+    removal_notes,
+    retire_warnings,
+    superseded_patches,
+)
 from generator.magento.catalogs import Catalogs, catalogs
 from generator.render import TEMPLATE_NAMES, RenderedFile, generated_paths, render, template_of
 from generator.spec.model import ModuleSpec
@@ -33,6 +39,7 @@ class BuiltModule(NamedTuple):
     spec: ModuleSpec
     files: tuple[RenderedFile, ...]
     warnings: tuple[Problem, ...]
+    templates: TemplateDir | None = None  # to recognise magegen's own superseded patches
 
 
 class GenerateResult(NamedTuple):
@@ -103,7 +110,8 @@ def _build(name: str, spec_path: Path, known: Catalogs, option: TemplateDir | No
     problems = check_files(files, loaded.spec.namespace)
     if problems:
         raise CheckError(problems + _custom_template_notes(problems, loaded.spec, templates))
-    return BuiltModule(loaded.spec, files, tuple(warnings))
+    warnings += retire_warnings(loaded.spec, str(spec_path))
+    return BuiltModule(loaded.spec, files, tuple(warnings), templates)
 
 
 def _custom_template_notes(
@@ -187,15 +195,12 @@ def generate_all(
     _raise_all(errors, known.problems)
     _refuse_shared_packages(built, [spec_path for _, spec_path in modules])
     plans: list[WritePlan] = []
-    for module in built:
+    for module, (_, spec_path) in zip(built, modules, strict=True):
         spec = module.spec
         target = output if output is not None else default_target(spec.vendor, spec.module)
-        # Comparing reads an existing tree as --force would, and writes nothing.
         try:
-            plans.append(
-                plan_write(target, module.files, force or mode.compares, generated_paths(spec))
-            )
-        except TargetError as exc:
+            plans.append(_plan(module, target, force or mode.compares, spec_path))
+        except (TargetError, SpecError) as exc:
             errors.append(exc)
     _raise_all(errors, known.problems)
     results = []
@@ -206,6 +211,20 @@ def generate_all(
     if mode is Mode.WRITE:
         results = _write_all(results)
     return Generated(tuple(results), known.problems)
+
+
+def _plan(module: BuiltModule, target: Path, force: bool, spec_path: Path) -> WritePlan:
+    """The write plan for ``module`` at ``target``; comparing reads a tree as --force would.
+
+    With --force, magegen's own superseded data patches are removed; an integration the tree
+    declares that the spec neither keeps nor retires is an error.
+    """
+    spec = module.spec
+    superseded = superseded_patches(target, spec, module.templates) if force else ()
+    dropped = dropped_integrations(target, spec, str(spec_path), superseded) if force else []
+    if dropped:
+        raise SpecError(dropped)
+    return plan_write(target, module.files, force, generated_paths(spec), superseded)
 
 
 def _refuse_repeated_modules(modules: Sequence[tuple[str, Path]]) -> None:
@@ -303,6 +322,8 @@ def plan_warnings(plan: WritePlan, spec: ModuleSpec) -> list[Problem]:
                 severity="warning",
             )
         )
+    removed = tuple(file.path for file in plan.having(Action.REMOVE))
+    warnings += removal_notes(target, removed)
     for file in plan.having(Action.STALE):
         warnings.append(
             Problem(
