@@ -9,8 +9,9 @@
  *       of Setup/Patch/Data/ that patch_list does not hold (its dependencies first), each then
  *       recorded. Any failure exits 1 and saves nothing, as a failed setup:upgrade leaves the
  *       patch unrecorded.
- *   php run_store.php <store.json> activate <integration name>
- *       What an admin's Activate does: status 1 and an access token for its consumer.
+ *   php run_store.php <store.json> upgrade <module root> <Vendor_Module> activate
+ *       The same, then what an admin's Activate does to every inactive integration: status 1
+ *       and an access token for its consumer.
  *
  * Prints the store's tables as JSON. Warnings and notices are errors.
  */
@@ -115,11 +116,12 @@ $store = Store::open($file);
 try {
     if ($command === 'upgrade') {
         upgrade($store, $argv[3], $argv[4]);
-    } elseif ($command === 'activate') {
-        $shared = services();
-        $integration = $shared[IntegrationServiceInterface::class]->findByName($argv[3]);
-        $store->integrations[(string)$integration->getId()]['status'] = 1;
-        $shared[OauthServiceInterface::class]->createAccessToken($integration->getConsumerId());
+        foreach ($store->integrations as $id => $row) {
+            if (($argv[5] ?? '') === 'activate' && $row['status'] !== 1) {
+                $store->integrations[$id]['status'] = 1;
+                $store->addToken((int)$row['consumer_id']);
+            }
+        }
     } else {
         throw new RuntimeException("unknown command $command");
     }
