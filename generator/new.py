@@ -29,9 +29,6 @@ from generator.spec.reader import LoadedSpec, load_spec, parse_module_name
 from generator.templatedir import TemplateDir, folder_problem
 from generator.write import Action, WritePlan, apply_plan, plan_write
 
-INSTALL_DATA = "Setup/InstallData.php"
-INTEGRATION_FILES = frozenset({"etc/integration/config.xml", "etc/integration/api.xml"})
-
 
 class BuiltModule(NamedTuple):
     """A module rendered and checked in memory, ready to be written."""
@@ -331,21 +328,6 @@ def plan_warnings(plan: WritePlan, spec: ModuleSpec) -> list[Problem]:
                 "magegen generated this file before, but this spec no longer does; "
                 "it is kept, and the module stays inconsistent until you delete it "
                 "(magegen validate shows how)",
-                severity="warning",
-            )
-        )
-    changed = {file.path for file in plan.having(Action.CHANGE)}
-    installer_existed = any(
-        file.path == INSTALL_DATA and file.action in (Action.CHANGE, Action.UNCHANGED)
-        for file in plan.files
-    )
-    if installer_existed and changed & INTEGRATION_FILES:
-        warnings.append(
-            Problem(
-                str(target / INSTALL_DATA),
-                "integrations changed in a module that already had InstallData: a store where "
-                "it is installed will not see the change (InstallData runs once); use a new "
-                "data patch, a setup_version bump with an upgrade script, or the admin",
                 severity="warning",
             )
         )

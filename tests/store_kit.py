@@ -102,3 +102,11 @@ def undeclared_in_patches(root: Path) -> list[tuple[str, str]]:
             if name not in declared:
                 found.append((path.relative_to(root).as_posix(), name))
     return found
+
+
+def sync_path_of(name: str, spec_path: Path) -> str:
+    """Where magegen puts the sync data patch of the module ``name`` that ``spec_path`` gives."""
+    from generator.spec.reader import load_spec
+    from generator.sync import sync_patch
+
+    return sync_patch(load_spec(spec_path, name).spec).path

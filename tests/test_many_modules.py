@@ -11,6 +11,7 @@ import pytest
 from click.testing import Result
 
 from tests.conftest import tree
+from tests.store_kit import sync_path_of
 
 SPEC = """\
 integrations:
@@ -32,6 +33,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def written_files(root: Path) -> list[str]:
+    spec = Path("erp.yaml" if root == ERP else "pim.yaml")
     return [
         str(root / name)
         for name in (
@@ -41,6 +43,7 @@ def written_files(root: Path) -> list[str]:
             "etc/integration/config.xml",
             "etc/integration/api.xml",
             "Setup/InstallData.php",
+            sync_path_of(f"Acme/{root.name}", spec),
         )
     ]
 

@@ -13,6 +13,7 @@ from generator import write
 from generator.errors import TargetError
 from generator.render import RenderedFile
 from tests.conftest import EXAMPLE_SPEC
+from tests.store_kit import sync_path_of
 
 NAME = "Beehexa/IntegrationManager"
 
@@ -142,6 +143,7 @@ def test_dry_run_of_a_new_module_writes_nothing(
             "etc/integration/config.xml",
             "etc/integration/api.xml",
             "Setup/InstallData.php",
+            sync_path_of(NAME, EXAMPLE_SPEC),
         )
     ]
     assert not out.exists()
@@ -151,7 +153,8 @@ def test_dry_run_with_force_lists_every_action(
     tmp_path: Path, run_cli: Callable[..., Result]
 ) -> None:
     out = modified_module(tmp_path, run_cli)
-    (out / "Setup" / "Patch").mkdir()
+    for patch in (out / "Setup" / "Patch" / "Data").glob("*.php"):
+        patch.unlink()  # the folder stays: not a file, so not listed
     plain = tmp_path / "plain.yaml"
     plain.write_text("module: {version: 1.0.1}\n")
     (out / "etc" / "integration" / "config.xml").write_text("<integrations/>\n")
