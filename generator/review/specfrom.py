@@ -547,9 +547,28 @@ def _setup_style(
     for patch in patches:
         if patch.is_file() and PROCESS_CALL in _read_text(patch):
             reading.setup_script = f"{PATCH_DIR}/{patch.name}"
-            return SETUP_DATA_PATCH, patch.stem
+            return SETUP_DATA_PATCH, _patch_name(patch)
     # No script creates the integrations: InstallData is the tutorial's way, and magegen's default.
     return SETUP_INSTALL_DATA, DEFAULT_PATCH_NAME
+
+
+def _patch_name(patch: Path) -> str:
+    """setup_patch_name from a data patch: a sync patch's class without its hash."""
+    from generator.sync import HASH_LENGTH, parse_sync_patch
+
+    claimed = parse_sync_patch("", patch.name, patch.read_bytes())
+    return patch.stem[:-HASH_LENGTH] if claimed is not None else patch.stem
+
+
+def _sync_shaped(reading: _Reading, path: str) -> bool:
+    """Whether ``path`` is a data patch shaped like magegen's sync patch (name and marker)."""
+    from generator.sync import PATCH_DIR as SYNC_DIR
+    from generator.sync import parse_sync_patch
+
+    if not path.startswith(SYNC_DIR + "/"):
+        return False
+    content = _read_bytes(reading, path)
+    return content is not None and parse_sync_patch("", path.rsplit("/", 1)[1], content) is not None
 
 
 # -- checking the spec against the module ----------------------------------------------------------
@@ -588,7 +607,11 @@ def _compare(
     for path in sorted(set(on_disk) | set(rendered or {}) | set(reading.notes)):
         if rendered is not None:
             lines += _drift_line(reading, path, path in on_disk, rendered.get(path))
-        elif path in on_disk and path not in {*UNDERSTOOD, reading.setup_script}:
+        elif (
+            path in on_disk
+            and path not in {*UNDERSTOOD, reading.setup_script}
+            and not (_sync_shaped(reading, path))
+        ):
             lines.append(f"{path}: a file the spec does not describe")
         lines += [f"{path}: {note}" for note in reading.notes.get(path, [])]
     if reading.problems:
@@ -602,6 +625,8 @@ def _drift_line(reading: _Reading, path: str, on_disk: bool, rendered: bytes | N
         return (
             [] if rendered is None else [f"{path}: missing from the module; magegen new writes it"]
         )
+    if rendered is None and _sync_shaped(reading, path):
+        return [f"{path}: a sync data patch of other integrations; magegen new --force replaces it"]
     if rendered is None:
         return [f"{path}: a file the spec does not describe"]
     if _read_bytes(reading, path) != rendered:
