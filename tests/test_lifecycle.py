@@ -243,3 +243,20 @@ def test_a_patch_naming_an_undeclared_integration_breaks_setup_upgrade(
     )
     failed = upgrade(php, tmp_path / "store.json", out, MODULE)
     assert not failed.ok and 'Undefined array key "Ghost"' in failed.error
+
+
+def test_acl_diff_says_a_retired_integration_is_deleted(
+    tmp_path: Path, run_cli: Callable[..., Result]
+) -> None:
+    out = tmp_path / "m"
+    assert run_cli("new", MODULE, spec(tmp_path / "v1.yaml", ERP, PIM), "-o", out).exit_code == 0
+    result = run_cli("acl-diff", out, spec(tmp_path / "v2.yaml", ERP, PIM_RETIRED))
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "integration 'PIM Feed' (split format): retired",
+        "  - Magento_Catalog::catalog  Catalog",
+        "  - Magento_Catalog::catalog_inventory  Inventory",
+        "  - Magento_Catalog::products  Products",
+        "  warning: every store that has it deletes it on its next setup:upgrade (magegen's sync "
+        "data patch), with its OAuth consumer: its access tokens stop working",
+    ]

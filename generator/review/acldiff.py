@@ -17,6 +17,11 @@ from generator.spec.model import ModuleSpec
 
 SPLIT = "split"
 CONSOLIDATED = "consolidated"
+RETIRED = "retired"  # the format of a state the spec retires: it has no fields
+RETIRE_WARNING = (
+    "every store that has it deletes it on its next setup:upgrade (magegen's sync data patch), "
+    "with its OAuth consumer: its access tokens stop working"
+)
 
 
 @dataclass(frozen=True)
@@ -29,6 +34,7 @@ class IntegrationState:
     endpoint_url: str | None
     identity_link_url: str | None
     resources: tuple[str, ...]
+    synced: bool = False  # a magegen sync data patch brings installed stores to this state
 
 
 @dataclass(frozen=True)
@@ -36,7 +42,7 @@ class IntegrationChange:
     """How one integration differs between the old and the new side."""
 
     name: str
-    status: str  # "added", "removed" or "changed"
+    status: str  # "added", "removed", "retired" or "changed"
     format: str
     granted: tuple[str, ...] = ()
     revoked: tuple[str, ...] = ()
@@ -46,13 +52,25 @@ class IntegrationChange:
 
 def states_of_spec(spec: ModuleSpec) -> dict[str, IntegrationState]:
     """The integrations a spec declares, resources completed as magegen writes them."""
+    from generator.sync import wants_sync
+
     integration_format = getattr(spec, "integration_format", SPLIT)
-    return {
+    synced = wants_sync(spec)
+    states = {
         i.name: IntegrationState(
-            i.name, integration_format, i.email, i.endpoint_url, i.identity_link_url, i.resources
+            i.name,
+            integration_format,
+            i.email,
+            i.endpoint_url,
+            i.identity_link_url,
+            i.resources,
+            synced,
         )
         for i in spec.integrations
     }
+    for name in spec.retired:
+        states[name] = IntegrationState(name, RETIRED, None, None, None, ())
+    return states
 
 
 def states_of_tree(root: Path) -> dict[str, IntegrationState]:
@@ -92,14 +110,26 @@ def compare(
     changes = []
     for name, after in new.items():
         before = old.get(name)
-        if before is None:
+        if after.format == RETIRED:
+            if before is not None and before.format != RETIRED:
+                changes.append(
+                    IntegrationChange(
+                        name,
+                        "retired",
+                        before.format,
+                        revoked=before.resources,
+                        warnings=(RETIRE_WARNING,),
+                    )
+                )
+            continue
+        if before is None or before.format == RETIRED:
             changes.append(IntegrationChange(name, "added", after.format, granted=after.resources))
             continue
         change = _changed(before, after)
         if change is not None:
             changes.append(change)
     for name, before in old.items():
-        if name not in new:
+        if name not in new and before.format != RETIRED:
             changes.append(
                 IntegrationChange(
                     name,
@@ -141,6 +171,8 @@ def _consequences(after: IntegrationState) -> tuple[str, ...]:
             "Magento deletes and recreates this integration on the next setup:upgrade: it gets "
             "new consumer keys, and every access token issued to it stops working",
         )
+    if after.synced:
+        return ()  # the sync data patch updates it in place: same id, consumer and tokens
     return (
         "a store where the module is already installed never applies this change: InstallData "
         "and data patches run only once. Add a new data patch whose apply() calls "
