@@ -72,6 +72,7 @@ class DriftKind(enum.Enum):
     MISSING = "is missing"
     DIFFERS = "differs from what the spec generates"
     BLOCKED = "is not a regular file where the spec generates one"  # never read
+    SUPERSEDED = "is magegen's own superseded data patch; magegen new --force removes it"
 
 
 class FileDrift(NamedTuple):
@@ -107,6 +108,9 @@ def find_drift(plan: WritePlan) -> tuple[FileDrift, ...]:
                 actual = None
         kind = DriftKind.MISSING if actual is None else DriftKind.DIFFERS
         found.append(FileDrift(file.path, kind, file.content or b"", actual))
+    for file in plan.having(Action.REMOVE):
+        actual = (plan.target / file.path).read_bytes()
+        found.append(FileDrift(file.path, DriftKind.SUPERSEDED, b"", actual))
     return tuple(found)
 
 
@@ -139,7 +143,7 @@ def unified_diff(drift: Sequence[FileDrift]) -> str:
 
 def _file_diff(item: FileDrift) -> str:
     old_name = "/dev/null" if item.actual is None else f"a/{item.path}"
-    new_name = f"b/{item.path}"
+    new_name = "/dev/null" if item.kind is DriftKind.SUPERSEDED else f"b/{item.path}"
     try:
         old = "" if item.actual is None else item.actual.decode("utf-8")
         new = item.expected.decode("utf-8")

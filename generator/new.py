@@ -17,6 +17,11 @@ from generator.errors import (
     TargetError,
     UsageError,
 )
+from generator.lifecycle import (
+    dropped_integrations,
+    retire_warnings,
+    superseded_patches,
+)
 from generator.magento.catalogs import Catalogs, catalogs
 from generator.render import TEMPLATE_NAMES, RenderedFile, generated_paths, render, template_of
 from generator.spec.model import ModuleSpec
@@ -33,6 +38,7 @@ class BuiltModule(NamedTuple):
     spec: ModuleSpec
     files: tuple[RenderedFile, ...]
     warnings: tuple[Problem, ...]
+    templates: TemplateDir | None = None  # to recognise magegen's own superseded patches
 
 
 class GenerateResult(NamedTuple):
@@ -103,7 +109,8 @@ def _build(name: str, spec_path: Path, known: Catalogs, option: TemplateDir | No
     problems = check_files(files, loaded.spec.namespace)
     if problems:
         raise CheckError(problems + _custom_template_notes(problems, loaded.spec, templates))
-    return BuiltModule(loaded.spec, files, tuple(warnings))
+    warnings += retire_warnings(loaded.spec, str(spec_path))
+    return BuiltModule(loaded.spec, files, tuple(warnings), templates)
 
 
 def _custom_template_notes(
@@ -174,7 +181,8 @@ def generate_all(
     # runs never interleave; the other modes only read.
     guard = locked(targets) if mode is Mode.WRITE else contextlib.nullcontext()
     with guard:
-        results = _plan_all(built, targets, force, mode, known.problems)
+        spec_paths = [spec_path for _, spec_path in modules]
+        results = _plan_all(built, targets, spec_paths, force, mode, known.problems)
         if mode is Mode.WRITE:
             results = _write_all(results)
     return Generated(tuple(results), known.problems)
@@ -190,6 +198,7 @@ def _refuse_wrong_folder(built: Sequence[BuiltModule]) -> None:
 def _plan_all(
     built: Sequence[BuiltModule],
     targets: Sequence[Path],
+    spec_paths: Sequence[Path],
     force: bool,
     mode: Mode,
     notes: tuple[Problem, ...],
@@ -198,13 +207,11 @@ def _plan_all(
     would, and write nothing); raise the problems of every module at once."""
     errors: list[MagegenError] = []
     results = []
-    for module, target in zip(built, targets, strict=True):
+    for module, target, spec_path in zip(built, targets, spec_paths, strict=True):
         spec = module.spec
-        known = generated_paths(spec) | earlier_patches(target, spec)
-        reads_only = mode is not Mode.WRITE
         try:
-            plan = plan_write(target, module.files, force or reads_only, known, mode.compares)
-        except TargetError as exc:
+            plan = _plan(module, target, force, mode, spec_path)
+        except (TargetError, SpecError) as exc:
             errors.append(exc)
             continue
         warnings = module.warnings + tuple(plan_warnings(plan, spec))
@@ -227,6 +234,24 @@ def _refusal_note(target: Path) -> Problem:
         "new --force would do"
     )
     return Problem(str(target), message, severity="note")
+
+
+def _plan(module: BuiltModule, target: Path, force: bool, mode: Mode, spec_path: Path) -> WritePlan:
+    """The write plan for ``module`` at ``target``; comparing and dry runs read an existing tree
+    as --force would, and write nothing.
+
+    With --force (or when comparing), magegen's own superseded data patches are planned for
+    removal; an integration the tree declares that the spec neither keeps nor retires is an
+    error.
+    """
+    spec = module.spec
+    as_force = force or mode is not Mode.WRITE
+    superseded = superseded_patches(target, spec, module.templates) if as_force else ()
+    dropped = dropped_integrations(target, spec, str(spec_path), superseded) if as_force else []
+    if dropped:
+        raise SpecError(dropped)
+    known = generated_paths(spec) | earlier_patches(target, spec)
+    return plan_write(target, module.files, as_force, known, mode.compares, superseded)
 
 
 def _refuse_repeated_modules(modules: Sequence[tuple[str, Path]]) -> None:

@@ -19,10 +19,11 @@ from generator.spec.model import (
     DEFAULT_PATCH_NAME,
     FORMAT_CONSOLIDATED,
     FORMAT_SPLIT,
-    SETUP_DATA_PATCH,
     SETUP_INSTALL_DATA,
     ModuleSpec,
 )
+from generator.sync import TEMPLATE as SYNC_TEMPLATE
+from generator.sync import SyncPatch, sync_patch, wants_sync
 from generator.templatedir import TemplateDir
 
 
@@ -46,17 +47,14 @@ def _consolidated(spec: ModuleSpec) -> bool:
 
 
 def _install_data(spec: ModuleSpec) -> bool:
-    return spec.setup == SETUP_INSTALL_DATA
-
-
-def _data_patch(spec: ModuleSpec) -> bool:
-    return spec.setup == SETUP_DATA_PATCH
+    # InstallData creates the current integrations; with all of them retired it has none.
+    return spec.setup == SETUP_INSTALL_DATA and bool(spec.integrations)
 
 
 PATCH_PATH = "Setup/Patch/Data/{name}.php"
 
-# Every file magegen can write: its path (``{name}`` is the data patch's class), its template,
-# and when it is written.
+# Every file magegen can write: its path (``{name}`` is the sync data patch's class), its
+# template, and when it is written.
 FILE_TABLE: tuple[tuple[str, str, Callable[[ModuleSpec], bool]], ...] = (
     ("registration.php", "registration.php.j2", _always),
     ("composer.json", "composer.json.j2", _always),
@@ -65,7 +63,7 @@ FILE_TABLE: tuple[tuple[str, str, Callable[[ModuleSpec], bool]], ...] = (
     ("etc/integration/api.xml", "etc/integration/api.xml.j2", _split),
     ("etc/integration.xml", "etc/integration.xml.j2", _consolidated),
     ("Setup/InstallData.php", "Setup/InstallData.php.j2", _install_data),
-    (PATCH_PATH, "Setup/Patch/Data/DataPatch.php.j2", _data_patch),
+    (PATCH_PATH, SYNC_TEMPLATE, wants_sync),
 )
 
 # The templates a templates folder can replace.
@@ -154,12 +152,13 @@ def render(spec: ModuleSpec, templates: TemplateDir | None = None) -> tuple[Rend
     listing every custom template that does not compile or render, or that passes the bounds of
     ``templatebox`` (then the rest are not rendered).
     """
-    context = {"spec": spec, "composer": build_manifest(spec)}
+    sync = sync_patch(spec) if wants_sync(spec) else None
+    context = {"spec": spec, "composer": build_manifest(spec), "sync": sync}
     wanted_files = [(path, name) for path, name, wanted in FILE_TABLE if wanted(spec)]
     if templates is None:
         return tuple(
             RenderedFile(
-                path.format(name=spec.setup_patch_name),
+                path.format(name=_patch_class(spec)),
                 environment(name.endswith(".xml.j2")).get_template(name).render(context).encode(),
             )
             for path, name in wanted_files
@@ -183,7 +182,7 @@ def render(spec: ModuleSpec, templates: TemplateDir | None = None) -> tuple[Rend
                 if isinstance(exc, RenderLimit):
                     break
                 continue
-            name = path.format(name=spec.setup_patch_name)
+            name = path.format(name=_patch_class(spec))
             files.append(RenderedFile(name, text.encode("utf-8")))
     if problems:
         raise TemplateError(problems)
@@ -193,9 +192,28 @@ def render(spec: ModuleSpec, templates: TemplateDir | None = None) -> tuple[Rend
 def template_of(path: str, spec: ModuleSpec) -> str | None:
     """The template that renders the module file ``path`` for ``spec``."""
     for table_path, template_name, _ in FILE_TABLE:
-        if table_path.format(name=spec.setup_patch_name) == path:
+        if table_path.format(name=_patch_class(spec)) == path:
             return template_name
     return None
+
+
+def _patch_class(spec: ModuleSpec) -> str:
+    """The sync data patch's class name, or the legacy one for a module without a sync patch."""
+    return sync_patch(spec).class_name if wants_sync(spec) else spec.setup_patch_name
+
+
+def is_own_sync(candidate: SyncPatch, content: bytes, templates: TemplateDir | None) -> bool:
+    """Whether ``content`` is exactly what magegen renders for the sync patch ``candidate``.
+
+    Only then may ``--force`` remove the file as a superseded sync patch.
+    """
+    custom = templates.root if templates is not None else None
+    env = environment(False, custom)
+    try:
+        text = env.get_template(SYNC_TEMPLATE).render({"sync": candidate})
+    except Exception:
+        return False
+    return text.encode("utf-8") == content
 
 
 def build_manifest(spec: ModuleSpec) -> dict[str, object]:

@@ -15,7 +15,8 @@ import stat
 from pathlib import Path
 
 from generator.errors import Problem, shown
-from generator.magento.files import INSTALL_DATA, MODULE_XML, REGISTRATION_PHP
+from generator.lifecycle import removal_notes
+from generator.magento.files import MODULE_XML, REGISTRATION_PHP
 from generator.spec.model import ModuleSpec
 from generator.write import Action, WritePlan
 
@@ -128,6 +129,8 @@ def plan_warnings(plan: WritePlan, spec: ModuleSpec) -> list[Problem]:
                 severity="warning",
             )
         )
+    removed = tuple(file.path for file in plan.having(Action.REMOVE))
+    warnings += removal_notes(target, removed)
     for file in plan.having(Action.STALE):
         warnings.append(
             Problem(
@@ -135,21 +138,6 @@ def plan_warnings(plan: WritePlan, spec: ModuleSpec) -> list[Problem]:
                 "magegen generated this file before, but this spec no longer does; "
                 "it is kept, and the module stays inconsistent until you delete it "
                 "(magegen validate shows how)",
-                severity="warning",
-            )
-        )
-    changed = {file.path for file in plan.having(Action.CHANGE)}
-    installer_existed = any(
-        file.path == INSTALL_DATA and file.action in (Action.CHANGE, Action.UNCHANGED)
-        for file in plan.files
-    )
-    if installer_existed and changed & INTEGRATION_FILES:
-        warnings.append(
-            Problem(
-                str(target / INSTALL_DATA),
-                "integrations changed in a module that already had InstallData: a store where "
-                "it is installed will not see the change (InstallData runs once); use a new "
-                "data patch, a setup_version bump with an upgrade script, or the admin",
                 severity="warning",
             )
         )

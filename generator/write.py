@@ -37,6 +37,7 @@ class Action(enum.Enum):
     KEEP = "keep"  # a file magegen does not generate: never touched
     STALE = "stale"  # a file magegen generated before that this spec no longer produces: kept
     BLOCKED = "blocked"  # a link or folder where a generated file goes (comparing only)
+    REMOVE = "remove"  # magegen's own superseded sync patch, proven by its bytes: removed
 
 
 class PlannedFile(NamedTuple):
@@ -114,12 +115,15 @@ def plan_write(
     force: bool,
     generated_paths: Collection[str] = (),
     compare: bool = False,
+    superseded: Collection[str] = (),
 ) -> WritePlan:
     """Decide what writing ``files`` under ``target`` does; raise TargetError if it may not.
 
     ``generated_paths`` are all the paths magegen can generate: those on disk that ``files`` does
     not include are reported as stale rather than kept silently. With ``compare`` (only reading
     follows), a link or folder where a generated file goes is planned as BLOCKED, not refused.
+    ``superseded`` are magegen's own superseded patches (generator.lifecycle proves them so): they
+    are removed.
     """
     for file in files:
         _check_relative(file.path)
@@ -151,7 +155,9 @@ def plan_write(
     planned_files = [_plan_or_block(target, f, compare) for f in files]
     ours = {f.path for f in files}
     for name in present:
-        if name not in ours:
+        if name in superseded and name not in ours:
+            planned_files.append(PlannedFile(name, Action.REMOVE))
+        elif name not in ours:
             action = Action.STALE if name in generated_paths else Action.KEEP
             planned_files.append(PlannedFile(name, action))
     return WritePlan(target, tuple(planned_files), new_tree=False)
@@ -202,10 +208,11 @@ def apply_plan(plan: WritePlan) -> list[Path]:
     Raises OSError when the file system refuses, after restoring what was there before.
     """
     changed = plan.changed
+    removed = plan.having(Action.REMOVE)
     if plan.new_tree:
         _write_new_tree(plan.target, changed)
-    elif changed:
-        _replace_files(plan.target, changed)
+    elif changed or removed:
+        _replace_files(plan.target, changed, removed)
     return [plan.target / p.path for p in changed]
 
 
@@ -254,7 +261,9 @@ def _write_new_file(path: Path, content: bytes) -> None:
         handle.write(content)
 
 
-def _replace_files(target: Path, files: Sequence[PlannedFile]) -> None:
+def _replace_files(
+    target: Path, files: Sequence[PlannedFile], removed: Sequence[PlannedFile] = ()
+) -> None:
     created_folders: list[Path] = []
     staged: list[tuple[Path, Path]] = []  # (temporary file, final path)
     backups: dict[Path, Path] = {}  # final path -> hard link to its old content
@@ -268,7 +277,8 @@ def _replace_files(target: Path, files: Sequence[PlannedFile]) -> None:
             _write_new_file(temporary, file.content or b"")
             if final.exists():
                 os.chmod(temporary, final.stat().st_mode & 0o7777)
-        for _, final in staged:
+        doomed = [(None, target / file.path) for file in removed]
+        for _, final in [*staged, *doomed]:
             if final.exists():
                 backup = _temporary_name(final, "old")
                 try:
@@ -279,6 +289,9 @@ def _replace_files(target: Path, files: Sequence[PlannedFile]) -> None:
         for temporary, final in staged:
             os.replace(temporary, final)
             replaced.append(final)
+        for _, final in doomed:
+            final.unlink()
+            replaced.append(final)  # restored from its backup on failure
     except BaseException:
         for final in reversed(replaced):
             if final in backups:

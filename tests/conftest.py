@@ -23,8 +23,9 @@ pytest_plugins = ["tests.validate_kit", "tests.fake_magento"]
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE_SPEC = REPO / "examples" / "integration-manager.yaml"
 EXAMPLE_NAME = "Beehexa/IntegrationManager"
-# What ``magegen new`` writes for EXAMPLE_SPEC, in the order it reports them.
-EXAMPLE_FILES = (
+# What ``magegen new`` writes for a split-format install-data spec with integrations, before its
+# sync data patch, in the order it reports them.
+INSTALL_DATA_FILES = (
     "registration.php",
     "composer.json",
     "etc/module.xml",
@@ -32,6 +33,23 @@ EXAMPLE_FILES = (
     "etc/integration/api.xml",
     "Setup/InstallData.php",
 )
+
+
+def sync_path_of(name: str, spec_path: Path) -> str:
+    """Where magegen puts the sync data patch of the module ``name`` that ``spec_path`` gives."""
+    from generator.spec.reader import load_spec
+    from generator.sync import sync_patch
+
+    return sync_patch(load_spec(spec_path, name).spec).path
+
+
+def install_data_files(name: str, spec_path: Path) -> tuple[str, ...]:
+    """What ``magegen new`` writes for such a spec, in the order it reports them."""
+    return (*INSTALL_DATA_FILES, sync_path_of(name, spec_path))
+
+
+# What ``magegen new`` writes for EXAMPLE_SPEC, in the order it reports them.
+EXAMPLE_FILES = install_data_files(EXAMPLE_NAME, EXAMPLE_SPEC)
 CASES = REPO / "tests" / "cases"
 CASE_NAMES = sorted(path.name for path in CASES.iterdir() if (path / "command").is_file())
 IN_CI = os.environ.get("CI", "").lower() == "true"

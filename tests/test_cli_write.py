@@ -12,7 +12,7 @@ from click.testing import Result
 from generator import __version__
 from generator import new as pipeline
 from generator.render import RenderedFile
-from tests.conftest import EXAMPLE_SPEC, snapshot
+from tests.conftest import EXAMPLE_SPEC, snapshot, sync_path_of
 
 NAME = "Beehexa/IntegrationManager"
 
@@ -44,6 +44,7 @@ def test_default_output_is_app_code(
         str(root / "etc/integration/config.xml"),
         str(root / "etc/integration/api.xml"),
         str(root / "Setup/InstallData.php"),
+        str(root / sync_path_of(NAME, EXAMPLE_SPEC)),
     ]
     assert sorted(p.name for p in (tmp_path / "app/code/Beehexa").iterdir()) == [
         "IntegrationManager"
@@ -105,7 +106,9 @@ def test_force_warns_about_files_the_spec_no_longer_generates(
     out = tmp_path / "module"
     assert run_cli("new", NAME, EXAMPLE_SPEC, "-o", out).exit_code == 0
     plain = tmp_path / "plain.yaml"
-    plain.write_text("module: {version: 1.0.1}\n")
+    plain.write_text(
+        "module: {version: 1.0.1}\nintegrations: [{name: testIntegration2, retired: true}]\n"
+    )
     result = run_cli("new", NAME, plain, "-o", out, "--force")
     assert result.exit_code == 0, result.stderr
     assert (
@@ -216,7 +219,7 @@ def test_output_under_app_code_that_matches_does_not_warn(
     assert "warning" not in result.stderr
 
 
-def test_changing_integrations_of_an_installed_module_warns(
+def test_changing_integrations_of_an_installed_module_replaces_the_sync_patch(
     tmp_path: Path, run_cli: Callable[..., Result]
 ) -> None:
     out = tmp_path / "module"
@@ -228,12 +231,14 @@ def test_changing_integrations_of_an_installed_module_warns(
             "      - Magento_Sales::reorder\n      - Magento_Sales::cancel\n",
         )
     )
+    old = out / sync_path_of(NAME, EXAMPLE_SPEC)
     result = run_cli("new", NAME, changed, "-o", out, "--force")
     assert result.exit_code == 0, result.stderr
     assert result.stderr.splitlines() == [
-        f"{out / 'Setup/InstallData.php'}: warning: integrations changed in a module that already "
-        "had InstallData: a store where it is installed will not see the change (InstallData "
-        "runs once); use a new data patch, a setup_version bump with an upgrade script, or the "
-        "admin",
+        f"{old}: note: magegen's own superseded data patch (it renders to these exact bytes): "
+        "removed, so that a fresh store never runs it; stores that applied it keep it recorded "
+        "and run the new sync patch once",
         str(out / "etc/integration/api.xml"),
+        str(out / sync_path_of(NAME, changed)),
     ]
+    assert not old.exists()

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from tests.conftest import EXAMPLE_FILES, tree
+from tests.conftest import install_data_files, tree
 
 SPEC = """\
 integrations:
@@ -32,7 +32,8 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def written_files(root: Path) -> list[str]:
-    return [str(root / name) for name in EXAMPLE_FILES]
+    spec = Path("erp.yaml" if root == ERP else "pim.yaml")
+    return [str(root / name) for name in install_data_files(f"Acme/{root.name}", spec)]
 
 
 def test_two_pairs_write_two_modules(project: Path, run_cli: Callable[..., Result]) -> None:

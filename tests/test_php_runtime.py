@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -74,9 +75,20 @@ def wants_install_data(spec: dict) -> bool:
     return setup_style(spec) == "install-data"
 
 
-def patch_class(spec: dict) -> str:
-    """The data patch's class name."""
+def patch_prefix(spec: dict) -> str:
+    """The sync data patch's class name before its hash."""
+    if setup_style(spec) == "install-data":
+        return "SyncIntegrations"
     return spec.get("setup_patch_name", "CreateIntegrations")
+
+
+def patch_class(root: Path, spec: dict) -> str:
+    """The one sync data patch's class name: its prefix and 8 hex digits."""
+    (patch,) = (root / "Setup" / "Patch" / "Data").glob("*.php")
+    prefix = patch_prefix(spec)
+    assert patch.stem.startswith(prefix), patch
+    assert re.fullmatch("[0-9a-f]{8}", patch.stem.removeprefix(prefix)), patch
+    return patch.stem
 
 
 def applied_patch(php: str, root: Path, namespace: str, name: str) -> dict:
@@ -177,10 +189,10 @@ def test_data_patch_processes_the_spec_integrations(
     """apply() hands exactly the spec's names to the manager, inside start/endSetup, once."""
     generated = generate_case(case)
     patches = sorted((generated.root / "Setup").rglob("Patch/Data/*.php"))
-    if setup_style(generated.spec) != "data-patch":
+    if setup_style(generated.spec) == "none":
         assert patches == []
         return
-    name = patch_class(generated.spec)
+    name = patch_class(generated.root, generated.spec)
     assert patches == [generated.root / "Setup" / "Patch" / "Data" / f"{name}.php"]
     report = applied_patch(php, generated.root, generated.namespace, name)
     assert report["implements"] is True
@@ -215,6 +227,8 @@ def test_awkward_integration_names_round_trip(
         assert lint.returncode == 0, lint.stdout + lint.stderr
     if setup == "install-data":
         assert installed_names(php, root, "Acme\\AwkwardNames") == list(AWKWARD_NAMES)
-    else:
-        report = applied_patch(php, root, "Acme\\AwkwardNames", "CreateIntegrations")
-        assert report["calls"] == [list(AWKWARD_NAMES)]
+    spec = read_spec(spec_path)
+    report = applied_patch(php, root, "Acme\\AwkwardNames", patch_class(root, spec))
+    assert report["calls"] == [list(AWKWARD_NAMES)]
+    # Every name lacks both URLs, so each is looked up once to clear them.
+    assert report["looked_up"] == list(AWKWARD_NAMES)

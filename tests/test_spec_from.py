@@ -22,7 +22,7 @@ from generator.magento.acl import bundled_acl
 from generator.new import build
 from generator.review.specfrom import dump_spec, fold_resources, spec_from
 from generator.spec.reader import load_spec
-from tests.conftest import CASE_NAMES, EXAMPLE_SPEC, REPO, case_command, tree
+from tests.conftest import CASE_NAMES, EXAMPLE_SPEC, REPO, case_command, sync_path_of, tree
 from tests.test_properties import dump, specs
 
 RunCli = Callable[..., Result]
@@ -351,7 +351,14 @@ def test_tutorial_api_xml_without_parents_is_a_difference(tmp_path: Path) -> Non
     )
     result = spec_from(root)
     assert spec_body(result.text)["integrations"][0]["resources"] == ["Magento_Sales::reorder"]
-    assert result.notes == ("etc/integration/api.xml: differs from what the spec generates",)
+    # The resources differ, so the sync data patch's hash (its class name) differs too.
+    old = sync_path_of("Beehexa/IntegrationManager", EXAMPLE_SPEC)
+    assert result.notes[-1] == "etc/integration/api.xml: differs from what the spec generates"
+    assert len(result.notes) == 3
+    assert (
+        f"{old}: a sync data patch of other integrations; magegen new --force replaces it"
+        in result.notes
+    )
 
 
 def test_what_magegen_refuses_is_said(tmp_path: Path) -> None:

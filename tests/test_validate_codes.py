@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,6 +64,16 @@ def _add_file(relative: str, text: str) -> Callable[[Path], None]:
 
 def _edit(relative: str, old: str, new: str) -> Callable[[Path], None]:
     return lambda module: edit(module / relative, old, new)
+
+
+def _without_sync_patch(change: Callable[[Path], None]) -> Callable[[Path], None]:
+    """``change``, in a module whose InstallData is its only setup script (no sync patch)."""
+
+    def apply(module: Path) -> None:
+        shutil.rmtree(module / "Setup" / "Patch")
+        change(module)
+
+    return apply
 
 
 def _edit_regex(relative: str, pattern: str, new: str) -> Callable[[Path], None]:
@@ -189,12 +200,13 @@ BREAKAGES = [
         "MG302",
         _edit_regex(MODULE_XML, r' setup_version="[^"]*"', ""),
         "Setup/InstallData.php",
-        None,
-        also=frozenset({"MG303"}),  # InstallData never runs, so nothing creates the integration
+        None,  # the sync data patch still creates the integration: no MG303
     ),
     Breakage(
         "MG303",
-        _edit("Setup/InstallData.php", "'testIntegration2'", "'anotherIntegration'"),
+        _without_sync_patch(
+            _edit("Setup/InstallData.php", "'testIntegration2'", "'anotherIntegration'")
+        ),
         CONFIG,
         '<integration name="testIntegration2">',
     ),
@@ -338,6 +350,7 @@ def test_a_data_patch_may_create_the_integration(example: Path, run_cli: Runner)
 
 
 def test_a_commented_out_call_creates_no_integration(example: Path, run_cli: Runner) -> None:
+    shutil.rmtree(example / "Setup" / "Patch")
     edit(
         example / "Setup" / "InstallData.php",
         "$this->integrationManager->processIntegrationConfig([",

@@ -126,7 +126,8 @@ def test_dry_run_with_force_lists_every_action(
     tmp_path: Path, run_cli: Callable[..., Result]
 ) -> None:
     out = modified_module(tmp_path, run_cli)
-    (out / "Setup" / "Patch").mkdir()
+    for patch in (out / "Setup" / "Patch" / "Data").glob("*.php"):
+        patch.unlink()  # the folder stays: not a file, so not listed
     plain = tmp_path / "plain.yaml"
     plain.write_text("module: {version: 1.0.1}\n")
     (out / "etc" / "integration" / "config.xml").write_text("<integrations/>\n")

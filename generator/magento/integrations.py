@@ -46,6 +46,7 @@ class IntegrationFacts:
     endpoint_url: str | None = None
     identity_link_url: str | None = None
     resources: tuple[Located, ...] = ()
+    synced: bool = False  # a magegen sync data patch brings installed stores to this state
 
     @property
     def resource_ids(self) -> tuple[str, ...]:

@@ -8,18 +8,24 @@ the change in a store where the module is already installed.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from generator.errors import Problem, UsageError, shown
 from generator.magento.acl import AclCatalog
-from generator.magento.files import CONSOLIDATED, MODULE_XML
+from generator.magento.files import CONSOLIDATED, DATA_PATCH_DIR, MODULE_XML
 from generator.magento.integrations import IntegrationFacts, Located, effective_ids
+from generator.magento.moduletree import ModuleFacts
 from generator.review.markdown import cell, title
 from generator.spec.model import ModuleSpec
 
 # Findings that leave a file of the tree unread: acl-diff cannot say what Magento grants.
 UNREADABLE = ("MG100", "MG104", "MG105")
+RETIRED = "retired"  # the format of an integration a spec retires: it has no fields
+RETIRE_WARNING = (
+    "every store that has it deletes it on its next setup:upgrade (magegen's sync data patch), "
+    "with its OAuth consumer: its access tokens stop working"
+)
 
 
 @dataclass(frozen=True)
@@ -27,7 +33,7 @@ class IntegrationChange:
     """How one integration differs between the old and the new side."""
 
     name: str
-    status: str  # "added", "removed" or "changed"
+    status: str  # "added", "removed", "retired" or "changed"
     format: str
     granted: tuple[str, ...] = ()
     revoked: tuple[str, ...] = ()
@@ -36,8 +42,12 @@ class IntegrationChange:
 
 
 def states_of_spec(spec: ModuleSpec) -> dict[str, IntegrationFacts]:
-    """The integrations a spec declares, resources completed as magegen writes them."""
-    return {
+    """The integrations a spec declares, resources completed as magegen writes them; those it
+    retires have the format RETIRED."""
+    from generator.sync import wants_sync
+
+    synced = wants_sync(spec)
+    states = {
         i.name: IntegrationFacts(
             i.name,
             None,
@@ -46,9 +56,13 @@ def states_of_spec(spec: ModuleSpec) -> dict[str, IntegrationFacts]:
             i.endpoint_url,
             i.identity_link_url,
             tuple(Located(r, None) for r in i.resources),
+            synced,
         )
         for i in spec.integrations
     }
+    for name in spec.retired:
+        states[name] = IntegrationFacts(name, None, RETIRED)
+    return states
 
 
 def states_of_tree(root: Path) -> dict[str, IntegrationFacts]:
@@ -61,7 +75,25 @@ def states_of_tree(root: Path) -> dict[str, IntegrationFacts]:
     errors = [p for p in problems if p.code in UNREADABLE]
     if errors:
         raise UsageError(errors)
-    return {integration.name: integration for integration in module.integrations()}
+    synced = _synced_names(module)
+    return {
+        integration.name: replace(integration, synced=integration.name in synced)
+        for integration in module.integrations()
+    }
+
+
+def _synced_names(module: ModuleFacts) -> frozenset[str]:
+    """The integrations a magegen sync data patch of the tree brings installed stores to."""
+    from generator.sync import parse_sync_patch
+
+    names: set[str] = set()
+    for relative in module.files.files if module.files is not None else ():
+        folder, _, file_name = relative.rpartition("/")
+        content = module.files.read(relative) if folder == DATA_PATCH_DIR else None
+        claimed = parse_sync_patch("", file_name, content) if content is not None else None
+        if claimed is not None:
+            names.update(integration.name for integration in claimed.integrations)
+    return frozenset(names)
 
 
 def compare(
@@ -72,28 +104,39 @@ def compare(
     changes = []
     for name, after in new.items():
         before = old.get(name)
-        if before is None:
+        if after.format == RETIRED:
+            if before is not None and before.format != RETIRED:
+                revoked = _granted(before, acl)
+                changes.append(
+                    IntegrationChange(
+                        name, "retired", before.format, revoked=revoked, warnings=(RETIRE_WARNING,)
+                    )
+                )
+            continue
+        if before is None or before.format == RETIRED:
             granted = _granted(after, acl)
             changes.append(IntegrationChange(name, "added", after.format, granted=granted))
             continue
         change = _changed(before, after, acl)
         if change is not None:
             changes.append(change)
-    for name, before in old.items():
-        if name not in new:
-            changes.append(
-                IntegrationChange(
-                    name,
-                    "removed",
-                    before.format,
-                    revoked=_granted(before, acl),
-                    warnings=(
-                        "removing it from the module does not delete it from stores where it "
-                        "exists; delete it in the admin (System > Integrations)",
-                    ),
-                )
-            )
+    changes += [_removed(before, acl) for name, before in old.items() if _gone(name, before, new)]
     return changes
+
+
+def _gone(name: str, before: IntegrationFacts, new: dict[str, IntegrationFacts]) -> bool:
+    return name not in new and before.format != RETIRED
+
+
+def _removed(before: IntegrationFacts, acl: AclCatalog) -> IntegrationChange:
+    warning = (
+        "removing it from the module does not delete it from stores where it exists; mark it "
+        "retired: true in the spec (magegen's sync patch deletes it) or delete it in the admin "
+        "(System > Integrations)"
+    )
+    return IntegrationChange(
+        before.name, "removed", before.format, revoked=_granted(before, acl), warnings=(warning,)
+    )
 
 
 def _granted(integration: IntegrationFacts, acl: AclCatalog) -> tuple[str, ...]:
@@ -130,6 +173,8 @@ def _consequences(after: IntegrationFacts) -> tuple[str, ...]:
             "Magento deletes and recreates this integration on the next setup:upgrade: it gets "
             "new consumer keys, and every access token issued to it stops working",
         )
+    if after.synced:
+        return ()  # the sync data patch updates it in place: same id, consumer and tokens
     return (
         "a store where the module is already installed never applies this change: InstallData "
         "and data patches run only once. Add a new data patch whose apply() calls "

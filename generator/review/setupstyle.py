@@ -49,8 +49,7 @@ def setup_style(module: ModuleFacts) -> SetupStyle:
         if relative.rsplit("/", 1)[0] == DATA_PATCH_DIR and _calls(module, relative)
     ]
     if patches:
-        name = patches[0].rsplit("/", 1)[1].removesuffix(".php")
-        return SetupStyle(SETUP_DATA_PATCH, name, patches[0])
+        return SetupStyle(SETUP_DATA_PATCH, _patch_name(module, patches[0]), patches[0])
     seen = ((relative, _other_way(module, relative)) for relative in _php_files(module))
     found = [(relative, what) for relative, what in seen if what is not None]
     if found:
@@ -88,3 +87,14 @@ def _calls(module: ModuleFacts, relative: str) -> bool:
 def _other_way(module: ModuleFacts, relative: str) -> str | None:
     names = sorted(set(OTHER_WAYS.findall(_code(module, relative))))
     return ", ".join(names) or None
+
+
+def _patch_name(module: ModuleFacts, relative: str) -> str:
+    """setup_patch_name from a data patch: a sync patch's class without its content hash."""
+    from generator.sync import HASH_LENGTH, parse_sync_patch
+
+    file_name = relative.rsplit("/", 1)[1]
+    stem = file_name.removesuffix(".php")
+    content = module.files.read(relative) if module.files is not None else None
+    claimed = content is not None and parse_sync_patch("", file_name, content) is not None
+    return stem[:-HASH_LENGTH] if claimed else stem

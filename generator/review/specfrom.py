@@ -25,6 +25,7 @@ from generator.errors import ModuleError, Problem, SpecError, UsageError
 from generator.magento.acl import AclCatalog, ModuleCatalog, bundled_acl, bundled_modules
 from generator.magento.files import (
     COMPOSER_JSON,
+    DATA_PATCH_DIR,
     INTEGRATION_FILES,
     MODULE_XML,
     REGISTRATION_PHP,
@@ -185,7 +186,7 @@ def _compare(
     for path in sorted(on_disk | set(rendered or {}) | set(reading.notes)):
         if rendered is not None:
             lines += _drift_line(module, path, path in on_disk, rendered.get(path))
-        elif path in on_disk and path not in {*UNDERSTOOD, reading.setup_script}:
+        elif _undescribed(module, path, on_disk, reading.setup_script):
             lines.append(f"{path}: a file the spec does not describe")
         lines += [f"{path}: {note}" for note in reading.notes.get(path, [])]
     return refusals + lines
@@ -219,6 +220,8 @@ def _drift_line(module: ModuleFacts, path: str, on_disk: bool, rendered: bytes |
         return (
             [] if rendered is None else [f"{path}: missing from the module; magegen new writes it"]
         )
+    if rendered is None and _sync_shaped(module, path):
+        return [f"{path}: a sync data patch of other integrations; magegen new --force replaces it"]
     if rendered is None:
         return [f"{path}: a file the spec does not describe"]
     if path in module.refused:
@@ -227,3 +230,19 @@ def _drift_line(module: ModuleFacts, path: str, on_disk: bool, rendered: bytes |
     if content != rendered:
         return [f"{path}: differs from what the spec generates"]
     return []
+
+
+def _undescribed(module: ModuleFacts, path: str, on_disk: set[str], script: str | None) -> bool:
+    """Whether ``path`` is a file of the module that no part of the spec accounts for."""
+    known = path in UNDERSTOOD or path == script or _sync_shaped(module, path)
+    return path in on_disk and not known
+
+
+def _sync_shaped(module: ModuleFacts, path: str) -> bool:
+    """Whether ``path`` is a data patch shaped like magegen's sync patch (name and marker)."""
+    from generator.sync import parse_sync_patch
+
+    if path.rsplit("/", 1)[0] != DATA_PATCH_DIR or module.files is None:
+        return False
+    content = module.files.read(path)
+    return content is not None and parse_sync_patch("", path.rsplit("/", 1)[1], content) is not None

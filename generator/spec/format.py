@@ -36,6 +36,9 @@ class Section(NamedTuple):
 
     fields: tuple[Field, ...]
     description: str = ""
+    # A boolean key that, when true, allows only itself and ``marker_keeps`` (then required).
+    marker: str | None = None
+    marker_keeps: tuple[str, ...] = ()
 
     def keys(self) -> tuple[str, ...]:
         """Every key the mapping accepts, in the documented order."""
@@ -154,8 +157,17 @@ INTEGRATION = Section(
             "boolean",
             "true grants Magento_Backend::all: full access to everything.",
         ),
+        Field(
+            "retired",
+            "boolean",
+            "true retires the integration: every store that has it deletes it on its next "
+            "setup:upgrade, and its access tokens stop working. The entry then holds only name "
+            "and retired (split format only).",
+        ),
     ),
     "An OAuth integration and the ACL resources it is granted.",
+    marker="retired",
+    marker_keeps=("name",),
 )
 
 SPEC = Section(

@@ -65,6 +65,26 @@ def section_schema(section: Section) -> dict[str, object]:
     }
     if section.description:
         schema["description"] = section.description
+    requirements = _requirements(section)
+    if section.marker is None:
+        schema.update(requirements)
+        return schema
+    # With the marker true, the mapping holds the marker and its kept keys, and nothing else.
+    schema["if"] = {
+        "properties": {section.marker: {"const": True}},
+        "required": [section.marker],
+    }
+    schema["then"] = {
+        "required": list(section.marker_keeps),
+        "propertyNames": {"enum": [*section.marker_keeps, section.marker]},
+    }
+    schema["else"] = requirements
+    return schema
+
+
+def _requirements(section: Section) -> dict[str, object]:
+    """The keys a mapping of ``section`` must have, some only unless a sibling is true."""
+    schema: dict[str, object] = {}
     always = [f.key for f in section.fields if f.required and not f.required_unless]
     if always:
         schema["required"] = always

@@ -60,6 +60,8 @@ class ModuleSpec:
     integrations: tuple[Integration, ...] = ()
     integration_format: str = FORMAT_SPLIT
     setup_patch_name: str = DEFAULT_PATCH_NAME
+    # Integrations the spec retires: stores that have them delete them (split format only).
+    retired: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:

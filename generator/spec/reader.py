@@ -142,11 +142,13 @@ class _SpecReader(NodeReader):
         block = self.module_block(_value(top, "module"))
         default_name = f"{vendor.lower()}/module-{rules.kebab(module)}"
         composer_name, user_require = self.composer_block(_value(top, "composer"), default_name)
-        integrations = self.integrations(_value(top, "integrations"))
+        integrations, retired = self.integrations(_value(top, "integrations"))
         integration_format = self.integration_format(_value(top, "integration_format"))
-        setup = self.setup(_value(top, "setup"), integrations, integration_format)
+        self.retired_format(_value(top, "integrations"), retired, integration_format)
+        declared = bool(integrations or retired)
+        setup = self.setup(_value(top, "setup"), declared, integration_format)
         patch_name = self.patch_name(_value(top, "setup_patch_name"), setup)
-        sequence = self.load_order(block.sequence, own_name, bool(integrations))
+        sequence = self.load_order(block.sequence, own_name, declared)
         self.note_modules_outside_sequence(sequence, own_name)
         setup_version = self.setup_version(block, setup)
         templates_node = _value(top, "templates")
@@ -170,7 +172,21 @@ class _SpecReader(NodeReader):
             integrations=tuple(integrations),
             integration_format=integration_format,
             setup_patch_name=patch_name,
+            retired=tuple(retired),
         )
+
+    def retired_format(
+        self, node: Node | None, retired: list[str], integration_format: str
+    ) -> None:
+        """Retiring takes the split format's sync data patch."""
+        if retired and node is not None and integration_format != FORMAT_SPLIT:
+            self.report(
+                node,
+                "integrations",
+                "retired: true needs integration_format: split: Magento_Integration never "
+                "deletes an integration of etc/integration.xml; only the split format's sync "
+                "data patch does (see the README on moving a module to the split format)",
+            )
 
     def module_block(self, node: Node | None) -> _ModuleBlock:
         """The ``module:`` block."""
@@ -275,18 +291,30 @@ class _SpecReader(NodeReader):
                 require.append((package, constraint))
         return require
 
-    def integrations(self, node: Node | None) -> list[Integration]:
-        """``integrations:``, with names unique as Magento's database compares them."""
+    def integrations(self, node: Node | None) -> tuple[list[Integration], list[str]]:
+        """``integrations:``: the current ones and the retired names, all names unique as
+        Magento's database compares them."""
         if node is None:
-            return []
-        integrations = []
+            return [], []
+        integrations: list[Integration] = []
+        retired: list[str] = []
         names = []
         for index, item in enumerate(self.sequence(node, "integrations") or []):
-            integration = self.integration(item, join("integrations", index))
-            if integration is not None:
-                integrations.append(integration)
-                name_node = _value(self.mapping_of[id(item)], "name") or item
-                names.append(Item(integration.name, name_node, index))
+            item_field = join("integrations", index)
+            entries = self.mapping(item, item_field, INTEGRATION_KEYS)
+            if entries is None:
+                continue
+            read: Integration | str | None = self.retired(item, item_field, entries)
+            if read is None:
+                read = self.integration(item, item_field, entries)
+            if not read:
+                continue
+            name = read if isinstance(read, str) else read.name
+            if isinstance(read, str):
+                retired.append(read)
+            else:
+                integrations.append(read)
+            names.append(Item(name, _value(entries, "name") or item, index))
         self.unique(
             names,
             "integrations",
@@ -295,13 +323,33 @@ class _SpecReader(NodeReader):
             why=" (Magento's integration names ignore case, accents and trailing spaces)",
             member="name",
         )
-        return integrations
+        return integrations, retired
 
-    def integration(self, node: Node, item_field: str) -> Integration | None:
-        """One integration."""
-        entries = self.mapping(node, item_field, INTEGRATION_KEYS)
-        if entries is None:
+    def retired(self, node: Node, item_field: str, entries: Entries) -> str | None:
+        """None unless the entry is marked ``retired: true``; then its name ('' if reported)."""
+        if "retired" not in entries:
             return None
+        marked = self.boolean(entries["retired"][1], join(item_field, "retired"))
+        if marked is False:
+            return None
+        if marked is None:
+            return ""
+        self.require(node, item_field, entries, INTEGRATION.marker_keeps)
+        for key, (key_node, _) in entries.items():
+            if key not in (*INTEGRATION.marker_keeps, "retired"):
+                self.report(
+                    key_node,
+                    join(item_field, key),
+                    "a retired integration holds only its name: stores delete it, so nothing "
+                    "else about it is used; remove this key",
+                )
+        if "name" not in entries:
+            return ""
+        name_field = join(item_field, "name")
+        return self.string(entries["name"][1], name_field, rules.check_integration_name) or ""
+
+    def integration(self, node: Node, item_field: str, entries: Entries) -> Integration | None:
+        """One integration."""
         all_resources = False
         if "all_resources" in entries:
             all_resources = bool(
@@ -446,9 +494,7 @@ class _SpecReader(NodeReader):
         chosen = self.choice(node, "integration_format", "format", INTEGRATION_FORMATS)
         return chosen or FORMAT_SPLIT
 
-    def setup(
-        self, node: Node | None, integrations: list[Integration], integration_format: str
-    ) -> str:
+    def setup(self, node: Node | None, integrations: bool, integration_format: str) -> str:
         """``setup:``. The default creates the integrations: InstallData for the split format;
         nothing for the consolidated one, which Magento_Integration processes by itself."""
         split = integration_format == FORMAT_SPLIT

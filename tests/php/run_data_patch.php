@@ -10,6 +10,8 @@ declare(strict_types=1);
 
 use Magento\Framework\Setup\Patch\DataPatchInterface;
 use Magento\Integration\Model\ConfigBasedIntegrationManager;
+use Magento\Integration\Model\IntegrationService;
+use Magento\Integration\Model\OauthService;
 use MagegenTest\StubSetup;
 
 set_error_handler(static function (int $severity, string $message, string $file, int $line): bool {
@@ -23,7 +25,8 @@ require $file;
 
 $setup = new StubSetup();
 $manager = new ConfigBasedIntegrationManager();
-$patch = new $class($setup, $manager);
+$service = new IntegrationService();
+$patch = new $class($setup, $manager, $service, new OauthService());
 $returned = $patch->apply();
 
 echo json_encode(
@@ -34,6 +37,7 @@ echo json_encode(
         'dependencies' => $class::getDependencies(),
         'aliases' => $patch->getAliases(),
         'calls' => $manager->calls,
+        'looked_up' => $service->looked_up,
         'setup' => $setup->calls,
     ],
     JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES | JSON_THROW_ON_ERROR

@@ -42,7 +42,44 @@ namespace Magento\Framework\Setup\Patch {
     }
 }
 
+namespace Magento\Integration\Api {
+    interface IntegrationServiceInterface
+    {
+        public function findByName($integrationName);
+    }
+
+    interface OauthServiceInterface
+    {
+    }
+}
+
 namespace Magento\Integration\Model {
+    /** An integration that findByName() did not find. */
+    class Integration
+    {
+        public function getId()
+        {
+            return null;
+        }
+    }
+
+    /** Finds nothing: the names it was asked for are recorded. */
+    class IntegrationService implements \Magento\Integration\Api\IntegrationServiceInterface
+    {
+        /** @var list<string> */
+        public array $looked_up = [];
+
+        public function findByName($integrationName)
+        {
+            $this->looked_up[] = $integrationName;
+            return new Integration();
+        }
+    }
+
+    class OauthService implements \Magento\Integration\Api\OauthServiceInterface
+    {
+    }
+
     class ConfigBasedIntegrationManager
     {
         /** @var list<array<mixed>> every argument processIntegrationConfig() was given */

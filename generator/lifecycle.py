@@ -1,0 +1,173 @@
+"""What regenerating a module over an existing tree means for the stores that installed it.
+
+- ``superseded_patches``: magegen's own sync patches (and its earlier one-shot data patch) that
+  the current sync patch replaces. ``--force`` removes them, and only them: each is proven
+  magegen's by rendering it again from what it records and getting the same bytes.
+- ``dropped_integrations``: integrations the tree on disk declares that the spec neither keeps
+  nor retires. Removing an entry is ambiguous (delete it from stores, or forget to keep it?), so
+  the spec must say which.
+- ``retire_warnings``: what the user is told about the integrations a spec retires.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from types import SimpleNamespace
+
+from lxml import etree
+
+from generator.errors import Problem
+from generator.magento.rules import integration_name_key, shown
+from generator.magento.xml import safe_xml_parser
+from generator.render import environment, is_own_sync
+from generator.spec.model import ModuleSpec
+from generator.sync import PATCH_DIR, parse_sync_patch, sync_patch, wants_sync
+from generator.templatedir import TemplateDir
+
+# The one-shot data patch magegen wrote before sync patches existed, kept to recognise it.
+LEGACY_TEMPLATE = "legacy/DataPatch-1.php.j2"
+_LEGACY_NAMES = re.compile(r"processIntegrationConfig\(\[\n((?:            '.*',\n)*)        \]\);")
+_PHP_STRING = re.compile(r"            '((?:[^'\\]|\\.)*)',\n")
+# Where a tree declares integrations, relative to the module root.
+DECLARING_FILES = ("etc/integration/config.xml", "etc/integration.xml")
+
+
+def _php_unquote(body: str) -> str:
+    return re.sub(r"\\([\\'])", r"\1", body)
+
+
+def _is_own_legacy(spec: ModuleSpec, class_name: str, content: bytes) -> bool:
+    """Whether ``content`` is exactly magegen's earlier one-shot data patch ``class_name``."""
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    found = _LEGACY_NAMES.search(text)
+    if found is None or not re.fullmatch(r"[A-Z][A-Za-z0-9]*", class_name):
+        return False
+    names = [_php_unquote(m.group(1)) for m in _PHP_STRING.finditer(found.group(1))]
+    old_spec = SimpleNamespace(
+        namespace=spec.namespace,
+        setup_patch_name=class_name,
+        integrations=[SimpleNamespace(name=name) for name in names],
+    )
+    rendered = environment(False).get_template(LEGACY_TEMPLATE).render({"spec": old_spec})
+    return rendered.encode("utf-8") == content
+
+
+def superseded_patches(
+    target: Path, spec: ModuleSpec, templates: TemplateDir | None = None
+) -> tuple[str, ...]:
+    """magegen's own data patches under ``target`` that the spec's sync patch supersedes.
+
+    Paths are relative to ``target``. A file qualifies only when rendering what it records
+    gives its exact bytes: a patch a person wrote or edited is never among them.
+    """
+    folder = target / PATCH_DIR
+    if not folder.is_dir() or folder.is_symlink():
+        return ()
+    current = sync_patch(spec).path if wants_sync(spec) else None
+    found = []
+    for path in sorted(folder.glob("*.php")):
+        relative = f"{PATCH_DIR}/{path.name}"
+        if relative == current or path.is_symlink() or not path.is_file():
+            continue
+        content = path.read_bytes()
+        claimed = parse_sync_patch(spec.namespace, path.name, content)
+        if claimed is not None:
+            own = is_own_sync(claimed, content, templates)
+        else:
+            own = _is_own_legacy(spec, path.stem, content)
+        if own:
+            found.append(relative)
+    return tuple(found)
+
+
+def _declared_names(target: Path) -> list[tuple[str, str]]:
+    """(file, integration name) for every integration the tree's XML declares."""
+    declared = []
+    for relative in DECLARING_FILES:
+        path = target / relative
+        if not path.is_file() or path.is_symlink():
+            continue
+        try:
+            root = etree.parse(str(path), safe_xml_parser()).getroot()
+        except (etree.XMLSyntaxError, OSError):
+            continue  # validate reports a broken file; here it declares nothing we can read
+        for element in root.iter("integration"):
+            name = element.get("name")
+            if name:
+                declared.append((relative, name))
+    return declared
+
+
+def _patch_names(
+    target: Path, spec: ModuleSpec, superseded: tuple[str, ...]
+) -> list[tuple[str, str]]:
+    """(file, integration name) for every integration a sync patch of the tree keeps or retires."""
+    names = []
+    for relative in superseded:
+        path = target / relative
+        claimed = parse_sync_patch(spec.namespace, path.name, path.read_bytes())
+        if claimed is not None:
+            names += [(relative, integration.name) for integration in claimed.integrations]
+            # A store that has not upgraded yet still needs the retired name to delete it.
+            names += [(relative, name) for name in claimed.retired]
+    return names
+
+
+def dropped_integrations(
+    target: Path, spec: ModuleSpec, spec_display: str, superseded: tuple[str, ...] = ()
+) -> list[Problem]:
+    """An error for each integration the tree declares that the spec neither keeps nor retires."""
+    if not target.is_dir():
+        return []
+    accounted = {integration_name_key(i.name) for i in spec.integrations}
+    accounted |= {integration_name_key(name) for name in spec.retired}
+    problems = []
+    seen: set[str] = set()
+    for relative, name in _declared_names(target) + _patch_names(target, spec, superseded):
+        key = integration_name_key(name)
+        if key in accounted or key in seen:
+            continue
+        seen.add(key)
+        problems.append(
+            Problem(
+                spec_display,
+                f"integration {shown(name)} ({target / relative}) is missing from the spec; "
+                f"to delete it from every store that has it (its access tokens stop working), "
+                "mark its entry 'retired: true' (it then needs only its name); to keep it, put "
+                "its entry back",
+                field="integrations",
+            )
+        )
+    return problems
+
+
+def retire_warnings(spec: ModuleSpec, display: str) -> list[Problem]:
+    """One warning per retired integration: stores delete it, and its tokens stop working."""
+    return [
+        Problem(
+            display,
+            f"integration {shown(name)} is retired: on its next setup:upgrade every store that "
+            "has it deletes it with its OAuth consumer, and its access tokens stop working",
+            field="integrations",
+            severity="warning",
+        )
+        for name in spec.retired
+    ]
+
+
+def removal_notes(target: Path, superseded: tuple[str, ...]) -> list[Problem]:
+    """What the user is told about each superseded patch ``--force`` removes."""
+    return [
+        Problem(
+            str(target / relative),
+            "magegen's own superseded data patch (it renders to these exact bytes): removed, "
+            "so that a fresh store never runs it; stores that applied it keep it recorded and "
+            "run the new sync patch once",
+            severity="note",
+        )
+        for relative in superseded
+    ]

@@ -1,0 +1,157 @@
+"""The sync data patch: how a split-format module brings every store to its current spec.
+
+A module with integrations in the split format gets one data patch,
+``Setup/Patch/Data/<Prefix><hash>.php``. Magento records a data patch by its class name and runs
+a class it has not recorded once, so the class name carries a short hash of everything the
+patch makes true in a store: each integration's name, email, URLs and effective resources, and
+the retired names. Any change to those gives a new class that every store runs once on its next
+``setup:upgrade``; an unchanged spec gives the same class, byte for byte.
+
+The patch's ``apply()``, in a store:
+
+- ``processIntegrationConfig()`` on every current integration: creates it, or updates it in
+  place (same id, OAuth consumer, status and tokens; resources replaced from api.xml);
+- clears the URLs the spec no longer gives (``processIntegrationConfig()`` only passes the
+  fields config.xml has, and ``IntegrationService::update()`` merges them over the stored row);
+- deletes each retired integration that exists, then its OAuth consumer, and with it its tokens.
+
+Each generated patch embeds the canonical JSON it was hashed from, so that magegen can prove a
+patch file in a tree is its own (re-rendering it gives the same bytes) before ``--force``
+removes it as superseded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+
+from generator.magento.files import DATA_PATCH_DIR
+from generator.spec.model import (
+    FORMAT_SPLIT,
+    SETUP_DATA_PATCH,
+    SETUP_INSTALL_DATA,
+    Integration,
+    ModuleSpec,
+)
+
+# Bump when the patch's behaviour changes, so that every store runs the new one once.
+SYNC_VERSION = 1
+INSTALL_DATA_PREFIX = "SyncIntegrations"
+PATCH_DIR = DATA_PATCH_DIR
+HASH_LENGTH = 8
+TEMPLATE = "Setup/Patch/Data/DataPatch.php.j2"
+# The docblock line that holds the canonical JSON: `` * magegen-sync: {...}``.
+MARKER = "magegen-sync: "
+CLASS_NAME = re.compile(rf"[A-Z][A-Za-z0-9]*?([0-9a-f]{{{HASH_LENGTH}}})")
+# The integration table's columns for the URLs, and the spec's keys for them.
+URL_COLUMNS = (("endpoint_url", "endpoint"), ("identity_link_url", "identity_link_url"))
+
+
+@dataclass(frozen=True)
+class SyncIntegration:
+    """One current integration as the sync patch handles it."""
+
+    name: str
+    cleared: tuple[str, ...]  # the integration table's URL columns the spec does not give
+
+
+@dataclass(frozen=True)
+class SyncPatch:
+    """Everything the sync patch template needs, and the JSON its class name is hashed from."""
+
+    namespace: str
+    class_name: str
+    integrations: tuple[SyncIntegration, ...]
+    retired: tuple[str, ...]
+    canonical: str
+
+    @property
+    def path(self) -> str:
+        """Where the patch goes, relative to the module root."""
+        return f"{PATCH_DIR}/{self.class_name}.php"
+
+    @property
+    def marker_line(self) -> str:
+        """The docblock line that records the canonical JSON (pure ASCII, no ``*/``)."""
+        return MARKER + self.canonical
+
+
+def wants_sync(spec: ModuleSpec) -> bool:
+    """Whether ``spec``'s module gets a sync patch: split format, a setup script, integrations."""
+    return (
+        spec.integration_format == FORMAT_SPLIT
+        and spec.setup in (SETUP_INSTALL_DATA, SETUP_DATA_PATCH)
+        and bool(spec.integrations or spec.retired)
+    )
+
+
+def prefix(spec: ModuleSpec) -> str:
+    """The class name before the hash: setup_patch_name for data-patch, else SyncIntegrations."""
+    return spec.setup_patch_name if spec.setup == SETUP_DATA_PATCH else INSTALL_DATA_PREFIX
+
+
+def _integration_state(integration: Integration) -> dict[str, object]:
+    return {
+        "name": integration.name,
+        "email": integration.email,
+        "endpoint_url": integration.endpoint_url,
+        "identity_link_url": integration.identity_link_url,
+        "resources": list(integration.resources),
+    }
+
+
+def canonical_state(integrations: tuple[Integration, ...], retired: tuple[str, ...]) -> str:
+    """The canonical JSON of what a sync patch makes true: ASCII only, ``/`` escaped."""
+    state = {
+        "sync": SYNC_VERSION,
+        "integrations": [_integration_state(i) for i in integrations],
+        "retired": list(retired),
+    }
+    text = json.dumps(state, ensure_ascii=True, sort_keys=True, separators=(",", ":"))
+    # "\/" is JSON for "/": the text then never holds "*/", which would end the docblock.
+    return text.replace("/", "\\/")
+
+
+def _from_canonical(namespace: str, class_prefix: str, canonical: str) -> SyncPatch:
+    """The SyncPatch whose canonical JSON is ``canonical``; raises ValueError if it is not one."""
+    state = json.loads(canonical)
+    if not isinstance(state, dict) or state.get("sync") != SYNC_VERSION:
+        raise ValueError("not a sync state of this version")
+    integrations = []
+    for item in state["integrations"]:
+        cleared = tuple(column for key, column in URL_COLUMNS if item[key] is None)
+        integrations.append(SyncIntegration(str(item["name"]), cleared))
+    retired = tuple(str(name) for name in state["retired"])
+    digest = hashlib.sha256(canonical.encode("ascii")).hexdigest()[:HASH_LENGTH]
+    return SyncPatch(namespace, class_prefix + digest, tuple(integrations), retired, canonical)
+
+
+def sync_patch(spec: ModuleSpec) -> SyncPatch:
+    """The sync patch of ``spec``'s module."""
+    canonical = canonical_state(spec.integrations, spec.retired)
+    return _from_canonical(spec.namespace, prefix(spec), canonical)
+
+
+def parse_sync_patch(namespace: str, file_name: str, content: bytes) -> SyncPatch | None:
+    """The SyncPatch a file claims to be, from its name and marker line; None if it claims none.
+
+    The claim still has to be proven by rendering it again (``generator.render.is_own_sync``).
+    """
+    stem = file_name.removesuffix(".php")
+    match = CLASS_NAME.fullmatch(stem)
+    if not file_name.endswith(".php") or match is None:
+        return None
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    lines = [line for line in text.split("\n") if line.startswith(" * " + MARKER)]
+    if len(lines) != 1:
+        return None
+    try:
+        patch = _from_canonical(namespace, stem[:-HASH_LENGTH], lines[0][3 + len(MARKER) :])
+    except (ValueError, KeyError, TypeError):
+        return None
+    return patch if patch.class_name == stem else None
