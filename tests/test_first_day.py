@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from tests.conftest import EXAMPLE_SPEC, REPO
+from tests.conftest import EXAMPLE_FILES, EXAMPLE_SPEC, REPO
 
 NAME = "Beehexa/IntegrationManager"
 NEXT = "bin/magento module:enable Beehexa_IntegrationManager"
@@ -109,7 +109,8 @@ def test_logs_get_no_next_steps(tmp_path: Path, run_cli: Callable[..., Result]) 
     result = run_cli("new", NAME, EXAMPLE_SPEC, "-o", tmp_path / "out")
     assert result.exit_code == 0
     assert "Next" not in result.output
-    assert len(result.stderr.splitlines()) == 6  # the written paths only
+    out = tmp_path / "out"
+    assert result.stderr.splitlines() == [str(out / path) for path in EXAMPLE_FILES]
 
 
 @pytest.mark.parametrize("name", ["spec\n.yaml", "a\rb.yaml", "x\x1b[31m.yaml", "y\u2028.yaml"])

@@ -30,6 +30,15 @@ def module(run_cli: Runner, tmp_path: Path) -> Path:
     return new_module(run_cli, tmp_path / "module" / EXAMPLE_NAME)
 
 
+def module_without_setup(run_cli: Runner, tmp_path: Path) -> Path:
+    """The example module without its sync data patch, so that only InstallData creates the
+    integrations (the tests replace it)."""
+    root = module(run_cli, tmp_path)
+    for patch in (root / "Setup" / "Patch" / "Data").glob("*.php"):
+        patch.unlink()
+    return root
+
+
 def test_an_extra_module_xml_attribute_is_read_with_a_note(run_cli: Runner, tmp_path: Path) -> None:
     root = module(run_cli, tmp_path)
     edit(root / MODULE_XML, 'setup_version="1.0.1"', 'setup_version="1.0.1" release_version="2"')
@@ -54,7 +63,7 @@ def test_a_lowercase_vendor_used_consistently_is_read(run_cli: Runner, tmp_path:
 def test_integrations_created_by_upgrade_data_are_not_claimed_install_data(
     run_cli: Runner, tmp_path: Path
 ) -> None:
-    root = module(run_cli, tmp_path)
+    root = module_without_setup(run_cli, tmp_path)
     install = root / "Setup" / "InstallData.php"
     upgrade = root / "Setup" / "UpgradeData.php"
     upgrade.write_text(
@@ -74,7 +83,7 @@ def test_integrations_created_by_upgrade_data_are_not_claimed_install_data(
 def test_integrations_created_by_a_schema_patch_are_not_claimed(
     run_cli: Runner, tmp_path: Path
 ) -> None:
-    root = module(run_cli, tmp_path)
+    root = module_without_setup(run_cli, tmp_path)
     install = root / "Setup" / "InstallData.php"
     patch = root / "Setup" / "Patch" / "Schema" / "CreateIntegrations.php"
     patch.parent.mkdir(parents=True)
@@ -86,7 +95,7 @@ def test_integrations_created_by_a_schema_patch_are_not_claimed(
 
 
 def test_no_script_at_all_says_so(run_cli: Runner, tmp_path: Path) -> None:
-    root = module(run_cli, tmp_path)
+    root = module_without_setup(run_cli, tmp_path)
     (root / "Setup" / "InstallData.php").unlink()
     body, text = read_back(run_cli, root)
     assert body["setup"] == "none"

@@ -18,11 +18,12 @@ ROUNDS = 4
 
 
 def spec(folder: Path, label: str, count: int) -> Path:
-    """A spec whose every generated file differs from another label's."""
+    """A spec whose generated files differ from another label's; integration names are shared,
+    so that a later spec never drops one the tree declares."""
     lines = [f"module: {{description: {label}, version: 1.0.{count}}}", "integrations:"]
     for index in range(count):
         lines += [
-            f"  - name: {label} {index}",
+            f"  - name: Sync {index}",
             f"    email: {label.lower()}{index}@acme.example",
             "    resources: ['Magento_Backend::admin/**']",
         ]
@@ -75,13 +76,13 @@ def test_a_run_waits_while_another_holds_the_target(
     holder.stdout.close()
     assert writer.returncode == 0, stderr
     assert finished > released
-    assert b"Second 2" in tree(out)["etc/integration/config.xml"]
+    assert b"second2@acme.example" in tree(out)["etc/integration/config.xml"]
 
 
 def test_parallel_forced_runs_with_different_specs_never_mix(
     tmp_path: Path, run_cli: Callable[..., Result]
 ) -> None:
-    first, second = spec(tmp_path, "Alpha", 20), spec(tmp_path, "Beta", 21)
+    first, second = spec(tmp_path, "Alpha", 20), spec(tmp_path, "Beta", 20)
     expected = []
     for label, path in (("a", first), ("b", second)):
         assert run_cli("new", NAME, path, "-o", tmp_path / label).exit_code == 0

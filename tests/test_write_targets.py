@@ -30,18 +30,43 @@ def spec(folder: Path, setup: str) -> Path:
     return path
 
 
+def only_patch(out: Path) -> Path:
+    """The one data patch magegen wrote into ``out``."""
+    (patch,) = (out / "Setup/Patch/Data").glob("*.php")
+    return patch
+
+
 @pytest.mark.parametrize(
     "later",
     ["setup: data-patch, setup_patch_name: AddErpIntegration", "setup: install-data"],
 )
-def test_a_patch_written_under_another_name_is_stale(
+def test_a_patch_written_under_another_name_is_removed_when_provably_magegens(
     tmp_path: Path, run_cli: Callable[..., Result], later: str
 ) -> None:
     out = tmp_path / "module"
     first = spec(tmp_path, "setup: data-patch, setup_patch_name: CreateErpIntegration")
     assert run_cli("new", NAME, first, "-o", out).exit_code == 0
-    old = out / "Setup/Patch/Data/CreateErpIntegration.php"
-    assert old.is_file()
+    old = only_patch(out)
+    assert old.name.startswith("CreateErpIntegration")
+
+    result = run_cli("new", NAME, spec(tmp_path, later), "-o", out, "--force", "--dry-run")
+
+    assert result.exit_code == 0, result.stderr
+    assert f"remove    {old}" in result.stdout.splitlines()
+
+
+@pytest.mark.parametrize(
+    "later",
+    ["setup: data-patch, setup_patch_name: AddErpIntegration", "setup: install-data"],
+)
+def test_an_edited_patch_written_under_another_name_is_stale(
+    tmp_path: Path, run_cli: Callable[..., Result], later: str
+) -> None:
+    out = tmp_path / "module"
+    first = spec(tmp_path, "setup: data-patch, setup_patch_name: CreateErpIntegration")
+    assert run_cli("new", NAME, first, "-o", out).exit_code == 0
+    old = only_patch(out)
+    old.write_text(old.read_text() + "// edited by hand\n")
 
     result = run_cli("new", NAME, spec(tmp_path, later), "-o", out, "--force", "--dry-run")
 
@@ -56,6 +81,7 @@ def test_the_owners_own_patch_is_kept_without_a_word(
     out = tmp_path / "module"
     first = spec(tmp_path, "setup: data-patch")
     assert run_cli("new", NAME, first, "-o", out).exit_code == 0
+    generated = only_patch(out)
     own = out / "Setup/Patch/Data/AddCustomerAttribute.php"
     own.write_text(
         "<?php\nnamespace Acme\\Erp\\Setup\\Patch\\Data;\n"
@@ -63,10 +89,9 @@ def test_the_owners_own_patch_is_kept_without_a_word(
     )
     other_module = out / "Setup/Patch/Data/Copied.php"
     other_module.write_text(
-        (out / "Setup/Patch/Data/CreateIntegrations.php")
-        .read_text()
+        generated.read_text()
         .replace("Acme\\Erp", "Other\\Module")
-        .replace("CreateIntegrations", "Copied")
+        .replace(generated.stem, "Copied")
     )
     result = run_cli("new", NAME, first, "-o", out, "--force", "--dry-run")
     assert result.exit_code == 0
