@@ -13,6 +13,7 @@ import click
 
 from generator import __version__
 from generator.errors import MagegenError, Problem
+from generator.review.report import FORMATS as VALIDATE_FORMATS
 
 if TYPE_CHECKING:
     from generator.drift import FileDrift
@@ -205,7 +206,7 @@ def acl(query: str | None, output_format: str, magento_root: Path | None) -> Non
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "json", "github", "markdown"]),
+    type=click.Choice(VALIDATE_FORMATS),
     default="text",
     show_default=True,
     help="text: path:line:col lines; json; github: Actions annotations; markdown: a PR comment.",

@@ -15,16 +15,20 @@ from pathlib import Path
 from lxml import etree
 
 from generator.errors import Problem
+from generator.magento.phpsource import read_php
 from generator.magento.xml import safe_xml_parser, schema_problems
 
 XSI_NO_NAMESPACE = "{http://www.w3.org/2001/XMLSchema-instance}noNamespaceSchemaLocation"
 
 # ComponentRegistrar::register(ComponentRegistrar::MODULE, 'Vendor_Module', __DIR__), written with
 # or without the namespace, with either quote.
+# Matched on code whose strings and comments are blanked (phpsource.read_php); the name must
+# then be a string literal.
 _REGISTER = re.compile(
-    r"ComponentRegistrar::register\s*\(\s*(?:\\?[\w\\]*\\)?ComponentRegistrar::MODULE\s*,"
-    r"\s*(['\"])(?P<name>[^'\"]*)\1",
+    r"(?<![\w$>:])(?:\\?[\w\\]*\\)?ComponentRegistrar::register\s*\(\s*"
+    r"(?:\\?[\w\\]*\\)?ComponentRegistrar::MODULE\s*,\s*(?P<quote>['\"])",
 )
+_PHP_LIMIT = 1 << 20  # bytes of registration.php read; a real one is a few hundred
 # A PHP string literal (kept) or comment (removed); strings first, so "//" inside one survives.
 _STRING_OR_COMMENT = re.compile(
     r"('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")|/\*.*?\*/|//[^\n]*|#(?!\[)[^\n]*", re.DOTALL
@@ -46,6 +50,7 @@ class Located:
 
     value: str
     line: int | None
+    column: int | None = None
 
 
 @dataclass
@@ -77,6 +82,7 @@ class ModuleFacts:
     composer_error: str | None = None
     xml_files: list[tuple[Path, etree._ElementTree]] = field(default_factory=list)
     php_files: list[Path] = field(default_factory=list)
+    refused: set[str] = field(default_factory=set)  # files (relative) that could not be read
 
     def display(self, relative: str) -> str:
         """How a file of this module is named in findings."""
@@ -132,6 +138,7 @@ def read_module(root: Path, keep_xml: bool = False) -> tuple[ModuleFacts, list[P
         document, found = parse_xml(path, module.display(relative))
         problems += found
         if document is None:
+            module.refused.add(relative)
             continue
         if keep_xml:
             module.xml_files.append((path, document))
@@ -207,19 +214,24 @@ def _integrations(root: etree._Element, with_resources: bool) -> dict[str, Integ
 
 
 def _read_registration(module: ModuleFacts) -> None:
+    """The name registration.php registers: only a real call counts, never one in a string,
+    heredoc or comment."""
     path = module.root / "registration.php"
     if not path.is_file():
         return
     module.has_registration = True
     try:
-        source = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        with path.open("rb") as file:
+            source = file.read(_PHP_LIMIT).decode("utf-8", "surrogateescape")
+    except OSError:
         return
-    code = strip_php_comments(source)
-    match = _REGISTER.search(code)
-    if match:
-        line = code.count("\n", 0, match.start("name")) + 1
-        module.registered = Located(match["name"], line)
+    php = read_php(source)
+    for call in _REGISTER.finditer(php.code):
+        name = php.literals.get(call.start("quote"), (0, None))[1]
+        if name is not None:
+            start = call.start("quote")
+            module.registered = Located(name, php.line_at(start), php.column_at(start) + 1)
+            return
 
 
 def _read_composer(module: ModuleFacts) -> None:
