@@ -47,8 +47,8 @@ def setup_problems(module: ModuleFacts) -> Iterator[Problem]:
         yield _problem(
             module, INSTALL_DATA, "never runs: etc/module.xml has no setup_version", "MG302"
         )
-    if _refused(module, "integration"):
-        return  # a refused config.xml or api.xml: what it declares is not known
+    if _refused(module, "integration") or _refused(module, "module"):
+        return  # a refused file: what it declares (integrations, setup_version) is not known
     scan = _scan(module)
     yield from _never_created(module, scan)
     yield from _undeclared(module, scan)
