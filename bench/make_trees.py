@@ -75,7 +75,7 @@ def _grantable_resources() -> list[str]:
 
 def _sequence_modules() -> list[str]:
     """Core modules a spec may load before its own."""
-    return sorted(name for name in bundled_modules().modules if name != "Magento_Integration")
+    return sorted(name for name in bundled_modules().core() if name != "Magento_Integration")
 
 
 def _integration(rng: random.Random, index: int, vendor: str, grantable: list[str]) -> dict:

@@ -82,7 +82,10 @@ def main() -> None:
 )
 @click.option("--force", is_flag=True, help="Rewrite magegen's files in a folder that has files.")
 @click.option(
-    "--dry-run", is_flag=True, help="Write nothing; list what would be created, changed or kept."
+    "--dry-run",
+    is_flag=True,
+    help="Write nothing; list what would be created, changed or kept (as --force would, "
+    "saying whether new without --force would refuse the folder).",
 )
 @click.option(
     "--check",
@@ -100,6 +103,12 @@ def main() -> None:
     help="A folder of templates that replace the built-in ones of the same name "
     "(e.g. etc/module.xml.j2). Default: the spec's templates: key.",
 )
+@click.option(
+    "-q",
+    "--quiet",
+    is_flag=True,
+    help="Print only warnings and errors: no written paths, no next steps.",
+)
 @MAGENTO_ROOT_OPTION
 @_reports_errors
 def new(
@@ -110,6 +119,7 @@ def new(
     check: bool,
     diff: bool,
     templates: Path | None,
+    quiet: bool,
     magento_root: Path | None,
 ) -> None:
     """Generate the module NAME (Vendor/Module or Vendor_Module) from the YAML file SPEC.
@@ -118,7 +128,7 @@ def new(
     Every file of every module is rendered and checked first; nothing is written unless all
     checks pass.
     """
-    from generator.drift import Mode, drift_problems, unified_diff
+    from generator.drift import Mode, blocked_warnings, drift_problems, unified_diff
     from generator.new import generate_all
 
     mode = Mode.from_options(force=force, dry_run=dry_run, check=check, diff=diff)
@@ -137,13 +147,20 @@ def new(
             for result in results:
                 _echo_problems(drift_problems(result.plan.target, result.drift))
             sys.exit(1 if any(result.drift for result in results) else 0)
+        for result in results:  # what no diff can show
+            _echo_problems(blocked_warnings(result.plan.target, result.drift))
         return
     for result in results:
         if mode is Mode.DRY_RUN:
             for file in result.plan.files:
                 click.echo(f"{file.action.value:<9} {result.plan.target / file.path}")
-        for path in result.written:
+        for path in [] if quiet else result.written:
             click.echo(str(path), err=True)
+    if mode is Mode.WRITE and not quiet and sys.stderr.isatty():
+        from generator.nextsteps import next_steps
+
+        for line in next_steps([result.spec for result in results if result.spec]):
+            click.echo(line, err=True)
 
 
 def _pairs(arguments: tuple[str, ...]) -> list[tuple[str, Path]]:
@@ -178,8 +195,10 @@ def _rooted(result: GenerateResult) -> list[FileDrift]:
 def acl(query: str | None, output_format: str, magento_root: Path | None) -> None:
     """Show Magento's ACL resources: the whole tree, or those matching QUERY.
 
-    QUERY is searched in ids and titles, ignoring case; each match is shown with its path from
-    the root. Grant a resource in a spec by its id; magegen adds the parents it needs.
+    Every word of QUERY must match the id or title of a resource or of its parents, ignoring
+    case and plurals ("read orders" finds the View action under Orders); each match is shown with
+    its path from the root. When nothing matches, near matches are suggested. Grant a resource
+    in a spec by its id; magegen adds the parents it needs.
     """
     from generator.new import catalogs
     from generator.review import aclview
@@ -189,7 +208,10 @@ def acl(query: str | None, output_format: str, magento_root: Path | None) -> Non
     catalog = known.acl
     resources = list(catalog.resources) if query is None else aclview.search(catalog, query)
     if query is not None and not resources:
-        click.echo(f"magegen: no ACL resource matches {query!r}", err=True)
+        hint = aclview.near_misses(catalog, query)
+        click.echo(
+            f"magegen: no ACL resource matches {query!r}{'; ' + hint if hint else ''}", err=True
+        )
         sys.exit(1)
     if output_format == "json":
         click.echo(aclview.as_json(catalog, resources))

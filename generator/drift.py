@@ -71,6 +71,7 @@ class DriftKind(enum.Enum):
 
     MISSING = "is missing"
     DIFFERS = "differs from what the spec generates"
+    BLOCKED = "is not a regular file where the spec generates one"  # never read
 
 
 class FileDrift(NamedTuple):
@@ -79,7 +80,8 @@ class FileDrift(NamedTuple):
     path: str  # POSIX, relative to the module root
     kind: DriftKind
     expected: bytes
-    actual: bytes | None = None  # None when the file is missing
+    actual: bytes | None = None  # None when the file is missing (or BLOCKED: never read)
+    reason: str | None = None  # what is in the way, for BLOCKED
 
 
 def find_drift(plan: WritePlan) -> tuple[FileDrift, ...]:
@@ -88,7 +90,15 @@ def find_drift(plan: WritePlan) -> tuple[FileDrift, ...]:
     ``plan`` must come from ``plan_write`` with ``force``, so that an existing tree is compared.
     """
     found = []
-    for file in plan.changed:
+    for file in plan.files:
+        if file.action is Action.BLOCKED:
+            # A link is never followed: its target may lie outside the module.
+            found.append(
+                FileDrift(file.path, DriftKind.BLOCKED, file.content or b"", None, file.reason)
+            )
+            continue
+        if file.action not in (Action.CREATE, Action.CHANGE):
+            continue
         actual = None
         if file.action is Action.CHANGE:
             try:
@@ -102,16 +112,29 @@ def find_drift(plan: WritePlan) -> tuple[FileDrift, ...]:
 
 def drift_problems(target: Path, drift: Iterable[FileDrift]) -> list[Problem]:
     """One error per drifted file, located at its path under ``target``."""
-    return [Problem(str(target / item.path), item.kind.value) for item in drift]
+    return [
+        Problem(
+            str(target / item.path),
+            f"{item.kind.value}: {item.reason}" if item.reason else item.kind.value,
+        )
+        for item in drift
+    ]
+
+
+def blocked_warnings(target: Path, drift: Iterable[FileDrift]) -> list[Problem]:
+    """A warning for each generated file that is not a regular file, which no diff can show."""
+    blocked = [item for item in drift if item.kind is DriftKind.BLOCKED]
+    return [problem._replace(severity="warning") for problem in drift_problems(target, blocked)]
 
 
 def unified_diff(drift: Sequence[FileDrift]) -> str:
     """A patch (``a/`` and ``b/`` paths, no timestamps, LF endings) from disk to the spec's files.
 
     A missing file is diffed from ``/dev/null``; a file that is not UTF-8 on either side gets a
-    ``Binary files ... differ`` line instead of a diff.
+    ``Binary files ... differ`` line instead of a diff. A BLOCKED file (a link, say) has no diff:
+    no patch can replace it, and what it points to is never read.
     """
-    return "".join(_file_diff(item) for item in drift)
+    return "".join(_file_diff(item) for item in drift if item.kind is not DriftKind.BLOCKED)
 
 
 def _file_diff(item: FileDrift) -> str:

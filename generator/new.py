@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
@@ -20,11 +21,10 @@ from generator.magento.catalogs import Catalogs, catalogs
 from generator.render import TEMPLATE_NAMES, RenderedFile, generated_paths, render, template_of
 from generator.spec.model import ModuleSpec
 from generator.spec.reader import LoadedSpec, load_spec, parse_module_name
+from generator.target import default_target, earlier_patches, plan_warnings, wrong_folder
+from generator.targetlock import locked
 from generator.templatedir import TemplateDir, folder_problem
 from generator.write import Action, WritePlan, apply_plan, plan_write
-
-INSTALL_DATA = "Setup/InstallData.php"
-INTEGRATION_FILES = frozenset({"etc/integration/config.xml", "etc/integration/api.xml"})
 
 
 class BuiltModule(NamedTuple):
@@ -36,17 +36,13 @@ class BuiltModule(NamedTuple):
 
 
 class GenerateResult(NamedTuple):
-    """What ``generate`` decided, what it wrote, and what the user should know."""
+    """One module: what ``generate_all`` decided and wrote, and what the user should know."""
 
     plan: WritePlan
     written: tuple[Path, ...]
     warnings: tuple[Problem, ...]
     drift: tuple[FileDrift, ...] = ()  # filled by the comparing modes
-
-
-def default_target(vendor: str, module: str) -> Path:
-    """Where Magento expects a module's code: app/code/<Vendor>/<Module>."""
-    return Path("app", "code", vendor, module)
+    spec: ModuleSpec | None = None
 
 
 def build(
@@ -56,6 +52,10 @@ def build(
     templates: Path | None = None,
 ) -> BuiltModule:
     """Read, render and check the module ``name`` described by the spec at ``spec_path``.
+
+    The in-process API for rendering a module without writing it: the benchmark measures it
+    (bench/run.py, section "build") and makes its trees with it, and tests compare modules
+    with it. ``magegen new`` goes through ``generate_all``, which adds planning and writing.
 
     ``templates`` is a folder of custom templates; without it, the spec's ``templates:`` key is
     used. Raises SpecError, UsageError or TemplateError for bad input and CheckError when a
@@ -84,7 +84,7 @@ def _spec_templates(loaded: LoadedSpec, spec_path: Path) -> TemplateDir | None:
     """The folder the spec's ``templates:`` key names, relative to the spec's folder."""
     if loaded.templates is None:
         return None
-    problem = folder_problem(loaded.templates)
+    problem = folder_problem(loaded.templates, spec_path.parent)
     if problem:
         line, column = loaded.templates_at or (None, None)
         raise SpecError([Problem(str(spec_path), problem, line, column, field="templates")])
@@ -131,25 +131,6 @@ class Generated(NamedTuple):
     warnings: tuple[Problem, ...] = ()  # about the run as a whole (the installation read)
 
 
-def generate(
-    name: str,
-    spec_path: Path,
-    output: Path | None,
-    force: bool,
-    mode: Mode = Mode.WRITE,
-    magento_root: Path | None = None,
-    templates: Path | None = None,
-) -> GenerateResult:
-    """Write the module ``name`` described by ``spec_path`` to ``output``, all or nothing.
-
-    Only ``Mode.WRITE`` writes; the other modes decide and check everything, and the comparing
-    ones (check, diff) also list how the tree on disk drifted from the rendered files.
-    """
-    generated = generate_all([(name, spec_path)], output, force, mode, magento_root, templates)
-    (result,) = generated.results
-    return result._replace(warnings=generated.warnings + result.warnings)
-
-
 def generate_all(
     modules: Sequence[tuple[str, Path]],
     output: Path | None,
@@ -186,26 +167,66 @@ def generate_all(
             errors.append(exc)
     _raise_all(errors, known.problems)
     _refuse_shared_packages(built, [spec_path for _, spec_path in modules])
-    plans: list[WritePlan] = []
-    for module in built:
+    targets = [output or default_target(m.spec.vendor, m.spec.module) for m in built]
+    if output is None:
+        _refuse_wrong_folder(built)
+    # Writing holds the targets from the first look at them to the last rename, so that two
+    # runs never interleave; the other modes only read.
+    guard = locked(targets) if mode is Mode.WRITE else contextlib.nullcontext()
+    with guard:
+        results = _plan_all(built, targets, force, mode, known.problems)
+        if mode is Mode.WRITE:
+            results = _write_all(results)
+    return Generated(tuple(results), known.problems)
+
+
+def _refuse_wrong_folder(built: Sequence[BuiltModule]) -> None:
+    """Without -o, refuse a current folder where app/code/<Vendor>/<Module> makes no sense."""
+    problem = wrong_folder(Path.cwd(), built[0].spec) if built else None
+    if problem is not None:
+        raise UsageError([problem])
+
+
+def _plan_all(
+    built: Sequence[BuiltModule],
+    targets: Sequence[Path],
+    force: bool,
+    mode: Mode,
+    notes: tuple[Problem, ...],
+) -> list[GenerateResult]:
+    """Plan every module's write (comparing and dry runs read an existing tree as --force
+    would, and write nothing); raise the problems of every module at once."""
+    errors: list[MagegenError] = []
+    results = []
+    for module, target in zip(built, targets, strict=True):
         spec = module.spec
-        target = output if output is not None else default_target(spec.vendor, spec.module)
-        # Comparing reads an existing tree as --force would, and writes nothing.
+        known = generated_paths(spec) | earlier_patches(target, spec)
+        reads_only = mode is not Mode.WRITE
         try:
-            plans.append(
-                plan_write(target, module.files, force or mode.compares, generated_paths(spec))
-            )
+            plan = plan_write(target, module.files, force or reads_only, known, mode.compares)
         except TargetError as exc:
             errors.append(exc)
-    _raise_all(errors, known.problems)
-    results = []
-    for module, plan in zip(built, plans, strict=True):
-        warnings = module.warnings + tuple(plan_warnings(plan, module.spec))
+            continue
+        warnings = module.warnings + tuple(plan_warnings(plan, spec))
+        if mode is Mode.DRY_RUN and not force and not plan.new_tree and _holds_files(plan):
+            warnings += (_refusal_note(target),)
         drift = find_drift(plan) if mode.compares else ()
-        results.append(GenerateResult(plan, (), warnings, drift))
-    if mode is Mode.WRITE:
-        results = _write_all(results)
-    return Generated(tuple(results), known.problems)
+        results.append(GenerateResult(plan, (), warnings, drift, spec))
+    _raise_all(errors, notes)
+    return results
+
+
+def _holds_files(plan: WritePlan) -> bool:
+    return any(file.action is not Action.CREATE for file in plan.files)
+
+
+def _refusal_note(target: Path) -> Problem:
+    """What a dry run says about a folder that ``new`` without --force would refuse."""
+    message = (
+        "already holds files: new would refuse it and write nothing; the list shows what "
+        "new --force would do"
+    )
+    return Problem(str(target), message, severity="note")
 
 
 def _refuse_repeated_modules(modules: Sequence[tuple[str, Path]]) -> None:
@@ -285,47 +306,3 @@ def _write_all(results: Sequence[GenerateResult]) -> list[GenerateResult]:
             raise TargetError(problems) from None
         written.append(result._replace(written=tuple(paths)))
     return written
-
-
-def plan_warnings(plan: WritePlan, spec: ModuleSpec) -> list[Problem]:
-    """What the user should hear about where and over what the module is written."""
-    warnings = []
-    target = plan.target
-    under_app_code = (
-        target.parent.parent.name == "code" and target.parent.parent.parent.name == "app"
-    )
-    if under_app_code and (target.parent.name, target.name) != (spec.vendor, spec.module):
-        warnings.append(
-            Problem(
-                str(target),
-                f"Magento autoloads app/code/{spec.vendor}/{spec.module} for the namespace "
-                f"{spec.namespace}; from this folder its classes will not be found",
-                severity="warning",
-            )
-        )
-    for file in plan.having(Action.STALE):
-        warnings.append(
-            Problem(
-                str(target / file.path),
-                "magegen generated this file before, but this spec no longer does; "
-                "it is kept, and the module stays inconsistent until you delete it "
-                "(magegen validate shows how)",
-                severity="warning",
-            )
-        )
-    changed = {file.path for file in plan.having(Action.CHANGE)}
-    installer_existed = any(
-        file.path == INSTALL_DATA and file.action in (Action.CHANGE, Action.UNCHANGED)
-        for file in plan.files
-    )
-    if installer_existed and changed & INTEGRATION_FILES:
-        warnings.append(
-            Problem(
-                str(target / INSTALL_DATA),
-                "integrations changed in a module that already had InstallData: a store where "
-                "it is installed will not see the change (InstallData runs once); use a new "
-                "data patch, a setup_version bump with an upgrade script, or the admin",
-                severity="warning",
-            )
-        )
-    return warnings

@@ -122,12 +122,13 @@ def environment(xml: bool, custom: Path | None = None) -> jinja2.Environment:
     loader: jinja2.BaseLoader = jinja2.FileSystemLoader(str(templates_dir()))
     environment_class = jinja2.Environment
     if custom is not None:
-        loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(custom)), loader])
         # A spec can name its templates folder, and specs arrive in pull requests: custom
-        # templates run sandboxed, with no way to reach Python's internals or run commands.
-        from jinja2.sandbox import ImmutableSandboxedEnvironment
+        # templates are read only from regular files inside their folder, and run sandboxed,
+        # with no way to reach Python's internals or run commands (see templatebox).
+        from generator.templatebox import BoundedSandbox, BoxedLoader
 
-        environment_class = ImmutableSandboxedEnvironment
+        loader = jinja2.ChoiceLoader([BoxedLoader(custom), loader])
+        environment_class = BoundedSandbox
     env = environment_class(
         loader=loader,
         autoescape=xml,
@@ -150,25 +151,40 @@ def render(spec: ModuleSpec, templates: TemplateDir | None = None) -> tuple[Rend
     """Every file of the module ``spec`` describes, in FILE_TABLE order.
 
     A template in ``templates`` replaces the built-in one of the same name. Raises TemplateError
-    listing every custom template that does not compile or render.
+    listing every custom template that does not compile or render, or that passes the bounds of
+    ``templatebox`` (then the rest are not rendered).
     """
     context = {"spec": spec, "composer": build_manifest(spec)}
-    custom = templates.root if templates is not None else None
+    wanted_files = [(path, name) for path, name, wanted in FILE_TABLE if wanted(spec)]
+    if templates is None:
+        return tuple(
+            RenderedFile(
+                path.format(name=spec.setup_patch_name),
+                environment(name.endswith(".xml.j2")).get_template(name).render(context).encode(),
+            )
+            for path, name in wanted_files
+        )
+    from generator.templatebox import Budget, RenderLimit, render_bounded, time_limit
+
+    budget = Budget.of(spec)
     files = []
     problems: list[Problem] = []
-    for path, template_name, wanted in FILE_TABLE:
-        if not wanted(spec):
-            continue
-        env = environment(template_name.endswith(".xml.j2"), custom)
-        try:
-            text = env.get_template(template_name).render(context)
-        except Exception as exc:
-            problem = templates.problem(exc, template_name) if templates is not None else None
-            if problem is None:
-                raise
-            problems.append(problem)
-            continue
-        files.append(RenderedFile(path.format(name=spec.setup_patch_name), text.encode("utf-8")))
+    with time_limit(budget) as deadline:
+        for path, template_name in wanted_files:
+            env = environment(template_name.endswith(".xml.j2"), templates.root)
+            try:
+                template = env.get_template(template_name)
+                text = render_bounded(template, context, budget, deadline)
+            except Exception as exc:
+                problem = templates.problem(exc, template_name)
+                if problem is None:
+                    raise
+                problems.append(problem)
+                if isinstance(exc, RenderLimit):
+                    break
+                continue
+            name = path.format(name=spec.setup_patch_name)
+            files.append(RenderedFile(name, text.encode("utf-8")))
     if problems:
         raise TemplateError(problems)
     return tuple(files)

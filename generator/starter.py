@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import unicodedata
 from pathlib import Path
 
-from generator.errors import Problem, TargetError, UsageError
+from generator.errors import Problem, TargetError, UsageError, shown
 from generator.magento import rules
 from generator.render import environment
 from generator.spec.reader import parse_module_name
@@ -33,7 +34,17 @@ def _yaml_string(value: str) -> str:
 
 
 def write_starter(path: Path, module_name: str, integration: str) -> None:
-    """Write the starter spec to ``path``; refuse if anything is there already."""
+    """Write the starter spec to ``path``; refuse if anything is there already.
+
+    A file name with a control or line-break character is refused: the starter quotes its name
+    in a comment (``magegen new NAME SPEC``), and a line break there would end the comment.
+    """
+    if any(unicodedata.category(char) in ("Cc", "Zl", "Zp") for char in str(path)):
+        message = (
+            f"{shown(str(path))}: a file name with a control character (a newline, say) is "
+            "refused; choose a plain name"
+        )
+        raise UsageError([Problem("SPEC", message)])
     text = starter_text(path.name, module_name, integration)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)

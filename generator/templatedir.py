@@ -14,8 +14,10 @@ from typing import NamedTuple
 
 import jinja2
 
-from generator.errors import Problem
+from generator.errors import Problem, shown
 from generator.spec.fields import suggestion
+
+MAX_LISTED = 1000  # files of a templates folder checked for names; the built-in folder has 9
 
 
 class TemplateDir(NamedTuple):
@@ -29,13 +31,19 @@ class TemplateDir(NamedTuple):
         """The folder ``path``, which must exist (see ``folder_problem``)."""
         return cls(path, path.resolve())
 
-    def files(self) -> list[str]:
-        """Every file of the folder as a POSIX path relative to it, hidden ones left out."""
-        found = []
+    def files(self, limit: int = MAX_LISTED) -> list[str]:
+        """The folder's files as POSIX paths relative to it, hidden ones left out; at most
+        ``limit`` + 1 of them (more than ``limit`` means the folder is not a templates folder).
+
+        Links to folders are not followed.
+        """
+        found: list[str] = []
         for folder, dirs, names in os.walk(self.root):
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
             relative = Path(folder).relative_to(self.root)
             found += [(relative / n).as_posix() for n in names if not n.startswith(".")]
+            if len(found) > limit:
+                return sorted(found)[: limit + 1]
         return sorted(found)
 
     def holds(self, template_name: str) -> bool:
@@ -49,6 +57,13 @@ class TemplateDir(NamedTuple):
     def unknown_files(self, known: Collection[str]) -> list[Problem]:
         """A warning for each file that replaces no built-in template (probably a typo)."""
         choices = tuple(sorted(known))
+        names = self.files()
+        if len(names) > MAX_LISTED:
+            message = (
+                f"holds more than {MAX_LISTED} files, far more than a templates folder; "
+                "their names were not checked (is it the right folder?)"
+            )
+            return [Problem(str(self.shown), message, severity="warning")]
         return [
             Problem(
                 self.shown_path(name),
@@ -56,7 +71,7 @@ class TemplateDir(NamedTuple):
                 + (suggestion(name, choices) or f"; the templates are {', '.join(choices)}"),
                 severity="warning",
             )
-            for name in self.files()
+            for name in names
             if name not in known and not PurePath(name).name.startswith("_")
         ]
 
@@ -65,6 +80,10 @@ class TemplateDir(NamedTuple):
 
         None when it did not come from one of them (then it is magegen's own bug).
         """
+        from generator.templatebox import RenderLimit, TemplateRefused
+
+        if isinstance(exc, TemplateRefused) and self._owns(str(exc.path)):
+            return Problem(self._shown_file(str(exc.path)), f"template refused: {exc.reason}")
         if isinstance(exc, jinja2.TemplateSyntaxError):
             # Compiling: the file (or a partial it includes) and line are known exactly.
             if exc.filename and self._owns(exc.filename):
@@ -88,6 +107,8 @@ class TemplateDir(NamedTuple):
             return Problem(self._shown_file(filename), message, line=line)
         if self.holds(template_name):  # failed before rendering: reading it, say
             return Problem(self.shown_path(template_name), message)
+        if isinstance(exc, RenderLimit):  # the bound struck inside a built-in template
+            return Problem(str(self.shown), message)
         return None
 
     def _owns(self, filename: str) -> bool:
@@ -98,8 +119,22 @@ class TemplateDir(NamedTuple):
         return self.shown_path(relative.as_posix())
 
 
-def folder_problem(path: Path) -> str | None:
-    """Why ``path`` cannot be a templates folder, or None when it can."""
+def folder_problem(path: Path, home: Path | None = None) -> str | None:
+    """Why ``path`` cannot be a templates folder, or None when it can.
+
+    With ``home`` (the folder of the spec that names ``path``), ``path`` must lie inside it:
+    specs arrive in pull requests, and only the command line may name a folder elsewhere.
+    """
+    if home is not None:
+        inside = home.resolve()
+        found = path.resolve()
+        if found == Path(found.anchor) or not found.is_relative_to(inside):
+            written = path.relative_to(home) if path.is_relative_to(home) else path
+            return (
+                f"{shown(str(written))} is not inside the spec's folder {shown(str(home))}; a spec "
+                "may name only a templates folder beside or below it (give any other folder "
+                "with --templates)"
+            )
     if not path.exists():
         return f"no such folder: {path}"
     if not path.is_dir():
@@ -108,6 +143,10 @@ def folder_problem(path: Path) -> str | None:
 
 
 def _describe(exc: Exception) -> str:
+    from generator.templatebox import RenderLimit
+
+    if isinstance(exc, RenderLimit):
+        return str(exc)
     if isinstance(exc, jinja2.UndefinedError):
         return f"{exc.message} (every value a template prints must exist: see README, Templates)"
     if isinstance(exc, jinja2.TemplateNotFound):

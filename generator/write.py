@@ -36,6 +36,7 @@ class Action(enum.Enum):
     UNCHANGED = "unchanged"
     KEEP = "keep"  # a file magegen does not generate: never touched
     STALE = "stale"  # a file magegen generated before that this spec no longer produces: kept
+    BLOCKED = "blocked"  # a link or folder where a generated file goes (comparing only)
 
 
 class PlannedFile(NamedTuple):
@@ -44,6 +45,7 @@ class PlannedFile(NamedTuple):
     path: str
     action: Action
     content: bytes | None = None
+    reason: str | None = None  # why a BLOCKED file cannot be compared
 
 
 class WritePlan(NamedTuple):
@@ -63,14 +65,47 @@ class WritePlan(NamedTuple):
         return tuple(f for f in self.files if f.action is action)
 
 
-def existing_files(target: Path) -> list[str]:
-    """Every file (or link) under ``target``, as sorted POSIX paths relative to it."""
-    found = []
-    for root, dirs, names in os.walk(target):
-        links = [d for d in dirs if (Path(root) / d).is_symlink()]
-        for name in names + links:
-            found.append((Path(root) / name).relative_to(target).as_posix())
-    return sorted(found)
+MAX_EXISTING = 10_000  # files of a target folder looked at; a module holds far fewer
+MAX_LISTED = 20  # existing files named when a folder is refused
+
+
+def existing_files(target: Path, limit: int = MAX_EXISTING) -> list[str]:
+    """Every file (or link) under ``target``, as sorted POSIX paths relative to it.
+
+    The walk stops once more than ``limit`` are found (then ``limit`` + 1 are returned, from
+    wherever the walk had got to), so a huge folder costs no more than a module would. Links to
+    folders are listed, never followed.
+    """
+    found: list[str] = []
+    folders = [""]
+    while folders and len(found) <= limit:
+        relative = folders.pop()
+        try:
+            entries = os.scandir(target / relative)
+        except OSError:
+            continue
+        with entries:
+            for entry in entries:
+                name = f"{relative}/{entry.name}" if relative else entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(name)
+                else:
+                    found.append(name)
+                if len(found) > limit:
+                    break
+    return sorted(found)[: limit + 1]
+
+
+def _refuse_existing(target: Path, present: Sequence[str]) -> TargetError:
+    """The error for a folder that holds files, naming at most MAX_LISTED of them."""
+    where = str(target)
+    problems = [Problem(where, "already holds files; use --force to rewrite magegen's files")]
+    problems += [Problem(str(target / name), "exists") for name in present[:MAX_LISTED]]
+    rest = len(present) - MAX_LISTED
+    if rest > 0:
+        count = f"more than {MAX_EXISTING - MAX_LISTED}" if len(present) > MAX_EXISTING else rest
+        problems.append(Problem(where, f"holds {count} more files", severity="note"))
+    return TargetError(problems)
 
 
 def plan_write(
@@ -78,11 +113,13 @@ def plan_write(
     files: Sequence[RenderedFile],
     force: bool,
     generated_paths: Collection[str] = (),
+    compare: bool = False,
 ) -> WritePlan:
     """Decide what writing ``files`` under ``target`` does; raise TargetError if it may not.
 
     ``generated_paths`` are all the paths magegen can generate: those on disk that ``files`` does
-    not include are reported as stale rather than kept silently.
+    not include are reported as stale rather than kept silently. With ``compare`` (only reading
+    follows), a link or folder where a generated file goes is planned as BLOCKED, not refused.
     """
     for file in files:
         _check_relative(file.path)
@@ -104,10 +141,14 @@ def plan_write(
     # standing in it stay as they are.
     present = existing_files(target)
     if present and not force:
-        problems = [Problem(where, "already holds files; use --force to rewrite magegen's files")]
-        problems += [Problem(str(target / name), "exists") for name in present]
-        raise TargetError(problems)
-    planned_files = [_plan_file(target, f) for f in files]
+        raise _refuse_existing(target, present)
+    if len(present) > MAX_EXISTING:
+        message = (
+            f"holds more than {MAX_EXISTING} files, far more than a module; check -o "
+            "(nothing was read or written)"
+        )
+        raise TargetError([Problem(where, message)])
+    planned_files = [_plan_or_block(target, f, compare) for f in files]
     ours = {f.path for f in files}
     for name in present:
         if name not in ours:
@@ -120,6 +161,20 @@ def _check_relative(path: str) -> None:
     """A generated path stays inside the module: relative, no '..', no empty parts."""
     if any(part in ("..", ".", "") for part in path.split("/")) or "\\" in path:
         raise TargetError([Problem(path, "refusing a path that could leave the module folder")])
+
+
+def _plan_or_block(target: Path, file: RenderedFile, compare: bool) -> PlannedFile:
+    """``_plan_file``; when only comparing, a file that cannot be written is BLOCKED."""
+    try:
+        return _plan_file(target, file)
+    except TargetError as exc:
+        if not compare:
+            raise
+        (problem,) = exc.problems
+        under = (
+            "" if problem.file == str(target / file.path) else f"lies under {problem.file}, which "
+        )
+        return PlannedFile(file.path, Action.BLOCKED, file.content, under + problem.message)
 
 
 def _plan_file(target: Path, file: RenderedFile) -> PlannedFile:

@@ -1,22 +1,37 @@
-"""Shared fixtures: the repository's paths, real external tools, and the shared Magento data."""
+"""Shared fixtures and helpers: the repository's paths, real external tools, the shared Magento
+data, generating the tests/cases modules, and snapshots of a folder to prove nothing was written."""
 
 from __future__ import annotations
 
 import os
 import shlex
 import shutil
+import stat
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
+import yaml
 from click.testing import CliRunner, Result
 
 from generator.cli import main
 
-pytest_plugins = ["tests.validate_kit"]
+pytest_plugins = ["tests.validate_kit", "tests.fake_magento"]
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE_SPEC = REPO / "examples" / "integration-manager.yaml"
+EXAMPLE_NAME = "Beehexa/IntegrationManager"
+# What ``magegen new`` writes for EXAMPLE_SPEC, in the order it reports them.
+EXAMPLE_FILES = (
+    "registration.php",
+    "composer.json",
+    "etc/module.xml",
+    "etc/integration/config.xml",
+    "etc/integration/api.xml",
+    "Setup/InstallData.php",
+)
 CASES = REPO / "tests" / "cases"
 CASE_NAMES = sorted(path.name for path in CASES.iterdir() if (path / "command").is_file())
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -41,6 +56,37 @@ def tree(root: Path) -> dict[str, bytes]:
     }
 
 
+class Entry(NamedTuple):
+    """One entry of a snapshot: what it holds, and the metadata a rewrite would change."""
+
+    content: bytes | str | None  # a file's bytes, a link's target, None for a folder
+    inode: int
+    mtime_ns: int | None  # None for a folder unless asked for
+    mode: int
+
+
+def snapshot(root: Path, *, folder_times: bool = True) -> dict[str, Entry]:
+    """Every file, folder and link under ``root`` (hidden ones too), by POSIX path relative to it.
+
+    Links are recorded, never followed. Comparing two snapshots proves nothing was written,
+    replaced (new inode), touched (mtime) or re-moded. ``folder_times=False`` leaves out folders'
+    mtimes, which a rolled-back write changes by creating and removing its temporary files.
+    """
+    found: dict[str, Entry] = {}
+    for path in sorted(root.rglob("*")):
+        info = path.lstat()
+        content: bytes | str | None = None
+        mtime: int | None = info.st_mtime_ns
+        if stat.S_ISLNK(info.st_mode):
+            content = os.readlink(path)
+        elif stat.S_ISREG(info.st_mode):
+            content = path.read_bytes()
+        elif not folder_times:
+            mtime = None
+        found[path.relative_to(root).as_posix()] = Entry(content, info.st_ino, mtime, info.st_mode)
+    return found
+
+
 def _shared_magento() -> Path:
     override = os.environ.get("MAGEGEN_SHARED_MAGENTO")
     return Path(override) if override else REPO.parent / "shared" / "magento"
@@ -59,6 +105,16 @@ def magento_data() -> Path:
     path = _shared_magento()
     if not (path / "SOURCE.md").is_file():
         unavailable(f"Magento reference data not found at {path} (../shared/magento)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def magento_extra() -> Path:
+    """The default 2.4.4 install's other packages (MSI, PageBuilder, ...), in Composer's layout."""
+    override = os.environ.get("MAGEGEN_SHARED_MAGENTO_EXTRA")
+    path = Path(override) if override else _shared_magento().parent / "magento-extra"
+    if not (path / "SOURCE.md").is_file():
+        unavailable(f"Magento reference data not found at {path} (../shared/magento-extra)")
     return path
 
 
@@ -103,10 +159,52 @@ def run_cli() -> Callable[..., Result]:
 def generate(tmp_path: Path, run_cli: Callable[..., Result]) -> Callable[..., Path]:
     """Generate a module from a spec into a fresh folder and return the module root."""
 
-    def run(spec: Path = EXAMPLE_SPEC, name: str = "Beehexa/IntegrationManager") -> Path:
+    def run(spec: Path = EXAMPLE_SPEC, name: str = EXAMPLE_NAME) -> Path:
         target = tmp_path / "out" / name.replace("_", "/")
         result = run_cli("new", name, spec, "-o", target)
         assert result.exit_code == 0, result.stderr
         return target
+
+    return run
+
+
+@pytest.fixture(autouse=True)
+def _no_ambient_magento_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests choose their root themselves; a MAGENTO_ROOT of the caller's shell must not leak in."""
+    monkeypatch.delenv("MAGENTO_ROOT", raising=False)
+
+
+def module_identity(name: str) -> tuple[str, str]:
+    """``Vendor/Module`` or ``Vendor_Module`` as (``Vendor_Module``, ``Vendor\\Module``)."""
+    vendor, module = name.split("/" if "/" in name else "_")
+    return f"{vendor}_{module}", f"{vendor}\\{module}"
+
+
+@dataclass(frozen=True)
+class GeneratedCase:
+    """A module generated from one of tests/cases/, with what its spec says."""
+
+    root: Path
+    name: str  # as the case's command gives it: Vendor/Module
+    module_name: str  # Vendor_Module
+    namespace: str  # Vendor\Module
+    spec_path: Path
+
+    @property
+    def spec(self) -> dict:
+        """The spec as plain Python data."""
+        data = yaml.safe_load(self.spec_path.read_text(encoding="utf-8"))
+        assert isinstance(data, dict), f"{self.spec_path} does not hold a mapping"
+        return data
+
+
+@pytest.fixture
+def generate_case(generate: Callable[..., Path]) -> Callable[[str], GeneratedCase]:
+    """Generate tests/cases/<case> as its ``command`` file says, into a fresh folder."""
+
+    def run(case: str) -> GeneratedCase:
+        name, spec = case_command(case)
+        module_name, namespace = module_identity(name)
+        return GeneratedCase(generate(spec=spec, name=name), name, module_name, namespace, spec)
 
     return run

@@ -24,28 +24,33 @@ SALES_REORDER = [
 ]
 
 
-def declared_resources(magento_data: Path) -> dict[str, dict[str, str | None]]:
+ACL_FILES = ("app/code/Magento/*/etc/acl.xml", "vendor/*/*/etc/acl.xml")
+
+
+def declared_resources(*sources: Path) -> dict[str, dict[str, str | None]]:
     """Every id in the shared acl.xml files, with its parent and any title and disabled flag."""
     found: dict[str, dict[str, str | None]] = {}
-    for acl_xml in sorted(magento_data.glob("app/code/Magento/*/etc/acl.xml")):
-        for element in etree.parse(str(acl_xml)).iter("resource"):
-            parent = element.getparent()
-            entry = found.setdefault(element.get("id"), {"title": None, "disabled": None})
-            entry["parent"] = parent.get("id") if parent.tag == "resource" else None
-            for attribute in ("title", "disabled"):
-                if element.get(attribute) is not None:
-                    entry[attribute] = element.get(attribute)
+    for source in sources:
+        for acl_xml in sorted(p for pattern in ACL_FILES for p in source.glob(pattern)):
+            for element in etree.parse(str(acl_xml)).iter("resource"):
+                parent = element.getparent()
+                entry = found.setdefault(element.get("id"), {"title": None, "disabled": None})
+                entry["parent"] = parent.get("id") if parent.tag == "resource" else None
+                for attribute in ("title", "disabled"):
+                    if element.get(attribute) is not None:
+                        entry[attribute] = element.get(attribute)
     return found
 
 
-def test_catalog_matches_magentos_acl_files(magento_data: Path) -> None:
+def test_catalog_matches_magentos_acl_files(magento_data: Path, magento_extra: Path) -> None:
     assert len(list(magento_data.glob("app/code/Magento/*/etc/acl.xml"))) == 51
-    declared = declared_resources(magento_data)
+    core = declared_resources(magento_data)
+    declared = declared_resources(magento_data, magento_extra)
     catalog = bundled_acl()
     assert catalog.magento_version == "2.4.4"
-    assert len(declared) == 227
+    assert len(core) == 227
     assert {r.id for r in catalog.resources} == set(declared)
-    assert sum(not r.disabled for r in catalog.resources) == 226
+    assert sum(not r.disabled for r in catalog.resources) == len(declared) - 1
     assert [r.id for r in catalog.resources if r.disabled] == ["Magento_Config::advanced"]
     for resource in catalog.resources:
         entry = declared[resource.id]
@@ -53,12 +58,15 @@ def test_catalog_matches_magentos_acl_files(magento_data: Path) -> None:
         assert resource.title == (entry["title"] or resource.id), resource.id
 
 
-def test_catalog_files_are_what_the_script_builds(magento_data: Path, tmp_path: Path) -> None:
+def test_catalog_files_are_what_the_script_builds(
+    magento_data: Path, magento_extra: Path, tmp_path: Path
+) -> None:
     subprocess.run(
         [
             sys.executable,
             str(REPO / "scripts" / "build_catalogs.py"),
             str(magento_data),
+            str(magento_extra),
             "--out",
             str(tmp_path),
         ],
@@ -82,12 +90,13 @@ def test_tree_order_follows_sort_order() -> None:
 def test_module_catalog_matches_magentos_composer_files(magento_data: Path) -> None:
     catalog = bundled_modules()
     mapping = json.loads((magento_data / "module-map.json").read_text())
-    assert len(catalog.modules) == len(mapping) == 209
+    assert len(catalog.core()) == len(mapping) == 209
     for package, entry in mapping.items():
         manifest = json.loads((magento_data / entry["git_path"] / "composer.json").read_text())
         major, minor = manifest["version"].split(".")[:2]
         module = catalog.modules[entry["module"]]
         assert (module.package, module.constraint) == (package, f"{major}.{minor}.*")
+        assert catalog.is_core(entry["module"])
     assert (catalog.framework.package, catalog.framework.constraint) == (
         "magento/framework",
         "103.0.*",
@@ -245,7 +254,7 @@ def test_acl_search_matches_titles(run_cli: Callable[..., Result]) -> None:
 def test_acl_json_of_the_whole_tree(run_cli: Callable[..., Result]) -> None:
     document = json.loads(run_cli("acl", "--format", "json").stdout)
     assert document["magento_version"] == "2.4.4"
-    assert len(document["resources"]) == 227
+    assert len(document["resources"]) == len(bundled_acl()) == 227 + 32
 
 
 @pytest.mark.parametrize("query", ["no-such-thing", "Acme_Erp"])

@@ -69,3 +69,59 @@ def test_the_rule_catches_a_wrong_import() -> None:
 def test_the_packages_are_there() -> None:
     packages = {name.split(".")[1] for name in MODULES if name.count(".") >= 1}
     assert {"magento", "spec", "review"} <= packages
+
+
+MAX_MODULE_LINES = 400
+MAX_FUNCTION_LINES = 60
+
+
+def size_offenders(path: Path, name: str) -> list[str]:
+    """The module itself when over MAX_MODULE_LINES, and each function over MAX_FUNCTION_LINES.
+
+    A function counts from its ``def`` to its last line; methods and nested functions count too.
+    """
+    source = path.read_text(encoding="utf-8")
+    found = []
+    lines = len(source.splitlines())
+    if lines > MAX_MODULE_LINES:
+        found.append(f"{name}: {lines} lines")
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            length = (node.end_lineno or node.lineno) - node.lineno + 1
+            if length > MAX_FUNCTION_LINES:
+                found.append(f"{name}:{node.lineno} {node.name}(): {length} lines")
+    return found
+
+
+def _all_size_offenders() -> list[str]:
+    return [
+        offender
+        for path in sorted(PACKAGE.rglob("*.py"))
+        for offender in size_offenders(path, path.relative_to(PACKAGE.parent).as_posix())
+    ]
+
+
+SIZE_OFFENDERS = _all_size_offenders()
+
+
+# Remove this mark once the splits of issue 13 are merged (the lead does, at merge).
+@pytest.mark.xfail(
+    reason="split in parallel by other helpers: generator/review/specfrom.py (640 lines; "
+    "spec_from() 63 lines) and generator/spec/reader.py (533 lines)",
+    strict=False,
+)
+def test_modules_and_functions_are_small() -> None:
+    """No module of generator/ over 400 lines, no function over 60; every offender is named."""
+    assert SIZE_OFFENDERS == []
+
+
+def test_the_size_rule_catches_an_offender(tmp_path: Path) -> None:
+    body = "".join(f"    x{i} = {i}\n" for i in range(MAX_FUNCTION_LINES))
+    long_function = tmp_path / "long.py"
+    long_function.write_text(f"def short():\n    pass\n\n\ndef long():\n{body}", encoding="utf-8")
+    assert size_offenders(long_function, "long.py") == [
+        f"long.py:5 long(): {MAX_FUNCTION_LINES + 1} lines"
+    ]
+    long_module = tmp_path / "big.py"
+    long_module.write_text("x = 1\n" * (MAX_MODULE_LINES + 1), encoding="utf-8")
+    assert size_offenders(long_module, "big.py") == [f"big.py: {MAX_MODULE_LINES + 1} lines"]

@@ -11,31 +11,23 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from tests.conftest import CASE_NAMES, CASES, EXAMPLE_SPEC, case_command, tree, unavailable
+from tests.conftest import (
+    CASE_NAMES,
+    CASES,
+    EXAMPLE_FILES,
+    EXAMPLE_SPEC,
+    case_command,
+    snapshot,
+    tree,
+    unavailable,
+)
 
 NAME = "Beehexa/IntegrationManager"
-GENERATED = (
-    "registration.php",
-    "composer.json",
-    "etc/module.xml",
-    "etc/integration/config.xml",
-    "etc/integration/api.xml",
-    "Setup/InstallData.php",
-)
+GENERATED = EXAMPLE_FILES
 DIFFERS = "error: differs from what the spec generates"
 MISSING = "error: is missing"
 
 Cli = Callable[..., Result]
-
-
-def snapshot(root: Path) -> dict[str, tuple[bytes | None, int, int]]:
-    """Content (None for folders), inode and mtime of everything under ``root``, hidden included."""
-    found: dict[str, tuple[bytes | None, int, int]] = {}
-    for path in sorted(root.rglob("*")):
-        stat = path.lstat()
-        content = path.read_bytes() if path.is_file() else None
-        found[path.relative_to(root).as_posix()] = (content, stat.st_ino, stat.st_mtime_ns)
-    return found
 
 
 def edit(path: Path, old: bytes, new: bytes) -> None:

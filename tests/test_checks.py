@@ -28,8 +28,12 @@ def test_a_good_manifest_passes() -> None:
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"{not json", "invalid JSON"),
-        (b"\xff\xfe", "invalid JSON"),
+        (
+            b"{not json",
+            "invalid JSON: Expecting property name enclosed in double quotes: "
+            "line 1 column 2 (char 1)",
+        ),
+        (b"\xff\xfe", "invalid JSON: Expecting value: line 1 column 1 (char 0)"),
         (b"[]", "must hold a JSON object"),
         (manifest(name=None), "missing key 'name'"),
         (manifest(autoload=None), "missing key 'autoload'"),
@@ -46,8 +50,11 @@ def test_a_good_manifest_passes() -> None:
     ids=["syntax", "encoding", "array", "no-name", "no-autoload", "type", "files", "psr-4"],
 )
 def test_bad_manifests_are_reported(content: bytes, message: str) -> None:
+    """Each bad manifest gets exactly its one problem, an error on composer.json, nothing more."""
     problems = check_composer_json("composer.json", content, "Acme\\Erp")
-    assert [p.message for p in problems if message in p.message], problems
+    assert [(p.file, p.severity, p.message) for p in problems] == [
+        ("composer.json", "error", message)
+    ]
 
 
 XXE = b"""<?xml version="1.0"?>
@@ -81,6 +88,8 @@ def test_entity_bombs_are_refused() -> None:
     """libxml2 stops the expansion itself; either way the file is refused, one line each."""
     problems = check_xml("etc/module.xml", LAUGHS)
     assert len(problems) == 1
+    assert problems[0].severity == "error"
+    assert "\n" not in problems[0].message
     assert "entity" in problems[0].message.lower() or "DOCTYPE" in problems[0].message
 
 

@@ -12,23 +12,9 @@ from click.testing import Result
 from generator import __version__
 from generator import new as pipeline
 from generator.render import RenderedFile
-from tests.conftest import EXAMPLE_SPEC
+from tests.conftest import EXAMPLE_SPEC, snapshot
 
 NAME = "Beehexa/IntegrationManager"
-
-
-def snapshot(root: Path) -> dict[str, tuple[bytes, int, int]]:
-    """Content, inode and mtime of every file under ``root``."""
-    found = {}
-    for path in sorted(root.rglob("*")):
-        if path.is_file():
-            stat = path.stat()
-            found[path.relative_to(root).as_posix()] = (
-                path.read_bytes(),
-                stat.st_ino,
-                stat.st_mtime_ns,
-            )
-    return found
 
 
 def test_version_and_help(run_cli: Callable[..., Result]) -> None:

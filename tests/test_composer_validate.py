@@ -10,19 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CASE_NAMES, case_command
-
-
-def generate_case(generate: Callable[..., Path], case: str) -> tuple[Path, str]:
-    """Generate tests/cases/<case> as its ``command`` file says; return (root, module name)."""
-    name, spec = case_command(case)
-    return generate(spec=spec, name=name), name
-
-
-def php_namespace(name: str) -> str:
-    """``Vendor/Module`` or ``Vendor_Module`` as the PHP namespace ``Vendor\\Module``."""
-    vendor, module = name.split("/" if "/" in name else "_")
-    return f"{vendor}\\{module}"
+from tests.conftest import CASE_NAMES, GeneratedCase
 
 
 def composer_env(home: Path) -> dict[str, str]:
@@ -59,10 +47,10 @@ def composer_validate(
 
 @pytest.mark.parametrize("case", CASE_NAMES)
 def test_composer_validate(
-    case: str, composer: str, generate: Callable[..., Path], tmp_path: Path
+    case: str, composer: str, generate_case: Callable[[str], GeneratedCase], tmp_path: Path
 ) -> None:
     """``composer validate`` accepts the generated composer.json without errors."""
-    root, _ = generate_case(generate, case)
+    root = generate_case(case).root
     result = composer_validate(composer, root, tmp_path)
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
@@ -71,12 +59,15 @@ def test_composer_validate(
 
 
 @pytest.mark.parametrize("case", CASE_NAMES)
-def test_manifest_autoloads_the_module(case: str, generate: Callable[..., Path]) -> None:
+def test_manifest_autoloads_the_module(
+    case: str, generate_case: Callable[[str], GeneratedCase]
+) -> None:
     """composer.json is a magento2-module that autoloads registration.php and its namespace."""
-    root, name = generate_case(generate, case)
+    generated = generate_case(case)
+    root = generated.root
     manifest = json.loads((root / "composer.json").read_text(encoding="utf-8"))
     assert manifest["type"] == "magento2-module"
-    assert manifest["autoload"]["psr-4"] == {f"{php_namespace(name)}\\": ""}
+    assert manifest["autoload"]["psr-4"] == {f"{generated.namespace}\\": ""}
     assert manifest["autoload"]["files"] == ["registration.php"]
 
 

@@ -76,8 +76,8 @@ def test_the_spec_key_is_relative_to_the_spec_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_cli: Callable[..., Result]
 ) -> None:
     specs = tmp_path / "specs"
-    spec = write_spec(specs / "erp.yaml", extra="templates: ../shared-templates\n")
-    write_template(tmp_path / "shared-templates", "etc/module.xml.j2", module_xml_saying("key"))
+    spec = write_spec(specs / "erp.yaml", extra="templates: shared-templates\n")
+    write_template(specs / "shared-templates", "etc/module.xml.j2", module_xml_saying("key"))
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     monkeypatch.chdir(elsewhere)

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from generator import __version__
-from tests.conftest import EXAMPLE_SPEC, REPO, tree
+from tests.conftest import EXAMPLE_FILES, EXAMPLE_SPEC, REPO, tree
 
 MODULE = "Beehexa/IntegrationManager"
 TIMEOUT = 600
@@ -176,14 +176,7 @@ def test_installed_cli_writes_the_same_module(
     workdir.mkdir()
     run([installed.magegen, "new", MODULE, EXAMPLE_SPEC.resolve()], cwd=workdir)
     written = workdir / "app" / "code" / "Beehexa" / "IntegrationManager"
-    for path in (
-        "registration.php",
-        "composer.json",
-        "etc/module.xml",
-        "etc/integration/config.xml",
-        "etc/integration/api.xml",
-        "Setup/InstallData.php",
-    ):
+    for path in EXAMPLE_FILES:
         assert (written / path).is_file(), f"{path} was not written"
     assert [path.name for path in workdir.iterdir()] == ["app"]
     assert tree(written) == tree(generate(spec=EXAMPLE_SPEC, name=MODULE))

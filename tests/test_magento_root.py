@@ -1,18 +1,14 @@
 """``--magento-root`` / ``$MAGENTO_ROOT``: the ACL tree of a real installation, in both layouts.
 
-Each test builds a small Magento root in ``tmp_path`` from the real 2.4.4 files in
-../shared/magento (Magento_Backend, _Sales, _Customer, _Integration) plus one custom module,
-Acme_Erp, whose acl.xml adds ``Acme_Erp::erp`` > ``Acme_Erp::orders`` > ``Acme_Erp::orders_export``
-under the admin root. The root is built twice: as a git checkout (``app/code/<Vendor>/<Module>``)
-and as a Composer install (``vendor/<vendor>/<package>``).
+Each test gets the fake Magento root of tests/fake_magento.py (the real Magento_Backend, _Sales,
+_Customer and _Integration, plus Acme_Erp with ``Acme_Erp::erp`` > ``Acme_Erp::orders`` >
+``Acme_Erp::orders_export``), built twice: as a git checkout and as a Composer install.
 """
 
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -20,10 +16,9 @@ from click.testing import CliRunner, Result
 from lxml import etree
 
 from generator.cli import main
+from tests.fake_magento import FakeRoot, build_magento_root
 
 NAME = "Acme/Sync"
-CORE_MODULES = ("Magento_Backend", "Magento_Sales", "Magento_Customer", "Magento_Integration")
-LAYOUTS = ("git", "composer")
 ERP_CHAIN = ["Acme_Erp::erp", "Acme_Erp::orders", "Acme_Erp::orders_export"]
 REORDER_CHAIN = [
     "Magento_Sales::sales",
@@ -32,115 +27,6 @@ REORDER_CHAIN = [
     "Magento_Sales::actions",
     "Magento_Sales::reorder",
 ]
-
-ACL_XML = """\
-<?xml version="1.0"?>
-<config xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
-        xsi:noNamespaceSchemaLocation="urn:magento:framework:Acl/etc/acl.xsd">
-    <acl>
-        <resources>
-            <resource id="Magento_Backend::admin">
-{body}
-            </resource>
-        </resources>
-    </acl>
-</config>
-"""
-
-ERP_RESOURCES = """\
-                <resource id="Acme_Erp::erp" title="ERP" sortOrder="25">
-                    <resource id="Acme_Erp::orders" title="Orders" sortOrder="10">
-                        <resource id="Acme_Erp::orders_export" title="Export Orders"/>
-                    </resource>
-                </resource>"""
-
-MODULE_XML = """\
-<?xml version="1.0"?>
-<config xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
-        xsi:noNamespaceSchemaLocation="urn:magento:framework:Module/etc/module.xsd">
-    <module name="{name}">
-        <sequence>
-{sequence}
-        </sequence>
-    </module>
-</config>
-"""
-
-
-@dataclass(frozen=True)
-class FakeRoot:
-    """A small Magento installation in one layout."""
-
-    path: Path
-    layout: str
-
-    def module_folder(self, module: str, package: str) -> Path:
-        """Where ``module`` (Composer package ``package``) lives in this layout."""
-        if self.layout == "git":
-            vendor, name = module.split("_")
-            return self.path / "app" / "code" / vendor / name
-        return self.path / "vendor" / package
-
-    def add_module(
-        self,
-        module: str,
-        package: str,
-        acl_body: str,
-        sequence: Sequence[str] = (),
-        version: str | None = None,
-    ) -> Path:
-        """Write a custom module (acl.xml, module.xml, and composer.json when ``version``)."""
-        folder = self.module_folder(module, package)
-        (folder / "etc").mkdir(parents=True)
-        (folder / "etc" / "acl.xml").write_text(ACL_XML.format(body=acl_body), encoding="utf-8")
-        modules = "\n".join(f'            <module name="{name}"/>' for name in sequence)
-        (folder / "etc" / "module.xml").write_text(
-            MODULE_XML.format(name=module, sequence=modules), encoding="utf-8"
-        )
-        if version is not None:
-            manifest = {"name": package, "type": "magento2-module", "version": version}
-            (folder / "composer.json").write_text(json.dumps(manifest), encoding="utf-8")
-        return folder
-
-    @property
-    def erp(self) -> Path:
-        """The Acme_Erp module folder."""
-        return self.module_folder("Acme_Erp", "acme/module-erp")
-
-
-def build_root(path: Path, layout: str, magento_data: Path) -> FakeRoot:
-    """A new root: the core modules' acl.xml, module.xml and composer.json, and Acme_Erp."""
-    root = FakeRoot(path, layout)
-    module_map = json.loads((magento_data / "module-map.json").read_text(encoding="utf-8"))
-    packages = {
-        entry["module"]: (package, entry["git_path"]) for package, entry in module_map.items()
-    }
-    for module in CORE_MODULES:
-        package, git_path = packages[module]
-        folder = root.module_folder(module, package)
-        (folder / "etc").mkdir(parents=True)
-        for name in ("etc/acl.xml", "etc/module.xml", "composer.json"):
-            shutil.copyfile(magento_data / git_path / name, folder / name)
-    root.add_module(
-        "Acme_Erp",
-        "acme/module-erp",
-        ERP_RESOURCES,
-        sequence=["Magento_Backend"],
-        version="2.3.1" if layout == "composer" else None,
-    )
-    return root
-
-
-@pytest.fixture(autouse=True)
-def _no_ambient_magento_root(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tests choose their root themselves; a MAGENTO_ROOT of the caller's shell must not leak in."""
-    monkeypatch.delenv("MAGENTO_ROOT", raising=False)
-
-
-@pytest.fixture(params=LAYOUTS)
-def magento_root(request: pytest.FixtureRequest, tmp_path: Path, magento_data: Path) -> FakeRoot:
-    """A fake Magento root with four core modules and Acme_Erp, in each layout."""
-    return build_root(tmp_path / f"magento-{request.param}", request.param, magento_data)
 
 
 def write_spec(
@@ -333,6 +219,8 @@ def test_note_when_the_owning_module_is_not_in_the_sequence(
 def test_sequence_silences_the_note_and_requires_the_package(
     tmp_path: Path, magento_root: FakeRoot, run_cli: Callable[..., Result]
 ) -> None:
+    if magento_root.layout == "git":
+        (magento_root.erp / "composer.json").unlink()  # an app/code module may have none
     spec = write_spec(tmp_path, ["Acme_Erp::orders_export"], sequence=["Acme_Erp"])
     out = tmp_path / "out"
     result = run_cli("new", NAME, spec, "-o", out, "--magento-root", magento_root.path)
@@ -438,7 +326,7 @@ def test_sequence_decides_which_acl_xml_wins(
 def test_app_code_module_without_module_xml_is_read(
     tmp_path: Path, magento_data: Path, run_cli: Callable[..., Result]
 ) -> None:
-    root = build_root(tmp_path / "magento", "git", magento_data)
+    root = build_magento_root(tmp_path / "magento", "git", magento_data)
     (root.erp / "etc" / "module.xml").unlink()
     spec = write_spec(tmp_path, ["Acme_Erp::orders_export"])
     out = tmp_path / "out"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from tests.conftest import tree
+from tests.conftest import EXAMPLE_FILES, tree
 
 SPEC = """\
 integrations:
@@ -32,17 +32,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def written_files(root: Path) -> list[str]:
-    return [
-        str(root / name)
-        for name in (
-            "registration.php",
-            "composer.json",
-            "etc/module.xml",
-            "etc/integration/config.xml",
-            "etc/integration/api.xml",
-            "Setup/InstallData.php",
-        )
-    ]
+    return [str(root / name) for name in EXAMPLE_FILES]
 
 
 def test_two_pairs_write_two_modules(project: Path, run_cli: Callable[..., Result]) -> None:

@@ -11,13 +11,12 @@ import json
 import os
 import subprocess
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import yaml
 
-from tests.conftest import CASE_NAMES, case_command
+from tests.conftest import CASE_NAMES, GeneratedCase
 
 PHP_STANDINS = Path(__file__).resolve().parent / "php"
 
@@ -47,30 +46,6 @@ AWKWARD_NAMES = (
     "Ünïcödé",
     "日本語 integration",
 )
-
-
-@dataclass(frozen=True)
-class GeneratedCase:
-    """A module generated from one of tests/cases/, with what its spec says."""
-
-    root: Path
-    module_name: str
-    namespace: str
-    spec: dict
-
-
-def module_identity(name: str) -> tuple[str, str]:
-    """``Vendor/Module`` or ``Vendor_Module`` as (``Vendor_Module``, ``Vendor\\Module``)."""
-    vendor, module = name.split("/" if "/" in name else "_")
-    return f"{vendor}_{module}", f"{vendor}\\{module}"
-
-
-def generate_case(generate: Callable[..., Path], case: str) -> GeneratedCase:
-    """Generate tests/cases/<case> as its ``command`` file says (spec relative to the case)."""
-    name, spec_path = case_command(case)
-    root = generate(spec=spec_path, name=name)
-    module_name, namespace = module_identity(name)
-    return GeneratedCase(root, module_name, namespace, read_spec(spec_path))
 
 
 def read_spec(path: Path) -> dict:
@@ -149,9 +124,9 @@ def installed_names(php: str, root: Path, namespace: str) -> list[str]:
 
 
 @pytest.mark.parametrize("case", CASE_NAMES)
-def test_php_lint(case: str, php: str, generate: Callable[..., Path]) -> None:
+def test_php_lint(case: str, php: str, generate_case: Callable[[str], GeneratedCase]) -> None:
     """Every generated .php file passes ``php -l``."""
-    generated = generate_case(generate, case)
+    generated = generate_case(case)
     php_files = sorted(generated.root.rglob("*.php"))
     assert generated.root / "registration.php" in php_files
     if wants_install_data(generated.spec):
@@ -166,10 +141,10 @@ def test_php_lint(case: str, php: str, generate: Callable[..., Path]) -> None:
 
 @pytest.mark.parametrize("case", CASE_NAMES)
 def test_registration_registers_the_module(
-    case: str, php: str, generate: Callable[..., Path]
+    case: str, php: str, generate_case: Callable[[str], GeneratedCase]
 ) -> None:
     """registration.php registers Vendor_Module as a module at its own folder."""
-    generated = generate_case(generate, case)
+    generated = generate_case(case)
     calls = run_harness(php, "run_registration.php", generated.root / "registration.php")
     assert calls == [
         {
@@ -182,10 +157,10 @@ def test_registration_registers_the_module(
 
 @pytest.mark.parametrize("case", CASE_NAMES)
 def test_install_data_processes_the_spec_integrations(
-    case: str, php: str, generate: Callable[..., Path]
+    case: str, php: str, generate_case: Callable[[str], GeneratedCase]
 ) -> None:
     """install() hands exactly the spec's integration names, in order, to the manager."""
-    generated = generate_case(generate, case)
+    generated = generate_case(case)
     installer = generated.root / "Setup" / "InstallData.php"
     if not wants_install_data(generated.spec):
         assert not installer.exists()
@@ -197,10 +172,10 @@ def test_install_data_processes_the_spec_integrations(
 
 @pytest.mark.parametrize("case", CASE_NAMES)
 def test_data_patch_processes_the_spec_integrations(
-    case: str, php: str, generate: Callable[..., Path]
+    case: str, php: str, generate_case: Callable[[str], GeneratedCase]
 ) -> None:
     """apply() hands exactly the spec's names to the manager, inside start/endSetup, once."""
-    generated = generate_case(generate, case)
+    generated = generate_case(case)
     patches = sorted((generated.root / "Setup").rglob("Patch/Data/*.php"))
     if setup_style(generated.spec) != "data-patch":
         assert patches == []

@@ -82,10 +82,10 @@ def test_a_backslash_name_matches_its_escaped_declaration(example: Path, run_cli
 
 
 HIDDEN_REGISTRATIONS = {
-    "string": "<?php\n$code = \"ComponentRegistrar::register(ComponentRegistrar::MODULE, "
+    "string": '<?php\n$code = "ComponentRegistrar::register(ComponentRegistrar::MODULE, '
     "'Beehexa_IntegrationManager', __DIR__);\";\n",
     "single-quoted string": "<?php\n$code = 'x ComponentRegistrar::register("
-    "ComponentRegistrar::MODULE, \"Beehexa_IntegrationManager\", __DIR__)';\n",
+    'ComponentRegistrar::MODULE, "Beehexa_IntegrationManager", __DIR__)\';\n',
     "heredoc": "<?php\n$code = <<<PHP\nComponentRegistrar::register(ComponentRegistrar::MODULE, "
     "'Beehexa_IntegrationManager', __DIR__);\nPHP;\n",
     "nowdoc": "<?php\n$code = <<<'PHP'\nComponentRegistrar::register(ComponentRegistrar::MODULE, "

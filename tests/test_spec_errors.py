@@ -5,10 +5,12 @@ Each tests/invalid/<name>.yaml is paired with <name>.err, the exact stderr expec
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import Result
 
 INVALID = Path(__file__).resolve().parent / "invalid"
@@ -40,11 +42,91 @@ def test_every_invalid_spec_has_its_expected_message() -> None:
         assert (INVALID / f"{name}.err").read_text().strip(), name
 
 
+# Specs whose problems are in the YAML text itself (syntax, tags, characters, documents, an
+# empty file, a root that is not a mapping): there is no field to name. Each still gives line and
+# column, except the empty file, which has none.
+WHOLE_FILE_PROBLEMS = {
+    "broken-yaml",
+    "control-character",
+    "empty",
+    "not-a-mapping",
+    "several-documents",
+    "yaml-tags",
+}
+MESSAGE = re.compile(
+    r"^(?P<file>[\w.-]+):(?P<line>\d+):(?P<column>\d+): error: "
+    r"(?P<field>[A-Za-z_][^\s:]*): \S"
+)
+WHOLE_FILE_MESSAGE = re.compile(r"^(?P<file>[\w.-]+)(?::(?P<line>\d+):(?P<column>\d+))?: error: \S")
+FIELD_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def _spans(node: yaml.Node) -> tuple[tuple[int, int], tuple[int, int]]:
+    """The 1-based (line, column) where ``node`` starts and ends."""
+    start, end = node.start_mark, node.end_mark
+    return (start.line + 1, start.column + 1), (end.line + 1, end.column + 1)
+
+
+def _holds(node: yaml.Node, position: tuple[int, int]) -> bool:
+    start, end = _spans(node)
+    return start <= position <= end
+
+
+def field_points_at(
+    document: yaml.Node, field: str, position: tuple[int, int], missing: bool = False
+) -> bool:
+    """Whether ``field`` (``a.b[0].c``) names a node of ``document`` found at ``position``.
+
+    The position must lie on the key or within the value of the last part; a last key that is
+    ``missing`` from the spec must point into the mapping that lacks it.
+    """
+    parts = [key if key else int(index) for key, index in FIELD_PART.findall(field)]
+    assert "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parts).lstrip(".") == field
+    candidates: list[yaml.Node] = [document]
+    for number, part in enumerate(parts):
+        last = number == len(parts) - 1
+        found: list[yaml.Node] = []
+        for node in candidates:
+            if isinstance(part, int) and isinstance(node, yaml.SequenceNode):
+                found += node.value[part : part + 1]
+            elif isinstance(part, str) and isinstance(node, yaml.MappingNode):
+                pairs = [(k, v) for k, v in node.value if k.value == part]
+                if last and any(_holds(k, position) or _holds(v, position) for k, v in pairs):
+                    return True
+                if last and missing and not pairs and _holds(node, position):
+                    return True  # the key is missing from this mapping
+                found += [value for _, value in pairs]
+        if last:
+            return any(_holds(node, position) for node in found)
+        candidates = found
+    return False
+
+
 def test_every_message_names_file_line_column_and_field() -> None:
+    """Each line of each .err names its spec, a line and column inside it, and the field there."""
+    without_field = set()
     for name in INVALID_SPECS:
-        for line in (INVALID / f"{name}.err").read_text().splitlines():
-            assert line.startswith(f"{name}.yaml:"), line
-            assert ": error: " in line, line
+        spec = INVALID / f"{name}.yaml"
+        text = spec.read_text(encoding="utf-8", errors="replace")
+        lines = text.splitlines()
+        for message in (INVALID / f"{name}.err").read_text().splitlines():
+            match = MESSAGE.match(message)
+            if match is None:
+                without_field.add(name)
+                match = WHOLE_FILE_MESSAGE.match(message)
+                assert match is not None, message
+                assert match["line"] is not None or not text.strip(), message
+            assert match["file"] == spec.name, message
+            if match["line"] is None:
+                continue
+            line, column = int(match["line"]), int(match["column"])
+            assert 1 <= line <= len(lines), message
+            assert 1 <= column <= len(lines[line - 1]) + 1, message
+            if name not in WHOLE_FILE_PROBLEMS:
+                document = yaml.compose(text, Loader=yaml.SafeLoader)
+                missing = message.endswith(": required key is missing")
+                assert field_points_at(document, match["field"], (line, column), missing), message
+    assert without_field == WHOLE_FILE_PROBLEMS
 
 
 def write(path: Path, data: bytes) -> Path:

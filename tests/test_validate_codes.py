@@ -11,6 +11,7 @@ import pytest
 
 from generator.magento.acl import bundled_acl
 from generator.review.findings import CODES
+from tests.fake_magento import build_magento_root
 from tests.validate_kit import (
     API,
     CONFIG,
@@ -20,7 +21,6 @@ from tests.validate_kit import (
     MODULE_XML,
     WARNING_CODES,
     Runner,
-    build_magento_root,
     codes,
     edit,
     edit_json,

@@ -6,6 +6,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
+from tests.fake_magento import build_magento_root
 from tests.validate_kit import (
     API,
     CONFIG,
@@ -16,7 +17,6 @@ from tests.validate_kit import (
     Runner,
     all_cases_warnings,
     app_code,
-    build_magento_root,
     edit,
     grant,
     line_of,
@@ -170,7 +170,7 @@ def test_a_skipped_installation_file_is_mg110(
     example: Path, tmp_path: Path, magento_data: Path, run_cli: Runner
 ) -> None:
     root = build_magento_root(tmp_path / "magento", "git", magento_data)
-    broken = write(root / "app" / "code" / "Acme" / "Erp" / "etc" / "acl.xml", "<config>\n<acl>\n")
+    broken = write(root.erp / "etc" / "acl.xml", "<config>\n<acl>\n")
     result, report = validate_json(run_cli, example, "--magento-root", root)
     assert result.exit_code == 0
     assert [(f["code"], f["severity"], f["file"]) for f in report["findings"]] == [
@@ -183,12 +183,13 @@ def test_markdown_shows_every_finding_it_counts(
     example: Path, tmp_path: Path, magento_data: Path, run_cli: Runner
 ) -> None:
     root = build_magento_root(tmp_path / "magento", "git", magento_data)
-    write(root / "app" / "code" / "Acme" / "Erp" / "etc" / "acl.xml", "<config>\n<acl>\n")
+    broken = write(root.erp / "etc" / "acl.xml", "<config>\n<acl>\n")
     _, report = validate_json(run_cli, example, "--magento-root", root)
-    assert report["warnings"] == 1
+    assert (report["errors"], report["warnings"]) == (0, 1)
     result = validate(run_cli, example, "--magento-root", root, "--format", "markdown")
     assert result.stdout.startswith("## magegen validate passed: 0 errors, 1 warning")
-    assert "acl.xml" in result.stdout
+    rows = [line for line in result.stdout.splitlines() if line.startswith(("| error", "| warn"))]
+    assert [row.split(" | ")[:4] for row in rows] == [["| warning", f"`{broken}`", "3", "MG110"]]
 
 
 def test_text_is_sorted_and_ends_with_the_summary(tmp_path: Path, run_cli: Runner) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from generator.magento.urn import UrnResolver
+from tests.fake_magento import FakeRoot
 from tests.validate_kit import (
     CONSOLIDATED,
     ERP_XSD_URN,
@@ -33,7 +34,7 @@ from tests.validate_kit import (
 
 
 def test_good_modules_are_clean_against_the_real_xsds(
-    tmp_path: Path, magento_root: Path, run_cli: Runner
+    tmp_path: Path, magento_root: FakeRoot, run_cli: Runner
 ) -> None:
     modules = app_code(run_cli, tmp_path / "project")
     result, report = validate_json(run_cli, tmp_path / "project", "--magento-root", magento_root)
@@ -43,7 +44,7 @@ def test_good_modules_are_clean_against_the_real_xsds(
 
 
 def test_module_xml_against_the_real_module_xsd(
-    example: Path, magento_root: Path, run_cli: Runner
+    example: Path, magento_root: FakeRoot, run_cli: Runner
 ) -> None:
     edit(example / MODULE_XML, "<sequence>", "<sequence>\n            <Module name='X'/>")
     result, report = validate_json(run_cli, example, "--magento-root", magento_root)
@@ -56,7 +57,7 @@ def test_module_xml_against_the_real_module_xsd(
 
 
 def test_any_etc_xml_is_checked_against_the_schema_it_names(
-    example: Path, magento_root: Path, run_cli: Runner
+    example: Path, magento_root: FakeRoot, run_cli: Runner
 ) -> None:
     erp = example / "etc" / "adminhtml" / "erp.xml"
     write(erp, xml_naming(ERP_XSD_URN, "    <endpoint>https://erp.example/api</endpoint>\n"))
@@ -75,7 +76,7 @@ def test_any_etc_xml_is_checked_against_the_schema_it_names(
 
 
 def test_consolidated_integration_xml_resolves_the_included_xsd(
-    example: Path, magento_root: Path, run_cli: Runner
+    example: Path, magento_root: FakeRoot, run_cli: Runner
 ) -> None:
     # integration.xsd includes integration_base.xsd by URN, where emailType is defined: a good
     # file validates only if the include is resolved, and a bad email fails on the included type.
@@ -99,7 +100,7 @@ def test_consolidated_integration_xml_resolves_the_included_xsd(
 
 
 def test_a_schema_missing_from_the_installation_is_a_warning(
-    example: Path, magento_root: Path, run_cli: Runner
+    example: Path, magento_root: FakeRoot, run_cli: Runner
 ) -> None:
     di = write(example / "etc" / "di.xml", xml_naming(MISSING_XSD_URN, ""))
     result, report = validate_json(run_cli, example, "--magento-root", magento_root)
@@ -111,7 +112,7 @@ def test_a_schema_missing_from_the_installation_is_a_warning(
 
 
 def test_magento_root_from_the_environment(
-    example: Path, magento_root: Path, run_cli: Runner, monkeypatch: pytest.MonkeyPatch
+    example: Path, magento_root: FakeRoot, run_cli: Runner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     write(example / "etc" / "di.xml", xml_naming(MISSING_XSD_URN, ""))
     assert codes(validate_json(run_cli, example)[1]) == set()
@@ -123,7 +124,7 @@ def test_magento_root_from_the_environment(
 
 
 def test_custom_resources_are_known_with_a_root(
-    example: Path, magento_root: Path, run_cli: Runner
+    example: Path, magento_root: FakeRoot, run_cli: Runner
 ) -> None:
     edit(
         example / MODULE_XML,
@@ -145,7 +146,7 @@ def test_custom_resources_are_known_with_a_root(
 
 
 def test_each_schema_is_compiled_once_per_run(
-    tmp_path: Path, magento_root: Path, run_cli: Runner, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, magento_root: FakeRoot, run_cli: Runner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     modules = app_code(run_cli, tmp_path / "project")
     with_integrations = [

@@ -49,7 +49,7 @@ def _check_one_line(output_format: str, stdout: str) -> None:
         assert all(x.startswith(("::error file=", "::warning file=")) for x in lines), stdout
     elif output_format == "markdown":
         assert [x for x in lines if x.startswith("## ")] == [lines[0]]
-        assert not any(x.startswith("::") or "forged [MG999]" == x for x in lines)
+        assert not any(x.startswith("::") or x == "forged [MG999]" for x in lines)
     else:
         report = json.loads(stdout)
         for finding in report["findings"]:

@@ -8,13 +8,13 @@ import pytest
 from lxml import etree
 
 from generator.magento.xml import safe_xml_parser
+from tests.fake_magento import FakeRoot, build_magento_root
 from tests.validate_kit import (
     BILLION_LAUGHS,
     EXTERNAL_DTD,
     FORMATS,
     XXE,
     Runner,
-    build_magento_root,
     codes,
     findings_with,
     validate,
@@ -78,7 +78,7 @@ def test_the_parser_itself_expands_no_entity(content: str) -> None:
 
 
 def test_a_urn_cannot_leave_the_installation(
-    example: Path, magento_root: Path, run_cli: Runner
+    example: Path, magento_root: FakeRoot, run_cli: Runner
 ) -> None:
     urn = "urn:magento:module:Magento_Integration:../../../../../../../etc/passwd"
     write(example / "etc" / "evil.xml", xml_naming(urn, ""))

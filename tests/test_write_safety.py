@@ -12,24 +12,9 @@ from click.testing import Result
 from generator import write
 from generator.errors import TargetError
 from generator.render import RenderedFile
-from tests.conftest import EXAMPLE_SPEC
+from tests.conftest import EXAMPLE_FILES, EXAMPLE_SPEC, snapshot
 
 NAME = "Beehexa/IntegrationManager"
-
-
-def snapshot(root: Path) -> dict[str, tuple[bytes, int, int, int]]:
-    """Content, inode, mtime and mode of every file under ``root``, hidden ones included."""
-    found = {}
-    for path in sorted(root.rglob("*")):
-        if path.is_file() and not path.is_symlink():
-            stat = path.stat()
-            found[path.relative_to(root).as_posix()] = (
-                path.read_bytes(),
-                stat.st_ino,
-                stat.st_mtime_ns,
-                stat.st_mode,
-            )
-    return found
 
 
 def _fail_nth(
@@ -88,12 +73,12 @@ def test_enospc_during_force_leaves_every_file_as_it_was(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_cli: Callable[..., Result]
 ) -> None:
     out = modified_module(tmp_path, run_cli)
-    before = snapshot(out)
+    before = snapshot(out, folder_times=False)
     fail_on_call(monkeypatch, "_write_new_file", 3, ENOSPC)
     result = run_cli("new", NAME, EXAMPLE_SPEC, "-o", out, "--force")
     assert result.exit_code == 2, result.output
     assert "cannot write: No space left on device" in result.stderr
-    assert snapshot(out) == before
+    assert snapshot(out, folder_times=False) == before
 
 
 @pytest.mark.parametrize("failing_call", [1, 2, 3])
@@ -105,12 +90,12 @@ def test_a_failed_rename_restores_the_files_already_replaced(
 ) -> None:
     """Three files change; whichever rename fails, all three are back as they were."""
     out = modified_module(tmp_path, run_cli)
-    before = snapshot(out)
+    before = snapshot(out, folder_times=False)
     fail_os_call(monkeypatch, "replace", failing_call, OSError(errno.EIO, "Input/output error"))
     result = run_cli("new", NAME, EXAMPLE_SPEC, "-o", out, "--force")
     assert result.exit_code == 2
     assert "cannot write: Input/output error" in result.stderr
-    assert snapshot(out) == before
+    assert snapshot(out, folder_times=False) == before
 
 
 def test_read_only_target_is_a_clear_error(
@@ -133,17 +118,7 @@ def test_dry_run_of_a_new_module_writes_nothing(
     out = tmp_path / "module"
     result = run_cli("new", NAME, EXAMPLE_SPEC, "-o", out, "--dry-run")
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.splitlines() == [
-        f"create    {out / path}"
-        for path in (
-            "registration.php",
-            "composer.json",
-            "etc/module.xml",
-            "etc/integration/config.xml",
-            "etc/integration/api.xml",
-            "Setup/InstallData.php",
-        )
-    ]
+    assert result.stdout.splitlines() == [f"create    {out / path}" for path in EXAMPLE_FILES]
     assert not out.exists()
 
 
@@ -178,13 +153,21 @@ def test_dry_run_lists_unchanged_files(tmp_path: Path, run_cli: Callable[..., Re
     assert {line.split()[0] for line in result.stdout.splitlines()} == {"unchanged"}
 
 
-def test_dry_run_still_refuses_a_folder_with_files(
+def test_dry_run_of_a_folder_with_files_says_new_would_refuse_it(
     tmp_path: Path, run_cli: Callable[..., Result]
 ) -> None:
     out = modified_module(tmp_path, run_cli)
+    before = snapshot(out)
     result = run_cli("new", NAME, EXAMPLE_SPEC, "-o", out, "--dry-run")
-    assert result.exit_code == 2
-    assert "already holds files" in result.stderr
+    assert result.exit_code == 0
+    assert result.stderr == (
+        f"{out}: note: already holds files: new would refuse it and write nothing; the list "
+        "shows what new --force would do\n"
+    )
+    forced = run_cli("new", NAME, EXAMPLE_SPEC, "-o", out, "--dry-run", "--force")
+    assert result.stdout == forced.stdout
+    assert "change    " in result.stdout
+    assert snapshot(out) == before
 
 
 def test_refuses_to_write_through_a_link_to_outside(

@@ -1,12 +1,12 @@
-"""Helpers for the ``magegen validate`` tests: running it, reading its reports, building modules,
-broken files and fake Magento roots. Its fixtures are registered in conftest.py."""
+"""Helpers for the ``magegen validate`` tests: running it, reading its reports, building modules
+and broken files. Its fixtures are registered in conftest.py; the fake Magento root is in
+fake_magento.py."""
 
 from __future__ import annotations
 
 import json
 import os
 import re
-import shutil
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -22,7 +22,6 @@ Runner = Callable[..., Result]
 EXAMPLE_NAME = "Beehexa/IntegrationManager"
 WARNING_CODES = frozenset({"MG210", "MG214", "MG305", "MG308", "MG309", "MG103", "MG110"})
 FORMATS = ("text", "json", "github", "markdown")
-LAYOUTS = ("git", "composer")
 INTERNAL_ERROR_EXIT = 70
 
 MODULE_XSD_URN = "urn:magento:framework:Module/etc/module.xsd"
@@ -36,12 +35,6 @@ TEXT_FINDING = re.compile(
     r"(?P<message>.*) \[(?P<code>MG\d{3})\]$"
 )
 SUMMARY = re.compile(r"^magegen: \d+ modules? checked, \d+ errors?, \d+ warnings?$")
-
-
-@pytest.fixture(autouse=True)
-def _no_ambient_magento_root(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A MAGENTO_ROOT of the caller's shell must not leak into these tests."""
-    monkeypatch.delenv("MAGENTO_ROOT", raising=False)
 
 
 # Helpers: running validate and reading what it says.
@@ -196,78 +189,6 @@ BILLION_LAUGHS = (
     )
     + "]>\n<lolz>&lol9;</lolz>\n"
 )
-
-
-# A fake Magento root: Magento_Integration (with its XSDs), the framework's module.xsd, and a
-# custom module Acme_Erp with an ACL resource and an XSD of its own.
-
-ERP_ACL = """\
-<?xml version="1.0"?>
-<config xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
-        xsi:noNamespaceSchemaLocation="urn:magento:framework:Acl/etc/acl.xsd">
-    <acl>
-        <resources>
-            <resource id="Magento_Backend::admin">
-                <resource id="Acme_Erp::erp" title="ERP" sortOrder="25"/>
-            </resource>
-        </resources>
-    </acl>
-</config>
-"""
-
-ERP_MODULE = """\
-<?xml version="1.0"?>
-<config xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
-        xsi:noNamespaceSchemaLocation="urn:magento:framework:Module/etc/module.xsd">
-    <module name="Acme_Erp"/>
-</config>
-"""
-
-ERP_XSD = """\
-<?xml version="1.0"?>
-<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">
-    <xs:element name="config">
-        <xs:complexType>
-            <xs:sequence>
-                <xs:element name="endpoint" type="xs:anyURI" maxOccurs="unbounded"/>
-            </xs:sequence>
-        </xs:complexType>
-    </xs:element>
-</xs:schema>
-"""
-
-
-def build_magento_root(path: Path, layout: str, magento_data: Path) -> Path:
-    """A small Magento installation in ``layout`` ("git" or "composer") at ``path``."""
-    shared_integration = magento_data / "app" / "code" / "Magento" / "Integration"
-    shared_module_xsd = magento_data / "lib/internal/Magento/Framework/Module/etc/module.xsd"
-    if layout == "git":
-        integration = path / "app" / "code" / "Magento" / "Integration"
-        framework = path / "lib" / "internal" / "Magento" / "Framework"
-        erp = path / "app" / "code" / "Acme" / "Erp"
-    else:
-        integration = path / "vendor" / "magento" / "module-integration"
-        framework = path / "vendor" / "magento" / "framework"
-        erp = path / "vendor" / "acme" / "module-erp"
-    (integration / "etc" / "integration").mkdir(parents=True)
-    for name in ("etc/module.xml", "etc/acl.xml", "composer.json"):
-        shutil.copyfile(shared_integration / name, integration / name)
-    for xsd in (shared_integration / "etc" / "integration").glob("*.xsd"):
-        shutil.copyfile(xsd, integration / "etc" / "integration" / xsd.name)
-    (framework / "Module" / "etc").mkdir(parents=True)
-    shutil.copyfile(shared_module_xsd, framework / "Module" / "etc" / "module.xsd")
-    write(erp / "etc" / "module.xml", ERP_MODULE)
-    write(erp / "etc" / "acl.xml", ERP_ACL)
-    write(erp / "etc" / "erp.xsd", ERP_XSD)
-    manifest = {"name": "acme/module-erp", "type": "magento2-module", "version": "1.0.0"}
-    write(erp / "composer.json", json.dumps(manifest))
-    return path
-
-
-@pytest.fixture(params=LAYOUTS)
-def magento_root(request: pytest.FixtureRequest, tmp_path: Path, magento_data: Path) -> Path:
-    """A fake Magento root, in each layout."""
-    return build_magento_root(tmp_path / f"magento-{request.param}", request.param, magento_data)
 
 
 @pytest.fixture

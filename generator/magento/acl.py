@@ -1,4 +1,9 @@
-"""Magento's ACL resource tree: the bundled 2.4 catalog, merging acl.xml files, and queries.
+"""Magento's ACL resource tree and its modules: the bundled 2.4.4 catalogs, and queries.
+
+The bundled catalogs hold a default Magento Open Source 2.4.4 install: the 209 core modules
+(``app/code/Magento`` of magento2) and the other packages ``magento/product-community-edition``
+brings in (MSI, PageBuilder, the security package, Adobe Stock/IMS, Braintree, ...). Each module
+says which of the two it comes from, since "core" still matters to some checks.
 
 Magento merges every module's ``etc/acl.xml`` by resource id, in module load order: a later file
 can add children under a resource another module declared, and its attributes win. Each level is
@@ -9,14 +14,21 @@ and the one magegen writes resources in.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from generator.magento.suggest import Candidate
 
 ADMIN = "Magento_Backend::admin"
 ALL = "Magento_Backend::all"
-SUBTREE_SUFFIX = "/**"
+
+# Where a module of a ModuleCatalog comes from.
+CORE = "core"  # one of the 209 core modules of magento2 (app/code/Magento)
+DEFAULT_INSTALL = "default-install"  # another package of a default Open Source install (MSI, ...)
+INSTALLATION = "installation"  # found only in the installation given with --magento-root
 
 _DATA = Path(__file__).resolve().parent / "data"
 
@@ -35,7 +47,15 @@ class AclResource(NamedTuple):
 class AclCatalog:
     """A merged ACL tree; ``resources`` are in tree order (depth first, by sortOrder)."""
 
-    __slots__ = ("_children", "_index", "_position", "magento_version", "resources")
+    __slots__ = (
+        "_candidates",
+        "_children",
+        "_index",
+        "_modules",
+        "_position",
+        "magento_version",
+        "resources",
+    )
 
     def __init__(self, magento_version: str, resources: tuple[AclResource, ...]) -> None:
         self.magento_version = magento_version
@@ -46,6 +66,8 @@ class AclCatalog:
         for resource in resources:
             children.setdefault(resource.parent, []).append(resource.id)
         self._children = {k: tuple(v) for k, v in children.items()}
+        self._modules: frozenset[str] | None = None
+        self._candidates: tuple[Candidate, ...] | None = None
 
     def __contains__(self, resource_id: object) -> bool:
         return resource_id in self._index
@@ -91,18 +113,44 @@ class AclCatalog:
         return next((r.id for r in self.resources if r.id.casefold() == folded), None)
 
     def suggestions(self, wrong: str, limit: int = 2) -> list[str]:
-        """Known ids that ``wrong`` most likely misspells."""
+        """Known ids that ``wrong`` most likely means, best first.
+
+        Ranked by id structure and title, then spelling (see ``generator.magento.suggest``):
+        ``Magento_Sales::order`` gives ``Magento_Sales::sales_order`` first, and
+        ``Magento_Sales::reoder`` gives ``Magento_Sales::reorder``.
+        """
         exact = self.same_but_case(wrong)
         if exact:
             return [exact]
-        import difflib  # only when something is misspelt
+        from generator.magento import suggest  # only when something is misspelt
 
-        ids = [r.id for r in self.resources]
-        return difflib.get_close_matches(wrong, ids, n=limit, cutoff=0.75)
+        if self._candidates is None:
+            self._candidates = tuple(
+                suggest.candidate(
+                    r.id, r.title, [self._index[i].title for i in self.path(r.id)[:-1]]
+                )
+                for r in self.resources
+                if not r.disabled
+            )
+        return suggest.rank(wrong, self._candidates, limit)
 
-    def modules(self) -> frozenset[str]:
-        """Every module that declares a resource of this tree."""
-        return frozenset(r.module for r in self.resources)
+    def knows_module(self, resource_id: str) -> bool:
+        """Whether this tree holds ids of the module that ``resource_id`` names (case ignored).
+
+        ``Magento_Sales::reoder`` gives True (a typo in a known module: an error), while
+        ``Magento_Rma::magento_rma`` gives False (an Adobe Commerce module: maybe installed). A
+        module counts when it declares a resource or some id carries its prefix. Callers that
+        also hold a ModuleCatalog should use ``catalogs.knows_module_of``, which asks both.
+        """
+        module = module_of(resource_id)
+        if self._modules is None:
+            self._modules = frozenset(
+                name.casefold()
+                for r in self.resources
+                for name in (r.module, module_of(r.id))
+                if name is not None
+            )
+        return module is not None and module.casefold() in self._modules
 
     def to_json(self) -> str:
         """The catalog as the JSON document magegen ships."""
@@ -132,39 +180,107 @@ class AclCatalog:
 
 @cache
 def bundled_acl() -> AclCatalog:
-    """The ACL tree of Magento Open Source's core modules, shipped with magegen."""
+    """The ACL tree of a default Magento Open Source 2.4.4 install, shipped with magegen."""
     return AclCatalog.from_json((_DATA / "acl.json").read_text(encoding="utf-8"))
 
 
 class ModulePackage(NamedTuple):
-    """A Magento module's Composer package and the constraint that requires its release line."""
+    """A Magento module: its Composer package, the constraint that requires its release line,
+    where it comes from (CORE, DEFAULT_INSTALL or INSTALLATION) and the modules its module.xml
+    sequences."""
 
     module: str
     package: str
     constraint: str | None = None
+    origin: str = INSTALLATION
+    sequence: tuple[str, ...] = ()
 
 
 class ModuleCatalog(NamedTuple):
-    """Magento modules by name, with their Composer packages."""
+    """Magento modules by name, with their Composer packages, origins and sequences."""
 
     magento_version: str
     framework: ModulePackage
     modules: dict[str, ModulePackage]
 
+    def knows(self, module: str) -> bool:
+        """Whether ``module`` is a module of this catalog (case ignored).
+
+        The bundled catalog knows a default Open Source 2.4.4 install; with --magento-root, the
+        installation's modules too. An unknown module may still exist where it is installed
+        (Adobe Commerce's ``Magento_Rma``, a third-party module), so checks should warn about its
+        ids rather than call them typos.
+        """
+        if module in self.modules:
+            return True
+        folded = module.casefold()
+        return any(name.casefold() == folded for name in self.modules)
+
+    def is_core(self, module: str) -> bool:
+        """Whether ``module`` is one of Magento's 209 core modules (not MSI, PageBuilder, ...)."""
+        known = self.modules.get(module)
+        return known is not None and known.origin == CORE
+
+    def core(self) -> frozenset[str]:
+        """The names of Magento's core modules."""
+        return frozenset(name for name, m in self.modules.items() if m.origin == CORE)
+
+    def sequence_closure(
+        self, modules: Iterable[str], extra: Mapping[str, Iterable[str]] | None = None
+    ) -> frozenset[str]:
+        """``modules`` and every module they load after, following sequences transitively.
+
+        Sequences come from the catalog and from ``extra`` (module name to its sequence, for
+        modules of a tree being checked), which wins for the modules it names. Sequenced modules
+        the catalog does not know are included but not followed further.
+        """
+        sequences = {name: m.sequence for name, m in self.modules.items()}
+        sequences.update((name, tuple(seq)) for name, seq in (extra or {}).items())
+        reached: set[str] = set()
+        pending = list(modules)
+        while pending:
+            module = pending.pop()
+            if module not in reached:
+                reached.add(module)
+                pending.extend(sequences.get(module, ()))
+        return frozenset(reached)
+
     def merged_with(self, others: Iterable[ModulePackage]) -> ModuleCatalog:
-        """This catalog plus ``others`` (which win)."""
+        """This catalog plus ``others``, which win; a module known here keeps its origin, and
+        its sequence unless the other one declares one."""
         modules = dict(self.modules)
-        modules.update((other.module, other) for other in others)
+        for other in others:
+            known = modules.get(other.module)
+            if known is not None:
+                other = other._replace(
+                    origin=known.origin, sequence=other.sequence or known.sequence
+                )
+            modules[other.module] = other
         return ModuleCatalog(self.magento_version, self.framework, modules)
 
 
 @cache
 def bundled_modules() -> ModuleCatalog:
-    """Magento Open Source's core modules, shipped with magegen."""
+    """A default Magento Open Source 2.4.4 install's modules, shipped with magegen."""
     document = json.loads((_DATA / "modules.json").read_text(encoding="utf-8"))
-    framework = ModulePackage("Magento_Framework", **document["framework"])
-    modules = {name: ModulePackage(name, **entry) for name, entry in document["modules"].items()}
+    framework = ModulePackage("Magento_Framework", **document["framework"], origin=CORE)
+    modules = {
+        name: ModulePackage(
+            name,
+            entry["package"],
+            entry["constraint"],
+            entry["origin"],
+            tuple(entry["sequence"]),
+        )
+        for name, entry in document["modules"].items()
+    }
     return ModuleCatalog(document["magento_version"], framework, modules)
+
+
+def module_of(resource_id: str) -> str | None:
+    """The module part of an ACL id: ``Magento_Sales`` of ``Magento_Sales::reorder``."""
+    module, separator, _ = resource_id.partition("::")
+    return module if separator and module else None
 
 
 def release_constraint(version: str) -> str:

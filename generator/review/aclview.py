@@ -3,17 +3,130 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
+from typing import NamedTuple
 
 from generator.magento.acl import AclCatalog, AclResource
+from generator.magento.suggest import closest_words, stem, words
+
+_ID_LIKE = re.compile(r"::|_")  # a term that is (part of) an id: matched within ids only
+_RAW_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+")
+
+
+# Words people use for API access, and the words Magento's ACL titles use for them.
+SYNONYMS = {
+    "read": ("view",),
+    "get": ("view",),
+    "write": ("edit", "save"),
+    "update": ("edit", "save"),
+    "remove": ("delete",),
+}
+
+
+class _Haystack(NamedTuple):
+    own_words: frozenset[str]
+    path_words: frozenset[str]
+    own_id: str
+    own_text: str
+    path_text: str
+
+
+def _haystacks(catalog: AclCatalog) -> list[tuple[AclResource, _Haystack]]:
+    found = []
+    for resource in catalog.resources:
+        above = [catalog.get(i) for i in catalog.path(resource.id)[:-1]]
+        own = f"{resource.id} {resource.title}"
+        path = " ".join(f"{r.id} {r.title}" for r in above if r is not None)
+        found.append(
+            (
+                resource,
+                _Haystack(
+                    frozenset(words(own)),
+                    frozenset(words(path)),
+                    resource.id.casefold(),
+                    own.casefold(),
+                    path.casefold(),
+                ),
+            )
+        )
+    return found
+
+
+def _word_match(term: str, own: frozenset[str], path: frozenset[str]) -> tuple[bool, bool]:
+    """Whether every word of ``term`` (or a synonym) is a word of the resource or its path, and
+    whether one of them is the resource's own."""
+    found_own = True
+    for word in words(term):
+        options = {word, *SYNONYMS.get(word, ())}
+        if options & own:
+            continue
+        if not options & path:
+            return False, False
+        found_own = False
+    return True, found_own
+
+
+def _matches(terms: list[str], haystack: _Haystack, whole_words: bool) -> bool:
+    any_own = False
+    for term in terms:
+        if _ID_LIKE.search(term):
+            matched = own = term.casefold() in haystack.own_id
+        elif whole_words:
+            matched, own = _word_match(term, haystack.own_words, haystack.path_words)
+        else:
+            folded = term.casefold()
+            own = folded in haystack.own_text
+            matched = own or folded in haystack.path_text
+        if not matched:
+            return False
+        any_own = any_own or own
+    return any_own
 
 
 def search(catalog: AclCatalog, query: str) -> list[AclResource]:
-    """Resources whose id or title holds ``query``, ignoring case, in tree order."""
-    needle = query.casefold()
-    return [
-        r for r in catalog.resources if needle in r.id.casefold() or needle in r.title.casefold()
-    ]
+    """Resources that every word of ``query`` matches, in tree order.
+
+    A word matches the resource's id or title, or those of its ancestors (``read orders`` finds
+    the View action under Orders), ignoring case and plural endings; at least one word must match
+    the resource itself, so that a single word does not list a whole subtree. Whole words are
+    tried first, then parts of words (``cust`` finds the customer ids). A word with ``::`` or
+    ``_`` is part of an id and matches within ids only (``Magento_Sales`` lists that module's).
+    """
+    terms = query.split()
+    if not terms:
+        return []
+    haystacks = _haystacks(catalog)
+    for whole_words in (True, False):
+        found = [r for r, haystack in haystacks if _matches(terms, haystack, whole_words)]
+        if found:
+            return found
+    return []
+
+
+def near_misses(catalog: AclCatalog, query: str) -> str | None:
+    """What ``query``, which matched nothing, most likely meant, as a hint; None if nothing."""
+    if "::" in query.strip() and len(query.split()) == 1:
+        close = catalog.suggestions(query.strip(), limit=3)
+        return f"did you mean {', '.join(close)}?" if close else None
+    vocabulary = {w for r in catalog.resources for w in _RAW_WORD.findall(f"{r.id} {r.title}")}
+    folded = {w.casefold() for w in vocabulary}
+    corrected = []
+    for term in query.split():
+        if term.casefold() in folded or stem(term) in folded:
+            corrected.append(term)
+            continue
+        close = closest_words(term, folded)
+        if not close:
+            return None
+        corrected.append(close[0])
+    fixed = " ".join(corrected)
+    found = search(catalog, fixed) if fixed.casefold() != query.casefold() else []
+    if not found:
+        return None
+    shown_ids = ", ".join(r.id for r in found[:3])
+    more = f", ... {len(found)} in all" if len(found) > 3 else ""
+    return f"did you mean {fixed!r} ({shown_ids}{more})?"
 
 
 def _label(resource: AclResource) -> str:

@@ -10,7 +10,8 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 
 from generator.errors import Problem, Severity, shown
-from generator.magento.acl import ALL, AclCatalog, ModuleCatalog, bundled_modules
+from generator.magento.acl import ALL, AclCatalog, ModuleCatalog, bundled_modules, module_of
+from generator.magento.catalogs import knows_module_of
 from generator.magento.moduletree import IntegrationFacts, Located, ModuleFacts
 from generator.review.setupscripts import setup_problems
 
@@ -50,12 +51,13 @@ CONSOLIDATED = "etc/integration.xml"
 # What Magento accepts as a module name at runtime (module.xsd is stricter, but not enforced).
 _RUNTIME_MODULE_NAME = re.compile(r"[A-Za-z0-9]+_[A-Za-z0-9]+")
 XML_LIMIT = 4 << 20  # bytes of a file re-read to find a column
+SUGGEST_LIMIT = 200  # characters of an unknown id for which near matches are looked up
 
 
 @dataclass(frozen=True)
 class Context:
     """What a module is judged against: the ACL tree (with the validated tree's own acl.xml
-    files merged in), the known modules, and every known module's sequence."""
+    files merged in), the known modules, and the sequences of the validated tree's modules."""
 
     acl: AclCatalog
     modules: ModuleCatalog
@@ -63,21 +65,20 @@ class Context:
     complete: bool = False  # an installation was read: a module it lacks is not installed
 
     @cached_property
-    def known_modules(self) -> frozenset[str]:
-        """Every module the catalogs or the validated tree know, case-folded."""
-        names = {*self.modules.modules, *self.acl.modules(), *self.sequences}
-        return frozenset(name.casefold() for name in names)
+    def _tree_modules(self) -> frozenset[str]:
+        return frozenset(name.casefold() for name in self.sequences)
+
+    def knows_module_of(self, resource_id: str) -> bool:
+        """Whether the catalogs or the validated tree know the module ``resource_id`` names."""
+        owner = module_of(resource_id)
+        return knows_module_of(resource_id, self.acl, self.modules) or (
+            owner is not None and owner.casefold() in self._tree_modules
+        )
 
     def loads_after(self, module: ModuleFacts) -> frozenset[str]:
         """Every module ``module`` loads after: its sequence, theirs, and so on."""
-        seen: set[str] = set()
-        pending = [m.value for m in module.sequence]
-        while pending:
-            name = pending.pop()
-            if name not in seen:
-                seen.add(name)
-                pending += self.sequences.get(name, ())
-        return frozenset(seen)
+        direct = [m.value for m in module.sequence]
+        return self.modules.sequence_closure(direct, self.sequences)
 
 
 def check_module(module: ModuleFacts, context: Context) -> list[Problem]:
@@ -299,7 +300,7 @@ def _integration_sources(module: ModuleFacts) -> Iterator[tuple[str, dict[str, I
 
 def _resources(module: ModuleFacts, context: Context) -> Iterator[Problem]:
     # Modules whose resources need no note: core, loaded before this one, or the module itself.
-    expected = {*bundled_modules().modules, *context.loads_after(module)}
+    expected = {*bundled_modules().core(), *context.loads_after(module)}
     if module.name:
         expected.add(module.name.value)
     for relative, integrations in ((API, module.api), (CONSOLIDATED, module.consolidated)):
@@ -372,10 +373,12 @@ def _resource(
 
 def _unknown(module: ModuleFacts, relative: str, resource: Located, context: Context) -> Problem:
     """MG304: an error for an id of a known module; a warning when its module is unknown."""
-    owner = resource.value.split("::", 1)[0]
-    well_formed = "::" in resource.value and _RUNTIME_MODULE_NAME.fullmatch(owner)
-    close = context.acl.suggestions(resource.value, limit=1)
-    if context.complete or not well_formed or close or owner.casefold() in context.known_modules:
+    owner = module_of(resource.value) or resource.value
+    well_formed = _RUNTIME_MODULE_NAME.fullmatch(owner)
+    if context.complete or not well_formed or context.knows_module_of(resource.value):
+        # Ids far longer than any real one are no typo; ranking them would take long.
+        plausible = len(resource.value) <= SUGGEST_LIMIT
+        close = context.acl.suggestions(resource.value, limit=1) if plausible else []
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         message = f"unknown ACL resource '{shown(resource.value)}'{hint}: Magento drops it silently"
         return _problem(module, relative, message, "MG304", resource)

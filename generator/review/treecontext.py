@@ -16,8 +16,8 @@ def tree_context(roots: list[Path], known: Catalogs) -> Context:
     """The context every module of ``roots`` is judged in.
 
     The ACL tree is the catalog's with every acl.xml of the validated modules merged in, in
-    Magento's load order. Sequences come from the catalog (where it knows them) and from the
-    validated modules' module.xml files. Files that cannot be read are left out here; reading
+    Magento's load order. Sequences are the validated modules' own (the module catalog adds
+    the rest). Files that cannot be read are left out here; reading
     each module reports them.
     """
     modules = []
@@ -30,10 +30,6 @@ def tree_context(roots: list[Path], known: Catalogs) -> Context:
     acl = known.acl
     if any((m.path / "etc" / "acl.xml").is_file() for m in modules):
         acl, _ = read_acl(modules, known.acl, known.acl.magento_version)
-    sequences = {
-        name: tuple(getattr(package, "sequence", ()) or ())
-        for name, package in known.modules.modules.items()
-    }
-    sequences.update({module.name: module.sequence for module in modules})
+    sequences = {module.name: module.sequence for module in modules}
     complete = known.installation is not None
     return Context(acl, known.modules, sequences, complete)

@@ -415,7 +415,7 @@ class _SpecReader(NodeReader):
 
     def note_modules_outside_sequence(self, sequence: tuple[str, ...], own_name: str) -> None:
         """Note resources of modules that are neither core nor loaded before this one."""
-        core = bundled_modules().modules
+        core = bundled_modules().core()
         for item, owner in self.owners:
             if owner not in core and owner not in sequence and owner != own_name:
                 self.report(
