@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 
 from generator.errors import Problem, Severity, shown
 from generator.magento.acl import ALL, AclCatalog, ModuleCatalog, bundled_modules, module_of
-from generator.magento.catalogs import knows_module_of
 from generator.magento.moduletree import IntegrationFacts, Located, ModuleFacts
 from generator.review.setupscripts import setup_problems
+from generator.review.treecontext import Context
 
 CODES = {
     "MG100": "XML is malformed, unreadable or has a DOCTYPE",
@@ -52,33 +51,6 @@ CONSOLIDATED = "etc/integration.xml"
 _RUNTIME_MODULE_NAME = re.compile(r"[A-Za-z0-9]+_[A-Za-z0-9]+")
 XML_LIMIT = 4 << 20  # bytes of a file re-read to find a column
 SUGGEST_LIMIT = 200  # characters of an unknown id for which near matches are looked up
-
-
-@dataclass(frozen=True)
-class Context:
-    """What a module is judged against: the ACL tree (with the validated tree's own acl.xml
-    files merged in), the known modules, and the sequences of the validated tree's modules."""
-
-    acl: AclCatalog
-    modules: ModuleCatalog
-    sequences: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    complete: bool = False  # an installation was read: a module it lacks is not installed
-
-    @cached_property
-    def _tree_modules(self) -> frozenset[str]:
-        return frozenset(name.casefold() for name in self.sequences)
-
-    def knows_module_of(self, resource_id: str) -> bool:
-        """Whether the catalogs or the validated tree know the module ``resource_id`` names."""
-        owner = module_of(resource_id)
-        return knows_module_of(resource_id, self.acl, self.modules) or (
-            owner is not None and owner.casefold() in self._tree_modules
-        )
-
-    def loads_after(self, module: ModuleFacts) -> frozenset[str]:
-        """Every module ``module`` loads after: its sequence, theirs, and so on."""
-        direct = [m.value for m in module.sequence]
-        return self.modules.sequence_closure(direct, self.sequences)
 
 
 def check_module(module: ModuleFacts, context: Context) -> list[Problem]:

@@ -3,13 +3,44 @@ them, and every module's sequence, so that checks can follow sequences transitiv
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from lxml import etree
 
-from generator.magento.catalogs import Catalogs
+from generator.magento.acl import AclCatalog, ModuleCatalog, module_of
+from generator.magento.catalogs import Catalogs, knows_module_of
 from generator.magento.installation import ModuleDir, read_acl, read_module_xml
-from generator.review.findings import Context
+from generator.magento.moduletree import ModuleFacts
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a module is judged against: the ACL tree (with the validated tree's own acl.xml
+    files merged in), the known modules, and the sequences of the validated tree's modules."""
+
+    acl: AclCatalog
+    modules: ModuleCatalog
+    sequences: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    complete: bool = False  # an installation was read: a module it lacks is not installed
+
+    @cached_property
+    def _tree_modules(self) -> frozenset[str]:
+        return frozenset(name.casefold() for name in self.sequences)
+
+    def knows_module_of(self, resource_id: str) -> bool:
+        """Whether the catalogs or the validated tree know the module ``resource_id`` names."""
+        owner = module_of(resource_id)
+        return knows_module_of(resource_id, self.acl, self.modules) or (
+            owner is not None and owner.casefold() in self._tree_modules
+        )
+
+    def loads_after(self, module: ModuleFacts) -> frozenset[str]:
+        """Every module ``module`` loads after: its sequence, theirs, and so on."""
+        direct = [m.value for m in module.sequence]
+        return self.modules.sequence_closure(direct, self.sequences)
 
 
 def tree_context(roots: list[Path], known: Catalogs) -> Context:

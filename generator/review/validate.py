@@ -13,9 +13,9 @@ from generator.magento.acl import AclCatalog
 from generator.magento.catalogs import Catalogs, catalogs
 from generator.magento.filekinds import schema_for
 from generator.magento.moduletree import XSI_NO_NAMESPACE, ModuleFacts, read_module
-from generator.review.findings import Context, check_module, module_roots
+from generator.review.findings import check_module, module_roots
 from generator.review.phplint import lint_php
-from generator.review.treecontext import tree_context
+from generator.review.treecontext import Context, tree_context
 
 if TYPE_CHECKING:
     from generator.magento.urn import UrnResolver
