@@ -13,6 +13,7 @@ import click
 
 from generator import __version__
 from generator.errors import MagegenError, Problem, UsageError
+from generator.review.report import FORMATS as VALIDATE_FORMATS
 from generator.storeoption import CATALOG_OPTION
 from generator.storeoption import chosen_store as _store
 
@@ -284,7 +285,7 @@ def routes(
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "json", "github", "markdown"]),
+    type=click.Choice(VALIDATE_FORMATS),
     default="text",
     show_default=True,
     help="text: path:line:col lines; json; github: Actions annotations; markdown: a PR comment.",

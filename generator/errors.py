@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from enum import StrEnum
 from typing import NamedTuple
 
 # Control characters (C0, DEL, C1), and the line and paragraph separators some terminals and
@@ -13,6 +14,18 @@ _NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 SHOWN_LIMIT = 120  # characters of one value shown in a message; the rest is elided
 
 
+def _escape(match: re.Match[str]) -> str:
+    char = match.group(0)
+    if char in _NAMED_ESCAPES:
+        return _NAMED_ESCAPES[char]
+    return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+
+
+def one_line(text: str) -> str:
+    """``text`` with every control character and line separator escaped, never shortened."""
+    return _UNPRINTABLE.sub(_escape, text)
+
+
 def shown(value: str, limit: int = SHOWN_LIMIT) -> str:
     """``value`` made safe to show inside a one-line message.
 
@@ -20,17 +33,17 @@ def shown(value: str, limit: int = SHOWN_LIMIT) -> str:
     can never start a new line, forge a finding or a workflow command; a value longer than
     ``limit`` characters is cut in the middle.
     """
-
-    def escape(match: re.Match[str]) -> str:
-        char = match.group(0)
-        if char in _NAMED_ESCAPES:
-            return _NAMED_ESCAPES[char]
-        return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
-
     if len(value) > limit:
         keep = max(limit // 2 - 2, 1)
         value = f"{value[:keep]}…{value[-keep:]}"
-    return _UNPRINTABLE.sub(escape, value)
+    return one_line(value)
+
+
+class Severity(StrEnum):
+    """How much a finding matters: errors fail a run, warnings only with ``--strict``."""
+
+    ERROR = "error"
+    WARNING = "warning"
 
 
 class Problem(NamedTuple):
@@ -41,18 +54,19 @@ class Problem(NamedTuple):
     line: int | None = None
     column: int | None = None
     field: str | None = None
-    severity: str = "error"
+    severity: str = Severity.ERROR
     code: str | None = None
 
     def __str__(self) -> str:
-        where = self.file
+        """``file:line:col: severity: field: message [CODE]``, always on one line."""
+        where = one_line(self.file)
         if self.line is not None:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
-        subject = f"{self.field}: " if self.field else ""
+        subject = f"{one_line(self.field)}: " if self.field else ""
         tag = f" [{self.code}]" if self.code else ""
-        return f"{where}: {self.severity}: {subject}{self.message}{tag}"
+        return f"{where}: {self.severity}: {subject}{one_line(self.message)}{tag}"
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         """Order by file, line, column, then code and message."""

@@ -94,7 +94,8 @@ def test_readme_workflow_runs_magegen_with_annotations(
     bad = run(command, project)
     assert bad.returncode == 1
     assert bad.stdout.startswith(
-        "::error file=app/code/Beehexa/IntegrationManager/registration.php,line=7,title=MG201::"
+        "::error file=app/code/Beehexa/IntegrationManager/registration.php,line=7,col=59,"
+        "title=MG201::"
     )
 
 

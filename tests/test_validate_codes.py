@@ -127,11 +127,11 @@ BREAKAGES = [
         "<mail>",
     ),
     Breakage(
-        "MG102",
-        _edit(MODULE_XML, "<sequence>", "<routes/>\n        <sequence>"),
-        MODULE_XML,
-        "<routes/>",
-        also=frozenset({"MG101"}),  # magegen's module.xsd rejects it too
+        "MG102",  # not on module.xml: Magento never validates it, so that is only a warning
+        _edit_regex(CONFIG, r"<email>(.*?)</email>", r"<mail>\1</mail>"),
+        CONFIG,
+        "<mail>",
+        also=frozenset({"MG101"}),  # magegen's config.xsd rejects it too
         needs_root=True,
     ),
     Breakage(
@@ -209,6 +209,7 @@ BREAKAGES = [
         ),
         CONFIG,
         '<integration name="testIntegration2">',
+        also=frozenset({"MG310"}),  # and the name passed is one config.xml does not declare
     ),
     Breakage(
         "MG304",
@@ -229,6 +230,21 @@ BREAKAGES = [
     Breakage("MG104", _device_link, "etc/events.xml", None),
     Breakage("MG105", _huge_file, "Model/Huge.php", None),
     Breakage(
+        "MG310",
+        _edit("Setup/InstallData.php", "'testIntegration2',", "'testIntegration2', 'ghost',"),
+        "Setup/InstallData.php",
+        "'ghost'",
+    ),
+    Breakage(
+        "MG311",
+        lambda module: (module / "Setup" / "InstallData.php").rename(
+            module / "Setup" / "installData.php"
+        ),
+        "Setup/installData.php",
+        None,
+        also=frozenset({"MG303"}),  # the misnamed script never runs, so nothing is created
+    ),
+    Breakage(
         "MG400",
         _add_file("Model/Broken.php", "<?php\n\n$x = (1;\n"),
         "Model/Broken.php",
@@ -238,7 +254,10 @@ BREAKAGES = [
 
 
 # Codes whose finding is not in the module, so they are tested on their own.
-TESTED_ON_THEIR_OWN = {"MG110": "test_a_skipped_installation_file_is_mg110"}
+TESTED_ON_THEIR_OWN = {
+    "MG110": "test_a_skipped_installation_file_is_mg110",
+    "MG190": "test_one_module_failing_never_hides_the_others",
+}
 
 
 def test_every_code_has_a_breakage() -> None:

@@ -75,10 +75,13 @@ def test_github_annotations(example: Path, run_cli: Runner) -> None:
     result = validate(run_cli, example, "--format", "github")
     assert result.exit_code == 1
     api_line = line_of(example / API, "Magento_Backend::all")
+    api_col = (example / API).read_text().splitlines()[api_line - 1].index("Magento_Backend") + 1
+    reg_col = (example / "registration.php").read_text().splitlines()[6].index("Beehexa_Other") + 1
     assert result.stdout.splitlines() == [  # sorted by file: etc/ before registration.php
-        f"::warning file={example}/{API},line={api_line},title=MG308::integration "
+        f"::warning file={example}/{API},line={api_line},col={api_col},title=MG308::integration "
         "'testIntegration2' has full access (Magento_Backend::all)",
-        f"::error file={example}/registration.php,line=7,title=MG201::registers 'Beehexa_Other' "
+        f"::error file={example}/registration.php,line=7,col={reg_col},title=MG201::registers "
+        "'Beehexa_Other' "
         "but etc/module.xml declares 'Beehexa_IntegrationManager': Magento then skips the "
         "module's etc/ and Setup/ silently",
     ]
@@ -99,7 +102,7 @@ def test_github_annotations_escape_paths_and_messages(tmp_path: Path, run_cli: R
     assert len(apostrophes) == 2
     for line in apostrophes:
         assert line.startswith(f"::error file={escaped}/etc/integration/")
-        assert "O'Brien%0A100%25" in line
+        assert "O'Brien\\n100%25" in line  # the name's newline shown escaped
     # Every annotation is one line, with only escaped separators in its properties.
     assert len(lines) == len(re.findall(r"^::(?:error|warning) ", result.stdout, re.MULTILINE))
     for line in lines:

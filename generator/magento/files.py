@@ -86,6 +86,16 @@ class ModuleTreeFiles:
         return None if content is None else content.decode("utf-8", errors="replace")
 
 
+def inside_tree(root: Path, relative: str) -> bool:
+    """Whether the module file ``relative`` is a regular file whose real path lies inside
+    ``root``: what the reading rules allow to be read."""
+    path = root / relative
+    try:
+        return path.resolve().is_relative_to(root.resolve()) and path.is_file()
+    except (OSError, RuntimeError):  # a loop of links, say
+        return False
+
+
 def read_capped(path: Path) -> bytes | None:
     """At most MAX_FILE_BYTES of the regular file ``path``; None when it cannot be read."""
     try:

@@ -29,10 +29,11 @@ CONTACT_FIELDS = ("email", "endpoint_url", "identity_link_url")
 
 @dataclass(frozen=True)
 class Located:
-    """A value and the line it is on."""
+    """A value and the line (and, where known, the column) it is on."""
 
     value: str
     line: int | None
+    column: int | None = None
 
 
 @dataclass(frozen=True)

@@ -39,15 +39,16 @@ from generator.magento.integrations import (
     read_config_xml,
     read_consolidated_xml,
 )
+from generator.magento.phpsource import read_php
 from generator.magento.xml import parse_untrusted, schema_problems
 
 XSI_NO_NAMESPACE = "{http://www.w3.org/2001/XMLSchema-instance}noNamespaceSchemaLocation"
 
 # ComponentRegistrar::register(ComponentRegistrar::MODULE, 'Vendor_Module', __DIR__), written with
-# or without the namespace, with either quote.
+# or without the namespace; the name is the string literal that starts at ``quote``.
 _REGISTER = re.compile(
-    r"ComponentRegistrar::register\s*\(\s*(?:\\?[\w\\]*\\)?ComponentRegistrar::MODULE\s*,"
-    r"\s*(['\"])(?P<name>[^'\"]*)\1",
+    r"(?<![\w$>:])(?:\\?[\w\\]*\\)?ComponentRegistrar::register\s*\(\s*"
+    r"(?:\\?[\w\\]*\\)?ComponentRegistrar::MODULE\s*,\s*(?P<quote>['\"])",
 )
 # A PHP string literal (kept) or comment (removed); strings first, so "//" inside one survives.
 _STRING_OR_COMMENT = re.compile(
@@ -172,19 +173,21 @@ def _collect(module: ModuleFacts, relative: str, document: etree._ElementTree) -
 
 
 def _read_registration(module: ModuleFacts) -> None:
-    path = module.root / "registration.php"
-    if not path.is_file():
+    """The name registration.php registers: only a real call counts, never one in a string,
+    heredoc or comment."""
+    if module.files is None or REGISTRATION_PHP not in module.files.files:
         return
     module.has_registration = True
-    try:
-        source = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+    content = module.files.read(REGISTRATION_PHP)
+    if content is None:
         return
-    code = strip_php_comments(source)
-    match = _REGISTER.search(code)
-    if match:
-        line = code.count("\n", 0, match.start("name")) + 1
-        module.registered = Located(match["name"], line)
+    php = read_php(content.decode("utf-8", "surrogateescape"))
+    for call in _REGISTER.finditer(php.code):
+        name = php.literals.get(call.start("quote"), (0, None))[1]
+        if name is not None:
+            start = call.start("quote")
+            module.registered = Located(name, php.line_at(start), php.column_at(start) + 1)
+            return
 
 
 def _read_composer(module: ModuleFacts) -> None:

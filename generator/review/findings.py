@@ -5,30 +5,34 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 
-from generator.errors import Problem
-from generator.magento.acl import ALL, AclCatalog, ModuleCatalog, bundled_modules
-from generator.magento.moduletree import IntegrationFacts, Located, ModuleFacts, strip_php_comments
+from generator.errors import Problem, Severity, shown
+from generator.magento.acl import ALL, AclCatalog, ModuleCatalog, bundled_modules, module_of
+from generator.magento.moduletree import IntegrationFacts, Located, ModuleFacts
+from generator.review.setupscripts import setup_problems
+from generator.review.treecontext import Context
 
 CODES = {
     "MG100": "XML is malformed, unreadable or has a DOCTYPE",
     "MG101": "XML does not match magegen's schema for it",
-    "MG102": "XML does not match the Magento schema it names (--magento-root)",
+    "MG102": "XML does not match the Magento schema of its kind (--magento-root)",
     "MG103": "the Magento schema an XML file names is not in the installation",
     "MG104": "a file links outside the module or is not a regular file; it is not read",
     "MG105": "a file is larger than magegen reads (8 MiB); it is not read",
     "MG110": "a file of the installation (--magento-root) was skipped",
+    "MG190": "magegen failed on this module (an internal error); the other modules were checked",
     "MG200": "registration.php is missing",
     "MG201": "registration.php registers another name than etc/module.xml declares",
     "MG202": "registration.php registers no module that can be read",
     "MG210": "composer.json is missing",
     "MG211": "composer.json is not a JSON object",
-    "MG212": "composer.json does not map the module's namespace to its root",
+    "MG212": "composer.json does not map the module's namespace to the folder of its classes",
     "MG213": "composer.json does not autoload registration.php",
     "MG214": "a module in the sequence is not required in composer.json",
-    "MG300": "integrations are declared but Magento_Integration is not in the sequence",
-    "MG301": "config.xml and api.xml do not name the same integrations",
+    "MG300": "integrations are declared but the module does not load after Magento_Integration",
+    "MG301": "config.xml, api.xml and integration.xml do not name the same integrations",
     "MG302": "Setup/InstallData.php exists but module.xml has no setup_version",
     "MG303": "an integration of config.xml is processed by no setup script",
     "MG304": "an ACL resource is unknown",
@@ -37,21 +41,28 @@ CODES = {
     "MG307": "an ACL resource is disabled",
     "MG308": "an integration has full access (Magento_Backend::all)",
     "MG309": "a granted resource's module is neither core nor in the sequence",
+    "MG310": "processIntegrationConfig() names an integration config.xml does not declare",
+    "MG311": "a setup script's file name has the wrong case, so Magento never runs it",
     "MG400": "a PHP file does not parse",
 }
 
-_CALL = re.compile(r"processIntegrationConfig\s*\(")
-_LITERAL = re.compile(r"'((?:[^'\\]|\\.)*)'|\"((?:[^\"\\]|\\.)*)\"", re.DOTALL)
+API = "etc/integration/api.xml"
+CONFIG = "etc/integration/config.xml"
+CONSOLIDATED = "etc/integration.xml"
+# What Magento accepts as a module name at runtime (module.xsd is stricter, but not enforced).
+_RUNTIME_MODULE_NAME = re.compile(r"[A-Za-z0-9]+_[A-Za-z0-9]+")
+XML_LIMIT = 4 << 20  # bytes of a file re-read to find a column
+SUGGEST_LIMIT = 200  # characters of an unknown id for which near matches are looked up
 
 
-def check_module(module: ModuleFacts, acl: AclCatalog, modules: ModuleCatalog) -> list[Problem]:
+def check_module(module: ModuleFacts, context: Context) -> list[Problem]:
     """Every cross-file problem of ``module``."""
     return [
         *_registration(module),
-        *_composer(module, modules),
-        *_integration_files(module),
-        *_setup(module),
-        *_resources(module, acl),
+        *_composer(module, context.modules),
+        *_integration_files(module, context),
+        *setup_problems(module),
+        *_resources(module, context),
     ]
 
 
@@ -60,10 +71,44 @@ def _problem(
     relative: str,
     message: str,
     code: str,
-    line: int | None = None,
-    severity: str = "error",
+    at: Located | None = None,
+    severity: Severity = Severity.ERROR,
 ) -> Problem:
-    return Problem(module.display(relative), message, line=line, severity=severity, code=code)
+    line = at.line if at is not None else None
+    column = _column(module, relative, at) if at is not None else None
+    display = module.display(relative)
+    return Problem(display, message, line=line, column=column, severity=severity, code=code)
+
+
+def _column(module: ModuleFacts, relative: str, at: Located) -> int | None:
+    """The column of ``at``'s value on its line: given, or found as a quoted value there."""
+    if at.column is not None or at.line is None or not at.value:
+        return at.column
+    lines = _lines(module.root / relative)
+    if at.line > len(lines):
+        return None
+    text = lines[at.line - 1]
+    escaped = at.value.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")
+    for needle in (f'"{escaped}"', f"'{escaped}'", f'"{at.value}"', f"'{at.value}'"):
+        found = text.find(needle)
+        if found != -1:
+            return found + 2  # the value's first character, after its quote
+    return None
+
+
+@lru_cache(maxsize=32)
+def _lines(path: Path) -> list[str]:
+    try:
+        with path.open("rb") as file:
+            content = file.read(XML_LIMIT)
+    except OSError:
+        return []
+    return content.decode("utf-8", "replace").split("\n")
+
+
+def _refused(module: ModuleFacts, relative: str) -> bool:
+    """Whether reading ``relative`` was refused (so nothing it declares is known)."""
+    return relative in getattr(module, "refused", ())
 
 
 def _registration(module: ModuleFacts) -> Iterator[Problem]:
@@ -84,16 +129,18 @@ def _registration(module: ModuleFacts) -> Iterator[Problem]:
         yield _problem(
             module,
             "registration.php",
-            f"registers '{module.registered.value}' but etc/module.xml declares "
-            f"'{module.name.value}': Magento then skips the module's etc/ and Setup/ silently",
+            f"registers '{shown(module.registered.value)}' but etc/module.xml declares "
+            f"'{shown(module.name.value)}': Magento then skips the module's etc/ and Setup/ "
+            "silently",
             "MG201",
-            module.registered.line,
+            module.registered,
         )
 
 
 def _composer(module: ModuleFacts, modules: ModuleCatalog) -> Iterator[Problem]:
     if module.composer_error is not None:
-        yield _problem(module, "composer.json", f"is not valid: {module.composer_error}", "MG211")
+        message = f"is not valid: {shown(module.composer_error)}"
+        yield _problem(module, "composer.json", message, "MG211")
         return
     if module.composer is None:
         yield _problem(
@@ -101,18 +148,12 @@ def _composer(module: ModuleFacts, modules: ModuleCatalog) -> Iterator[Problem]:
             "composer.json",
             "is missing; a module installed with Composer needs one",
             "MG210",
-            severity="warning",
+            severity=Severity.WARNING,
         )
         return
     autoload = module.composer.get("autoload")
     autoload = autoload if isinstance(autoload, dict) else {}
-    if module.name is not None:
-        namespace = module.name.value.replace("_", "\\") + "\\"
-        psr4 = autoload.get("psr-4") if isinstance(autoload.get("psr-4"), dict) else {}
-        if psr4.get(namespace) != "":
-            yield _problem(
-                module, "composer.json", f'autoload.psr-4 must map "{namespace}" to ""', "MG212"
-            )
+    yield from _psr4(module, autoload)
     files = autoload.get("files")
     if not isinstance(files, list) or "registration.php" not in files:
         yield _problem(
@@ -128,199 +169,199 @@ def _composer(module: ModuleFacts, modules: ModuleCatalog) -> Iterator[Problem]:
                 "composer.json",
                 f"requires no {package.package}, though {dependency.value} is in the sequence",
                 "MG214",
-                severity="warning",
+                severity=Severity.WARNING,
             )
 
 
-def _integration_files(module: ModuleFacts) -> Iterator[Problem]:
+def _psr4(module: ModuleFacts, autoload: dict) -> Iterator[Problem]:
+    """The namespace (from module.xml, or from registration.php when module.xml gives no name)
+    must map to the module's root, or to a subfolder that holds its classes."""
+    named = module.name or module.registered
+    if named is None or "_" not in named.value:
+        return
+    namespace = named.value.replace("_", "\\") + "\\"
+    psr4 = autoload.get("psr-4") if isinstance(autoload.get("psr-4"), dict) else {}
+    mapped = psr4.get(namespace)
+    folders = mapped if isinstance(mapped, list) else [mapped]
+    if not any(isinstance(f, str) and _holds_classes(module.root, f) for f in folders):
+        yield _problem(
+            module,
+            "composer.json",
+            f'autoload.psr-4 must map "{shown(namespace)}" to "" (or to the subfolder that holds '
+            "the module's classes)",
+            "MG212",
+        )
+
+
+def _holds_classes(root: Path, folder: str) -> bool:
+    folder = folder.strip("/")
+    if folder in ("", "."):
+        return True
+    path = root / folder
+    if ".." in Path(folder).parts or not path.is_dir():
+        return False
+    return any(name.endswith(".php") for _, _, names in os.walk(path) for name in names)
+
+
+def _integration_files(module: ModuleFacts, context: Context) -> Iterator[Problem]:
     declared = [*(module.config or {}).values(), *(module.consolidated or {}).values()]
-    sequence = {m.value for m in module.sequence}
-    if (declared or module.api) and "Magento_Integration" not in sequence and module.name:
+    if (
+        (declared or module.api)
+        and module.name
+        and "Magento_Integration" not in context.loads_after(module)
+    ):
         yield _problem(
             module,
             "etc/module.xml",
             "declares integrations but does not load after "
             "Magento_Integration: add it to the sequence",
             "MG300",
-            module.name.line,
+            module.name,
         )
-    if module.config is not None or module.api is not None:
-        config, api = module.config or {}, module.api or {}
-        for name in config.keys() - api.keys():
-            yield _problem(
-                module,
-                "etc/integration/config.xml",
-                f"integration '{name}' has no entry in api.xml: Magento fails on it",
-                "MG301",
-                config[name].line,
-            )
-        for name in api.keys() - config.keys():
-            yield _problem(
-                module,
-                "etc/integration/api.xml",
-                f"integration '{name}' is not in config.xml, so Magento ignores it",
-                "MG301",
-                api[name].line,
-            )
+    yield from _unmatched(module)
     for relative, integrations in _integration_sources(module):
         for facts in integrations.values():
             if "'" in facts.name:
                 yield _problem(
                     module,
                     relative,
-                    f"integration name '{facts.name}' holds an "
+                    f"integration name '{shown(facts.name)}' holds an "
                     "apostrophe: setup:upgrade fails with 'DOMXPath::query(): Invalid "
                     "predicate'",
                     "MG306",
-                    facts.line,
+                    Located(facts.name, facts.line),
                 )
+
+
+def _unmatched(module: ModuleFacts) -> Iterator[Problem]:
+    """MG301, after merging api.xml with integration.xml as Magento does for resources."""
+    if module.config is None and module.api is None:
+        return
+    if _refused(module, CONSOLIDATED):
+        return
+    config, api = module.config or {}, module.api or {}
+    consolidated = module.consolidated or {}
+    if not _refused(module, API):
+        for name in config.keys() - api.keys() - consolidated.keys():
+            yield _problem(
+                module,
+                CONFIG,
+                f"integration '{shown(name)}' has no entry in api.xml or integration.xml: "
+                "Magento fails on it",
+                "MG301",
+                Located(name, config[name].line),
+            )
+    if not _refused(module, CONFIG):
+        for name in api.keys() - config.keys() - consolidated.keys():
+            yield _problem(
+                module,
+                API,
+                f"integration '{shown(name)}' is not in config.xml, so Magento ignores it",
+                "MG301",
+                Located(name, api[name].line),
+            )
 
 
 def _integration_sources(module: ModuleFacts) -> Iterator[tuple[str, dict[str, IntegrationFacts]]]:
     for relative, integrations in (
-        ("etc/integration/config.xml", module.config),
-        ("etc/integration/api.xml", module.api),
-        ("etc/integration.xml", module.consolidated),
+        (CONFIG, module.config),
+        (API, module.api),
+        (CONSOLIDATED, module.consolidated),
     ):
         if integrations:
             yield relative, integrations
 
 
-def _setup(module: ModuleFacts) -> Iterator[Problem]:
-    install_data = module.root / "Setup" / "InstallData.php"
-    if install_data.is_file() and module.setup_version is None:
-        yield _problem(
-            module,
-            "Setup/InstallData.php",
-            "never runs: etc/module.xml has no setup_version",
-            "MG302",
-        )
-    if not module.config:
-        return
-    processed, anything = _processed_names(module)
-    for name, facts in module.config.items():
-        if not anything and name not in processed:
-            yield _problem(
-                module,
-                "etc/integration/config.xml",
-                f"integration '{name}' is never created: no setup script that runs passes it to "
-                "processIntegrationConfig()",
-                "MG303",
-                facts.line,
-            )
-
-
-def _processed_names(module: ModuleFacts) -> tuple[set[str], bool]:
-    """Names passed as literals to processIntegrationConfig() by setup scripts that run.
-
-    The flag is True when some call passes something other than literals: then any name may be
-    processed, and none is reported.
-    """
-    names: set[str] = set()
-    scripts = module.files.files if module.files is not None else ()
-    for relative in (r for r in scripts if r.startswith("Setup/") and r.endswith(".php")):
-        name = relative.rsplit("/", 1)[-1]
-        if name in ("InstallData.php", "UpgradeData.php") and module.setup_version is None:
-            continue  # Magento runs these only with a setup_version
-        text = module.text(relative)
-        if text is None:
-            continue
-        source = strip_php_comments(text)
-        for call in _CALL.finditer(source):
-            arguments = _call_arguments(source, call.end())
-            literals = [_unquote(m) for m in _LITERAL.finditer(arguments)]
-            if not literals and arguments.strip():
-                return names, True
-            names.update(literals)
-    return names, False
-
-
-def _call_arguments(source: str, start: int) -> str:
-    depth, position = 1, start
-    while position < len(source) and depth:
-        depth += {"(": 1, ")": -1}.get(source[position], 0)
-        position += 1
-    return source[start : position - 1]
-
-
-def _unquote(match: re.Match[str]) -> str:
-    if match.group(1) is not None:
-        return match.group(1).replace("\\\\", "\\").replace("\\'", "'")
-    return match.group(2).encode("latin-1", "backslashreplace").decode("unicode_escape")
-
-
-def _resources(module: ModuleFacts, acl: AclCatalog) -> Iterator[Problem]:
-    # Modules whose resources need no note: core, in the sequence, or the module itself.
-    expected = {*bundled_modules().core(), *(m.value for m in module.sequence)}
+def _resources(module: ModuleFacts, context: Context) -> Iterator[Problem]:
+    # Modules whose resources need no note: core, loaded before this one, or the module itself.
+    expected = {*bundled_modules().core(), *context.loads_after(module)}
     if module.name:
         expected.add(module.name.value)
-    for relative, integrations in (
-        ("etc/integration/api.xml", module.api),
-        ("etc/integration.xml", module.consolidated),
-    ):
+    for relative, integrations in ((API, module.api), (CONSOLIDATED, module.consolidated)):
         for facts in (integrations or {}).values():
             granted = {r.value for r in facts.resources}
             for resource in facts.resources:
-                yield from _resource(module, relative, facts, resource, acl)
-                known = acl.get(resource.value)
+                yield from _resource(module, relative, facts, resource, context)
+                known = context.acl.get(resource.value)
                 if known is None:
                     continue
                 if known.module not in expected:
                     yield _problem(
                         module,
                         relative,
-                        f"{resource.value} belongs to {known.module}, "
+                        f"{shown(resource.value)} belongs to {shown(known.module)}, "
                         "which is not a core module and not in the sequence",
                         "MG309",
-                        resource.line,
-                        "warning",
+                        resource,
+                        Severity.WARNING,
                     )
-                if relative.endswith("api.xml"):
-                    missing = [
-                        a for a in acl.ancestors_below_admin(resource.value) if a not in granted
-                    ]
-                    if missing:
-                        yield _problem(
-                            module,
-                            relative,
-                            f"{resource.value} is granted without "
-                            f"its parents {', '.join(missing)}: Magento adds none",
-                            "MG305",
-                            resource.line,
-                        )
+                if relative == API:
+                    yield from _parents(module, resource, granted, context.acl)
+
+
+def _parents(
+    module: ModuleFacts, resource: Located, granted: set[str], acl: AclCatalog
+) -> Iterator[Problem]:
+    missing = [a for a in acl.ancestors_below_admin(resource.value) if a not in granted]
+    if missing:
+        yield _problem(
+            module,
+            API,
+            f"{shown(resource.value)} is granted without its parents {', '.join(missing)}: the "
+            "API still allows it, but the admin's integration page and Activate popup show an "
+            "empty permission tree for it, so the admin cannot see what the integration gets",
+            "MG305",
+            resource,
+            Severity.WARNING,
+        )
 
 
 def _resource(
-    module: ModuleFacts, relative: str, facts: IntegrationFacts, resource: Located, acl: AclCatalog
+    module: ModuleFacts,
+    relative: str,
+    facts: IntegrationFacts,
+    resource: Located,
+    context: Context,
 ) -> Iterator[Problem]:
-    known = acl.get(resource.value)
+    known = context.acl.get(resource.value)
     if known is None:
-        close = acl.suggestions(resource.value, limit=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
-        yield _problem(
-            module,
-            relative,
-            f"unknown ACL resource '{resource.value}'{hint}: Magento drops it silently",
-            "MG304",
-            resource.line,
-        )
+        yield _unknown(module, relative, resource, context)
     elif known.disabled:
         yield _problem(
             module,
             relative,
-            f"ACL resource {resource.value} is disabled; granting it does nothing",
+            f"ACL resource {shown(resource.value)} is disabled; granting it does nothing",
             "MG307",
-            resource.line,
+            resource,
         )
     elif resource.value == ALL:
         yield _problem(
             module,
             relative,
-            f"integration '{facts.name}' has full access ({ALL})",
+            f"integration '{shown(facts.name)}' has full access ({ALL})",
             "MG308",
-            resource.line,
-            "warning",
+            resource,
+            Severity.WARNING,
         )
+
+
+def _unknown(module: ModuleFacts, relative: str, resource: Located, context: Context) -> Problem:
+    """MG304: an error for an id of a known module; a warning when its module is unknown."""
+    owner = module_of(resource.value) or resource.value
+    well_formed = _RUNTIME_MODULE_NAME.fullmatch(owner)
+    if context.complete or not well_formed or context.knows_module_of(resource.value):
+        # Ids far longer than any real one are no typo; ranking them would take long.
+        plausible = len(resource.value) <= SUGGEST_LIMIT
+        close = context.acl.suggestions(resource.value, limit=1) if plausible else []
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        message = f"unknown ACL resource '{shown(resource.value)}'{hint}: Magento drops it silently"
+        return _problem(module, relative, message, "MG304", resource)
+    message = (
+        f"ACL resource '{shown(resource.value)}' belongs to {shown(owner)}, a module magegen's "
+        f"catalog (Magento Open Source {context.acl.magento_version}) does not know; where "
+        f"{shown(owner)} is installed it may be valid: check with --magento-root"
+    )
+    return _problem(module, relative, message, "MG304", resource, Severity.WARNING)
 
 
 def module_roots(paths: list[Path]) -> list[Path]:

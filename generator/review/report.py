@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
-from generator.errors import Problem
-from generator.review.validate import ModuleSummary, ValidationResult
+from generator.errors import Problem, one_line, shown
+
+if TYPE_CHECKING:  # the CLI imports FORMATS at start-up; keep that light
+    from generator.review.validate import ModuleSummary, ValidationResult
 
 FORMATS = ("text", "json", "github", "markdown")
+VALUE_LIMIT = 200  # characters of a name, email or path shown in a PR comment
+BACKTICK = "`"
 
 
 def summary_line(result: ValidationResult) -> str:
@@ -43,9 +48,9 @@ def _json(result: ValidationResult) -> str:
                         "name": integration.name,
                         "format": integration.format,
                         "email": integration.email,
-                        "resources": [
-                            {"id": r, "title": _title(result, r)} for r in integration.resources
-                        ],
+                        "resources": None
+                        if integration.resources is None
+                        else [{"id": r, "title": _title(result, r)} for r in integration.resources],
                     }
                     for integration in module.integrations
                 ],
@@ -59,7 +64,7 @@ def _json(result: ValidationResult) -> str:
                 "column": p.column,
                 "severity": p.severity,
                 "code": p.code,
-                "message": p.message,
+                "message": one_line(p.message),
             }
             for p in result.problems
         ],
@@ -67,11 +72,13 @@ def _json(result: ValidationResult) -> str:
         "warnings": result.count("warning"),
         "notes": list(result.notes),
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps(document, indent=2, ensure_ascii=False)
+    # JSON allows these raw inside strings, but some readers break lines at them.
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029") + "\n"
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return one_line(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _escape_property(text: str) -> str:
@@ -96,15 +103,15 @@ def _title(result: ValidationResult, resource_id: str) -> str | None:
     return resource.title if resource else None
 
 
-def _cell(text: str) -> str:
-    """Text safe inside a Markdown table cell."""
-    return (
-        text.replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace("|", "\\|")
-        .replace("\n", " ")
-    )
+def _cell(text: str, limit: int | None = None) -> str:
+    """Text safe inside a Markdown table cell, on one line; values are cut at ``limit``."""
+    text = shown(text, limit) if limit is not None else one_line(text)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
+
+
+def _code(text: str, limit: int | None = VALUE_LIMIT) -> str:
+    """A value as inline code, on one line (shortened to ``limit``)."""
+    return BACKTICK + _cell(text, limit) + BACKTICK
 
 
 def _plural(count: int, word: str) -> str:
@@ -143,7 +150,7 @@ def _findings_table(findings: list[Problem], prefix: str) -> list[str]:
     for p in findings:
         relative = p.file[len(prefix) :].lstrip("/") if prefix else p.file
         lines.append(
-            f"| {p.severity} | `{_cell(relative)}` | {p.line or ''} | {p.code or ''} "
+            f"| {p.severity} | {_code(relative, None)} | {p.line or ''} | {p.code or ''} "
             f"| {_cell(p.message)} |"
         )
     return lines
@@ -153,19 +160,21 @@ def _module_markdown(
     result: ValidationResult, module: ModuleSummary, findings: list[Problem]
 ) -> list[str]:
     title = module.name or "(module without a name)"
-    lines = [f"### {_cell(title)} (`{module.root}`)", ""]
+    lines = [f"### {_cell(title, VALUE_LIMIT)} ({_code(str(module.root), None)})", ""]
     for integration in module.integrations:
         lines.append(
-            f"**{_cell(integration.name)}** ({integration.format} format, "
-            f"{_cell(integration.email or 'no email')}) grants:"
+            f"**{_cell(integration.name, VALUE_LIMIT)}** ({integration.format} format, "
+            f"{_cell(integration.email or 'no email', VALUE_LIMIT)}) grants:"
         )
         lines.append("")
-        if not integration.resources:
+        if integration.resources is None:
+            lines.append("- not known: its api.xml could not be read (see the findings)")
+        elif not integration.resources:
             lines.append("- nothing")
-        for resource_id in integration.resources:
+        for resource_id in integration.resources or ():
             title_text = _title(result, resource_id)
-            suffix = f" {_cell(title_text)}" if title_text else " (unknown to magegen)"
-            lines.append(f"- `{resource_id}`{suffix}")
+            suffix = f" {_cell(title_text, VALUE_LIMIT)}" if title_text else " (unknown to magegen)"
+            lines.append(f"- {_code(resource_id)}{suffix}")
         lines.append("")
     lines += _findings_table(findings, str(module.root)) if findings else ["No findings."]
     lines.append("")

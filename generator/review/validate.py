@@ -8,12 +8,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from generator.errors import Problem, UsageError
+from generator.errors import Problem, Severity, UsageError, shown
 from generator.magento.acl import AclCatalog
 from generator.magento.catalogs import Catalogs, catalogs
+from generator.magento.filekinds import schema_for
+from generator.magento.files import API_XML, SPLIT
 from generator.magento.moduletree import XSI_NO_NAMESPACE, ModuleFacts, read_module
+from generator.magento.xml import is_libxml2_noise
 from generator.review.findings import check_module, module_roots
 from generator.review.phplint import lint_php
+from generator.review.treecontext import Context, tree_context
 
 if TYPE_CHECKING:
     from generator.magento.urn import UrnResolver
@@ -26,7 +30,7 @@ class IntegrationSummary:
     name: str
     format: str  # "split" (config.xml + api.xml) or "consolidated" (integration.xml)
     email: str | None
-    resources: tuple[str, ...]
+    resources: tuple[str, ...] | None  # None: the file that grants them was refused
 
 
 @dataclass(frozen=True)
@@ -74,10 +78,11 @@ def validate_paths(
         raise UsageError([Problem(where, "holds no module (no etc/module.xml below it)")])
     known = catalogs(magento_root)
     urns = _urn_resolver(known)
+    context = tree_context(roots, known)
     problems = list(known.problems)
     summaries: list[ModuleSummary] = []
     php_files: list[Path] = []
-    for checked in _check_all(roots, known, urns, progress):
+    for checked in _check_all(roots, context, urns, progress):
         problems += checked.problems
         summaries.append(checked.summary)
         php_files += checked.php_files
@@ -91,7 +96,7 @@ def validate_paths(
     else:
         notes.append("PHP syntax was not checked (--no-php)")
     problems.sort(key=Problem.sort_key)
-    return ValidationResult(tuple(summaries), tuple(problems), tuple(notes), known.acl)
+    return ValidationResult(tuple(summaries), tuple(problems), tuple(notes), context.acl)
 
 
 class _Checked(NamedTuple):
@@ -102,23 +107,46 @@ class _Checked(NamedTuple):
     php_files: list[Path]
 
 
-def _check_one(root: Path, known: Catalogs, urns: UrnResolver | None) -> _Checked:
-    module, problems = read_module(root, keep_xml=urns is not None)
-    problems += check_module(module, known.acl, known.modules)
-    if urns is not None:
-        problems += _magento_schema_problems(module, urns)
-        module.xml_files.clear()  # keep memory flat: documents are not needed any more
-    return _Checked(_summary(module), problems, module.php_files)
+def _check_one(root: Path, context: Context, urns: UrnResolver | None) -> _Checked:
+    """One module checked; an unexpected failure becomes a finding, never the run's end."""
+    try:
+        module, problems = read_module(root, keep_xml=urns is not None)
+        problems = _lenient_module_xml(problems) + check_module(module, context)
+        if urns is not None:
+            problems += _magento_schema_problems(module, urns)
+            module.xml_files.clear()  # keep memory flat: documents are not needed any more
+        return _Checked(_summary(module), problems, module.php_files)
+    except Exception as exc:
+        message = (
+            f"magegen itself failed on this module ({type(exc).__name__}: "
+            f"{shown(str(exc))}); the other modules were checked. Please report it."
+        )
+        problem = Problem(str(root / "etc" / "module.xml"), message, code="MG190")
+        return _Checked(ModuleSummary(root, None, ()), [problem], [])
 
 
-# The catalogs workers check against, set before they fork (a catalog file's, or the bundled).
-_WORKER_CATALOGS: Catalogs | None = None
+_MODULE_XML_NOTE = (
+    " (a warning: Magento checks only that etc/module.xml is well-formed, never its schema)"
+)
+
+
+def _lenient_module_xml(problems: list[Problem]) -> list[Problem]:
+    """Schema findings on etc/module.xml as warnings: Magento never validates module.xml."""
+    return [
+        p._replace(severity=Severity.WARNING, message=p.message + _MODULE_XML_NOTE)
+        if p.code in ("MG101", "MG102") and p.file.endswith("/etc/module.xml")
+        else p
+        for p in problems
+    ]
+
+
+_WORKER_CONTEXT: Context | None = None  # set before the workers fork; they inherit it
 
 
 def _check_chunk(roots: list[Path]) -> list[_Checked]:
-    """A worker's share: modules checked against the run's catalogs (inherited by fork)."""
-    known = _WORKER_CATALOGS or catalogs(None)
-    return [_check_one(root, known, None) for root in roots]
+    """A worker's share: modules checked against the run's context (inherited by fork)."""
+    assert _WORKER_CONTEXT is not None
+    return [_check_one(root, _WORKER_CONTEXT, None) for root in roots]
 
 
 # From this many modules on, both cores pay (measured with bench/run.py: at 100 modules the
@@ -129,7 +157,7 @@ CHUNKS_PER_WORKER = 8  # small enough shares to keep both workers busy and progr
 
 def _check_all(
     roots: list[Path],
-    known: Catalogs,
+    context: Context,
     urns: UrnResolver | None,
     progress: Callable[[int, int], None] | None,
 ) -> Iterator[_Checked]:
@@ -144,7 +172,7 @@ def _check_all(
     forking = "fork" in multiprocessing.get_all_start_methods()
     if len(roots) < PARALLEL_FROM or workers < 2 or urns is not None or not forking:
         for done, root in enumerate(roots, start=1):
-            yield _check_one(root, known, urns)
+            yield _check_one(root, context, urns)
             if progress is not None:
                 progress(done, len(roots))
         return
@@ -152,10 +180,10 @@ def _check_all(
     chunks = [roots[i : i + size] for i in range(0, len(roots), size)]
     from concurrent.futures import ProcessPoolExecutor
 
-    global _WORKER_CATALOGS
-    _WORKER_CATALOGS = known
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    global _WORKER_CONTEXT
+    _WORKER_CONTEXT = context
+    forked = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=forked) as pool:
         done = 0
         for checked in pool.map(_check_chunk, chunks):
             yield from checked
@@ -172,30 +200,69 @@ def _urn_resolver(known: Catalogs) -> UrnResolver | None:
     return UrnResolver(known.installation.root, known.installation.module_paths)
 
 
-def _magento_schema_problems(module: ModuleFacts, urns) -> list[Problem]:
+def _magento_schema_problems(module: ModuleFacts, urns: UrnResolver) -> list[Problem]:
+    """Each XML file checked against the installation's schema of its kind, as Magento does."""
     problems = []
     for path, document in module.xml_files:
-        location = document.getroot().get(XSI_NO_NAMESPACE) or ""
-        if not location.startswith("urn:magento:"):
+        declared = document.getroot().get(XSI_NO_NAMESPACE) or ""
+        if not declared.startswith("urn:magento:"):
             continue
-        display = module.display(path.relative_to(module.root).as_posix())
+        relative = path.relative_to(module.root).as_posix()
+        display = module.display(relative)
+        location = schema_for(relative, declared)
         schema = urns.schema(location)
         if isinstance(schema, str):
-            problems.append(Problem(display, schema, line=1, severity="warning", code="MG103"))
-        elif not schema.validate(document):
-            problems += [
-                Problem(
-                    display, f"does not match {location}: {e.message}", line=e.line, code="MG102"
-                )
-                for e in schema.error_log
-                if "No precomputed value available" not in e.message
-            ]
+            problems.append(
+                Problem(display, shown(schema), line=1, severity="warning", code="MG103")
+            )
+        else:
+            problems += _schema_findings(display, location, schema, document)
     return problems
 
 
+def _schema_findings(display: str, location: str, schema, document) -> list[Problem]:
+    from lxml import etree
+
+    stopped = False
+    try:
+        schema.validate(document)
+    except etree.XMLSchemaValidateError:
+        stopped = True  # libxml2 gave up part-way (seen on a di.xml argument without xsi:type)
+    found = [
+        Problem(
+            display,
+            f"does not match {location}: {shown(e.message, 400)}",
+            line=e.line or None,
+            column=e.column or None,
+            code="MG102",
+        )
+        for e in schema.error_log
+        if not is_libxml2_noise(e.message) and not e.message.startswith("Internal error")
+    ]
+    if stopped or any(e.message.startswith("Internal error") for e in schema.error_log):
+        found.append(
+            Problem(
+                display,
+                f"libxml2 stopped checking this file against {location} part-way; later "
+                "problems in it may be unreported",
+                line=1,
+                severity=Severity.WARNING,
+                code="MG102",
+            )
+        )
+    return found
+
+
 def _summary(module: ModuleFacts) -> ModuleSummary:
+    api_refused = API_XML in module.refused
     integrations = tuple(
-        IntegrationSummary(i.name, i.format, i.email, i.resource_ids) for i in module.integrations()
+        IntegrationSummary(
+            i.name,
+            i.format,
+            i.email,
+            None if api_refused and i.format == SPLIT else i.resource_ids,
+        )
+        for i in module.integrations()
     )
     name = module.name.value if module.name else None
     return ModuleSummary(module.root, name, integrations)
