@@ -16,6 +16,7 @@ from tests.validate_kit import (
     MODULE_XML,
     Runner,
     codes,
+    drop_sync_patch,
     edit,
     edit_json,
     edit_regex,
@@ -183,6 +184,7 @@ class Installer
 
 
 def test_an_integration_created_by_other_code_is_a_warning(example: Path, run_cli: Runner) -> None:
+    drop_sync_patch(example)  # InstallData alone creates the integration
     edit(example / "Setup" / "InstallData.php", "processIntegrationConfig", "processNothing")
     write(example / "Model" / "Installer.php", INSTALLER)
     result, report = validate_json(run_cli, example)

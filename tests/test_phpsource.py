@@ -9,7 +9,16 @@ from pathlib import Path
 import pytest
 
 from generator.magento.phpsource import decode_php_string, read_php
-from tests.validate_kit import CONFIG, Runner, codes, edit, findings_with, validate_json, write
+from tests.validate_kit import (
+    CONFIG,
+    Runner,
+    codes,
+    drop_sync_patch,
+    edit,
+    findings_with,
+    validate_json,
+    write,
+)
 
 LITERALS = [
     r"'plain'",
@@ -62,6 +71,7 @@ def test_an_interpolating_literal_has_no_known_value() -> None:
 def test_escaped_names_in_process_integration_config_never_crash(
     name: str, example: Path, run_cli: Runner
 ) -> None:
+    drop_sync_patch(example)  # InstallData alone names the integration
     edit(example / "Setup" / "InstallData.php", "'testIntegration2',", f'"{name}",')
     result, report = validate_json(run_cli, example)
     if "Acme" in name:  # "Acme\\Name" stays as written: a name config.xml does not declare
@@ -73,6 +83,7 @@ def test_escaped_names_in_process_integration_config_never_crash(
 
 
 def test_a_backslash_name_matches_its_escaped_declaration(example: Path, run_cli: Runner) -> None:
+    drop_sync_patch(example)  # InstallData alone names the integration
     for relative in (CONFIG, "etc/integration/api.xml"):
         edit(example / relative, 'name="testIntegration2"', 'name="Acme\\Name"')
     edit(example / "Setup" / "InstallData.php", "'testIntegration2',", '"Acme\\Name",')

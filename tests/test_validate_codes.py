@@ -223,7 +223,7 @@ BREAKAGES = [
         API,
         "Magento_Sales::reorder",
     ),
-    Breakage("MG306", _apostrophe, CONFIG, "O'Brien sync"),
+    Breakage("MG306", _without_sync_patch(_apostrophe), CONFIG, "O'Brien sync"),
     Breakage("MG307", _disabled, API, "Magento_Config::advanced"),
     Breakage("MG308", _grant("Magento_Backend::all"), API, "Magento_Backend::all"),
     Breakage("MG309", _grant("Acme_Erp::erp"), API, "Acme_Erp::erp", needs_root=True),
@@ -237,8 +237,10 @@ BREAKAGES = [
     ),
     Breakage(
         "MG311",
-        lambda module: (module / "Setup" / "InstallData.php").rename(
-            module / "Setup" / "installData.php"
+        _without_sync_patch(
+            lambda module: (module / "Setup" / "InstallData.php").rename(
+                module / "Setup" / "installData.php"
+            )
         ),
         "Setup/installData.php",
         None,

@@ -17,6 +17,7 @@ from tests.validate_kit import (
     Runner,
     all_cases_warnings,
     app_code,
+    drop_sync_patch,
     edit,
     grant,
     line_of,
@@ -139,6 +140,7 @@ def test_markdown_is_a_pr_comment(example: Path, run_cli: Runner) -> None:
 
 
 def test_markdown_escapes_table_cells(example: Path, run_cli: Runner) -> None:
+    drop_sync_patch(example)  # InstallData alone names the integration
     for relative in (CONFIG, API):
         edit(example / relative, 'name="testIntegration2"', 'name="A|B\'s &lt;x&gt;"')
     edit(example / "Setup" / "InstallData.php", "'testIntegration2'", "'A|B\\'s <x>'")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -245,3 +246,8 @@ CONFIG = "etc/integration/config.xml"
 
 
 MODULE_XML = "etc/module.xml"
+
+
+def drop_sync_patch(module: Path) -> None:
+    """Remove the module's sync data patch, so that InstallData is its only setup script."""
+    shutil.rmtree(module / "Setup" / "Patch")
