@@ -1,0 +1,105 @@
+"""Red-team findings: hostile variants of issue 10's inputs, each reproduced in one test.
+
+A finding still open is marked ``xfail(strict=True)``: the test states what magegen should do,
+fails today, and turns the suite red the day it is fixed without the mark being removed.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.validate_kit import (
+    API,
+    EXAMPLE_NAME,
+    Runner,
+    assert_no_traceback,
+    new_module,
+    write,
+)
+
+ALL = "Magento_Backend::all"
+NAME = "testIntegration2"
+
+
+def pair(run_cli: Runner, tmp_path: Path) -> tuple[Path, Path]:
+    """Two copies of the example module: the old side and the one to change."""
+    old = new_module(run_cli, tmp_path / "old" / EXAMPLE_NAME)
+    new = new_module(run_cli, tmp_path / "new" / EXAMPLE_NAME)
+    return old, new
+
+
+def granted(run_cli: Runner, old: Path, new: Path) -> dict[str, list[str]]:
+    """What acl-diff says each integration of ``new`` gains over ``old``."""
+    result = run_cli("acl-diff", old, new, "--format", "json")
+    assert_no_traceback(result)
+    assert result.exit_code in (0, 1), result.stderr
+    return {c["name"]: [g["id"] for g in c["granted"]] for c in json.loads(result.stdout)}
+
+
+# api.xml files whose namespaced elements and attributes PHP's DOM reads like plain ones:
+# getElementsByTagName('resource') matches by local name, getNamedItem('name') takes the first
+# attribute whose local name is "name", in any namespace.
+NAMESPACED_API = {
+    "prefixed integration": (
+        '<integrations xmlns:x="urn:x"><x:integration name="{n}"><resources>'
+        '<resource name="{a}"/></resources></x:integration></integrations>'
+    ),
+    "prefixed resource": (
+        '<integrations xmlns:x="urn:x"><integration name="{n}"><resources>'
+        '<x:resource name="{a}"/></resources></integration></integrations>'
+    ),
+    "namespaced name attribute": (
+        '<integrations xmlns:x="urn:x"><integration name="{n}"><resources>'
+        '<resource x:name="{a}"/></resources></integration></integrations>'
+    ),
+    "namespaced name before the plain one": (
+        '<integrations xmlns:x="urn:x"><integration name="{n}"><resources>'
+        '<resource x:name="{a}" name="Magento_Sales::sales"/></resources></integration>'
+        "</integrations>"
+    ),
+    "namespaced integration name": (
+        '<integrations xmlns:x="urn:x"><integration x:name="{n}"><resources>'
+        '<resource name="{a}"/></resources></integration></integrations>'
+    ),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(NAMESPACED_API))
+def test_a_namespaced_grant_is_shown(run_cli: Runner, tmp_path: Path, shape: str) -> None:
+    old, new = pair(run_cli, tmp_path)
+    write(new / API, NAMESPACED_API[shape].format(n=NAME, a=ALL))
+    assert ALL in granted(run_cli, old, new)[NAME]
+
+
+# PHP reading the same files the way Magento's api.xml converter does.
+PHP_API_READER = r"""<?php
+$document = new DOMDocument();
+$document->loadXML(file_get_contents($argv[1]));
+$out = [];
+foreach ($document->getElementsByTagName('integration') as $integration) {
+    $name = $integration->attributes->getNamedItem('name')->nodeValue;
+    $out[$name] = [];
+    foreach ($integration->getElementsByTagName('resource') as $resource) {
+        $out[$name][] = $resource->attributes->getNamedItem('name')->nodeValue;
+    }
+}
+echo json_encode($out);
+"""
+
+
+@pytest.mark.parametrize("shape", sorted(NAMESPACED_API))
+def test_php_grants_what_acl_diff_shows(
+    run_cli: Runner, tmp_path: Path, php: str, shape: str
+) -> None:
+    old, new = pair(run_cli, tmp_path)
+    write(new / API, NAMESPACED_API[shape].format(n=NAME, a=ALL))
+    reader = write(tmp_path / "reader.php", PHP_API_READER)
+    done = subprocess.run([php, reader, new / API], capture_output=True, text=True, check=True)
+    by_php = json.loads(done.stdout)
+    shown = granted(run_cli, old, new)
+    for name, resources in by_php.items():
+        assert set(resources) <= set(shown.get(name, [])) | {"Magento_Sales::sales"}
