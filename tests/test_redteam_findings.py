@@ -103,3 +103,27 @@ def test_php_grants_what_acl_diff_shows(
     shown = granted(run_cli, old, new)
     for name, resources in by_php.items():
         assert set(resources) <= set(shown.get(name, [])) | {"Magento_Sales::sales"}
+
+
+WEBAPI_XML = """<?xml version="1.0"?>
+<routes>
+    <route url="/V1/redteam/ping" method="GET">
+        <service class="Acme\\Evil\\Api\\PingInterface" method="ping"/>
+        <resources><resource ref="anonymous"/></resources>
+    </route>
+</routes>
+"""
+
+
+def test_routes_magento_root_caps_webapi_xml(
+    run_cli: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # routes --magento-root read every webapi.xml whole (a link to a 3 GB file: MemoryError, 70).
+    monkeypatch.setattr("generator.magento.files.MAX_FILE_BYTES", 200)
+    etc = tmp_path / "root" / "app" / "code" / "Acme" / "Evil" / "etc"
+    write(etc / "module.xml", '<config><module name="Acme_Evil"/></config>')
+    write(etc / "webapi.xml", WEBAPI_XML)
+    result = run_cli("routes", "--magento-root", tmp_path / "root", "GET /V1/redteam/ping")
+    assert_no_traceback(result)
+    assert "/V1/redteam/ping" not in result.stdout
+    assert "webapi.xml: warning: skipped: cannot be read" in result.stderr
