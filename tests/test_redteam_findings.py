@@ -7,11 +7,15 @@ fails today, and turns the suite red the day it is fixed without the mark being 
 from __future__ import annotations
 
 import json
+import os
+import resource
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import EXAMPLE_SPEC, REPO
 from tests.validate_kit import (
     API,
     EXAMPLE_NAME,
@@ -127,3 +131,48 @@ def test_routes_magento_root_caps_webapi_xml(
     assert_no_traceback(result)
     assert "/V1/redteam/ping" not in result.stdout
     assert "webapi.xml: warning: skipped: cannot be read" in result.stderr
+
+
+def magegen(*args: str | os.PathLike[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """magegen in a subprocess with 2 GB of address space and 30 s: a hang or an unbounded read
+    fails the test instead of the machine."""
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *map(str, args)],
+        cwd=cwd,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+        timeout=30,
+        preexec_fn=limit,
+    )
+
+
+@pytest.mark.parametrize("kind", ["pipe", "link to /dev/zero"])
+def test_new_inside_a_module_with_a_special_module_xml(tmp_path: Path, kind: str) -> None:
+    # new's wrong-folder check read ./etc/module.xml unbounded: a pipe hung the run for ever,
+    # a link to /dev/zero ended in MemoryError and exit 70.
+    here = write(tmp_path / "here" / "registration.php", "<?php\n").parent
+    (here / "etc").mkdir()
+    if kind == "pipe":
+        os.mkfifo(here / "etc" / "module.xml")
+    else:
+        (here / "etc" / "module.xml").symlink_to("/dev/zero")
+    done = magegen("new", EXAMPLE_NAME, EXAMPLE_SPEC, "--dry-run", cwd=here)
+    assert done.returncode == 2, done.stderr
+    assert "is a module (it has etc/module.xml or registration.php)" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_magento_root_composer_json_pipe(run_cli: Runner, tmp_path: Path) -> None:
+    # --magento-root opened every module's composer.json, a named pipe too: the run hung.
+    old, new = pair(run_cli, tmp_path)
+    module = tmp_path / "root" / "app" / "code" / "Acme" / "Evil"
+    write(module / "etc" / "module.xml", '<config><module name="Acme_Evil"/></config>')
+    os.mkfifo(module / "composer.json")
+    done = magegen("acl-diff", old, new, "--magento-root", tmp_path / "root", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr

@@ -87,9 +87,14 @@ class ModuleTreeFiles:
 
 
 def read_capped(path: Path) -> bytes | None:
-    """At most MAX_FILE_BYTES of the regular file ``path``; None when it cannot be read."""
+    """At most MAX_FILE_BYTES of the regular file ``path``; None when it cannot be read.
+
+    The file is opened without blocking, so a named pipe cannot hang the run before it is seen
+    not to be a regular file.
+    """
     try:
-        with open(path, "rb") as handle:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with open(descriptor, "rb") as handle:
             if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
                 return None
             content = handle.read(MAX_FILE_BYTES + 1)
