@@ -18,9 +18,11 @@ import pytest
 from tests.conftest import EXAMPLE_SPEC, REPO
 from tests.validate_kit import (
     API,
+    CONFIG,
     EXAMPLE_NAME,
     Runner,
     assert_no_traceback,
+    edit,
     new_module,
     write,
 )
@@ -215,3 +217,122 @@ def test_a_template_building_gigabytes_in_one_call_is_refused_cleanly(
     assert "MemoryError" not in done.stderr
     assert "the bound for this spec" in done.stderr
     assert not (tmp_path / "out").exists()
+
+
+def assert_lines_are_whole(text: str, marker: str = "INJECTED") -> None:
+    """No line starts with the marker a file injected, nor holds a raw line separator."""
+    for line in text.split("\n"):
+        assert not line.lstrip(" |>*-`'").startswith(marker), line
+    assert not {"\r", "\x85", "\u2028", "\u2029"} & set(text)
+
+
+def test_acl_diff_text_warning_shows_the_name_escaped(run_cli: Runner, tmp_path: Path) -> None:
+    # The "add a new data patch ... processIntegrationConfig(['NAME'])" warning printed the name
+    # raw: a name holding &#10; forged a line in acl-diff's text output.
+    old, new = pair(run_cli, tmp_path)
+    for side in (old, new):
+        for relative in (API, CONFIG):
+            edit(side / relative, f'name="{NAME}"', f'name="{NAME}&#10;INJECTED"')
+    edit(new / API, '<resource name="Magento_Customer::customer"/>', "")
+    result = run_cli("acl-diff", old, new)
+    assert result.exit_code == 1
+    assert "processIntegrationConfig(['testIntegration2\\nINJECTED'])" in result.stdout
+    assert_lines_are_whole(result.stdout)
+
+
+@pytest.mark.parametrize("separator", ["&#x2028;", "&#x85;", "&#13;"])
+def test_acl_diff_markdown_escapes_line_separators(
+    run_cli: Runner, tmp_path: Path, separator: str
+) -> None:
+    # Markdown's cell() replaced only \r and \n: U+2028 and NEL in an email went out raw.
+    old, new = pair(run_cli, tmp_path)
+    edit(new / CONFIG, "hexasync@beehexa.com", f"x@y.example{separator}INJECTED")
+    result = run_cli("acl-diff", old, new, "--format", "markdown")
+    assert result.exit_code == 1
+    assert_lines_are_whole(result.stdout)
+
+
+def test_acl_diff_shortens_a_long_email(run_cli: Runner, tmp_path: Path) -> None:
+    old, new = pair(run_cli, tmp_path)
+    edit(new / CONFIG, "hexasync@beehexa.com", "x@y.example" + "a" * 100_000)
+    for output_format in ("text", "markdown"):
+        result = run_cli("acl-diff", old, new, "--format", output_format)
+        assert result.exit_code == 1
+        assert max(len(line) for line in result.stdout.splitlines()) < 400
+
+
+def test_routes_of_a_module_show_its_integration_name_escaped(
+    run_cli: Runner, tmp_path: Path
+) -> None:
+    module = new_module(run_cli, tmp_path / EXAMPLE_NAME)
+    for relative in (API, CONFIG):
+        edit(module / relative, f'name="{NAME}"', f'name="{NAME}&#10;INJECTED"')
+    result = run_cli("routes", module)
+    assert result.exit_code == 0, result.stderr
+    assert "testIntegration2\\nINJECTED: " in result.stdout
+    assert_lines_are_whole(result.stdout)
+
+
+HOSTILE_WEBAPI = """<?xml version="1.0"?>
+<routes>
+    <route url="/V1/evil&#10;INJECTED ::warning::forged" method="GET">
+        <service class="Acme\\Evil\\Api\\PingInterface" method="ping"/>
+        <resources><resource ref="Magento_Sales::sales&#10;INJECTED"/></resources>
+    </route>
+    <route url="/V1/evil2" method="GET&#x2028;INJECTED">
+        <service class="Acme\\Evil\\Api\\PingInterface" method="ping"/>
+        <resources><resource ref="Magento_Sales::sales"/></resources>
+    </route>
+</routes>
+"""
+
+
+@pytest.mark.parametrize("query", ["evil", "GET /V1/evil2", "/V1/evil2"])
+def test_routes_from_a_magento_root_are_shown_escaped(
+    run_cli: Runner, tmp_path: Path, query: str
+) -> None:
+    etc = tmp_path / "root" / "app" / "code" / "Acme" / "Evil" / "etc"
+    write(etc / "module.xml", '<config><module name="Acme_Evil"/></config>')
+    write(etc / "webapi.xml", HOSTILE_WEBAPI)
+    result = run_cli("routes", "--magento-root", tmp_path / "root", query)
+    assert_no_traceback(result)
+    assert "INJECTED" in result.stdout + result.stderr
+    assert_lines_are_whole(result.stdout + result.stderr)
+
+
+HOSTILE_ACL = """<?xml version="1.0"?>
+<config><acl><resources><resource id="Magento_Backend::admin">
+<resource id="Acme_Evil::thing" title="Thing&#10;INJECTED"/>
+<resource id="Acme_Evil::x&#10;INJECTED" sortOrder="a"/>
+</resource></resources></acl></config>
+"""
+
+
+def hostile_root(tmp_path: Path) -> Path:
+    """A Magento root whose modules' acl.xml and module.xml carry injected lines."""
+    code = tmp_path / "root" / "app" / "code" / "Acme"
+    write(code / "Evil" / "etc" / "module.xml", '<config><module name="Acme_Evil"/></config>')
+    write(code / "Evil" / "etc" / "acl.xml", HOSTILE_ACL)
+    write(code / "Bad" / "etc" / "module.xml", '<config><module name="Ac&#10;INJECTED"/></config>')
+    return tmp_path / "root"
+
+
+def test_acl_titles_from_a_magento_root_are_shown_escaped(run_cli: Runner, tmp_path: Path) -> None:
+    root = hostile_root(tmp_path)
+    result = run_cli("acl", "--magento-root", root, "Acme_Evil::thing")
+    assert result.exit_code == 0, result.stderr
+    assert_lines_are_whole(result.stdout)
+    old, new = pair(run_cli, tmp_path)
+    edit(new / API, "Magento_Customer::customer", "Acme_Evil::thing")
+    result = run_cli("acl-diff", old, new, "--magento-root", root)
+    assert "Thing\\nINJECTED" in result.stdout
+    assert_lines_are_whole(result.stdout)
+
+
+def test_magento_root_warnings_are_one_line(run_cli: Runner, tmp_path: Path) -> None:
+    # MG110 warnings quoted module names and ACL ids from the installation's files raw.
+    root = hostile_root(tmp_path)
+    module = new_module(run_cli, tmp_path / EXAMPLE_NAME)
+    result = run_cli("validate", module, "--no-php", "--magento-root", root)
+    assert "is not a module name [MG110]" in result.stdout + result.stderr
+    assert_lines_are_whole(result.stdout + result.stderr)
