@@ -336,3 +336,15 @@ def test_magento_root_warnings_are_one_line(run_cli: Runner, tmp_path: Path) -> 
     result = run_cli("validate", module, "--no-php", "--magento-root", root)
     assert "is not a module name [MG110]" in result.stdout + result.stderr
     assert_lines_are_whole(result.stdout + result.stderr)
+
+
+def test_a_composer_json_of_escaped_quotes_is_read_in_linear_time(
+    run_cli: Runner, tmp_path: Path
+) -> None:
+    # The depth check rescanned an unterminated string from every later quote: 40 KB took
+    # 9 s, this 200 KB file about 4 minutes, a file at the 8 MiB cap days.
+    module = new_module(run_cli, tmp_path / EXAMPLE_NAME)
+    (module / "composer.json").write_text('"' + '\\"' * 100_000, encoding="utf-8")
+    done = magegen("validate", module, "--no-php", cwd=tmp_path)
+    assert done.returncode == 1, done.stderr
+    assert "composer.json" in done.stdout + done.stderr

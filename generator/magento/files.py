@@ -192,7 +192,9 @@ def _refuse_constant(name: str) -> object:
     raise JsonRefused(f"invalid JSON: {name} is not a JSON value (PHP's json_decode refuses it)")
 
 
-_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+# A string runs to its closing quote, or to the end when it has none: a string that may fail to
+# close would be scanned again from each later quote, quadratic in the file's size.
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.?)*(?:"|\Z)|[\[\]{}]', re.DOTALL)
 
 
 def _check_depth(text: str) -> None:
