@@ -56,15 +56,17 @@ def wrong_folder(here: Path, spec: ModuleSpec) -> Problem | None:
 
 def _module_name(module_xml: Path) -> str | None:
     """The name etc/module.xml declares, read safely, or None."""
+    from lxml import etree
+
+    from generator.magento.files import read_capped
+    from generator.magento.xml import safe_xml_parser
+
+    content = read_capped(module_xml)  # a regular file only: never a pipe, a device, /proc
+    if content is None or len(content) > MAX_PATCH_BYTES:
+        return None
     try:
-        if module_xml.stat().st_size > MAX_PATCH_BYTES:
-            return None
-        from lxml import etree
-
-        from generator.magento.xml import safe_xml_parser
-
-        root = etree.fromstring(module_xml.read_bytes(), safe_xml_parser())
-    except (OSError, ValueError, etree.XMLSyntaxError):
+        root = etree.fromstring(content, safe_xml_parser())
+    except (ValueError, etree.XMLSyntaxError):
         return None
     module = root.find("module")
     return module.get("name") if module is not None else None

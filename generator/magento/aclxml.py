@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from generator.errors import shown
 from generator.magento.acl import AclCatalog, AclResource
 from generator.magento.xml import safe_xml_parser
 
@@ -63,7 +64,9 @@ class AclTreeBuilder:
             try:
                 node.sort_order = int(element.get("sortOrder"))
             except ValueError:
-                self.conflicts.append(f"{resource_id}: sortOrder is not a number in {module}")
+                self.conflicts.append(
+                    f"{shown(resource_id)}: sortOrder is not a number in {shown(module)}"
+                )
         if element.get("disabled") is not None:
             node.disabled = element.get("disabled") in ("true", "1")
         for child in element.iterfind("resource"):
@@ -78,8 +81,8 @@ class AclTreeBuilder:
             siblings.append(resource_id)
         elif node.parent != parent:
             self.conflicts.append(
-                f"{resource_id}: {module} declares it under {parent}, "
-                f"but it was under {node.parent} before"
+                f"{shown(resource_id)}: {shown(module)} declares it under "
+                f"{_where(parent)}, but it was under {_where(node.parent)} before"
             )
         return node
 
@@ -127,3 +130,7 @@ def load_order(sequences: dict[str, list[str]]) -> list[str]:
     for module in sorted(sequences):
         place(module)
     return ordered
+
+
+def _where(parent: str | None) -> str:
+    return "the top of the tree" if parent is None else shown(parent)

@@ -97,9 +97,14 @@ def inside_tree(root: Path, relative: str) -> bool:
 
 
 def read_capped(path: Path) -> bytes | None:
-    """At most MAX_FILE_BYTES of the regular file ``path``; None when it cannot be read."""
+    """At most MAX_FILE_BYTES of the regular file ``path``; None when it cannot be read.
+
+    The file is opened without blocking, so a named pipe cannot hang the run before it is seen
+    not to be a regular file.
+    """
     try:
-        with open(path, "rb") as handle:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with open(descriptor, "rb") as handle:
             if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
                 return None
             content = handle.read(MAX_FILE_BYTES + 1)
@@ -197,7 +202,9 @@ def _refuse_constant(name: str) -> object:
     raise JsonRefused(f"invalid JSON: {name} is not a JSON value (PHP's json_decode refuses it)")
 
 
-_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+# A string runs to its closing quote, or to the end when it has none: a string that may fail to
+# close would be scanned again from each later quote, quadratic in the file's size.
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.?)*(?:"|\Z)|[\[\]{}]', re.DOTALL)
 
 
 def _check_depth(text: str) -> None:

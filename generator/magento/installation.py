@@ -12,7 +12,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from generator.errors import Problem, UsageError
+from generator.errors import Problem, UsageError, shown
 from generator.magento.acl import AclCatalog, ModuleCatalog, ModulePackage, release_constraint
 from generator.magento.aclxml import AclTreeBuilder, load_order
 from generator.magento.files import COMPOSER_JSON, JsonRefused, parse_json_as_php, read_capped
@@ -97,7 +97,7 @@ def find_modules(root: Path) -> tuple[list[ModuleDir], list[Problem]]:
             problems.append(
                 Problem(
                     str(module_xml),
-                    f"skipped: '{name}' is not a module name",
+                    f"skipped: '{shown(name)}' is not a module name",
                     severity="warning",
                     code=SKIPPED,
                 )

@@ -4,7 +4,10 @@ Magento does not validate these files against their XSDs in production mode, so 
 schemas reject is still what the store acts on. Its converters:
 
 - find ``<integration>`` elements with DOM's getElementsByTagName: at any depth, in document
-  order, by qualified name; a repeated name replaces the earlier declaration (the last one wins);
+  order; a repeated name replaces the earlier declaration (the last one wins). PHP's DOM (checked
+  on 8.2) matches such a search by local name, whatever the element's prefix or namespace, and
+  ``attributes->getNamedItem('name')`` takes the first attribute whose local name is ``name``,
+  in any namespace: so ``<x:resource x:name="..."/>`` is granted like ``<resource name="..."/>``;
 - config.xml: take the first descendant ``email``, ``endpoint_url`` and ``identity_link_url``;
 - api.xml: grant every descendant ``resource`` of the integration, at any depth, in order;
 - integration.xml (consolidated): read the integration's child elements (a repeated one wins
@@ -62,10 +65,24 @@ def qualified_name(element: etree._Element) -> str:
 
 
 def elements_named(element: etree._Element, name: str) -> Iterator[etree._Element]:
-    """Descendants of ``element`` named ``name``, in document order, as getElementsByTagName."""
+    """Descendants of ``element`` named ``name``, in document order, as PHP's
+    getElementsByTagName finds them: by local name, in any namespace and with any prefix."""
     for found in element.iter():
-        if found is not element and isinstance(found.tag, str) and qualified_name(found) == name:
+        if found is not element and isinstance(found.tag, str) and _local(found.tag) == name:
             yield found
+
+
+def named_item(element: etree._Element, name: str) -> str | None:
+    """The attribute PHP's ``attributes->getNamedItem(name)`` gives: the first, in document
+    order, whose local name is ``name``, in any namespace (libxml2's xmlHasProp)."""
+    for key, value in element.attrib.items():
+        if _local(key) == name:
+            return value
+    return None
+
+
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2]
 
 
 def text_content(element: etree._Element) -> str:
@@ -76,9 +93,9 @@ def text_content(element: etree._Element) -> str:
 def _all_integrations(document: etree._ElementTree) -> Iterator[tuple[str, etree._Element]]:
     """(name, element) of each named integration of the document, the root included."""
     root = document.getroot()
-    candidates = [root] if qualified_name(root) == "integration" else []
+    candidates = [root] if _local(root.tag) == "integration" else []
     for element in [*candidates, *elements_named(root, "integration")]:
-        name = element.get("name")
+        name = named_item(element, "name")
         if name is not None:  # Magento fails on a nameless one; our schemas report it
             yield name, element
 
@@ -124,11 +141,11 @@ def read_consolidated_xml(document: etree._ElementTree) -> dict[str, Integration
 
 
 def _resources(element: etree._Element) -> tuple[Located, ...]:
-    return tuple(
-        Located(resource.get("name", ""), resource.sourceline)
+    found = (
+        (named_item(resource, "name"), resource.sourceline)
         for resource in elements_named(element, "resource")
-        if resource.get("name") is not None
     )
+    return tuple(Located(name, line) for name, line in found if name is not None)
 
 
 def declared_integrations(

@@ -52,7 +52,7 @@ class RouteLookupError(ValueError):
         """The reason, and the candidates in a clause: one line."""
         if not self.candidates:
             return self.reason
-        listed = ", ".join(str(r) for r in self.candidates)
+        listed = ", ".join(shown(str(r)) for r in self.candidates)
         lead = {
             UNKNOWN: "did you mean",
             WRONG_METHOD: "it has",
@@ -174,7 +174,7 @@ def lookup(catalog: RouteCatalog, text: str) -> tuple[Route, ...]:
         return tuple(_for_method(asked, matching, m) for m in methods)
     if asked.method not in methods:
         found = [_for_method(asked, matching, m) for m in methods]
-        path = found[0].url if len({r.url for r in found}) == 1 else shown(asked.path)
+        path = shown(found[0].url if len({r.url for r in found}) == 1 else asked.path)
         reason = f"{shown(text.strip())}: {path} has no {shown(asked.method)} route"
         if asked.method not in METHODS:
             reason += f" ({shown(asked.method)} is not a method Magento routes)"
@@ -191,7 +191,7 @@ def resolve(catalog: RouteCatalog, text: str) -> Route:
     asked = parse_route(text, catalog)
     if asked.method is None:
         found = lookup(catalog, text)
-        reason = f"{shown(text.strip())}: give the HTTP method, e.g. '{found[0]}'"
+        reason = f"{shown(text.strip())}: give the HTTP method, e.g. '{shown(str(found[0]))}'"
         raise RouteLookupError(NO_METHOD, reason, found)
     return lookup(catalog, text)[0]
 

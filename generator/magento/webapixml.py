@@ -17,10 +17,12 @@ from pathlib import Path
 from lxml import etree
 
 from generator.errors import Problem
+from generator.magento.files import read_capped
 from generator.magento.routes import Route, RouteCatalog
 from generator.magento.xml import safe_xml_parser
 
 SKIPPED = "MG110"  # a file of the installation could not be used (as installation.SKIPPED)
+UNREAD = "cannot be read (not a regular file, or larger than magegen reads)"
 
 
 @dataclass
@@ -117,9 +119,15 @@ def read_routes(
         webapi_xml = folder / "etc" / "webapi.xml"
         if not webapi_xml.is_file():
             continue
+        content = read_capped(webapi_xml)
+        if content is None:
+            problems.append(
+                Problem(str(webapi_xml), f"skipped: {UNREAD}", severity="warning", code=SKIPPED)
+            )
+            continue
         try:
-            skipped = merger.add_file(name, webapi_xml.read_bytes())
-        except (OSError, etree.XMLSyntaxError) as exc:
+            skipped = merger.add_file(name, content)
+        except etree.XMLSyntaxError as exc:
             line = getattr(exc, "lineno", None)
             reason = getattr(exc, "msg", None) or getattr(exc, "strerror", None) or str(exc)
             problems.append(

@@ -151,7 +151,7 @@ def _changed(
     granted = tuple(r for r in new if r not in old)
     revoked = tuple(r for r in old if r not in new)
     other = tuple(
-        f"{label}: {getattr(before, key) or '(none)'} -> {getattr(after, key) or '(none)'}"
+        f"{label}: {_value(getattr(before, key))} -> {_value(getattr(after, key))}"
         for key, label in (
             ("format", "format"),
             ("email", "email"),
@@ -167,6 +167,11 @@ def _changed(
     )
 
 
+def _value(value: str | None) -> str:
+    """A field's value for a one-line message: control characters escaped, long ones cut."""
+    return "(none)" if not value else shown(value)
+
+
 def _consequences(after: IntegrationFacts) -> tuple[str, ...]:
     if after.format == CONSOLIDATED:
         return (
@@ -178,7 +183,7 @@ def _consequences(after: IntegrationFacts) -> tuple[str, ...]:
     return (
         "a store where the module is already installed never applies this change: InstallData "
         "and data patches run only once. Add a new data patch whose apply() calls "
-        f"processIntegrationConfig(['{after.name}']) (or change it in the admin)",
+        f"processIntegrationConfig(['{shown(after.name)}']) (or change it in the admin)",
     )
 
 
@@ -191,9 +196,9 @@ def render_text(changes: list[IntegrationChange], acl: AclCatalog) -> str:
         lines.append(
             f"integration '{shown(change.name)}' ({change.format} format): {change.status}"
         )
-        lines += [f"  + {shown(r)}  {_title(acl, r)}" for r in change.granted]
-        lines += [f"  - {shown(r)}  {_title(acl, r)}" for r in change.revoked]
-        lines += [f"  ~ {shown(other)}" for other in change.other]
+        lines += [f"  + {shown(r)}  {shown(_title(acl, r))}" for r in change.granted]
+        lines += [f"  - {shown(r)}  {shown(_title(acl, r))}" for r in change.revoked]
+        lines += [f"  ~ {other}" for other in change.other]
         lines += [f"  warning: {warning}" for warning in change.warnings]
     return "\n".join(lines) + "\n"
 

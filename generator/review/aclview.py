@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
+from generator.errors import shown
 from generator.magento.acl import AclCatalog, AclResource
 from generator.magento.suggest import closest_words, stem, words
 
@@ -108,7 +109,7 @@ def near_misses(catalog: AclCatalog, query: str) -> str | None:
     """What ``query``, which matched nothing, most likely meant, as a hint; None if nothing."""
     if "::" in query.strip() and len(query.split()) == 1:
         close = catalog.suggestions(query.strip(), limit=3)
-        return f"did you mean {', '.join(close)}?" if close else None
+        return f"did you mean {', '.join(shown(c) for c in close)}?" if close else None
     vocabulary = {w for r in catalog.resources for w in _RAW_WORD.findall(f"{r.id} {r.title}")}
     folded = {w.casefold() for w in vocabulary}
     corrected = []
@@ -124,14 +125,14 @@ def near_misses(catalog: AclCatalog, query: str) -> str | None:
     found = search(catalog, fixed) if fixed.casefold() != query.casefold() else []
     if not found:
         return None
-    shown_ids = ", ".join(r.id for r in found[:3])
+    shown_ids = ", ".join(shown(r.id) for r in found[:3])
     more = f", ... {len(found)} in all" if len(found) > 3 else ""
     return f"did you mean {fixed!r} ({shown_ids}{more})?"
 
 
 def _label(resource: AclResource) -> str:
     flag = "  (disabled)" if resource.disabled else ""
-    return f"{resource.id}  {resource.title}{flag}"
+    return f"{shown(resource.id)}  {shown(resource.title)}{flag}"
 
 
 def tree_lines(catalog: AclCatalog) -> Iterator[str]:
@@ -146,7 +147,7 @@ def match_lines(catalog: AclCatalog, matches: list[AclResource]) -> Iterator[str
     for resource in matches:
         yield _label(resource)
         titles = [catalog.get(i).title for i in catalog.path(resource.id)]  # type: ignore[union-attr]
-        yield "    " + " > ".join(titles)
+        yield "    " + " > ".join(shown(t) for t in titles)
 
 
 def as_json(catalog: AclCatalog, resources: list[AclResource]) -> str:

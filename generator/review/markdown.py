@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from generator.errors import shown
 from generator.magento.acl import AclCatalog
 
 
 def cell(text: str) -> str:
-    """``text`` safe inside a Markdown table cell or line: no markup, no line break."""
+    """``text`` safe inside a Markdown table cell or line: no markup, no line break, no other
+    control character or line separator (escaped as ``shown`` escapes them)."""
     return (
-        text.replace("&", "&amp;")
+        shown(text, limit=len(text) or 1)
+        .replace("&", "&amp;")
         .replace("<", "&lt;")
         .replace(">", "&gt;")
         .replace("|", "\\|")

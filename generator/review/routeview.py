@@ -159,9 +159,10 @@ def route_lines(routes: Iterable[Route], grant: Grant | None = None) -> Iterator
     """One line a route: method, url, the resources it needs; with a ``grant``, the parents
     through which it opens."""
     routes = list(routes)
-    width = max((len(r.url) for r in routes), default=0)
+    width = max((len(shown(r.url)) for r in routes), default=0)
     for route in routes:
-        line = f"{route.method:<6} {route.url:<{width}}  {', '.join(route.resources)}"
+        resources = ", ".join(shown(r) for r in route.resources)
+        line = f"{shown(route.method):<6} {shown(route.url):<{width}}  {resources}"
         if grant is not None:
             line += _why(route, grant)
         yield line.rstrip()
@@ -170,7 +171,7 @@ def route_lines(routes: Iterable[Route], grant: Grant | None = None) -> Iterator
 def _why(route: Route, grant: Grant) -> str:
     parents = _through_parents(route, grant)
     if parents:
-        return f"  (through parent {', '.join(parents)})"
+        return f"  (through parent {', '.join(shown(p) for p in parents)})"
     if ADMIN in route.acl_ids and ADMIN not in grant.sources and not grant.everything:
         return f"  (Magento adds {ADMIN} to every integration's grant)"
     return ""
@@ -183,14 +184,14 @@ def integration_lines(found: list[IntegrationRoutes]) -> Iterator[str]:
             yield ""
         parents = sum(1 for r in item.routes if _through_parents(r, item.grant))
         extra = f", {parents} through parent resources only" if parents else ""
-        yield f"{item.name}: {len(item.routes)} routes{extra}"
+        yield f"{shown(item.name)}: {len(item.routes)} routes{extra}"
         if not item.grant.sources:
             yield "  (no resources granted: the token can call no route)"
         by_module: dict[str, list[Route]] = {}
         for route in item.routes:
             by_module.setdefault(route.module, []).append(route)
         for module in sorted(by_module):
-            yield f"  {module}"
+            yield f"  {shown(module)}"
             for line in route_lines(by_module[module], item.grant):
                 yield f"    {line}"
     yield ""
