@@ -19,6 +19,7 @@ from generator.magento.files import (
     COMPOSER_JSON,
     CONFIG_XML,
     CONSOLIDATED_XML,
+    DATA_PATCH_DIR,
     DEFAULT_SETUP_VERSION,
     INTEGRATION_MODULE,
     default_composer_name,
@@ -27,6 +28,7 @@ from generator.magento.integrations import IntegrationFacts
 from generator.magento.moduletree import ModuleFacts
 from generator.review.foldacl import fold_resources
 from generator.spec.model import FORMAT_CONSOLIDATED, SETUP_INSTALL_DATA
+from generator.sync import SyncPatch, parse_sync_patch
 
 # composer.json keys the spec holds (or that magegen writes the same way for every module).
 COMPOSER_KEYS = ("name", "description", "type", "version", "license", "authors", "require")
@@ -243,3 +245,37 @@ def _integration(
     else:
         item["resources"] = fold_resources(listed, acl)
     return item
+
+
+def sync_patches(module: ModuleFacts, current: list[str]) -> list[SyncPatch]:
+    """The sync data patches of the module (name and marker read), the current one first.
+
+    The current one is the first whose integrations are, in order, those config.xml declares;
+    the others follow in file order.
+    """
+    found = []
+    for relative in sorted(module.files.files if module.files is not None else ()):
+        folder, _, file_name = relative.rpartition("/")
+        content = module.files.read(relative) if folder == DATA_PATCH_DIR else None
+        claimed = parse_sync_patch("", file_name, content) if content is not None else None
+        if claimed is not None:
+            found.append(claimed)
+    current_first = sorted(found, key=lambda patch: [i.name for i in patch.integrations] != current)
+    return current_first
+
+
+def retired_entries(patches: list[SyncPatch], current: list[str]) -> list[dict[str, Any]]:
+    """A ``retired: true`` entry for each name the module's sync patches retire.
+
+    The current patch's names come first, in its order, so that the spec renders that patch
+    again byte for byte; a name config.xml still declares is not retired.
+    """
+    seen = {rules.integration_name_key(name) for name in current}
+    entries: list[dict[str, Any]] = []
+    for patch in patches:
+        for name in patch.retired:
+            key = rules.integration_name_key(name)
+            if key not in seen:
+                seen.add(key)
+                entries.append({"name": name, "retired": True})
+    return entries

@@ -33,14 +33,23 @@ from generator.magento.files import (
 from generator.magento.moduletree import ModuleFacts, read_module
 from generator.review.foldacl import fold_resources
 from generator.review.setupstyle import SetupStyle, setup_style
-from generator.review.specblocks import Reading, composer_block, integrations, module_block
+from generator.review.specblocks import (
+    Reading,
+    composer_block,
+    integrations,
+    module_block,
+    retired_entries,
+    sync_patches,
+)
 from generator.review.specyaml import dump_spec, header, write_spec
 from generator.spec.model import (
     DEFAULT_PATCH_NAME,
     FORMAT_CONSOLIDATED,
     SETUP_DATA_PATCH,
+    SETUP_INSTALL_DATA,
     SETUP_NONE,
 )
+from generator.sync import HASH_LENGTH, INSTALL_DATA_PREFIX
 
 __all__ = ["SpecFromResult", "dump_spec", "fold_resources", "spec_from", "write_spec"]
 
@@ -76,7 +85,8 @@ def spec_from(
     module, reading = _read(root)
     vendor, name = _split_name(reading, module)
     integration_format, found = integrations(reading, module, acl)
-    setup = _setup(reading, module, bool(found), integration_format)
+    setup, retired = _setup_and_retired(reading, module, found, integration_format)
+    found += retired
     spec: dict[str, Any] = {}
     sequence = [m.value for m in module.sequence]
     block = module_block(
@@ -157,6 +167,31 @@ def _split_name(reading: Reading, module: ModuleFacts) -> tuple[str, str]:
         reading.fail(MODULE_XML, message, module.name.line)
         raise ModuleError(reading.problems)
     return match[1], match[2]
+
+
+def _setup_and_retired(
+    reading: Reading,
+    module: ModuleFacts,
+    found: list[dict[str, Any]],
+    integration_format: str | None,
+) -> tuple[SetupStyle, list[dict[str, Any]]]:
+    """The setup style, and an entry for each integration the module's sync patch retires.
+
+    A module whose integrations are all retired has no config.xml and no script that creates
+    any: its sync patch alone says the setup style (its class name is the prefix and a hash).
+    """
+    if integration_format == FORMAT_CONSOLIDATED:
+        return _setup(reading, module, bool(found), integration_format), []
+    current = [str(item["name"]) for item in found]
+    patches = sync_patches(module, current)
+    retired = retired_entries(patches, current)
+    if found or not retired:
+        return _setup(reading, module, bool(found), integration_format), retired
+    prefix = patches[0].class_name[:-HASH_LENGTH]
+    script = patches[0].path
+    if prefix == INSTALL_DATA_PREFIX and module.setup_version is not None:
+        return SetupStyle(SETUP_INSTALL_DATA, script=script), retired
+    return SetupStyle(SETUP_DATA_PATCH, prefix, script), retired
 
 
 def _setup(
