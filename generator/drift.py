@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from generator.errors import Problem, UsageError
+from generator.magento.files import INSTALL_DATA
 from generator.write import Action, WritePlan
 
 
@@ -73,6 +74,10 @@ class DriftKind(enum.Enum):
     DIFFERS = "differs from what the spec generates"
     BLOCKED = "is not a regular file where the spec generates one"  # never read
     SUPERSEDED = "is magegen's own superseded data patch; magegen new --force removes it"
+    SUPERSEDED_SCRIPT = (
+        "is magegen's own InstallData, which the spec no longer generates; "
+        "magegen new --force removes it"
+    )
 
 
 class FileDrift(NamedTuple):
@@ -110,7 +115,8 @@ def find_drift(plan: WritePlan) -> tuple[FileDrift, ...]:
         found.append(FileDrift(file.path, kind, file.content or b"", actual))
     for file in plan.having(Action.REMOVE):
         actual = (plan.target / file.path).read_bytes()
-        found.append(FileDrift(file.path, DriftKind.SUPERSEDED, b"", actual))
+        kind = DriftKind.SUPERSEDED_SCRIPT if file.path == INSTALL_DATA else DriftKind.SUPERSEDED
+        found.append(FileDrift(file.path, kind, b"", actual))
     return tuple(found)
 
 
@@ -143,7 +149,8 @@ def unified_diff(drift: Sequence[FileDrift]) -> str:
 
 def _file_diff(item: FileDrift) -> str:
     old_name = "/dev/null" if item.actual is None else f"a/{item.path}"
-    new_name = "/dev/null" if item.kind is DriftKind.SUPERSEDED else f"b/{item.path}"
+    removed = item.kind in (DriftKind.SUPERSEDED, DriftKind.SUPERSEDED_SCRIPT)
+    new_name = "/dev/null" if removed else f"b/{item.path}"
     try:
         old = "" if item.actual is None else item.actual.decode("utf-8")
         new = item.expected.decode("utf-8")

@@ -3,6 +3,9 @@
 - ``superseded_patches``: magegen's own sync patches (and its earlier one-shot data patch) that
   the current sync patch replaces. ``--force`` removes them, and only them: each is proven
   magegen's by rendering it again from what it records and getting the same bytes.
+- ``superseded_install_data``: magegen's own ``Setup/InstallData.php`` when the spec no longer
+  generates one (it switched to ``data-patch``, or retired every integration), proven the same
+  way from the names it passes to ``processIntegrationConfig()``.
 - ``dropped_integrations``: integrations the tree on disk declares that the spec neither keeps
   nor retires. Removing an entry is ambiguous (delete it from stores, or forget to keep it?), so
   the spec must say which.
@@ -18,17 +21,22 @@ from types import SimpleNamespace
 from lxml import etree
 
 from generator.errors import Problem
+from generator.magento.files import INSTALL_DATA
 from generator.magento.rules import integration_name_key, shown
 from generator.magento.xml import safe_xml_parser
-from generator.render import environment, is_own_sync
+from generator.render import FILE_TABLE, build_manifest, environment, is_own_sync
 from generator.spec.model import ModuleSpec
 from generator.sync import PATCH_DIR, parse_sync_patch, sync_patch, wants_sync
 from generator.templatedir import TemplateDir
 
 # The one-shot data patch magegen wrote before sync patches existed, kept to recognise it.
 LEGACY_TEMPLATE = "legacy/DataPatch-1.php.j2"
+INSTALL_DATA_TEMPLATE = "Setup/InstallData.php.j2"
 _LEGACY_NAMES = re.compile(r"processIntegrationConfig\(\[\n((?:            '.*',\n)*)        \]\);")
 _PHP_STRING = re.compile(r"            '((?:[^'\\]|\\.)*)',\n")
+_PROCESS_CALL = re.compile(r"processIntegrationConfig\(\[(.*?)\]\)", re.DOTALL)
+_QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'")
+MAX_SCRIPT_BYTES = 256 * 1024  # a larger InstallData is not one magegen wrote
 # Where a tree declares integrations, relative to the module root.
 DECLARING_FILES = ("etc/integration/config.xml", "etc/integration.xml")
 
@@ -82,6 +90,65 @@ def superseded_patches(
         if own:
             found.append(relative)
     return tuple(found)
+
+
+class _WithNames:
+    """``spec`` as an earlier spec with only these integration names would have looked."""
+
+    def __init__(self, spec: ModuleSpec, names: list[str]) -> None:
+        self._spec = spec
+        self.integrations = [SimpleNamespace(name=name) for name in names]
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._spec, name)
+
+
+def _render_install_data(spec: ModuleSpec, names: list[str], templates: TemplateDir | None) -> str:
+    """InstallData as magegen renders it for ``spec`` with the integrations ``names``."""
+    old_spec = _WithNames(spec, names)
+    context = {"spec": old_spec, "composer": build_manifest(spec), "sync": None}
+    if templates is None:
+        return environment(False).get_template(INSTALL_DATA_TEMPLATE).render(context)
+    from generator.templatebox import Budget, render_bounded, time_limit
+
+    budget = Budget.of(spec)
+    with time_limit(budget) as deadline:
+        template = environment(False, templates.root).get_template(INSTALL_DATA_TEMPLATE)
+        return render_bounded(template, context, budget, deadline)
+
+
+def superseded_install_data(
+    target: Path, spec: ModuleSpec, templates: TemplateDir | None = None
+) -> tuple[str, ...]:
+    """``Setup/InstallData.php`` when magegen wrote it and the spec no longer generates it.
+
+    Left in the tree, a fresh store whose module.xml has a setup_version would run it, and it
+    may name integrations config.xml no longer declares. It qualifies only when rendering the
+    InstallData template (a custom one, if given) with the names it passes to
+    ``processIntegrationConfig()`` gives its exact bytes.
+    """
+    path = target / INSTALL_DATA
+    if _renders_install_data(spec) or path.is_symlink() or not path.is_file():
+        return ()
+    if path.stat().st_size > MAX_SCRIPT_BYTES:
+        return ()
+    content = path.read_bytes()
+    try:
+        found = _PROCESS_CALL.search(content.decode("utf-8"))
+    except UnicodeDecodeError:
+        return ()
+    if found is None:
+        return ()
+    names = [_php_unquote(m.group(1)) for m in _QUOTED.finditer(found.group(1))]
+    try:
+        rendered = _render_install_data(spec, names, templates)
+    except Exception:  # a template that needs more than the names is not proven
+        return ()
+    return (INSTALL_DATA,) if rendered.encode("utf-8") == content else ()
+
+
+def _renders_install_data(spec: ModuleSpec) -> bool:
+    return any(path == INSTALL_DATA and wanted(spec) for path, _, wanted in FILE_TABLE)
 
 
 def _declared_names(target: Path) -> list[tuple[str, str]]:
@@ -159,15 +226,26 @@ def retire_warnings(spec: ModuleSpec, display: str) -> list[Problem]:
     ]
 
 
-def removal_notes(target: Path, superseded: tuple[str, ...]) -> list[Problem]:
-    """What the user is told about each superseded patch ``--force`` removes."""
-    return [
-        Problem(
-            str(target / relative),
-            "magegen's own superseded data patch (it renders to these exact bytes): removed, "
-            "so that a fresh store never runs it; stores that applied it keep it recorded and "
-            "run the new sync patch once",
-            severity="note",
-        )
-        for relative in superseded
-    ]
+def removal_notes(target: Path, superseded: tuple[str, ...], writes: bool = True) -> list[Problem]:
+    """What the user is told about each superseded file ``--force`` removes.
+
+    ``writes`` is False when nothing is written (--dry-run, --check, --diff): the file is then
+    one that ``new --force`` would remove.
+    """
+    done = "removed" if writes else "would be removed by new --force"
+    notes = []
+    for relative in superseded:
+        if relative == INSTALL_DATA:
+            message = (
+                "magegen's own InstallData, which this spec no longer generates (it renders to "
+                f"these exact bytes): {done}, so that a fresh store never runs it; stores that "
+                "installed the module ran it once and never run it again"
+            )
+        else:
+            message = (
+                "magegen's own superseded data patch (it renders to these exact bytes): "
+                f"{done}, so that a fresh store never runs it; stores that applied it keep it "
+                "recorded and run the new sync patch once"
+            )
+        notes.append(Problem(str(target / relative), message, severity="note"))
+    return notes

@@ -20,6 +20,7 @@ from generator.errors import (
 from generator.lifecycle import (
     dropped_integrations,
     retire_warnings,
+    superseded_install_data,
     superseded_patches,
 )
 from generator.magento.catalogs import Catalogs, catalogs
@@ -214,7 +215,7 @@ def _plan_all(
         except (TargetError, SpecError) as exc:
             errors.append(exc)
             continue
-        warnings = module.warnings + tuple(plan_warnings(plan, spec))
+        warnings = module.warnings + tuple(plan_warnings(plan, spec, mode is Mode.WRITE))
         if mode is Mode.DRY_RUN and not force and not plan.new_tree and _holds_files(plan):
             warnings += (_refusal_note(target),)
         drift = find_drift(plan) if mode.compares else ()
@@ -240,13 +241,18 @@ def _plan(module: BuiltModule, target: Path, force: bool, mode: Mode, spec_path:
     """The write plan for ``module`` at ``target``; comparing and dry runs read an existing tree
     as --force would, and write nothing.
 
-    With --force (or when comparing), magegen's own superseded data patches are planned for
-    removal; an integration the tree declares that the spec neither keeps nor retires is an
-    error.
+    With --force (or when comparing), magegen's own superseded data patches and its InstallData
+    that the spec no longer generates are planned for removal; an integration the tree declares
+    that the spec neither keeps nor retires is an error.
     """
     spec = module.spec
     as_force = force or mode is not Mode.WRITE
-    superseded = superseded_patches(target, spec, module.templates) if as_force else ()
+    superseded = (
+        superseded_patches(target, spec, module.templates)
+        + superseded_install_data(target, spec, module.templates)
+        if as_force
+        else ()
+    )
     dropped = dropped_integrations(target, spec, str(spec_path), superseded) if as_force else []
     if dropped:
         raise SpecError(dropped)

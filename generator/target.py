@@ -115,8 +115,9 @@ def _is_integration_patch(entry: os.DirEntry[str], spec: ModuleSpec) -> bool:
     return all(re.search(pattern, text, re.MULTILINE) for pattern in shape)
 
 
-def plan_warnings(plan: WritePlan, spec: ModuleSpec) -> list[Problem]:
-    """What the user should hear about where and over what the module is written."""
+def plan_warnings(plan: WritePlan, spec: ModuleSpec, writes: bool = True) -> list[Problem]:
+    """What the user should hear about where and over what the module is written (or, when
+    ``writes`` is False, would be)."""
     warnings = []
     target = plan.target
     under_app_code = (
@@ -132,7 +133,7 @@ def plan_warnings(plan: WritePlan, spec: ModuleSpec) -> list[Problem]:
             )
         )
     removed = tuple(file.path for file in plan.having(Action.REMOVE))
-    warnings += removal_notes(target, removed)
+    warnings += removal_notes(target, removed, writes)
     for file in plan.having(Action.STALE):
         warnings.append(
             Problem(

@@ -109,13 +109,14 @@ def test_force_warns_about_files_the_spec_no_longer_generates(
     plain.write_text(
         "module: {version: 1.0.1}\nintegrations: [{name: testIntegration2, retired: true}]\n"
     )
+    # An InstallData a person edited is not provably magegen's, so it is not removed either.
+    install_data = out / "Setup" / "InstallData.php"
+    install_data.write_text(install_data.read_text().replace("    }\n}", "    }\n}\n// mine"))
     result = run_cli("new", NAME, plain, "-o", out, "--force")
     assert result.exit_code == 0, result.stderr
-    assert (
-        f"{out / 'Setup/InstallData.php'}: warning: magegen generated this file before"
-        in result.stderr
-    )
-    assert (out / "Setup" / "InstallData.php").is_file(), "a stale file is reported, not deleted"
+    for stale in ("Setup/InstallData.php", "etc/integration/config.xml"):
+        assert f"{out / stale}: warning: magegen generated this file before" in result.stderr
+        assert (out / stale).is_file(), "a stale file is reported, not deleted"
 
 
 def test_target_that_is_a_file(tmp_path: Path, run_cli: Callable[..., Result]) -> None:

@@ -167,14 +167,23 @@ def test_a_module_of_retired_integrations_cleans_up_stores(
     )
     result = run_cli("new", MODULE, retired, "-o", out, "--force")
     assert result.exit_code == 0, result.stderr
-    # Nothing is left to declare or create: magegen names what it no longer generates.
-    for stale in ("etc/integration/config.xml", "etc/integration/api.xml", "Setup/InstallData.php"):
+    # Nothing is left to declare or create: magegen names what it no longer generates, and
+    # removes its own InstallData, which a fresh store (module.xml keeps its setup_version)
+    # would run with names config.xml no longer declares.
+    assert "Setup/InstallData.php: note: magegen's own InstallData" in result.stderr
+    assert "): removed, so that a fresh store never runs it" in result.stderr
+    assert not (out / "Setup" / "InstallData.php").exists()
+    assert 'setup_version="1.0.0"' in (out / "etc" / "module.xml").read_text()
+    for stale in ("etc/integration/config.xml", "etc/integration/api.xml"):
         assert f"{stale}: warning: magegen generated this file before" in result.stderr
         (out / stale).unlink()
     upgraded = upgrade(php, store, out, MODULE)
     assert upgraded.ok, upgraded.error
     assert rows(upgraded.tables) == {} and upgraded.tables["tokens"] in ([], {})
     assert upgraded.tables["consumers"] in ([], {})
+    fresh = upgrade(php, tmp_path / "fresh.json", out, MODULE)
+    assert fresh.ok, fresh.error
+    assert state(fresh.tables) == state(upgraded.tables) == {}
 
 
 def test_moving_a_consolidated_module_to_the_split_format_keeps_its_integrations(
