@@ -41,6 +41,8 @@ OUTPUT_BASE = 1 << 20  # characters one file may have, plus OUTPUT_PER_RESOURCE 
 OUTPUT_PER_RESOURCE = 1024
 SECONDS_BASE = 5.0  # seconds all custom rendering of a module may take, plus per resource
 SECONDS_PER_RESOURCE = 0.0001
+MEMORY_BASE = 256 << 20  # bytes the child rendering custom templates may add, plus per resource
+MEMORY_PER_RESOURCE = 2 << 10
 MAX_EXPONENT = 4096
 
 
@@ -58,19 +60,25 @@ class RenderLimit(Exception):
 
 
 class Budget(NamedTuple):
-    """How much one module's custom templates may print (per file) and take (in all)."""
+    """How much one module's custom templates may print (per file), take and use (in all)."""
 
     output: int
     seconds: float
+    memory: int  # bytes of address space the rendering child may add (see templatefork)
 
     @classmethod
     def of(cls, spec: ModuleSpec) -> Budget:
         """The budget for ``spec``: a base, plus a share for each granted resource."""
         resources = sum(len(integration.resources) for integration in spec.integrations)
-        resources += len(spec.integrations)
+        return cls.base(resources + len(spec.integrations))
+
+    @classmethod
+    def base(cls, resources: int = 0) -> Budget:
+        """The budget for a spec granting ``resources`` resources (integrations included)."""
         return cls(
             OUTPUT_BASE + OUTPUT_PER_RESOURCE * resources,
             SECONDS_BASE + SECONDS_PER_RESOURCE * resources,
+            MEMORY_BASE + MEMORY_PER_RESOURCE * resources,
         )
 
 
@@ -169,17 +177,26 @@ def render_bounded(
         environment.output_limit = budget.output
     out = io.StringIO()
     size = 0
-    for chunk in template.generate(context):
-        size += len(chunk)
-        if size > budget.output:
-            raise RenderLimit(
-                f"prints more than {budget.output} characters (the bound for this spec; "
-                "see README, Templates)"
-            )
-        if time.monotonic() > deadline:
-            raise _timeout(budget)
-        out.write(chunk)
-    return out.getvalue()
+    try:
+        for chunk in template.generate(context):
+            size += len(chunk)
+            if size > budget.output:
+                raise RenderLimit(
+                    f"prints more than {budget.output} characters (the bound for this spec; "
+                    "see README, Templates)"
+                )
+            if time.monotonic() > deadline:
+                raise _timeout(budget)
+            out.write(chunk)
+        return out.getvalue()
+    except MemoryError as exc:
+        # Past the child's memory limit (see templatefork); the traceback keeps the template's
+        # line, which Jinja put there.
+        out = io.StringIO()
+        raise RenderLimit(
+            f"needs more than {budget.memory >> 20} MiB of memory (the bound for this spec; "
+            "see README, Templates)"
+        ).with_traceback(exc.__traceback__) from None
 
 
 def _timeout(budget: Budget) -> RenderLimit:
