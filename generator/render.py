@@ -224,7 +224,8 @@ def _render_custom(
                 problem = templates.problem(exc, template_name)
                 if problem is None:
                     raise
-                problems.append(problem)
+                if problem not in problems:  # a refused folder, met by several templates
+                    problems.append(problem)
                 if isinstance(exc, RenderLimit):
                     break
                 continue
