@@ -67,8 +67,20 @@ def render_isolated(work: Work, budget: Budget, where: Callable[[str], str]) -> 
     os.close(write_end)
     try:
         return _collect(pid, read_end, budget, where)
+    except BaseException:  # Ctrl-C, say: no child outlives the run
+        _stop(pid)
+        raise
     finally:
         os.close(read_end)
+
+
+def _stop(pid: int) -> None:
+    """Kill the child ``pid`` if it still runs, and reap it."""
+    try:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    except (ProcessLookupError, ChildProcessError):
+        pass
 
 
 def result_bound(budget: Budget) -> int:
@@ -161,7 +173,7 @@ def _collect(pid: int, pipe: int, budget: Budget, where: Callable[[str], str]) -
             break
     if stopped is not None:
         os.kill(pid, signal.SIGKILL)
-    _, status = os.waitpid(pid, 0)
+    _, status = os.waitpid(pid, 0)  # reaped: a later _stop finds no such process
     return _outcome(bytes(data), status, stopped, budget, where)
 
 

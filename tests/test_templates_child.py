@@ -139,3 +139,29 @@ def test_without_fork_rendering_stays_in_process(
     monkeypatch.delattr(os, "fork")
     with pytest.raises(TemplateError, match="repeating a value 100000000 times"):
         render(spec, templates)  # type: ignore[arg-type]
+
+
+def test_no_child_outlives_an_interrupted_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    children: list[int] = []
+    fork = os.fork
+
+    def recording_fork() -> int:
+        pid = fork()
+        if pid:
+            children.append(pid)
+        return pid
+
+    def interrupted(*args: object) -> Rendered:
+        raise KeyboardInterrupt
+
+    def work(started: Callable[[str], None]) -> Rendered:
+        time.sleep(60)
+        return Rendered([], [])
+
+    monkeypatch.setattr(os, "fork", recording_fork)
+    monkeypatch.setattr("generator.templatefork._collect", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        isolated(work)
+    (pid,) = children
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
