@@ -132,7 +132,7 @@ def new(
     Every file of every module is rendered and checked first; nothing is written unless all
     checks pass.
     """
-    from generator.drift import Mode, blocked_warnings, drift_problems, unified_diff
+    from generator.drift import Mode, blocked_problems, drift_problems, unified_diff
     from generator.new import generate_all
 
     mode = Mode.from_options(force=force, dry_run=dry_run, check=check, diff=diff)
@@ -152,9 +152,10 @@ def new(
             for result in results:
                 _echo_problems(drift_problems(result.plan.target, result.drift))
             sys.exit(1 if any(result.drift for result in results) else 0)
-        for result in results:  # what no diff can show
-            _echo_problems(blocked_warnings(result.plan.target, result.drift))
-        return
+        # What no diff can show; the tree does not match, so this is drift too.
+        blocked = [p for r in results for p in blocked_problems(r.plan.target, r.drift)]
+        _echo_problems(blocked)
+        sys.exit(1 if blocked else 0)
     for result in results:
         if mode is Mode.DRY_RUN:
             for file in result.plan.files:

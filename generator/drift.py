@@ -13,11 +13,12 @@ before that the spec no longer produces: the write plan reports those as stale, 
 from __future__ import annotations
 
 import enum
+import stat
 from collections.abc import Iterable, Iterator, Sequence
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
-from generator.errors import Problem, UsageError
+from generator.errors import Problem, UsageError, shown
 from generator.magento.files import INSTALL_DATA
 from generator.write import Action, WritePlan
 
@@ -72,7 +73,7 @@ class DriftKind(enum.Enum):
 
     MISSING = "is missing"
     DIFFERS = "differs from what the spec generates"
-    BLOCKED = "is not a regular file where the spec generates one"  # never read
+    BLOCKED = "is not a regular file where the spec generates one; it is not read"
     SUPERSEDED = "is magegen's own superseded data patch; magegen new --force removes it"
     SUPERSEDED_SCRIPT = (
         "is magegen's own InstallData, which the spec no longer generates; "
@@ -87,7 +88,7 @@ class FileDrift(NamedTuple):
     kind: DriftKind
     expected: bytes
     actual: bytes | None = None  # None when the file is missing (or BLOCKED: never read)
-    reason: str | None = None  # what is in the way, for BLOCKED
+    reason: str | None = None  # what is in the way, for BLOCKED: the whole message
 
 
 def find_drift(plan: WritePlan) -> tuple[FileDrift, ...]:
@@ -99,9 +100,8 @@ def find_drift(plan: WritePlan) -> tuple[FileDrift, ...]:
     for file in plan.files:
         if file.action is Action.BLOCKED:
             # A link is never followed: its target may lie outside the module.
-            found.append(
-                FileDrift(file.path, DriftKind.BLOCKED, file.content or b"", None, file.reason)
-            )
+            reason = blocked_reason(plan.target, file.path)
+            found.append(FileDrift(file.path, DriftKind.BLOCKED, file.content or b"", None, reason))
             continue
         if file.action not in (Action.CREATE, Action.CHANGE):
             continue
@@ -120,21 +120,44 @@ def find_drift(plan: WritePlan) -> tuple[FileDrift, ...]:
     return tuple(found)
 
 
+def blocked_reason(target: Path, path: str) -> str:
+    """What stands where the spec generates the regular file ``path`` under ``target``, as a
+    whole message (nothing there is read, and no link is followed)."""
+    for parent in reversed(PurePosixPath(path).parents[:-1]):
+        folder = target / parent
+        if folder.is_symlink():
+            return f"lies under {shown(str(folder))}, a symbolic link, which is never followed"
+        if folder.exists() and not folder.is_dir():
+            return f"lies under {shown(str(folder))}, which is not a folder"
+    try:
+        mode = (target / path).lstat().st_mode
+    except OSError:
+        return DriftKind.BLOCKED.value
+    what = next((name for test, name in _KINDS if test(mode)), "not a regular file")
+    return f"is {what} where the spec generates a regular file; it is not read"
+
+
+_KINDS = (
+    (stat.S_ISLNK, "a symbolic link"),
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
+
+
 def drift_problems(target: Path, drift: Iterable[FileDrift]) -> list[Problem]:
     """One error per drifted file, located at its path under ``target``."""
-    return [
-        Problem(
-            str(target / item.path),
-            f"{item.kind.value}: {item.reason}" if item.reason else item.kind.value,
-        )
-        for item in drift
-    ]
+    return [Problem(str(target / item.path), item.reason or item.kind.value) for item in drift]
 
 
-def blocked_warnings(target: Path, drift: Iterable[FileDrift]) -> list[Problem]:
-    """A warning for each generated file that is not a regular file, which no diff can show."""
-    blocked = [item for item in drift if item.kind is DriftKind.BLOCKED]
-    return [problem._replace(severity="warning") for problem in drift_problems(target, blocked)]
+def blocked_problems(target: Path, drift: Iterable[FileDrift]) -> list[Problem]:
+    """An error for each generated file that is not a regular file, which no diff can show.
+
+    The tree does not match the spec, so ``--diff`` exits 1 for them, as ``--check`` does.
+    """
+    return drift_problems(target, [item for item in drift if item.kind is DriftKind.BLOCKED])
 
 
 def unified_diff(drift: Sequence[FileDrift]) -> str:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import jinja2
 import markupsafe
@@ -25,6 +25,10 @@ from generator.spec.model import (
 from generator.sync import TEMPLATE as SYNC_TEMPLATE
 from generator.sync import SyncPatch, sync_patch, wants_sync
 from generator.templatedir import TemplateDir
+
+if TYPE_CHECKING:
+    from generator.templatebox import Budget
+    from generator.templatefork import Rendered
 
 
 class RenderedFile(NamedTuple):
@@ -163,30 +167,70 @@ def render(spec: ModuleSpec, templates: TemplateDir | None = None) -> tuple[Rend
             )
             for path, name in wanted_files
         )
-    from generator.templatebox import Budget, RenderLimit, render_bounded, time_limit
+    jobs = [(path.format(name=_patch_class(spec)), name) for path, name in wanted_files]
+    from generator.templatebox import Budget
 
-    budget = Budget.of(spec)
+    return render_custom(templates, jobs, context, Budget.of(spec))
+
+
+def render_custom(
+    templates: TemplateDir,
+    jobs: Sequence[tuple[str, str]],
+    context: Mapping[str, object],
+    budget: Budget,
+) -> tuple[RenderedFile, ...]:
+    """Each (path, template name) of ``jobs`` rendered with ``context`` and the custom folder
+    ``templates``, in a child process under ``budget`` (see templatefork).
+
+    Raises TemplateError for every template that does not compile or render, or passes a bound.
+    """
+    from generator.templatefork import render_isolated
+
+    def work(started: Callable[[str], None]) -> Rendered:
+        return _render_custom(templates, jobs, context, budget, started)
+
+    def where(template_name: str) -> str:
+        if template_name and templates.holds(template_name):
+            return templates.shown_path(template_name)
+        return str(templates.shown)
+
+    rendered = render_isolated(work, budget, where)
+    if rendered.problems:
+        raise TemplateError(rendered.problems)
+    return tuple(RenderedFile(path, content) for path, content in rendered.files)
+
+
+def _render_custom(
+    templates: TemplateDir,
+    jobs: Sequence[tuple[str, str]],
+    context: Mapping[str, object],
+    budget: Budget,
+    started: Callable[[str], None],
+) -> Rendered:
+    """``render_custom``'s work, in whichever process runs it, under the bounds of templatebox."""
+    from generator.templatebox import RenderLimit, render_bounded, time_limit
+    from generator.templatefork import Rendered
+
     files = []
     problems: list[Problem] = []
     with time_limit(budget) as deadline:
-        for path, template_name in wanted_files:
+        for path, template_name in jobs:
+            started(template_name)
             env = environment(template_name.endswith(".xml.j2"), templates.root)
             try:
                 template = env.get_template(template_name)
-                text = render_bounded(template, context, budget, deadline)
+                content = render_bounded(template, context, budget, deadline).encode("utf-8")
             except Exception as exc:
                 problem = templates.problem(exc, template_name)
                 if problem is None:
                     raise
-                problems.append(problem)
+                if problem not in problems:  # a refused folder, met by several templates
+                    problems.append(problem)
                 if isinstance(exc, RenderLimit):
                     break
                 continue
-            name = path.format(name=_patch_class(spec))
-            files.append(RenderedFile(name, text.encode("utf-8")))
-    if problems:
-        raise TemplateError(problems)
-    return tuple(files)
+            files.append((path, content))
+    return Rendered(files, problems)
 
 
 def template_of(path: str, spec: ModuleSpec) -> str | None:
@@ -207,13 +251,17 @@ def is_own_sync(candidate: SyncPatch, content: bytes, templates: TemplateDir | N
 
     Only then may ``--force`` remove the file as a superseded sync patch.
     """
-    custom = templates.root if templates is not None else None
-    env = environment(False, custom)
+    if templates is None:
+        text = environment(False).get_template(SYNC_TEMPLATE).render({"sync": candidate})
+        return text.encode("utf-8") == content
     try:
-        text = env.get_template(SYNC_TEMPLATE).render({"sync": candidate})
-    except Exception:
+        from generator.templatebox import Budget
+
+        job = [("", SYNC_TEMPLATE)]
+        (file,) = render_custom(templates, job, {"sync": candidate}, Budget.base())
+    except TemplateError:
         return False
-    return text.encode("utf-8") == content
+    return file.content == content
 
 
 def build_manifest(spec: ModuleSpec) -> dict[str, object]:

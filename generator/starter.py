@@ -33,16 +33,33 @@ def _yaml_string(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+# Control, line and paragraph separators, format characters (U+202E, U+200B), and the lone
+# surrogates that stand for bytes of a file name that are not UTF-8.
+REFUSED_IN_NAMES = frozenset({"Cc", "Zl", "Zp", "Cf", "Cs"})
+
+
+def _visible(name: str) -> str:
+    """``name`` for a message: shortened, with every refused character as an escape."""
+    return "".join(
+        f"\\u{ord(char):04x}" if unicodedata.category(char) in ("Cf", "Cs") else char
+        for char in shown(name)
+    )
+
+
 def write_starter(path: Path, module_name: str, integration: str) -> None:
     """Write the starter spec to ``path``; refuse if anything is there already.
 
-    A file name with a control or line-break character is refused: the starter quotes its name
-    in a comment (``magegen new NAME SPEC``), and a line break there would end the comment.
+    A file name with a control, line-break or invisible formatting character (Unicode
+    categories Cc, Zl, Zp, Cf) or bytes that are not UTF-8 is refused: the starter quotes its
+    name in a comment (``magegen new NAME SPEC``), where a line break would end the comment, a
+    right-to-left override would disguise it, and undecodable bytes cannot be written.
     """
-    if any(unicodedata.category(char) in ("Cc", "Zl", "Zp") for char in str(path)):
+    name = str(path)
+    if any(unicodedata.category(char) in REFUSED_IN_NAMES for char in name):
         message = (
-            f"{shown(str(path))}: a file name with a control character (a newline, say) is "
-            "refused; choose a plain name"
+            f"{_visible(name)}: a file name with a control character (a newline, say), an "
+            "invisible formatting character (a right-to-left override, say) or bytes that are "
+            "not UTF-8 is refused; choose a plain name"
         )
         raise UsageError([Problem("SPEC", message)])
     text = starter_text(path.name, module_name, integration)

@@ -11,11 +11,15 @@ untrusted input:
   huge powers.
 - ``render_bounded`` stops a template whose output passes ``Budget.output`` characters, and
   ``time_limit`` one that runs past ``Budget.seconds`` (a loop that prints nothing included).
+- ``Budget.memory`` is what ``templatefork`` lets the child that renders custom templates add
+  to its address space: one call in C (``center``, ``%``, ``replace``) can build gigabytes
+  before any check here runs. Past it, ``render_bounded`` reports the MemoryError as a bound.
 
 The bounds grow with the spec: the built-in templates print about 60 bytes and take about 7 µs
 per granted resource (measured on 1,500 integrations granting ``Magento_Backend::admin/**``:
-337,500 resources, 20.7 MB of api.xml, 2.3 s), so the bounds stay more than ten times above any
-honest template.
+337,500 resources, 20.7 MB of api.xml, 2.3 s; with today's catalog, 385,500 resources rendered
+with custom copies of the templates grew the child's address space by 59 MiB, against a limit of
+1,011 MiB there), so the bounds stay more than ten times above any honest template.
 """
 
 from __future__ import annotations
@@ -41,6 +45,8 @@ OUTPUT_BASE = 1 << 20  # characters one file may have, plus OUTPUT_PER_RESOURCE 
 OUTPUT_PER_RESOURCE = 1024
 SECONDS_BASE = 5.0  # seconds all custom rendering of a module may take, plus per resource
 SECONDS_PER_RESOURCE = 0.0001
+MEMORY_BASE = 256 << 20  # bytes the child rendering custom templates may add, plus per resource
+MEMORY_PER_RESOURCE = 2 << 10
 MAX_EXPONENT = 4096
 
 
@@ -58,19 +64,25 @@ class RenderLimit(Exception):
 
 
 class Budget(NamedTuple):
-    """How much one module's custom templates may print (per file) and take (in all)."""
+    """How much one module's custom templates may print (per file), take and use (in all)."""
 
     output: int
     seconds: float
+    memory: int  # bytes of address space the rendering child may add (see templatefork)
 
     @classmethod
     def of(cls, spec: ModuleSpec) -> Budget:
         """The budget for ``spec``: a base, plus a share for each granted resource."""
         resources = sum(len(integration.resources) for integration in spec.integrations)
-        resources += len(spec.integrations)
+        return cls.base(resources + len(spec.integrations))
+
+    @classmethod
+    def base(cls, resources: int = 0) -> Budget:
+        """The budget for a spec granting ``resources`` resources (integrations included)."""
         return cls(
             OUTPUT_BASE + OUTPUT_PER_RESOURCE * resources,
             SECONDS_BASE + SECONDS_PER_RESOURCE * resources,
+            MEMORY_BASE + MEMORY_PER_RESOURCE * resources,
         )
 
 
@@ -169,17 +181,26 @@ def render_bounded(
         environment.output_limit = budget.output
     out = io.StringIO()
     size = 0
-    for chunk in template.generate(context):
-        size += len(chunk)
-        if size > budget.output:
-            raise RenderLimit(
-                f"prints more than {budget.output} characters (the bound for this spec; "
-                "see README, Templates)"
-            )
-        if time.monotonic() > deadline:
-            raise _timeout(budget)
-        out.write(chunk)
-    return out.getvalue()
+    try:
+        for chunk in template.generate(context):
+            size += len(chunk)
+            if size > budget.output:
+                raise RenderLimit(
+                    f"prints more than {budget.output} characters (the bound for this spec; "
+                    "see README, Templates)"
+                )
+            if time.monotonic() > deadline:
+                raise _timeout(budget)
+            out.write(chunk)
+        return out.getvalue()
+    except MemoryError as exc:
+        # Past the child's memory limit (see templatefork); the traceback keeps the template's
+        # line, which Jinja put there.
+        out = io.StringIO()
+        raise RenderLimit(
+            f"needs more than {budget.memory >> 20} MiB of memory (the bound for this spec; "
+            "see README, Templates)"
+        ).with_traceback(exc.__traceback__) from None
 
 
 def _timeout(budget: Budget) -> RenderLimit:

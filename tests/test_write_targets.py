@@ -171,12 +171,12 @@ def test_check_on_a_linked_generated_file_compares_and_never_follows(
     check = run_cli("new", NAME, path, "-o", out, "--check")
     assert check.exit_code == 1
     assert check.stderr == (
-        f"{out / 'etc/module.xml'}: error: is not a regular file where the spec generates one: "
-        "is not a regular file; not replacing it\n"
+        f"{out / 'etc/module.xml'}: error: is a symbolic link where the spec generates a "
+        "regular file; it is not read\n"
     )
     diff = run_cli("new", NAME, path, "-o", out, "--diff")
-    assert (diff.exit_code, diff.stdout) == (0, "")
-    assert diff.stderr == check.stderr.replace(": error: ", ": warning: ", 1)
+    assert (diff.exit_code, diff.stdout) == (1, "")
+    assert diff.stderr == check.stderr
 
 
 def test_check_under_a_linked_folder_is_drift_not_bad_input(
@@ -190,6 +190,6 @@ def test_check_under_a_linked_folder_is_drift_not_bad_input(
     check = run_cli("new", NAME, path, "-o", out, "--check")
     assert check.exit_code == 1
     assert (
-        f"{out / 'etc/module.xml'}: error: is not a regular file where the spec generates "
-        f"one: lies under {out / 'etc'}, which is a symbolic link" in check.stderr
+        f"{out / 'etc/module.xml'}: error: lies under {out / 'etc'}, a symbolic link, which is "
+        "never followed" in check.stderr
     )

@@ -7,7 +7,6 @@ the change in a store where the module is already installed.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from generator.magento.acl import AclCatalog
 from generator.magento.files import CONSOLIDATED, DATA_PATCH_DIR, MODULE_XML
 from generator.magento.integrations import IntegrationFacts, Located, effective_ids
 from generator.magento.moduletree import ModuleFacts
+from generator.review.jsonout import line_safe_json
 from generator.review.markdown import cell, title
 from generator.spec.model import ModuleSpec
 
@@ -240,7 +240,7 @@ def render_json(changes: list[IntegrationChange], acl: AclCatalog) -> str:
         }
         for c in changes
     ]
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return line_safe_json(document)
 
 
 def _title(acl: AclCatalog, resource_id: str) -> str:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING
 
 from generator.errors import Problem, one_line, shown
+from generator.review.jsonout import line_safe_json
 
 if TYPE_CHECKING:  # the CLI imports FORMATS at start-up; keep that light
     from generator.review.validate import ModuleSummary, ValidationResult
@@ -72,9 +72,7 @@ def _json(result: ValidationResult) -> str:
         "warnings": result.count("warning"),
         "notes": list(result.notes),
     }
-    text = json.dumps(document, indent=2, ensure_ascii=False)
-    # JSON allows these raw inside strings, but some readers break lines at them.
-    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029") + "\n"
+    return line_safe_json(document)
 
 
 def _escape_data(text: str) -> str:
