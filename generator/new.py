@@ -33,6 +33,7 @@ class BuiltModule(NamedTuple):
     spec: ModuleSpec
     files: tuple[RenderedFile, ...]
     warnings: tuple[Problem, ...]
+    composer_name_at: tuple[int, int] | None = None  # where the spec wrote composer.name
 
 
 class GenerateResult(NamedTuple):
@@ -50,7 +51,7 @@ def default_target(vendor: str, module: str) -> Path:
 
 
 def build(
-    name: str,
+    name: str | None,
     spec_path: Path,
     magento_root: Path | None = None,
     templates: Path | None = None,
@@ -91,7 +92,9 @@ def _spec_templates(loaded: LoadedSpec, spec_path: Path) -> TemplateDir | None:
     return TemplateDir.at(loaded.templates)
 
 
-def _build(name: str, spec_path: Path, known: Catalogs, option: TemplateDir | None) -> BuiltModule:
+def _build(
+    name: str | None, spec_path: Path, known: Catalogs, option: TemplateDir | None
+) -> BuiltModule:
     """``build`` with the catalogs and the ``--templates`` folder already found; the warnings
     are the module's own."""
     loaded = load_spec(spec_path, name, known.acl, known.modules, known.installation is not None)
@@ -103,7 +106,7 @@ def _build(name: str, spec_path: Path, known: Catalogs, option: TemplateDir | No
     problems = check_files(files, loaded.spec.namespace)
     if problems:
         raise CheckError(problems + _custom_template_notes(problems, loaded.spec, templates))
-    return BuiltModule(loaded.spec, files, tuple(warnings))
+    return BuiltModule(loaded.spec, files, tuple(warnings), loaded.where("composer.name"))
 
 
 def _custom_template_notes(
@@ -132,7 +135,7 @@ class Generated(NamedTuple):
 
 
 def generate(
-    name: str,
+    name: str | None,
     spec_path: Path,
     output: Path | None,
     force: bool,
@@ -151,7 +154,7 @@ def generate(
 
 
 def generate_all(
-    modules: Sequence[tuple[str, Path]],
+    modules: Sequence[tuple[str | None, Path]],
     output: Path | None,
     force: bool,
     mode: Mode = Mode.WRITE,
@@ -185,6 +188,9 @@ def generate_all(
         except MagegenError as exc:
             errors.append(exc)
     _raise_all(errors, known.problems)
+    # A module named only in its spec is known once the spec is read.
+    named = [(m.spec.name, path) for m, (_, path) in zip(built, modules, strict=True)]
+    _refuse_repeated_modules(named)
     _refuse_shared_packages(built, [spec_path for _, spec_path in modules])
     plans: list[WritePlan] = []
     for module in built:
@@ -208,11 +214,13 @@ def generate_all(
     return Generated(tuple(results), known.problems)
 
 
-def _refuse_repeated_modules(modules: Sequence[tuple[str, Path]]) -> None:
+def _refuse_repeated_modules(modules: Sequence[tuple[str | None, Path]]) -> None:
     """Every NAME must be valid, and no module may be given twice."""
     problems: list[Problem] = []
     seen: dict[tuple[str, str], tuple[str, Path]] = {}
     for name, spec_path in modules:
+        if name is None:
+            continue  # named in its spec: checked once the spec is read
         try:
             vendor, module = parse_module_name(name)
         except UsageError as exc:
@@ -243,11 +251,14 @@ def _refuse_shared_packages(built: Sequence[BuiltModule], spec_paths: Sequence[P
         package = module.spec.composer_name
         if package in first:
             other, other_path = first[package]
+            line, column = module.composer_name_at or (None, None)
             problems.append(
                 Problem(
                     str(spec_path),
                     f"{module.spec.name} has the composer package {package}, as {other.name} "
                     f"({other_path}) has; each module needs its own",
+                    line,
+                    column,
                     field="composer.name",
                 )
             )

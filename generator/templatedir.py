@@ -14,8 +14,7 @@ from typing import NamedTuple
 
 import jinja2
 
-from generator.errors import Problem
-from generator.spec.fields import suggestion
+from generator.errors import Problem, suggestion
 
 
 class TemplateDir(NamedTuple):

@@ -46,7 +46,7 @@ class IntegrationChange:
 
 def states_of_spec(spec: ModuleSpec) -> dict[str, IntegrationState]:
     """The integrations a spec declares, resources completed as magegen writes them."""
-    integration_format = getattr(spec, "integration_format", SPLIT)
+    integration_format = spec.integration_format.value
     return {
         i.name: IntegrationState(
             i.name, integration_format, i.email, i.endpoint_url, i.identity_link_url, i.resources

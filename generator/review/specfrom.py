@@ -36,9 +36,9 @@ from generator.magento.acl import ALL, AclCatalog, ModuleCatalog, bundled_acl, b
 from generator.magento.composer import resolve_require
 from generator.spec.model import (
     DEFAULT_PATCH_NAME,
-    FORMAT_CONSOLIDATED,
-    SETUP_DATA_PATCH,
-    SETUP_INSTALL_DATA,
+    DEFAULT_SETUP_VERSION,
+    IntegrationFormat,
+    Setup,
 )
 
 if TYPE_CHECKING:
@@ -53,7 +53,10 @@ COMPOSER_JSON = "composer.json"
 INSTALL_DATA = "Setup/InstallData.php"
 PATCH_DIR = "Setup/Patch/Data"
 INTEGRATION_MODULE = "Magento_Integration"
-DEFAULT_SETUP_VERSION = "1.0.0"
+# The spec's spellings, as plain strings for the YAML this module writes.
+FORMAT_CONSOLIDATED = IntegrationFormat.CONSOLIDATED.value
+SETUP_DATA_PATCH = Setup.DATA_PATCH.value
+SETUP_INSTALL_DATA = Setup.INSTALL_DATA.value
 
 # The schema in schemas/ that each XML file is decoded against.
 SCHEMAS = {
