@@ -74,7 +74,7 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("modules", nargs=-1, required=True, metavar="NAME SPEC [NAME SPEC]...")
+@click.argument("modules", nargs=-1, required=True, metavar="[NAME] SPEC [[NAME] SPEC]...")
 @click.option(
     "-o",
     "--output",
@@ -128,7 +128,8 @@ def new(
 ) -> None:
     """Generate the module NAME (Vendor/Module or Vendor_Module) from the YAML file SPEC.
 
-    Several NAME SPEC pairs generate several modules, each in app/code/<Vendor>/<Module>.
+    NAME may be left out when the spec names its module (name: Vendor/Module). Several
+    [NAME] SPEC generate several modules, each in app/code/<Vendor>/<Module>.
     Every file of every module is rendered and checked first; nothing is written unless all
     checks pass.
     """
@@ -169,14 +170,42 @@ def new(
             click.echo(line, err=True)
 
 
-def _pairs(arguments: tuple[str, ...]) -> list[tuple[str, Path]]:
-    """NAME SPEC [NAME SPEC ...] as (name, spec path) pairs."""
-    from generator.errors import UsageError
+SPEC_SUFFIXES = (".yaml", ".yml", ".json")
 
-    if len(arguments) % 2:
-        message = f"{arguments[-1]!r} has no SPEC: give NAME SPEC, or several NAME SPEC pairs"
-        raise UsageError([Problem("NAME SPEC", message)])
-    return [(arguments[i], Path(arguments[i + 1])) for i in range(0, len(arguments), 2)]
+
+def _pairs(arguments: tuple[str, ...]) -> list[tuple[str | None, Path]]:
+    """[NAME] SPEC [[NAME] SPEC ...] as (name or None, spec path) pairs.
+
+    After a NAME comes its SPEC; elsewhere, an argument is a SPEC when it is a file or ends in
+    .yaml, .yml or .json, and a NAME otherwise.
+    """
+    from generator.errors import UsageError, shown
+
+    pairs: list[tuple[str | None, Path]] = []
+    name: str | None = None
+    for argument in arguments:
+        if name is not None:
+            pairs.append((name, Path(argument)))
+            name = None
+        elif _is_spec(argument):
+            pairs.append((None, Path(argument)))
+        else:
+            name = argument
+    if name is None:
+        return pairs
+    message = f"'{shown(name)}' has no SPEC after it: give [NAME] SPEC, NAME first"
+    if pairs and pairs[-1][0] is None:
+        message = (
+            f"'{shown(name)}' comes after the SPEC '{shown(str(pairs[-1][1]))}' (swapped?): "
+            f"NAME goes first, as in magegen new {shown(name)} {shown(str(pairs[-1][1]))}"
+        )
+    raise UsageError([Problem("NAME SPEC", message)])
+
+
+def _is_spec(argument: str) -> bool:
+    """Whether an argument that could be a NAME or a SPEC is a SPEC."""
+    path = Path(argument)
+    return argument.lower().endswith(SPEC_SUFFIXES) or (path.exists() and not path.is_dir())
 
 
 def _rooted(result: GenerateResult) -> list[FileDrift]:
@@ -372,7 +401,7 @@ def _integration_states(path: Path, known: Catalogs) -> dict[str, IntegrationFac
 
     if path.is_dir():
         return acldiff.states_of_tree(path)
-    loaded = load_spec(path, "Magegen_AclDiff", known.acl, known.modules)
+    loaded = load_spec(path, None, known.acl, known.modules, fallback_name="Magegen_AclDiff")
     return acldiff.states_of_spec(loaded.spec)
 
 
@@ -390,10 +419,15 @@ def schema() -> None:
 
 @main.command()
 @click.argument("spec", required=False, default="magegen.yaml", type=click.Path(path_type=Path))
-@click.option("--name", "module_name", default="Vendor/Module", help="The module, Vendor/Module.")
+@click.option(
+    "--name",
+    "module_name",
+    help="The module, Vendor/Module, written as the spec's name: key "
+    "(then `magegen new SPEC` needs no NAME).",
+)
 @click.option("--integration", default="My Integration", help="The first integration's name.")
 @_reports_errors
-def init(spec: Path, module_name: str, integration: str) -> None:
+def init(spec: Path, module_name: str | None, integration: str) -> None:
     """Write a commented starter spec (default magegen.yaml); never overwrites a file."""
     from generator.starter import write_starter
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from enum import StrEnum
 from typing import NamedTuple
 
@@ -44,6 +44,20 @@ class Severity(StrEnum):
 
     ERROR = "error"
     WARNING = "warning"
+
+
+def closest(word: str, choices: Sequence[str]) -> str | None:
+    """The choice ``word`` most likely misspells, if any is close."""
+    import difflib  # only when something is misspelt
+
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def suggestion(word: str, choices: Sequence[str]) -> str:
+    """`` (did you mean 'x'?)`` for the choice ``word`` most likely misspells, or nothing."""
+    close = closest(word, choices)
+    return f" (did you mean '{close}'?)" if close else ""
 
 
 class Problem(NamedTuple):

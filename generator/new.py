@@ -40,6 +40,7 @@ class BuiltModule(NamedTuple):
     files: tuple[RenderedFile, ...]
     warnings: tuple[Problem, ...]
     templates: TemplateDir | None = None  # to recognise magegen's own superseded patches
+    composer_name_at: tuple[int, int] | None = None  # where the spec wrote composer.name
 
 
 class GenerateResult(NamedTuple):
@@ -53,7 +54,7 @@ class GenerateResult(NamedTuple):
 
 
 def build(
-    name: str,
+    name: str | None,
     spec_path: Path,
     magento_root: Path | None = None,
     templates: Path | None = None,
@@ -98,7 +99,9 @@ def _spec_templates(loaded: LoadedSpec, spec_path: Path) -> TemplateDir | None:
     return TemplateDir.at(loaded.templates)
 
 
-def _build(name: str, spec_path: Path, known: Catalogs, option: TemplateDir | None) -> BuiltModule:
+def _build(
+    name: str | None, spec_path: Path, known: Catalogs, option: TemplateDir | None
+) -> BuiltModule:
     """``build`` with the catalogs and the ``--templates`` folder already found; the warnings
     are the module's own."""
     loaded = load_spec(spec_path, name, known.acl, known.modules, known.installation is not None)
@@ -111,7 +114,8 @@ def _build(name: str, spec_path: Path, known: Catalogs, option: TemplateDir | No
     if problems:
         raise CheckError(problems + _custom_template_notes(problems, loaded.spec, templates))
     warnings += retire_warnings(loaded.spec, str(spec_path))
-    return BuiltModule(loaded.spec, files, tuple(warnings), templates)
+    composer_name_at = loaded.where("composer.name")
+    return BuiltModule(loaded.spec, files, tuple(warnings), templates, composer_name_at)
 
 
 def _custom_template_notes(
@@ -140,7 +144,7 @@ class Generated(NamedTuple):
 
 
 def generate_all(
-    modules: Sequence[tuple[str, Path]],
+    modules: Sequence[tuple[str | None, Path]],
     output: Path | None,
     force: bool,
     mode: Mode = Mode.WRITE,
@@ -174,6 +178,9 @@ def generate_all(
         except MagegenError as exc:
             errors.append(exc)
     _raise_all(errors, known.problems)
+    # A module named only in its spec is known once the spec is read.
+    named = [(m.spec.name, path) for m, (_, path) in zip(built, modules, strict=True)]
+    _refuse_repeated_modules(named)
     _refuse_shared_packages(built, [spec_path for _, spec_path in modules])
     targets = [output or default_target(m.spec.vendor, m.spec.module) for m in built]
     if output is None:
@@ -260,11 +267,13 @@ def _plan(module: BuiltModule, target: Path, force: bool, mode: Mode, spec_path:
     return plan_write(target, module.files, as_force, known, mode.compares, superseded)
 
 
-def _refuse_repeated_modules(modules: Sequence[tuple[str, Path]]) -> None:
+def _refuse_repeated_modules(modules: Sequence[tuple[str | None, Path]]) -> None:
     """Every NAME must be valid, and no module may be given twice."""
     problems: list[Problem] = []
     seen: dict[tuple[str, str], tuple[str, Path]] = {}
     for name, spec_path in modules:
+        if name is None:
+            continue  # named in its spec: checked once the spec is read
         try:
             vendor, module = parse_module_name(name)
         except UsageError as exc:
@@ -295,11 +304,14 @@ def _refuse_shared_packages(built: Sequence[BuiltModule], spec_paths: Sequence[P
         package = module.spec.composer_name
         if package in first:
             other, other_path = first[package]
+            line, column = module.composer_name_at or (None, None)
             problems.append(
                 Problem(
                     str(spec_path),
                     f"{module.spec.name} has the composer package {package}, as {other.name} "
                     f"({other_path}) has; each module needs its own",
+                    line,
+                    column,
                     field="composer.name",
                 )
             )

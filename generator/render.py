@@ -17,10 +17,9 @@ from generator.magento.composer import autoload
 from generator.resources import templates_dir
 from generator.spec.model import (
     DEFAULT_PATCH_NAME,
-    FORMAT_CONSOLIDATED,
-    FORMAT_SPLIT,
-    SETUP_INSTALL_DATA,
+    IntegrationFormat,
     ModuleSpec,
+    Setup,
 )
 from generator.sync import TEMPLATE as SYNC_TEMPLATE
 from generator.sync import SyncPatch, sync_patch, wants_sync
@@ -43,16 +42,20 @@ def _always(spec: ModuleSpec) -> bool:
 
 
 def _split(spec: ModuleSpec) -> bool:
-    return bool(spec.integrations) and spec.integration_format == FORMAT_SPLIT
+    return bool(spec.integrations) and spec.integration_format is IntegrationFormat.SPLIT
 
 
 def _consolidated(spec: ModuleSpec) -> bool:
-    return bool(spec.integrations) and spec.integration_format == FORMAT_CONSOLIDATED
+    return bool(spec.integrations) and spec.integration_format is IntegrationFormat.CONSOLIDATED
 
 
 def _install_data(spec: ModuleSpec) -> bool:
     # InstallData creates the current integrations; with all of them retired it has none.
-    return spec.setup == SETUP_INSTALL_DATA and bool(spec.integrations)
+    return spec.setup is Setup.INSTALL_DATA and bool(spec.integrations)
+
+
+def _data_patch(spec: ModuleSpec) -> bool:
+    return spec.setup is Setup.DATA_PATCH
 
 
 PATCH_PATH = "Setup/Patch/Data/{name}.php"

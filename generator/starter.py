@@ -13,15 +13,17 @@ from generator.render import environment
 from generator.spec.reader import parse_module_name
 
 
-def starter_text(spec_file: str, module_name: str, integration: str) -> str:
-    """The starter spec for the module ``module_name`` with one integration."""
-    vendor, module = parse_module_name(module_name)
+def starter_text(spec_file: str, module_name: str | None, integration: str) -> str:
+    """The starter spec for the module ``module_name`` with one integration; a spec given a
+    name names its module itself (``name:``), else its comment says to give NAME."""
+    vendor, module = parse_module_name(module_name or "Vendor/Module", "--name")
     problem = rules.check_integration_name(integration)
     if problem:
         raise UsageError([Problem("--integration", problem)])
     template = environment(False).get_template("starter/magegen.yaml.j2")
     return template.render(
         name=f"{vendor}/{module}",
+        named=module_name is not None,
         spec_file=spec_file,
         description=_yaml_string(f"Integrations of {vendor}_{module}"),
         integration=_yaml_string(integration),
@@ -46,7 +48,7 @@ def _visible(name: str) -> str:
     )
 
 
-def write_starter(path: Path, module_name: str, integration: str) -> None:
+def write_starter(path: Path, module_name: str | None, integration: str) -> None:
     """Write the starter spec to ``path``; refuse if anything is there already.
 
     A file name with a control, line-break or invisible formatting character (Unicode

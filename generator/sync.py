@@ -29,11 +29,10 @@ from dataclasses import dataclass
 
 from generator.magento.files import DATA_PATCH_DIR
 from generator.spec.model import (
-    FORMAT_SPLIT,
-    SETUP_DATA_PATCH,
-    SETUP_INSTALL_DATA,
     Integration,
+    IntegrationFormat,
     ModuleSpec,
+    Setup,
 )
 
 # Bump when the patch's behaviour changes, so that every store runs the new one once.
@@ -81,15 +80,15 @@ class SyncPatch:
 def wants_sync(spec: ModuleSpec) -> bool:
     """Whether ``spec``'s module gets a sync patch: split format, a setup script, integrations."""
     return (
-        spec.integration_format == FORMAT_SPLIT
-        and spec.setup in (SETUP_INSTALL_DATA, SETUP_DATA_PATCH)
+        spec.integration_format == IntegrationFormat.SPLIT
+        and spec.setup in (Setup.INSTALL_DATA, Setup.DATA_PATCH)
         and bool(spec.integrations or spec.retired)
     )
 
 
 def prefix(spec: ModuleSpec) -> str:
     """The class name before the hash: setup_patch_name for data-patch, else SyncIntegrations."""
-    return spec.setup_patch_name if spec.setup == SETUP_DATA_PATCH else INSTALL_DATA_PREFIX
+    return spec.setup_patch_name if spec.setup == Setup.DATA_PATCH else INSTALL_DATA_PREFIX
 
 
 def _integration_state(integration: Integration) -> dict[str, object]:

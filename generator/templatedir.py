@@ -14,8 +14,7 @@ from typing import NamedTuple
 
 import jinja2
 
-from generator.errors import Problem, shown
-from generator.spec.fields import suggestion
+from generator.errors import Problem, shown, suggestion
 
 MAX_LISTED = 1000  # files of a templates folder checked for names; the built-in folder has 9
 

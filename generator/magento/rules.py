@@ -16,9 +16,31 @@ MODULE_NAME = re.compile(r"[A-Z][A-Za-z0-9]+_[A-Z][A-Za-z0-9]+")
 # module.xsd's setupVersion.
 # module.xsd allows [0-9.]+; a spec asks for the sensible part of that: 1, 1.0, 2.4.1 ...
 SETUP_VERSION = re.compile(r"[0-9]+(?:\.[0-9]+)*")
-# A release version Composer accepts: 1.0, 1.0.1, 100.4.4-p1, 2.0.0-beta2, 1.0.0-RC1 ...
-# (Composer reads a first part of more than 5 digits as a date, so it is limited here.)
-VERSION = re.compile(r"v?\d{1,5}(?:\.\d+){0,3}(?:-(?:alpha|beta|RC|rc|patch|pl|p)(?:\.?\d+)?)?")
+
+
+def _any_case(word: str) -> str:
+    """``word`` matched in any case, spelled so that Python and JSON Schema (ECMA-262) agree."""
+    return "".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else c for c in word)
+
+
+# A version as Composer accepts it in composer.json: its schema wants a start like ``v1.2`` or
+# ``dev-``, and VersionParser::normalize must read it: 1.0, v2.4.1.3, 2.2.0-dev, 1.0.0-beta.2,
+# 1.0-RC, 100.4.4-p1, 1.x-dev, 20240101, dev-main, 1.0.0+build, 1.0@beta, 1.0 as 2.0 ...
+_MODIFIER = (
+    "[._-]?(?:(?:"
+    + "|".join(map(_any_case, ("stable", "beta", "b", "RC", "alpha", "a", "patch", "pl", "p")))
+    + f")(?:[.-]?[0-9]+)*)?(?:[.-]?{_any_case('dev')})?"
+)
+_CLASSICAL = rf"v?[0-9]{{1,5}}(?:\.[0-9]+){{0,3}}{_MODIFIER}"
+_DATE = rf"v?[0-9]{{4}}(?:[.:-]?[0-9]{{2}}){{1,6}}(?:[.:-]?[0-9]{{1,3}})?{_MODIFIER}"
+_NUMERIC_BRANCH = rf"v?[0-9]+(?:\.(?:[0-9]+|[xX*])){{0,3}}[.-]?{_any_case('dev')}"
+_FLAG = "(?:@(?:" + "|".join(map(_any_case, ("stable", "RC", "beta", "alpha", "dev"))) + "))?"
+_RELEASE = f"(?:{_CLASSICAL}|{_DATE}|{_NUMERIC_BRANCH})"
+VERSION = re.compile(
+    rf"{_RELEASE}(?:\+[^\s,]+)?{_FLAG} +as +[^,\s]+"  # an alias: "1.0 as 2.0"
+    rf"|{_RELEASE}(?:\+\S+)?{_FLAG}"  # build metadata, stability flag
+    r"|dev-[^\x00-\x1f\x7f]*"  # a branch
+)
 # Composer's package name rule (composer/composer's ValidatingArrayLoader).
 COMPOSER_NAME = re.compile(r"[a-z0-9](?:[_.-]?[a-z0-9]+)*/[a-z0-9](?:(?:[_.]|-{1,2})?[a-z0-9]+)*")
 # A subset of Composer's version-constraint grammar: exact and wildcard versions, ~ and ^,
@@ -74,6 +96,26 @@ def check_module_part(value: str) -> str | None:
     )
 
 
+def module_name_parts(name: str) -> tuple[str, str] | str:
+    """``Vendor/Module`` or ``Vendor_Module`` as (vendor, module), or what is wrong with it."""
+    parts = name.split("/" if "/" in name else "_")
+    if len(parts) != 2:
+        return f"{shown(name)} must be Vendor/Module or Vendor_Module, e.g. Acme/Erp"
+    return parts[0], parts[1]
+
+
+# The module a spec's ``name:`` key names, either way of writing it.
+SPEC_MODULE_NAME = re.compile(r"[A-Z][A-Za-z0-9]+[/_][A-Z][A-Za-z0-9]+")
+
+
+def check_spec_module_name(value: str) -> str | None:
+    """A spec's ``name:``: the module, Vendor/Module or Vendor_Module."""
+    parts = module_name_parts(value)
+    if isinstance(parts, str):
+        return parts
+    return next(filter(None, map(check_module_part, parts)), None)
+
+
 def check_module_name(value: str) -> str | None:
     """A full module name such as Magento_Customer."""
     if MODULE_NAME.fullmatch(value):
@@ -115,7 +157,7 @@ PHP_RESERVED = frozenset(
 
 
 def check_version(value: str) -> str | None:
-    """composer.json's version."""
+    """composer.json's version, as Composer reads it."""
     if VERSION.fullmatch(value):
         return None
     return f"{shown(value)} is not a version Composer accepts (e.g. 1.0.1 or 1.0.1-beta1)"
@@ -146,13 +188,6 @@ def check_constraint(value: str) -> str | None:
         f"{shown(value)} is not a version constraint Composer reads "
         "(e.g. 103.0.*, ^1.2, ~8.1.0||~8.2.0, >=1.0 <2.0, *)"
     )
-
-
-def check_resource_id(value: str) -> str | None:
-    """An ACL resource id."""
-    if RESOURCE_ID.fullmatch(value):
-        return None
-    return f"{shown(value)} is not an ACL resource id (Vendor_Module::resource)"
 
 
 def split_subtree(value: str) -> tuple[str, bool]:
@@ -205,6 +240,13 @@ def check_integration_name(value: str) -> str | None:
         return problem
     if len(value) < 2:
         return "must be at least 2 characters long"
+    invisible = next((ch for ch in value if unicodedata.category(ch) == "Cf"), None)
+    if invisible is not None:
+        return (
+            f"holds U+{ord(invisible):04X} ({unicodedata.name(invisible, 'a format character')}),"
+            " an invisible formatting character (Unicode category Cf): it makes a name look like"
+            " another one in the admin"
+        )
     if "'" in value:
         return (
             "must not contain an apostrophe: Magento's config merger puts the name into an "
@@ -294,12 +336,27 @@ def _is_any_uri(value: str) -> bool:
     return bool(_any_uri_schema().validate(etree.ElementTree(element)))
 
 
+# The general_ci weights that are not a character's base letter in upper case.
+_GENERAL_CI_WEIGHTS = {"\u00df": "S", "\u017f": "S", "\u0131": "I"}  # ß, long s, dotless i
+
+
+def _general_ci_weight(char: str) -> str:
+    """The weight utf8mb3_general_ci gives one character: a letter's base letter, in upper
+    case (é and É weigh as E, ß as S); a character without case or base weighs as itself."""
+    special = _GENERAL_CI_WEIGHTS.get(char)
+    if special is not None:
+        return special
+    base = unicodedata.normalize("NFD", char)[0]
+    upper = base.upper()
+    return upper if len(upper) == 1 else base
+
+
 def integration_name_key(name: str) -> str:
-    """What MySQL's utf8_general_ci collation compares, approximately: no case, no accents,
-    no trailing spaces. Two names with the same key collide in Magento's unique name column."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    plain = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
-    return plain.casefold().rstrip(" ")
+    """What MySQL's utf8mb3_general_ci collation, which Magento's integration table uses,
+    compares: one weight per character, and trailing spaces ignored (PAD SPACE). Two names
+    with the same key collide in the table's unique name column: 'Straße' = 'Strase', while
+    'Straße' and 'Strasse' differ."""
+    return "".join(map(_general_ci_weight, name)).rstrip(" ")
 
 
 def kebab(name: str) -> str:

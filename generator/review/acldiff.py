@@ -51,7 +51,7 @@ def states_of_spec(spec: ModuleSpec) -> dict[str, IntegrationFacts]:
         i.name: IntegrationFacts(
             i.name,
             None,
-            spec.integration_format,
+            spec.integration_format.value,
             i.email,
             i.endpoint_url,
             i.identity_link_url,

@@ -16,9 +16,7 @@ from generator.magento.files import CONFIG_XML, DATA_PATCH_DIR, INSTALL_DATA
 from generator.magento.moduletree import ModuleFacts, strip_php_comments
 from generator.spec.model import (
     DEFAULT_PATCH_NAME,
-    SETUP_DATA_PATCH,
-    SETUP_INSTALL_DATA,
-    SETUP_NONE,
+    Setup,
 )
 
 PROCESS_CALL = re.compile(r"\bprocessIntegrationConfig\s*\(")
@@ -42,14 +40,14 @@ class SetupStyle:
 def setup_style(module: ModuleFacts) -> SetupStyle:
     """How ``module`` creates its split-format integrations."""
     if _calls(module, INSTALL_DATA):
-        return SetupStyle(SETUP_INSTALL_DATA, script=INSTALL_DATA)
+        return SetupStyle(Setup.INSTALL_DATA, script=INSTALL_DATA)
     patches = [
         relative
         for relative in _php_files(module)
         if relative.rsplit("/", 1)[0] == DATA_PATCH_DIR and _calls(module, relative)
     ]
     if patches:
-        return SetupStyle(SETUP_DATA_PATCH, _patch_name(module, patches[0]), patches[0])
+        return SetupStyle(Setup.DATA_PATCH, _patch_name(module, patches[0]), patches[0])
     seen = ((relative, _other_way(module, relative)) for relative in _php_files(module))
     found = [(relative, what) for relative, what in seen if what is not None]
     if found:
@@ -61,12 +59,12 @@ def setup_style(module: ModuleFacts) -> SetupStyle:
             )
             for relative, what in found
         )
-        return SetupStyle(SETUP_NONE, notes=notes)
+        return SetupStyle(Setup.NONE, notes=notes)
     message = (
         "no PHP of the module passes these integrations to processIntegrationConfig(), so "
         "Magento never creates them; the spec says setup: none"
     )
-    return SetupStyle(SETUP_NONE, notes=((CONFIG_XML, message),))
+    return SetupStyle(Setup.NONE, notes=((CONFIG_XML, message),))
 
 
 def _php_files(module: ModuleFacts) -> list[str]:

@@ -27,7 +27,10 @@ from generator.magento.files import (
 from generator.magento.integrations import IntegrationFacts
 from generator.magento.moduletree import ModuleFacts
 from generator.review.foldacl import fold_resources
-from generator.spec.model import FORMAT_CONSOLIDATED, SETUP_INSTALL_DATA
+from generator.spec.model import (
+    IntegrationFormat,
+    Setup,
+)
 from generator.sync import SyncPatch, parse_sync_patch
 
 # composer.json keys the spec holds (or that magegen writes the same way for every module).
@@ -96,7 +99,7 @@ def module_block(
 
 def _default_setup_version(version: str | None, setup: str) -> str | None:
     """The setup_version magegen writes when the spec gives none."""
-    if setup != SETUP_INSTALL_DATA:
+    if setup != Setup.INSTALL_DATA:
         return None
     if version is None:
         return DEFAULT_SETUP_VERSION
@@ -199,7 +202,7 @@ def integrations(
             _integration(reading, item, item, acl, CONSOLIDATED_XML)
             for item in module.consolidated.values()
         ]
-        return FORMAT_CONSOLIDATED, [item for item in found if item is not None]
+        return IntegrationFormat.CONSOLIDATED, [item for item in found if item is not None]
     if module.consolidated is not None:
         reading.note(
             CONSOLIDATED_XML,

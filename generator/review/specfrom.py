@@ -44,10 +44,8 @@ from generator.review.specblocks import (
 from generator.review.specyaml import dump_spec, header, write_spec
 from generator.spec.model import (
     DEFAULT_PATCH_NAME,
-    FORMAT_CONSOLIDATED,
-    SETUP_DATA_PATCH,
-    SETUP_INSTALL_DATA,
-    SETUP_NONE,
+    IntegrationFormat,
+    Setup,
 )
 from generator.sync import HASH_LENGTH, INSTALL_DATA_PREFIX
 
@@ -97,12 +95,12 @@ def spec_from(
     composer = composer_block(reading, module.composer, vendor, name, sequence, modules)
     if composer:
         spec["composer"] = composer
-    if found and integration_format != FORMAT_CONSOLIDATED:
+    if found and integration_format != IntegrationFormat.CONSOLIDATED:
         spec["setup"] = setup.style
-    if setup.style == SETUP_DATA_PATCH and setup.patch_name != DEFAULT_PATCH_NAME:
+    if setup.style == Setup.DATA_PATCH and setup.patch_name != DEFAULT_PATCH_NAME:
         spec["setup_patch_name"] = setup.patch_name
-    if integration_format == FORMAT_CONSOLIDATED:
-        spec["integration_format"] = FORMAT_CONSOLIDATED
+    if integration_format == IntegrationFormat.CONSOLIDATED:
+        spec["integration_format"] = IntegrationFormat.CONSOLIDATED
     if found:
         spec["integrations"] = found
     body = dump_spec(spec)
@@ -180,7 +178,7 @@ def _setup_and_retired(
     A module whose integrations are all retired has no config.xml and no script that creates
     any: its sync patch alone says the setup style (its class name is the prefix and a hash).
     """
-    if integration_format == FORMAT_CONSOLIDATED:
+    if integration_format == IntegrationFormat.CONSOLIDATED:
         return _setup(reading, module, bool(found), integration_format), []
     current = [str(item["name"]) for item in found]
     patches = sync_patches(module, current)
@@ -190,16 +188,16 @@ def _setup_and_retired(
     prefix = patches[0].class_name[:-HASH_LENGTH]
     script = patches[0].path
     if prefix == INSTALL_DATA_PREFIX and module.setup_version is not None:
-        return SetupStyle(SETUP_INSTALL_DATA, script=script), retired
-    return SetupStyle(SETUP_DATA_PATCH, prefix, script), retired
+        return SetupStyle(Setup.INSTALL_DATA, script=script), retired
+    return SetupStyle(Setup.DATA_PATCH, prefix, script), retired
 
 
 def _setup(
     reading: Reading, module: ModuleFacts, has_integrations: bool, integration_format: str | None
 ) -> SetupStyle:
     """The setup style; what else creates integrations becomes notes."""
-    if not has_integrations or integration_format == FORMAT_CONSOLIDATED:
-        return SetupStyle(SETUP_NONE)
+    if not has_integrations or integration_format == IntegrationFormat.CONSOLIDATED:
+        return SetupStyle(Setup.NONE)
     found = setup_style(module)
     reading.setup_script = found.script
     for relative, message in found.notes:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from generator.magento import rules
-from generator.spec.model import INTEGRATION_FORMATS, SETUP_STYLES
+from generator.spec.model import IntegrationFormat, Setup
 
 
 class Field(NamedTuple):
@@ -172,6 +172,12 @@ INTEGRATION = Section(
 
 SPEC = Section(
     (
+        _text(
+            "name",
+            "The module, Vendor/Module (or Vendor_Module). With it, `magegen new SPEC` needs "
+            "no NAME; a NAME given as well must agree.",
+            pattern=rules.SPEC_MODULE_NAME.pattern,
+        ),
         Field("module", "mapping", MODULE.description, section=MODULE),
         Field("composer", "mapping", COMPOSER.description, section=COMPOSER),
         Field(
@@ -180,7 +186,7 @@ SPEC = Section(
             "How the integrations get created: install-data (Setup/InstallData.php, the default "
             "for the split format), data-patch (Setup/Patch/Data/<Name>.php) or none (the "
             "default for the consolidated format).",
-            choices=SETUP_STYLES,
+            choices=Setup.spellings(),
         ),
         _text(
             "setup_patch_name",
@@ -192,7 +198,7 @@ SPEC = Section(
             "choice",
             "split: etc/integration/config.xml + api.xml (the default); consolidated: "
             "etc/integration.xml, which Magento processes on every setup:upgrade.",
-            choices=INTEGRATION_FORMATS,
+            choices=IntegrationFormat.spellings(),
         ),
         Field("integrations", "list", INTEGRATION.description, items=INTEGRATION),
         _text(

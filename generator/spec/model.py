@@ -2,18 +2,40 @@
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 
-SETUP_INSTALL_DATA = "install-data"
-SETUP_DATA_PATCH = "data-patch"
-SETUP_NONE = "none"
-SETUP_STYLES = (SETUP_INSTALL_DATA, SETUP_DATA_PATCH, SETUP_NONE)
 
-FORMAT_SPLIT = "split"  # etc/integration/config.xml + api.xml, processed by a setup script
-FORMAT_CONSOLIDATED = "consolidated"  # etc/integration.xml, processed by Magento_Integration
-INTEGRATION_FORMATS = (FORMAT_SPLIT, FORMAT_CONSOLIDATED)
+class _Choice(str, enum.Enum):
+    """A choice of the spec, equal to (and shown as) its YAML spelling."""
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    @classmethod
+    def spellings(cls) -> tuple[str, ...]:
+        """Every choice as a spec writes it, in the documented order."""
+        return tuple(member.value for member in cls)
+
+
+class Setup(_Choice):
+    """How the module creates its integrations (the spec's ``setup:``)."""
+
+    INSTALL_DATA = "install-data"  # Setup/InstallData.php
+    DATA_PATCH = "data-patch"  # Setup/Patch/Data/<Name>.php
+    NONE = "none"
+
+
+class IntegrationFormat(_Choice):
+    """Which files declare the integrations (the spec's ``integration_format:``)."""
+
+    SPLIT = "split"  # etc/integration/config.xml + api.xml, processed by a setup script
+    CONSOLIDATED = "consolidated"  # etc/integration.xml, processed by Magento_Integration
+
 
 DEFAULT_PATCH_NAME = "CreateIntegrations"
+# module.xml's setup_version when InstallData needs one and the spec gives no version.
+DEFAULT_SETUP_VERSION = "1.0.0"
 
 
 @dataclass(frozen=True)
@@ -50,7 +72,7 @@ class ModuleSpec:
     module: str
     composer_name: str
     sequence: tuple[str, ...]
-    setup: str
+    setup: Setup
     setup_version: str | None = None
     description: str | None = None
     version: str | None = None
@@ -58,7 +80,7 @@ class ModuleSpec:
     authors: tuple[Author, ...] = ()
     composer_require: tuple[tuple[str, str], ...] = ()
     integrations: tuple[Integration, ...] = ()
-    integration_format: str = FORMAT_SPLIT
+    integration_format: IntegrationFormat = IntegrationFormat.SPLIT
     setup_patch_name: str = DEFAULT_PATCH_NAME
     # Integrations the spec retires: stores that have them delete them (split format only).
     retired: tuple[str, ...] = ()

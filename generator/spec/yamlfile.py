@@ -7,6 +7,8 @@ scalars keep the text the user typed (``version: 1.10`` stays ``"1.10"``, not th
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 from typing import NamedTuple
 
@@ -31,9 +33,9 @@ _SCALAR_KINDS = {
     "tag:yaml.org,2002:float": "a number",
 }
 
-# A spec is a few dozen nodes. Aliases can make a small file expand into a huge tree
-# ("billion laughs"), so the walk gives up well before that could cost anything.
-MAX_NODES = 20_000
+# How many nodes a spec's aliases may add once expanded: a spec needs few aliases, if any, and
+# a small file whose aliases expand into a huge tree ("billion laughs") is refused.
+MAX_ALIAS_NODES = 20_000
 # A spec is a few kilobytes; anything past this is not a spec.
 MAX_SPEC_BYTES = 1024 * 1024
 
@@ -69,6 +71,7 @@ def read_text(path: Path, display: str) -> str:
     try:
         with path.open("rb") as handle:
             data = handle.read(MAX_SPEC_BYTES + 1)
+            regular = stat.S_ISREG(os.fstat(handle.fileno()).st_mode)
     except FileNotFoundError:
         raise SpecError([Problem(display, "spec file not found")]) from None
     except IsADirectoryError:
@@ -77,6 +80,18 @@ def read_text(path: Path, display: str) -> str:
         raise SpecError([Problem(display, f"cannot read spec file: {exc.strerror}")]) from None
     if len(data) > MAX_SPEC_BYTES:
         raise SpecError([Problem(display, "is larger than 1 MiB; a spec is a few kilobytes")])
+    if not data and not regular:
+        message = (
+            "read nothing: the input was empty (when it comes from a command, as with "
+            "<(git show ...), that command printed nothing)"
+        )
+        raise SpecError([Problem(display, message)])
+    if _is_utf16(data):
+        message = (
+            "is UTF-16 text (as PowerShell's > and Out-File write it); a spec must be UTF-8: "
+            "save it as UTF-8 (in PowerShell: Out-File -Encoding utf8)"
+        )
+        raise SpecError([Problem(display, message)])
     if b"\0" in data:
         raise SpecError([Problem(display, "is a binary file, not a YAML spec")])
     try:
@@ -87,6 +102,20 @@ def read_text(path: Path, display: str) -> str:
             [Problem(display, f"is not UTF-8 text (byte 0x{data[exc.start]:02x})", line=line)]
         ) from None
     return text.removeprefix("\ufeff")
+
+
+def _is_utf16(data: bytes) -> bool:
+    """Whether ``data`` looks like UTF-16: a byte order mark, or text whose every other byte
+    is zero (ASCII written as UTF-16 without a mark)."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return True
+    sample = data[:512]
+    if len(sample) < 2 or len(sample) % 2:
+        return False
+    even, odd = sample[0::2], sample[1::2]
+    return (even.count(0) == len(even) and 0 not in odd) or (
+        odd.count(0) == len(odd) and 0 not in even
+    )
 
 
 def compose(text: str, display: str) -> Node:
@@ -120,6 +149,11 @@ def compose(text: str, display: str) -> Node:
         mark = exc.problem_mark or exc.context_mark
         if "expected a single document" in str(exc.context or ""):
             message = "holds several YAML documents; a spec is one document"
+        elif mark is not None and text[mark.index : mark.index + 1] == "\t":
+            message = (
+                "invalid YAML: a tab character here; YAML indents with spaces only, "
+                "so replace the tab with spaces"
+            )
         else:
             message = f"invalid YAML: {exc.problem or exc.context}"
         line = mark.line + 1 if mark else None
@@ -137,34 +171,70 @@ def compose(text: str, display: str) -> Node:
     return node
 
 
-class Survey(NamedTuple):
-    """What a look over every node found: how many there are, and those with foreign tags."""
+def _children(node: Node) -> list[Node]:
+    if isinstance(node, SequenceNode):
+        return list(node.value)
+    if isinstance(node, MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
 
-    nodes: int
-    foreign_tags: tuple[Node, ...]
 
+def _expanded_sizes(root: Node) -> dict[Node, int] | None:
+    """Each distinct node's size once every alias below it is expanded; None for a cycle.
 
-def survey(root: Node) -> Survey:
-    """Count the nodes reachable from ``root`` (aliases each time they are used) and find every
-    node whose tag is not one of YAML's core types.
-
-    Stops once MAX_NODES is passed, so a hostile file cannot make this slow.
+    Each node is visited once, so this costs as little as the file is long, whatever its
+    aliases would expand to.
     """
-    count = 0
-    foreign: list[Node] = []
-    stack: list[Node] = [root]
-    while stack and count <= MAX_NODES:
+    size: dict[Node, int] = {}
+    on_path: set[Node] = set()
+    stack: list[tuple[Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if children_done:
+            on_path.discard(node)
+            size[node] = 1 + sum(size[child] for child in _children(node))
+        elif node not in size:
+            on_path.add(node)
+            stack.append((node, True))
+            for child in _children(node):
+                if child in on_path:
+                    return None
+                if child not in size:
+                    stack.append((child, False))
+    return size
+
+
+def alias_growth_problem(root: Node) -> str | None:
+    """What is wrong when the aliases below ``root`` expand into too many nodes, or into a loop.
+
+    A large spec written out in full is fine; only aliases can make a small file expand into a
+    huge tree ("billion laughs"), so only what they add counts.
+    """
+    sizes = _expanded_sizes(root)
+    if sizes is None:
+        return "holds a YAML alias inside the node it refers to, which would never end"
+    if sizes[root] - len(sizes) > MAX_ALIAS_NODES:
+        return (
+            f"has aliases that expand to more than {MAX_ALIAS_NODES} YAML nodes beyond those "
+            "written (aliases count each time they are used); a spec is far smaller"
+        )
+    return None
+
+
+def foreign_tags(root: Node) -> list[Node]:
+    """Every node, once and in document order, whose tag is not one of YAML's core types."""
+    found: list[Node] = []
+    seen: set[Node] = set()
+    stack = [root]
+    while stack:
         node = stack.pop()
-        count += 1
+        if node in seen:
+            continue
+        seen.add(node)
         if node.tag not in CORE_TAGS:
-            foreign.append(node)
-        if isinstance(node, SequenceNode):
-            stack.extend(reversed(node.value))
-        elif isinstance(node, MappingNode):
-            for key, value in reversed(node.value):
-                stack.append(value)
-                stack.append(key)
-    return Survey(count, tuple(foreign))
+            found.append(node)
+        stack.extend(reversed(_children(node)))
+    return found
 
 
 def short_tag(tag: str) -> str:
