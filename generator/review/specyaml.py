@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import re
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,8 @@ class _SpecDumper(yaml.SafeDumper):
 
 
 _SpecDumper.add_representer(str, _SpecDumper.represent_str)
+# The spec's choices (Setup, IntegrationFormat) are written as their YAML spelling.
+_SpecDumper.add_multi_representer(enum.Enum, lambda dumper, data: dumper.represent_str(data.value))
 
 
 def dump_spec(spec: dict[str, Any]) -> str:
