@@ -86,3 +86,19 @@ def test_new_accepts_a_dev_version(tmp_path: Path, run_cli: Callable[..., Result
     result = run_cli("new", "Acme/Erp", spec, "-o", out)
     assert result.exit_code == 0, result.stderr
     assert json.loads((out / "composer.json").read_text(encoding="utf-8"))["version"] == "2.2.0-dev"
+
+
+def test_a_long_hostile_version_is_judged_at_once() -> None:
+    """The version rule cannot backtrack for ever (a spec comes from a pull request)."""
+    import time
+
+    # Backtracking, 26 digits took some 8 s and 5,000 would never end.
+    for value in (
+        "1.0.0-beta" + "1" * 26 + "x",
+        "1.0.0-beta" + "1" * 5000 + "x",
+        "1.0-a" + "-1" * 5000 + "@",
+        "1" * 9000 + "x",
+    ):
+        began = time.perf_counter()
+        assert rules.check_version(value) is not None
+        assert time.perf_counter() - began < 0.5

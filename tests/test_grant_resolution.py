@@ -98,7 +98,10 @@ def test_with_an_installation_an_unknown_module_is_an_error() -> None:
     grant = resolve_grant(TREE, ["Aheadworks_Giftcard::codes"], from_installation=True)
     (problem,) = grant.problems
     assert problem.severity == "error"
-    assert "neither Magento's core nor the installation declares the module" in problem.message
+    assert problem.message == (
+        "unknown ACL resource 'Aheadworks_Giftcard::codes'; neither Magento's core nor the "
+        "installation declares it"
+    )
 
 
 def test_a_subtree_of_an_unknown_module_cannot_be_listed() -> None:

@@ -13,7 +13,7 @@ import yaml
 from click.testing import Result
 from hypothesis import given
 
-from generator.spec import reader as loader
+from generator.spec import sections as loader
 from tests.conftest import CASE_NAMES, EXAMPLE_SPEC, case_command
 from tests.test_properties import specs
 

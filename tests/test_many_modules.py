@@ -127,7 +127,7 @@ def test_two_modules_may_not_share_a_composer_package(
     result = run_cli("new", "Acme/Erp", "erp.yaml", "Acme/Pim", "pim.yaml")
     assert result.exit_code == 2
     assert result.stderr == (
-        "pim.yaml: error: composer.name: Acme_Pim has the composer package acme/module-sync, "
+        "pim.yaml:5:18: error: composer.name: Acme_Pim has the composer package acme/module-sync, "
         "as Acme_Erp (erp.yaml) has; each module needs its own\n"
     )
     assert not (project / "app").exists()
@@ -146,7 +146,7 @@ def test_a_name_without_its_spec_is_a_usage_error(
     result = run_cli("new", "Acme/Erp", "erp.yaml", "Acme/Pim")
     assert result.exit_code == 2
     assert result.stderr == (
-        "NAME SPEC: error: 'Acme/Pim' has no SPEC: give NAME SPEC, or several NAME SPEC pairs\n"
+        "NAME SPEC: error: 'Acme/Pim' has no SPEC after it: give [NAME] SPEC, NAME first\n"
     )
     assert not (project / "app").exists()
 

@@ -64,7 +64,8 @@ def nasty_text(min_size: int, max_size: int, alphabet: st.SearchStrategy[str] = 
     return st.one_of(random_text, spliced).filter(lambda s: min_size <= len(s) <= 255)
 
 
-names = nasty_text(2, 40)
+# Names Magento takes: no invisible format characters (Unicode Cf) either.
+names = nasty_text(2, 40).filter(lambda s: rules.check_integration_name(s) is None)
 no_space_char = st.characters(
     max_codepoint=0xFFFF,
     blacklist_categories=("Cc", "Cs", "Zs", "Zl", "Zp"),
@@ -96,7 +97,9 @@ free_text = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max
 
 @st.composite
 def integrations(draw: st.DrawFn, min_size: int = 0) -> list[dict[str, Any]]:
-    chosen = draw(st.lists(names, min_size=min_size, max_size=3, unique_by=str.casefold))
+    chosen = draw(
+        st.lists(names, min_size=min_size, max_size=3, unique_by=rules.integration_name_key)
+    )
     result = []
     for name in chosen:
         item: dict[str, Any] = {"name": name, "email": draw(emails)}

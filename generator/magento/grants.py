@@ -142,14 +142,16 @@ def _unknown(
 ) -> tuple[str, str]:
     """What to say of an id the tree does not hold: a typo, or a module the catalog lacks."""
     module = module_of(resource_id)
-    if hint or knows(module):
+    if hint:
         return f"unknown ACL resource {rules.shown(resource_id)}{hint}", "error"
     if from_installation:
         return (
             f"unknown ACL resource {rules.shown(resource_id)}; neither Magento's core nor the "
-            f"installation declares the module {module}",
+            "installation declares it",
             "error",
         )
+    if knows(module):
+        return f"unknown ACL resource {rules.shown(resource_id)}", "error"
     if subtree:
         return (
             f"{rules.shown(resource_id + '/**')}: magegen's catalog does not know the module "

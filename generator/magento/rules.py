@@ -29,7 +29,9 @@ def _any_case(word: str) -> str:
 _MODIFIER = (
     "[._-]?(?:(?:"
     + "|".join(map(_any_case, ("stable", "beta", "b", "RC", "alpha", "a", "patch", "pl", "p")))
-    + f")(?:[.-]?[0-9]+)*)?(?:[.-]?{_any_case('dev')})?"
+    # Composer's (?:[.-]?\d+)*+ without its possessive +, written so that no digit can be
+    # matched two ways: as Composer spells it, Python would backtrack for ever on many digits.
+    + f")(?:[.-]?[0-9])*)?(?:[.-]?{_any_case('dev')})?"
 )
 _CLASSICAL = rf"v?[0-9]{{1,5}}(?:\.[0-9]+){{0,3}}{_MODIFIER}"
 _DATE = rf"v?[0-9]{{4}}(?:[.:-]?[0-9]{{2}}){{1,6}}(?:[.:-]?[0-9]{{1,3}})?{_MODIFIER}"

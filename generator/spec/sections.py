@@ -18,6 +18,13 @@ from generator.spec.format import AUTHOR, COMPOSER, INTEGRATION, MODULE, SPEC
 from generator.spec.model import Author
 from generator.spec.yamlfile import Position, kind, position
 
+# The keys each mapping of a spec may hold, as the format declares them.
+TOP_KEYS = SPEC.keys()
+MODULE_KEYS = MODULE.keys()
+AUTHOR_KEYS = AUTHOR.keys()
+COMPOSER_KEYS = COMPOSER.keys()
+INTEGRATION_KEYS = INTEGRATION.keys()
+
 
 @dataclass(frozen=True)
 class ModuleSection:
@@ -79,7 +86,7 @@ class SectionReader(NodeReader):
 
     def sections(self, root: Node) -> SpecSections | None:
         """Every section of the spec whose top node is ``root``; None if it is no mapping."""
-        top = self.mapping(root, "", SPEC.keys())
+        top = self.mapping(root, "", TOP_KEYS)
         if top is None:
             return None
         composer = self.composer(top.get("composer"))
@@ -100,7 +107,7 @@ class SectionReader(NodeReader):
 
     def module(self, node: Node | None) -> ModuleSection:
         """The ``module:`` block."""
-        entries = self.mapping(node, "module", MODULE.keys()) if node is not None else None
+        entries = self.mapping(node, "module", MODULE_KEYS) if node is not None else None
         if not entries:
             return ModuleSection()
         license_node, authors_node = entries.get("license"), entries.get("authors")
@@ -140,7 +147,7 @@ class SectionReader(NodeReader):
         authors = []
         for index, item in enumerate(self.sequence(node, "module.authors") or []):
             item_field = join("module.authors", index)
-            entries = self.mapping(item, item_field, AUTHOR.keys())
+            entries = self.mapping(item, item_field, AUTHOR_KEYS)
             if entries is None:
                 continue
             self.require(entries, item_field, ("name",))
@@ -155,7 +162,7 @@ class SectionReader(NodeReader):
 
     def composer(self, node: Node | None) -> tuple[Located | None, tuple[Requirement, ...]]:
         """``composer:``: the package name, and the extra requirements in spec order."""
-        entries = self.mapping(node, "composer", COMPOSER.keys()) if node is not None else None
+        entries = self.mapping(node, "composer", COMPOSER_KEYS) if node is not None else None
         if not entries:
             return None, ()
         name = self.located(entries.get("name"), "composer.name", rules.check_composer_name)
@@ -200,7 +207,7 @@ class SectionReader(NodeReader):
 
     def integration(self, node: Node, item_field: str) -> IntegrationSection | None:
         """One integration, as written."""
-        entries = self.mapping(node, item_field, INTEGRATION.keys())
+        entries = self.mapping(node, item_field, INTEGRATION_KEYS)
         if entries is None:
             return None
         marker = entries.get("retired")
