@@ -51,6 +51,7 @@ WHOLE_FILE_PROBLEMS = {
     "empty",
     "not-a-mapping",
     "several-documents",
+    "tab-indentation",
     "yaml-tags",
 }
 MESSAGE = re.compile(
