@@ -1,0 +1,139 @@
+"""``magegen acl``, ``routes`` and ``catalog``: what Magento knows, and a store's catalog."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from generator.errors import Problem, UsageError
+from generator.storeoption import CATALOG_OPTION
+from generator.storeoption import chosen_store as _store
+
+if TYPE_CHECKING:
+    pass
+
+from generator.cli.running import MAGENTO_ROOT_OPTION, echo_problems, reports_errors
+
+
+@click.command()
+@click.argument("query", required=False)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for programs.",
+)
+@MAGENTO_ROOT_OPTION
+@CATALOG_OPTION
+@reports_errors
+def acl(
+    query: str | None, output_format: str, magento_root: Path | None, catalog: Path | None
+) -> None:
+    """Show Magento's ACL resources: the whole tree, or those matching QUERY.
+
+    Every word of QUERY must match the id or title of a resource or of its parents, ignoring
+    case and plurals ("read orders" finds the View action under Orders); each match is shown with
+    its path from the root. When nothing matches, near matches are suggested. Grant a resource
+    in a spec by its id; magegen adds the parents it needs.
+    """
+    from generator.new import catalogs
+    from generator.review import aclview
+
+    known = catalogs(_store(magento_root, catalog))
+    echo_problems(known.problems)
+    catalog = known.acl
+    resources = list(catalog.resources) if query is None else aclview.search(catalog, query)
+    if query is not None and not resources:
+        hint = aclview.near_misses(catalog, query)
+        click.echo(
+            f"magegen: no ACL resource matches {query!r}{'; ' + hint if hint else ''}", err=True
+        )
+        sys.exit(1)
+    if output_format == "json":
+        click.echo(aclview.as_json(catalog, resources))
+    elif query is None:
+        for line in aclview.tree_lines(catalog):
+            click.echo(line)
+    else:
+        for line in aclview.match_lines(catalog, resources):
+            click.echo(line)
+
+
+@click.command()
+@click.argument("words", nargs=-1, metavar="[QUERY]")
+@click.option(
+    "--spec",
+    type=click.Path(path_type=Path),
+    help="List the routes each integration of this spec can call.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for programs.",
+)
+@MAGENTO_ROOT_OPTION
+@reports_errors
+def routes(
+    words: tuple[str, ...], spec: Path | None, output_format: str, magento_root: Path | None
+) -> None:
+    """Show Magento's REST routes and the ACL resources each one needs.
+
+    QUERY is a route (GET /V1/products/:sku, {sku} or a concrete path such as
+    /rest/default/V1/products/24-MB01), words of urls (GET orders), or an ACL id (the routes it
+    gates). A module folder (holding etc/module.xml) as QUERY, or --spec SPEC, lists the routes
+    each of its integrations can call. Exit status: 0 found, 1 nothing found, 2 bad input.
+    """
+    from generator.new import catalogs
+    from generator.review import routeview
+
+    query = " ".join(words) if words else None
+    known = catalogs(magento_root)
+    catalog, problems = routeview.route_catalog(magento_root)
+    echo_problems([*known.problems, *problems])
+    tree = Path(query) if query and (Path(query) / "etc" / "module.xml").is_file() else None
+    if spec is not None and query is not None:
+        raise UsageError([Problem("QUERY", "give a QUERY or --spec SPEC, not both")])
+    if spec is not None or tree is not None:
+        grants = routeview.grants_of(tree, spec, known.acl, known.modules, magento_root)
+        found = routeview.integration_routes(catalog, known.acl, grants)
+        click.echo(routeview.render_integrations(catalog, found, output_format), nl=False)
+        return
+    listed, failure, exit_code = routeview.find(catalog, known.acl, query)
+    if failure is not None:
+        click.echo(f"magegen: {failure}", err=True)
+        sys.exit(exit_code)
+    click.echo(routeview.render_routes(catalog, listed, output_format), nl=False)
+
+
+@click.command("catalog")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="The catalog file to write (replaced if it exists).",
+)
+@MAGENTO_ROOT_OPTION
+@reports_errors
+def catalog_command(output: Path, magento_root: Path | None) -> None:
+    """Write the catalog of the installation at --magento-root to a file, for CI.
+
+    The file holds the store's ACL tree, its modules with their packages and versions, and the
+    Magento version: commit it, and give it to new, validate, acl, acl-diff and spec-from as
+    --catalog FILE (or $MAGEGEN_CATALOG) where the store is not at hand.
+    """
+    from generator.errors import UsageError
+    from generator.magento.snapshot import write_catalog
+
+    if magento_root is None:
+        raise UsageError([Problem("--magento-root", "is required: the installation to read")])
+    echo_problems(write_catalog(magento_root, output))
+    click.echo(str(output), err=True)

@@ -1,0 +1,148 @@
+"""``magegen validate``, ``acl-diff`` and ``spec-from``: reading and judging module trees."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from generator.review.report import FORMATS as VALIDATE_FORMATS
+from generator.storeoption import CATALOG_OPTION
+from generator.storeoption import chosen_store as _store
+
+if TYPE_CHECKING:
+    from generator.magento.integrations import IntegrationFacts
+    from generator.new import Catalogs
+
+from generator.cli.running import MAGENTO_ROOT_OPTION, echo_problems, reports_errors
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(VALIDATE_FORMATS),
+    default="text",
+    show_default=True,
+    help="text: path:line:col lines; json; github: Actions annotations; markdown: a PR comment.",
+)
+@click.option("--strict", is_flag=True, help="Warnings fail the run too.")
+@click.option("--no-php", is_flag=True, help="Skip the PHP syntax check.")
+@MAGENTO_ROOT_OPTION
+@CATALOG_OPTION
+@reports_errors
+def validate(
+    paths: tuple[Path, ...],
+    output_format: str,
+    strict: bool,
+    no_php: bool,
+    magento_root: Path | None,
+    catalog: Path | None,
+) -> None:
+    """Check every module under PATHS (folders holding etc/module.xml, searched recursively).
+
+    Exit status: 0 without errors, 1 with errors (with --strict, with warnings too), 2 for bad
+    usage. Files are read as untrusted: no DTDs, no entity expansion, no network.
+    """
+    from generator.progress import Progress
+    from generator.review import report
+    from generator.review.validate import validate_paths
+
+    progress = Progress(sys.stderr, "Checking modules")
+    try:
+        store = _store(magento_root, catalog)
+        result = validate_paths(paths, store, check_php=not no_php, progress=progress)
+    finally:
+        progress.close()
+    click.echo(report.render(result, output_format), nl=False)
+    for note in result.notes:
+        click.echo(f"magegen: note: {note}", err=True)
+    if output_format != "text":
+        click.echo(report.summary_line(result), err=True)
+    sys.exit(result.exit_code(strict))
+
+
+@click.command("acl-diff")
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+    help="markdown is ready to paste into a review.",
+)
+@MAGENTO_ROOT_OPTION
+@CATALOG_OPTION
+@reports_errors
+def acl_diff(
+    old: Path, new: Path, output_format: str, magento_root: Path | None, catalog: Path | None
+) -> None:
+    """Show how the integrations' permissions change from OLD to NEW.
+
+    Each side is a module folder or a spec file. Exit status: 0 when no integration changes,
+    1 when some do, 2 for bad input.
+    """
+    from generator.new import catalogs
+    from generator.review import acldiff
+
+    known = catalogs(_store(magento_root, catalog))
+    changes = acldiff.compare(
+        _integration_states(old, known), _integration_states(new, known), known.acl
+    )
+    renderer = {
+        "text": acldiff.render_text,
+        "markdown": acldiff.render_markdown,
+        "json": acldiff.render_json,
+    }[output_format]
+    click.echo(renderer(changes, known.acl), nl=False)
+    sys.exit(1 if changes else 0)
+
+
+def _integration_states(path: Path, known: Catalogs) -> dict[str, IntegrationFacts]:
+    """The integrations of a module folder or of a spec file."""
+    from generator.review import acldiff
+    from generator.spec.reader import load_spec
+
+    if path.is_dir():
+        return acldiff.states_of_tree(path)
+    loaded = load_spec(path, None, known.acl, known.modules, fallback_name="Magegen_AclDiff")
+    return acldiff.states_of_spec(loaded.spec)
+
+
+@click.command("spec-from")
+@click.argument("module_dir", type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="Write the spec to this file (never overwritten) instead of stdout.",
+)
+@MAGENTO_ROOT_OPTION
+@CATALOG_OPTION
+@reports_errors
+def spec_from(
+    module_dir: Path, output: Path | None, magento_root: Path | None, catalog: Path | None
+) -> None:
+    """Read the module in MODULE_DIR back into a spec for `magegen new`.
+
+    Defaults are left out and resources folded to those magegen completes. What the spec cannot
+    express (files magegen does not write, custom PHP, other XML or composer keys) is listed in a
+    comment at its top. Exit status: 0 success, 2 for a missing, unreadable or invalid module.
+    """
+    from generator.new import catalogs
+    from generator.review.specfrom import spec_from as read_back
+    from generator.review.specfrom import write_spec
+
+    known = catalogs(_store(magento_root, catalog))
+    echo_problems(known.problems)
+    result = read_back(module_dir, known.acl, known.modules, known.from_store)
+    if output is None:
+        click.echo(result.text.encode("utf-8"), nl=False)
+        return
+    write_spec(output, result.text)
+    click.echo(str(output), err=True)
