@@ -54,6 +54,10 @@ def _install_data(spec: ModuleSpec) -> bool:
     return spec.setup is Setup.INSTALL_DATA and bool(spec.integrations)
 
 
+def _bearer_tokens(spec: ModuleSpec) -> bool:
+    return spec.bearer_tokens
+
+
 def _data_patch(spec: ModuleSpec) -> bool:
     return spec.setup is Setup.DATA_PATCH
 
@@ -69,6 +73,7 @@ FILE_TABLE: tuple[tuple[str, str, Callable[[ModuleSpec], bool]], ...] = (
     ("etc/integration/config.xml", "etc/integration/config.xml.j2", _split),
     ("etc/integration/api.xml", "etc/integration/api.xml.j2", _split),
     ("etc/integration.xml", "etc/integration.xml.j2", _consolidated),
+    ("etc/config.xml", "etc/config.xml.j2", _bearer_tokens),
     ("Setup/InstallData.php", "Setup/InstallData.php.j2", _install_data),
     (PATCH_PATH, SYNC_TEMPLATE, wants_sync),
 )

@@ -61,8 +61,12 @@ def resolve_grant(
     all_resources: bool = False,
     knows_module: Callable[[str], bool] | None = None,
     from_installation: bool = False,
+    parents: bool = True,
 ) -> Grant:
     """The grant that the entries ``requested`` ask of the ACL tree ``acl``.
+
+    Without ``parents``, each id is granted without its ancestors (a subtree still brings what
+    lies below its id).
 
     ``all_resources`` says the integration is meant to have full access, so ``Magento_Backend::all``
     may be listed. ``knows_module(module)`` answers whether the catalog knows a module at all
@@ -88,7 +92,8 @@ def resolve_grant(
             continue
         owners.append((index, resource.module))
         granted.append(resource_id)
-        granted += acl.ancestors_below_admin(resource_id)
+        if parents:
+            granted += acl.ancestors_below_admin(resource_id)
         if subtree:
             granted += [
                 below

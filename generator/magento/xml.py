@@ -15,6 +15,7 @@ SCHEMA_FOR_PATH = {
     "etc/integration/config.xml": "integration/config.xsd",
     "etc/integration/api.xml": "integration/api.xsd",
     "etc/integration.xml": "integration/integration.xsd",
+    "etc/config.xml": "config.xsd",
 }
 
 

@@ -29,6 +29,8 @@ class Field(NamedTuple):
     values: Field | None = None  # what a free-form mapping (kind "map") maps its keys to
     key_pattern: str | None = None  # the keys of a free-form mapping
     required_unless: str | None = None  # required unless this sibling key is true
+    # ... or unless one of these sibling keys is given at all (any value)
+    required_unless_given: tuple[str, ...] = ()
 
 
 class Section(NamedTuple):
@@ -121,6 +123,32 @@ COMPOSER = Section(
     "composer.json beyond what magegen derives.",
 )
 
+ENDPOINTS = Field(
+    "endpoints",
+    "list",
+    "REST routes the integration calls ('GET /V1/orders', 'GET /V1/products/:sku', {sku} or a "
+    "concrete path): it is granted exactly the ACL resources they need (all of them), with "
+    "resources: too the union. See `magegen routes`.",
+    items=_text("route", "A REST route: an HTTP method and a path.", min_length=1),
+)
+
+PARENTS = Field(
+    "parents",
+    "boolean",
+    "false grants exactly the listed and route resources, without their parent resources: "
+    "least privilege, but the admin's integration page and Activate popup then show an empty "
+    "permission tree. Default true.",
+)
+
+BEARER_TOKENS = Field(
+    "bearer_tokens",
+    "boolean",
+    "true writes etc/config.xml setting oauth/consumer/enable_integration_as_bearer to 1, so "
+    "integration access tokens work as standalone Bearer tokens (Magento 2.4.4+ refuses them "
+    "by default). Store-wide, and a leaked token then works without an OAuth signature. "
+    "Default false.",
+)
+
 INTEGRATION = Section(
     (
         _text(
@@ -146,6 +174,7 @@ INTEGRATION = Section(
             "an id and everything below it. See `magegen acl`.",
             required=True,
             required_unless="all_resources",
+            required_unless_given=("endpoints",),
             items=_text(
                 "resource",
                 "An ACL resource id, optionally followed by /**.",
@@ -157,6 +186,8 @@ INTEGRATION = Section(
             "boolean",
             "true grants Magento_Backend::all: full access to everything.",
         ),
+        ENDPOINTS,
+        PARENTS,
         Field(
             "retired",
             "boolean",
@@ -201,6 +232,7 @@ SPEC = Section(
             choices=IntegrationFormat.spellings(),
         ),
         Field("integrations", "list", INTEGRATION.description, items=INTEGRATION),
+        BEARER_TOKENS,
         _text(
             "templates",
             "A folder of templates that replace magegen's built-in ones of the same name "

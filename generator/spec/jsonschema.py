@@ -91,18 +91,20 @@ def _requirements(section: Section) -> dict[str, object]:
     conditional = [f for f in section.fields if f.required and f.required_unless]
     if conditional:
         schema["allOf"] = [
-            {
-                "if": {
-                    "not": {
-                        "properties": {f.required_unless: {"const": True}},
-                        "required": [f.required_unless],
-                    }
-                },
-                "then": {"required": [f.key]},
-            }
-            for f in conditional
+            {"if": {"not": _excuse(f)}, "then": {"required": [f.key]}} for f in conditional
         ]
     return schema
+
+
+def _excuse(field: Field) -> dict[str, object]:
+    """What makes ``field`` optional: its sibling flag true, or one of its siblings given."""
+    flag = {
+        "properties": {field.required_unless: {"const": True}},
+        "required": [field.required_unless],
+    }
+    if not field.required_unless_given:
+        return flag
+    return {"anyOf": [flag, *({"required": [key]} for key in field.required_unless_given)]}
 
 
 def spec_schema() -> dict[str, object]:

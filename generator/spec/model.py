@@ -52,6 +52,10 @@ class Integration:
     endpoint_url: str | None = None
     identity_link_url: str | None = None
     all_resources: bool = False
+    # The REST routes the spec asked for, as webapi.xml writes them ("GET /V1/orders/:id").
+    endpoints: tuple[str, ...] = ()
+    # False: ``resources`` holds exactly the listed and route ids, without their ancestors.
+    parents: bool = True
 
 
 @dataclass(frozen=True)
@@ -84,6 +88,8 @@ class ModuleSpec:
     setup_patch_name: str = DEFAULT_PATCH_NAME
     # Integrations the spec retires: stores that have them delete them (split format only).
     retired: tuple[str, ...] = ()
+    # etc/config.xml lets integration access tokens be used as Bearer tokens (store-wide).
+    bearer_tokens: bool = False
 
     @property
     def name(self) -> str:

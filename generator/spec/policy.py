@@ -6,13 +6,21 @@ the place the sections remember.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from collections.abc import Callable
+from typing import TYPE_CHECKING, NamedTuple
 
 from generator.magento import rules
 from generator.magento.acl import ALL, AclCatalog, ModuleCatalog, bundled_modules
 from generator.magento.catalogs import knows_module_of
 from generator.magento.composer import resolve_require
 from generator.magento.grants import Grant, resolve_grant
+from generator.spec.endpoints import (
+    bundled_route_catalog,
+    endpoint_resources,
+    requested_routes,
+    warn_extra_routes,
+    warn_without_parents,
+)
 from generator.spec.fields import Item, Report, join, report_repeats
 from generator.spec.model import (
     DEFAULT_PATCH_NAME,
@@ -23,6 +31,9 @@ from generator.spec.model import (
     Setup,
 )
 from generator.spec.sections import IntegrationSection, ModuleSection, SpecSections
+
+if TYPE_CHECKING:
+    from generator.magento.routes import RouteCatalog
 
 INTEGRATION_MODULE = "Magento_Integration"
 # The classes Setup/Patch/Data/<Name>.php imports, in lower case: its own name must differ.
@@ -37,6 +48,8 @@ class Known(NamedTuple):
     acl: AclCatalog
     modules: ModuleCatalog
     from_installation: bool = False  # both include an installation's own modules
+    # The REST routes, loaded only for a spec with endpoints (default: the bundled ones).
+    routes: Callable[[], RouteCatalog] | None = None
 
     def knows_module(self, module: str) -> bool:
         """Whether the module is one the catalogs know: it has ACL resources, or a package."""
@@ -56,6 +69,7 @@ def module_spec(
         sections.integration_format.value if sections.integration_format else "split"
     )
     _retired_format(report, sections, bool(retired), integration_format)
+    _route_options(report, sections, integration_format)
     declared = bool(integrations or retired)
     setup = _setup(report, sections, declared, integration_format)
     patch_name = _patch_name(report, sections, setup)
@@ -81,6 +95,7 @@ def module_spec(
         integration_format=integration_format,
         setup_patch_name=patch_name,
         retired=tuple(retired),
+        bearer_tokens=sections.bearer_tokens is not None,
     )
 
 
@@ -154,6 +169,7 @@ def _integration(
     """One integration, its grant resolved against the ACL tree."""
     list_field = join(section.field, "resources")
     resources: tuple[str, ...] | None = (ALL,) if section.all_resources else None
+    listed: tuple[str, ...] = ()
     if section.resources is not None:
         listed = _grant(report, section, list_field, known, owners)
         if section.all_resources and listed not in ((), (ALL,)):
@@ -163,6 +179,11 @@ def _integration(
                 f"with all_resources: true, list no other resources: {ALL} grants everything",
             )
         resources = resources or listed
+    endpoints: tuple[str, ...] = ()
+    if section.endpoints is not None:
+        endpoints, by_route = _endpoints(report, section, known)
+        resources = (ALL,) if section.all_resources else by_route or resources
+    warn_without_parents(report, section)
     if section.all_resources and section.name is not None:
         report.add(
             section.all_resources_at,
@@ -179,7 +200,51 @@ def _integration(
         endpoint_url=section.endpoint_url.value if section.endpoint_url else None,
         identity_link_url=section.identity_link_url.value if section.identity_link_url else None,
         all_resources=section.all_resources,
+        endpoints=endpoints,
+        parents=section.parents,
     )
+
+
+def _endpoints(
+    report: Report, section: IntegrationSection, known: Known
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The routes an integration's ``endpoints`` name, and the resources they and its
+    ``resources`` grant together; warns of the routes that grant opens besides."""
+    catalog = (known.routes or bundled_route_catalog)()
+    routes = requested_routes(report, section, catalog)
+    if section.all_resources:
+        report.add(
+            section.endpoints_at,
+            join(section.field, "endpoints"),
+            f"with all_resources: true, list no endpoints: {ALL} opens every route",
+        )
+    if report.failed or not routes:
+        return tuple(str(r) for r in routes), ()
+    listed = section.resources or ()
+    resources = endpoint_resources(known.acl, routes, listed, section.parents)
+    warn_extra_routes(report, section, known.acl, catalog, routes)
+    return tuple(str(r) for r in routes), resources
+
+
+def _route_options(report: Report, sections: SpecSections, form: IntegrationFormat) -> None:
+    """``parents: false`` needs the split format; ``bearer_tokens`` gets its security warning."""
+    for section in sections.integrations or ():
+        if not section.parents and form is not IntegrationFormat.SPLIT:
+            report.add(
+                section.parents_at,
+                join(section.field, "parents"),
+                "parents: false needs integration_format: split: Magento adds the parents of "
+                "etc/integration.xml's resources itself",
+            )
+    if sections.bearer_tokens is not None:
+        report.add(
+            sections.bearer_tokens.at,
+            "bearer_tokens",
+            "etc/config.xml lets every integration's access token be used as a Bearer token, "
+            "store-wide: a leaked token then works without an OAuth signature; prefer OAuth "
+            "1.0a signed requests where the client can sign",
+            severity="warning",
+        )
 
 
 def _grant(
@@ -200,6 +265,7 @@ def _grant(
         all_resources=section.all_resources,
         knows_module=known.knows_module,
         from_installation=known.from_installation,
+        parents=section.parents,
     )
     for problem in grant.problems:
         item = items[problem.index]

@@ -63,6 +63,10 @@ class IntegrationSection:
     resources_at: Position | None = None
     resources_empty: bool = False  # the list was written, with nothing in it
     retired: bool = False  # ``retired: true``: stores delete it; only its name is written
+    endpoints: tuple[Item, ...] | None = None  # None when absent or not a list
+    endpoints_at: Position | None = None
+    parents: bool = True  # ``parents: false`` grants without ancestors
+    parents_at: Position | None = None
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,7 @@ class SpecSections:
     setup: Located | None = None
     setup_patch_name: Located | None = None
     templates: Located | None = None
+    bearer_tokens: Located | None = None  # value "true" when on, where the key was
     given: frozenset[str] = frozenset()  # the top-level keys written, good or bad
 
 
@@ -102,6 +107,7 @@ class SectionReader(NodeReader):
                 top.get("setup_patch_name"), "setup_patch_name", rules.check_class_name
             ),
             templates=self.located(top.get("templates"), "templates"),
+            bearer_tokens=self.bearer_tokens(top.get("bearer_tokens")),
             given=frozenset(key for key, _ in top.items()),
         )
 
@@ -215,8 +221,10 @@ class SectionReader(NodeReader):
             return self.retired(node, entries, item_field)
         flag_node = entries.get("all_resources")
         flag = None if flag_node is None else self.boolean(flag_node, f"{item_field}.all_resources")
-        # Even when its value is wrong, all_resources excuses a missing resources: no second error.
-        required = ("name", "email") if flag_node is not None else ("name", "email", "resources")
+        # Even when its value is wrong, all_resources excuses a missing resources: no second
+        # error; endpoints ask for a grant of their own.
+        excused = flag_node is not None or entries.get("endpoints") is not None
+        required = ("name", "email") if excused else ("name", "email", "resources")
         self.require(entries, item_field, required)
         checks = {
             "name": rules.check_integration_name,
@@ -235,6 +243,7 @@ class SectionReader(NodeReader):
             all_resources_at=position(flag_node) if flag_node is not None else None,
             **values,
             **self.resources(entries, join(item_field, "resources")),
+            **self.route_keys(entries, item_field),
         )
 
     def retired(self, node: Node, entries: Entries, item_field: str) -> IntegrationSection:
@@ -263,6 +272,29 @@ class SectionReader(NodeReader):
             "resources_at": position(node),
             "resources_empty": isinstance(node, SequenceNode) and not node.value,
         }
+
+    def route_keys(self, entries: Entries, item_field: str) -> dict[str, object]:
+        """An integration's ``endpoints`` and ``parents``, as keyword arguments of its section."""
+        found: dict[str, object] = {}
+        node = entries.get("endpoints")
+        if node is not None:
+            items = self.string_list(node, join(item_field, "endpoints"))
+            if isinstance(node, SequenceNode) and not node.value:
+                self.report(node, join(item_field, "endpoints"), "must list at least one route")
+            found.update(
+                endpoints=None if items is None else tuple(items), endpoints_at=position(node)
+            )
+        flag = entries.get("parents")
+        if flag is not None:
+            value = self.boolean(flag, join(item_field, "parents"))
+            found.update(parents=value is not False, parents_at=position(flag))
+        return found
+
+    def bearer_tokens(self, node: Node | None) -> Located | None:
+        """``bearer_tokens:``, located when it is true."""
+        if node is None:
+            return None
+        return Located("true", position(node)) if self.boolean(node, "bearer_tokens") else None
 
     def choice(self, node: Node | None, field: str) -> Located | None:
         """A key whose value is one of the format's choices for it."""

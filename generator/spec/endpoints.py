@@ -1,0 +1,155 @@
+"""What an integration's ``endpoints:`` grant, and what its grant opens besides them.
+
+An integration may list the REST routes it calls instead of (or besides) ACL resources. Each
+route is looked up in the route catalog, which is loaded only here, so a spec without
+``endpoints:`` never reads it. The grant is exactly the resources the routes need (Magento
+requires all of a route's resources), united with ``resources:``, with their parents unless
+``parents: false``. Least privilege stops at Magento's ACL granularity, so the routes the grant
+opens beyond those asked for are named in one warning.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from generator.errors import shown
+from generator.magento import rules
+from generator.magento.acl import AclCatalog
+from generator.magento.grants import resolve_grant
+from generator.spec.fields import Item, Report, join
+from generator.spec.sections import IntegrationSection
+
+if TYPE_CHECKING:
+    from generator.magento.routequery import ExtraRoute, Grant
+    from generator.magento.routes import Route, RouteCatalog
+
+EXTRA_SHOWN = 3  # the extra routes a warning names before "and N more"
+# The causes (generator.magento.routequery) in the order a warning names their routes: the most
+# surprising first.
+_CAUSE_ORDER = ("parent", "listed-resource", "same-resource", "always", "all")
+
+
+def bundled_route_catalog() -> RouteCatalog:
+    """The bundled 2.4.4 routes (imported only when a spec has endpoints)."""
+    from generator.magento.routes import bundled_routes
+
+    return bundled_routes()
+
+
+def requested_routes(
+    report: Report, section: IntegrationSection, catalog: RouteCatalog
+) -> list[Route]:
+    """The routes an integration's ``endpoints`` name, each once; reports the unknown, the
+    wrong method, the ambiguous and the ``self`` ones, and notes the anonymous ones."""
+    from generator.magento.routematch import RouteLookupError, resolve
+
+    found: dict[Route, None] = {}
+    for item in section.endpoints or ():
+        item_field = join(join(section.field, "endpoints"), item.index)
+        try:
+            route = resolve(catalog, item.value)
+        except RouteLookupError as exc:
+            report.add(item.at, item_field, exc.message)
+            continue
+        if route.self_only:
+            report.add(item.at, item_field, _self_message(route))
+        elif route.anonymous:
+            message = f"{shown(str(route))} is anonymous: anyone may call it, it needs no grant"
+            report.add(item.at, item_field, message, severity="note")
+        else:
+            found.setdefault(route)
+    return list(found)
+
+
+def _self_message(route: Route) -> str:
+    return (
+        f"{shown(str(route))} is a 'self' route: only a customer's own token may call it, for "
+        "that customer's data; Magento refuses an integration's token there (401), so no grant "
+        "can open it; remove it, or ask for the route that takes the id"
+    )
+
+
+def endpoint_resources(
+    acl: AclCatalog,
+    routes: Sequence[Route],
+    listed: Sequence[Item],
+    parents: bool,
+) -> tuple[str, ...]:
+    """The grant of ``routes`` united with the ``listed`` resources (already checked), their
+    parents added when ``parents``, in tree order."""
+    return tuple(_grant(acl, routes, listed, parents).sources)
+
+
+def _grant(
+    acl: AclCatalog, routes: Sequence[Route], listed: Sequence[Item], parents: bool
+) -> Grant:
+    from generator.magento.routequery import grant_for
+
+    exact = resolve_grant(acl, [i.value for i in listed], all_resources=True, parents=False)
+    return grant_for(acl, routes, exact.resources, parents=parents)
+
+
+def warn_extra_routes(
+    report: Report,
+    section: IntegrationSection,
+    acl: AclCatalog,
+    catalog: RouteCatalog,
+    routes: Sequence[Route],
+) -> None:
+    """One warning naming the routes the grant opens beyond ``routes``, and how many."""
+    from generator.magento.routequery import extra_routes
+
+    listed = section.resources or ()
+    extras = extra_routes(catalog, _grant(acl, routes, listed, section.parents), routes)
+    if not extras or section.name is None:
+        return
+    from generator.magento.routequery import THROUGH_PARENT
+
+    ordered = sorted(extras, key=lambda e: _CAUSE_ORDER.index(e.cause))
+    named = ", ".join(_extra(e) for e in ordered[:EXTRA_SHOWN])
+    more = len(extras) - EXTRA_SHOWN
+    tail = f" and {more} more" if more > 0 else ""
+    by_parents = sum(1 for e in extras if e.cause == THROUGH_PARENT)
+    parents = f", {by_parents} of them through parent resources" if by_parents else ""
+    report.add(
+        section.endpoints_at,
+        join(section.field, "endpoints"),
+        f"integration {rules.shown(section.name.value)}: the grant opens {len(extras)} routes "
+        f"besides its endpoints{parents} (ACL resources are coarser than routes): "
+        f"{named}{tail}; "
+        "see them all with magegen routes --spec",
+        severity="warning",
+    )
+
+
+def _extra(extra: ExtraRoute) -> str:
+    from generator.magento.routequery import (
+        SAME_RESOURCE,
+        THROUGH_ADMIN,
+        THROUGH_LISTED,
+        THROUGH_PARENT,
+    )
+
+    through = ", ".join(shown(r) for r in extra.through)
+    why = {
+        SAME_RESOURCE: f"same resource {through}",
+        THROUGH_PARENT: f"through parent {through}",
+        THROUGH_LISTED: f"through listed {through}",
+        THROUGH_ADMIN: f"{through}, which Magento adds to every grant",
+    }.get(extra.cause, f"through {through}")
+    return f"{shown(str(extra.route))} ({why})"
+
+
+def warn_without_parents(report: Report, section: IntegrationSection) -> None:
+    """``parents: false``: the grant is least privilege, but the admin sees an empty tree."""
+    if section.parents or section.name is None:
+        return
+    report.add(
+        section.parents_at,
+        join(section.field, "parents"),
+        f"integration {rules.shown(section.name.value)} is granted without parent resources: "
+        "the admin's integration page and its Activate popup show an empty permission tree, "
+        "so the admin who approves it cannot see what it gets",
+        severity="warning",
+    )
