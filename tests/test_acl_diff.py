@@ -46,6 +46,7 @@ def test_tree_against_spec_lists_granted_and_revoked_with_titles(
         "integration 'testIntegration2' (split format): changed",
         "  + Magento_Sales::cancel  Cancel",
         "  - Magento_Sales::reorder  Reorder",
+        "  can now call POST /V1/orders/:id/cancel",
     ]  # no warning: the spec's sync data patch brings installed stores along, tokens kept
 
 

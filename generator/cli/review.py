@@ -88,30 +88,39 @@ def acl_diff(
     1 when some do, 2 for bad input.
     """
     from generator.new import catalogs
-    from generator.review import acldiff
+    from generator.review import acldiff, diffroutes, routeview
 
     known = catalogs(_store(magento_root, catalog))
-    changes = acldiff.compare(
-        _integration_states(old, known), _integration_states(new, known), known.acl
-    )
+    (before, old_bearer), (after, new_bearer) = _side(old, known), _side(new, known)
+    changes = acldiff.compare(before, after, known.acl)
+    if any(c.granted or c.revoked for c in changes):
+        routes, problems = routeview.route_catalog(magento_root)
+        echo_problems(problems)
+        changes = diffroutes.with_routes(changes, before, after, known.acl, routes)
+    notes = diffroutes.bearer_note(old_bearer, new_bearer)
     renderer = {
         "text": acldiff.render_text,
         "markdown": acldiff.render_markdown,
         "json": acldiff.render_json,
     }[output_format]
-    click.echo(renderer(changes, known.acl), nl=False)
-    sys.exit(1 if changes else 0)
+    click.echo(renderer(changes, known.acl, notes), nl=False)
+    sys.exit(1 if changes or notes else 0)
 
 
-def _integration_states(path: Path, known: Catalogs) -> dict[str, IntegrationFacts]:
-    """The integrations of a module folder or of a spec file."""
+def _side(path: Path, known: Catalogs) -> tuple[dict[str, IntegrationFacts], bool]:
+    """The integrations of a module folder or of a spec file, and whether it turns on
+    Bearer tokens."""
+    from generator.magento.configxml import CONFIG_XML, bearer_in_text
+    from generator.magento.files import read_capped
     from generator.review import acldiff
     from generator.spec.reader import load_spec
 
     if path.is_dir():
-        return acldiff.states_of_tree(path)
+        config = path / CONFIG_XML
+        bearer = config.is_file() and bearer_in_text(read_capped(config))
+        return acldiff.states_of_tree(path), bearer
     loaded = load_spec(path, None, known.acl, known.modules, fallback_name="Magegen_AclDiff")
-    return acldiff.states_of_spec(loaded.spec)
+    return acldiff.states_of_spec(loaded.spec), loaded.spec.bearer_tokens
 
 
 @click.command("spec-from")

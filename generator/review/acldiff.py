@@ -39,6 +39,8 @@ class IntegrationChange:
     revoked: tuple[str, ...] = ()
     other: tuple[str, ...] = ()  # e.g. "email: a@x -> b@x"
     warnings: tuple[str, ...] = field(default=())
+    routes_gained: tuple[str, ...] = ()  # "POST /V1/orders/:id/cancel", filled by diffroutes
+    routes_lost: tuple[str, ...] = ()
 
 
 def states_of_spec(spec: ModuleSpec) -> dict[str, IntegrationFacts]:
@@ -187,10 +189,13 @@ def _consequences(after: IntegrationFacts) -> tuple[str, ...]:
     )
 
 
-def render_text(changes: list[IntegrationChange], acl: AclCatalog) -> str:
-    """The changes for a terminal."""
+def render_text(
+    changes: list[IntegrationChange], acl: AclCatalog, notes: tuple[str, ...] = ()
+) -> str:
+    """The changes for a terminal, then the module-wide ``notes``."""
+    tail = [f"note: {note}" for note in notes]
     if not changes:
-        return "No integration permissions change.\n"
+        return "\n".join(["No integration permissions change.", *tail]) + "\n"
     lines = []
     for change in changes:
         lines.append(
@@ -198,15 +203,30 @@ def render_text(changes: list[IntegrationChange], acl: AclCatalog) -> str:
         )
         lines += [f"  + {shown(r)}  {shown(_title(acl, r))}" for r in change.granted]
         lines += [f"  - {shown(r)}  {shown(_title(acl, r))}" for r in change.revoked]
+        lines += [f"  can now call {shown(r)}" for r in change.routes_gained]
+        lines += [f"  can no longer call {shown(r)}" for r in change.routes_lost]
         lines += [f"  ~ {other}" for other in change.other]
         lines += [f"  warning: {warning}" for warning in change.warnings]
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + tail) + "\n"
 
 
-def render_markdown(changes: list[IntegrationChange], acl: AclCatalog) -> str:
-    """The changes as a comment for a pull request."""
+def render_markdown(
+    changes: list[IntegrationChange], acl: AclCatalog, notes: tuple[str, ...] = ()
+) -> str:
+    """The changes as a comment for a pull request, then the module-wide ``notes``."""
+    tail = [f"> **Note:** {cell(note)}" for note in notes]
     if not changes:
-        return "### Integration permissions\n\nNo integration permissions change.\n"
+        return (
+            "\n".join(
+                [
+                    "### Integration permissions",
+                    "",
+                    "No integration permissions change.",
+                    *(["", *tail] if tail else []),
+                ]
+            )
+            + "\n"
+        )
     lines = ["### Integration permissions", ""]
     for change in changes:
         lines.append(f"#### `{_code(change.name)}` ({change.format} format): {change.status}")
@@ -220,15 +240,29 @@ def render_markdown(changes: list[IntegrationChange], acl: AclCatalog) -> str:
                 f"| revoked | `{_code(r)}` | {cell(_title(acl, r))} |" for r in change.revoked
             ]
             lines.append("")
+        lines += _route_markdown(change)
         lines += [f"- {cell(other)}" for other in change.other]
         lines += [f"> **Warning:** {cell(warning)}" for warning in change.warnings]
         lines.append("")
+    lines += tail
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def render_json(changes: list[IntegrationChange], acl: AclCatalog) -> str:
-    """The changes for programs."""
-    document = [
+def _route_markdown(change: IntegrationChange) -> list[str]:
+    """The routes an integration gains and loses, as a table."""
+    if not change.routes_gained and not change.routes_lost:
+        return []
+    lines = ["| | Route |", "|---|---|"]
+    lines += [f"| can now call | `{_code(r)}` |" for r in change.routes_gained]
+    lines += [f"| can no longer call | `{_code(r)}` |" for r in change.routes_lost]
+    return [*lines, ""]
+
+
+def render_json(
+    changes: list[IntegrationChange], acl: AclCatalog, notes: tuple[str, ...] = ()
+) -> str:
+    """The changes for programs (a list; an object with the notes when there are any)."""
+    integrations = [
         {
             "name": c.name,
             "status": c.status,
@@ -237,10 +271,14 @@ def render_json(changes: list[IntegrationChange], acl: AclCatalog) -> str:
             "revoked": [{"id": r, "title": _title(acl, r)} for r in c.revoked],
             "other": list(c.other),
             "warnings": list(c.warnings),
+            "routes_gained": list(c.routes_gained),
+            "routes_lost": list(c.routes_lost),
         }
         for c in changes
     ]
-    return line_safe_json(document)
+    if not notes:
+        return line_safe_json(integrations)
+    return line_safe_json({"integrations": integrations, "notes": list(notes)})
 
 
 def _title(acl: AclCatalog, resource_id: str) -> str:

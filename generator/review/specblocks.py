@@ -245,9 +245,23 @@ def _integration(
             item[key] = value
     if listed == [ALL]:
         item["all_resources"] = True
+    elif without_parents(listed, acl):
+        item["resources"] = list(dict.fromkeys(listed))
+        item["parents"] = False
     else:
         item["resources"] = fold_resources(listed, acl)
     return item
+
+
+def without_parents(listed: list[str], acl: AclCatalog) -> bool:
+    """Whether some listed id lacks one of its parents: a grant ``parents: false`` writes."""
+    granted = set(listed)
+    return any(
+        above not in granted
+        for resource_id in granted
+        if resource_id in acl
+        for above in acl.ancestors_below_admin(resource_id)
+    )
 
 
 def sync_patches(module: ModuleFacts, current: list[str]) -> list[SyncPatch]:

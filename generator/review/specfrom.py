@@ -23,6 +23,8 @@ from typing import Any
 
 from generator.errors import ModuleError, Problem, SpecError, UsageError
 from generator.magento.acl import AclCatalog, ModuleCatalog, bundled_acl, bundled_modules
+from generator.magento.configxml import CONFIG_XML as BEARER_FILE
+from generator.magento.configxml import bearer_in_text
 from generator.magento.files import (
     COMPOSER_JSON,
     DATA_PATCH_DIR,
@@ -103,6 +105,8 @@ def spec_from(
         spec["integration_format"] = IntegrationFormat.CONSOLIDATED
     if found:
         spec["integrations"] = found
+    if module.files is not None and bearer_in_text(module.files.read(BEARER_FILE)):
+        spec["bearer_tokens"] = True
     body = dump_spec(spec)
     full_name = f"{vendor}/{name}"
     notes = _compare(reading, module, body, full_name, (acl, modules, from_installation))
