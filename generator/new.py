@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from generator.check import check_files
 from generator.drift import FileDrift, Mode, find_drift
@@ -31,6 +31,9 @@ from generator.target import default_target, earlier_patches, plan_warnings, wro
 from generator.targetlock import locked
 from generator.templatedir import TemplateDir, folder_problem
 from generator.write import Action, WritePlan, apply_plan, plan_write
+
+if TYPE_CHECKING:
+    from generator.magento.routes import RouteCatalog
 
 
 class BuiltModule(NamedTuple):
@@ -104,7 +107,14 @@ def _build(
 ) -> BuiltModule:
     """``build`` with the catalogs and the ``--templates`` folder already found; the warnings
     are the module's own."""
-    loaded = load_spec(spec_path, name, known.acl, known.modules, known.installation is not None)
+    loaded = load_spec(
+        spec_path,
+        name,
+        known.acl,
+        known.modules,
+        known.installation is not None,
+        routes=_route_loader(known),
+    )
     templates = option or _spec_templates(loaded, spec_path)
     warnings = list(loaded.warnings)
     if templates is not None:
@@ -116,6 +126,22 @@ def _build(
     warnings += retire_warnings(loaded.spec, str(spec_path))
     composer_name_at = loaded.where("composer.name")
     return BuiltModule(loaded.spec, files, tuple(warnings), templates, composer_name_at)
+
+
+def _route_loader(known: Catalogs) -> Callable[[], RouteCatalog] | None:
+    """The installation's REST routes merged over the bundled ones, loaded when a spec asks
+    for endpoints; None (the bundled routes) without an installation."""
+    installation = known.installation
+    if installation is None:
+        return None
+
+    def load() -> RouteCatalog:
+        from generator.magento.routes import bundled_routes
+        from generator.magento.webapixml import installation_routes
+
+        return installation_routes(installation.root, bundled_routes())[0]
+
+    return load
 
 
 def _custom_template_notes(

@@ -131,7 +131,8 @@ def grants_of_spec(
     """The granted ids of each integration of the spec at ``path``, as magegen writes them."""
     from generator.spec.reader import load_spec
 
-    spec = load_spec(path, "Magegen_Routes", acl, modules, from_installation).spec
+    loaded = load_spec(path, None, acl, modules, from_installation, fallback_name="Magegen_Routes")
+    spec = loaded.spec
     return {i.name: (ALL,) if i.all_resources else i.resources for i in spec.integrations}
 
 

@@ -218,6 +218,13 @@ def _endpoints(
             join(section.field, "endpoints"),
             f"with all_resources: true, list no endpoints: {ALL} opens every route",
         )
+    if not routes and not section.resources and not report.failed:
+        report.add(
+            section.endpoints_at,
+            join(section.field, "endpoints"),
+            "no endpoint needs a grant (anonymous routes are open to anyone), so the "
+            "integration would be granted nothing; list a route that needs one, or resources",
+        )
     if report.failed or not routes:
         return tuple(str(r) for r in routes), ()
     listed = section.resources or ()

@@ -8,8 +8,9 @@ generator.magento.grants).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from generator.errors import Problem, SpecError, UsageError
 from generator.magento import rules
@@ -18,6 +19,9 @@ from generator.spec.fields import Report
 from generator.spec.model import ModuleSpec
 from generator.spec.policy import Known, module_spec
 from generator.spec.sections import SectionReader, SpecSections
+
+if TYPE_CHECKING:
+    from generator.magento.routes import RouteCatalog
 from generator.spec.yamlfile import (
     Position,
     alias_growth_problem,
@@ -64,14 +68,16 @@ def load_spec(
     from_installation: bool = False,
     *,
     fallback_name: str | None = None,
+    routes: Callable[[], RouteCatalog] | None = None,
 ) -> LoadedSpec:
     """Read the spec at ``path`` for the module ``module_name``.
 
     Without ``module_name``, the spec's ``name:`` key names the module (else ``fallback_name``
     does; else it is an error). ACL ids are checked against ``acl`` and sequence modules looked
     up in ``modules`` (both default to Magento's core, bundled; ``from_installation`` says they
-    include an installation's own). Raises UsageError for a bad module name and SpecError
-    listing every problem in the spec.
+    include an installation's own). ``routes`` loads the REST routes, only for a spec with
+    ``endpoints:`` (default: the bundled 2.4.4 routes). Raises UsageError for a bad module
+    name and SpecError listing every problem in the spec.
     """
     cli_name = parse_module_name(module_name) if module_name is not None else None
     display = str(path)
@@ -88,7 +94,7 @@ def load_spec(
     if sections is not None:
         fallback = parse_module_name(fallback_name) if fallback_name else None
         name = _module_name(report, sections, cli_name, fallback)
-        known = Known(acl or bundled_acl(), modules or bundled_modules(), from_installation)
+        known = Known(acl or bundled_acl(), modules or bundled_modules(), from_installation, routes)
         spec = module_spec(report, sections, *name, known) if name else None
     if report.failed or spec is None or sections is None:
         raise SpecError(p for p in report.in_file_order() if p.severity == "error")
