@@ -88,13 +88,15 @@ def acl_diff(
     1 when some do, 2 for bad input.
     """
     from generator.new import catalogs
-    from generator.review import acldiff, diffroutes, routeview
+    from generator.review import acldiff, diffroutes
 
     known = catalogs(_store(magento_root, catalog))
     (before, old_bearer), (after, new_bearer) = _side(old, known), _side(new, known)
     changes = acldiff.compare(before, after, known.acl)
     if any(c.granted or c.revoked for c in changes):
-        routes, problems = routeview.route_catalog(magento_root)
+        from generator.review.routeview import route_catalog
+
+        routes, problems = route_catalog(magento_root)
         echo_problems(problems)
         changes = diffroutes.with_routes(changes, before, after, known.acl, routes)
     notes = diffroutes.bearer_note(old_bearer, new_bearer)

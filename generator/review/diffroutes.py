@@ -9,12 +9,14 @@ since anyone may call them). Also here: the note for a change of the store-wide 
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from generator.magento.acl import AclCatalog
 from generator.magento.integrations import IntegrationFacts, effective_ids
-from generator.magento.routequery import Grant, callable_routes, grant_of
-from generator.magento.routes import Route, RouteCatalog
 from generator.review.acldiff import RETIRED, IntegrationChange
+
+if TYPE_CHECKING:
+    from generator.magento.routes import Route, RouteCatalog
 
 BEARER_ON = (
     "bearer_tokens turns on: etc/config.xml lets every integration's access token be used as a "
@@ -28,11 +30,12 @@ BEARER_OFF = (
 
 
 def _callable(facts: IntegrationFacts | None, acl: AclCatalog, catalog: RouteCatalog) -> set[Route]:
+    from generator.magento.routequery import callable_routes, grant_of
+
     if facts is None or facts.format == RETIRED:
         return set()
     ids = effective_ids(facts.format, facts.resource_ids, acl)
-    grant: Grant = grant_of(ids, acl)
-    return set(callable_routes(catalog, grant))
+    return set(callable_routes(catalog, grant_of(ids, acl)))
 
 
 def with_routes(
@@ -44,6 +47,8 @@ def with_routes(
 ) -> list[IntegrationChange]:
     """``changes``, each added or changed integration with the routes it can now call and no
     longer call (one removed or retired loses them all, which its status says)."""
+    from generator.magento.routes import Route
+
     found = []
     for change in changes:
         if change.status not in ("added", "changed") or not (change.granted or change.revoked):
