@@ -10,15 +10,16 @@ opens beyond those asked for are named in one warning.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from generator.errors import shown
 from generator.magento import rules
-from generator.magento.acl import AclCatalog
+from generator.magento.acl import ALL, AclCatalog
 from generator.magento.grants import resolve_grant
 from generator.spec.fields import Item, Report, join
-from generator.spec.sections import IntegrationSection
+from generator.spec.model import IntegrationFormat
+from generator.spec.sections import IntegrationSection, SpecSections
 
 if TYPE_CHECKING:
     from generator.magento.routequery import ExtraRoute, Grant
@@ -153,3 +154,55 @@ def warn_without_parents(report: Report, section: IntegrationSection) -> None:
         "so the admin who approves it cannot see what it gets",
         severity="warning",
     )
+
+
+def integration_endpoints(
+    report: Report,
+    section: IntegrationSection,
+    acl: AclCatalog,
+    load_routes: Callable[[], RouteCatalog] | None,
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The routes an integration's ``endpoints`` name, and the resources they and its
+    ``resources`` grant together; warns of the routes that grant opens besides."""
+    catalog = (load_routes or bundled_route_catalog)()
+    routes = requested_routes(report, section, catalog)
+    if section.all_resources:
+        report.add(
+            section.endpoints_at,
+            join(section.field, "endpoints"),
+            f"with all_resources: true, list no endpoints: {ALL} opens every route",
+        )
+    if not routes and not section.resources and not report.failed:
+        report.add(
+            section.endpoints_at,
+            join(section.field, "endpoints"),
+            "no endpoint needs a grant (anonymous routes are open to anyone), so the "
+            "integration would be granted nothing; list a route that needs one, or resources",
+        )
+    if report.failed or not routes:
+        return tuple(str(r) for r in routes), ()
+    listed = section.resources or ()
+    resources = endpoint_resources(acl, routes, listed, section.parents)
+    warn_extra_routes(report, section, acl, catalog, routes)
+    return tuple(str(r) for r in routes), resources
+
+
+def route_options(report: Report, sections: SpecSections, form: IntegrationFormat) -> None:
+    """``parents: false`` needs the split format; ``bearer_tokens`` gets its security warning."""
+    for section in sections.integrations or ():
+        if not section.parents and form is not IntegrationFormat.SPLIT:
+            report.add(
+                section.parents_at,
+                join(section.field, "parents"),
+                "parents: false needs integration_format: split: Magento adds the parents of "
+                "etc/integration.xml's resources itself",
+            )
+    if sections.bearer_tokens is not None:
+        report.add(
+            sections.bearer_tokens.at,
+            "bearer_tokens",
+            "etc/config.xml lets every integration's access token be used as a Bearer token, "
+            "store-wide: a leaked token then works without an OAuth signature; prefer OAuth "
+            "1.0a signed requests where the client can sign",
+            severity="warning",
+        )

@@ -14,13 +14,7 @@ from generator.magento.acl import ALL, AclCatalog, ModuleCatalog, bundled_module
 from generator.magento.catalogs import knows_module_of
 from generator.magento.composer import resolve_require
 from generator.magento.grants import Grant, resolve_grant
-from generator.spec.endpoints import (
-    bundled_route_catalog,
-    endpoint_resources,
-    requested_routes,
-    warn_extra_routes,
-    warn_without_parents,
-)
+from generator.spec.endpoints import integration_endpoints, route_options, warn_without_parents
 from generator.spec.fields import Item, Report, join, report_repeats
 from generator.spec.model import (
     DEFAULT_PATCH_NAME,
@@ -69,7 +63,7 @@ def module_spec(
         sections.integration_format.value if sections.integration_format else "split"
     )
     _retired_format(report, sections, bool(retired), integration_format)
-    _route_options(report, sections, integration_format)
+    route_options(report, sections, integration_format)
     declared = bool(integrations or retired)
     setup = _setup(report, sections, declared, integration_format)
     patch_name = _patch_name(report, sections, setup)
@@ -181,7 +175,7 @@ def _integration(
         resources = resources or listed
     endpoints: tuple[str, ...] = ()
     if section.endpoints is not None:
-        endpoints, by_route = _endpoints(report, section, known)
+        endpoints, by_route = integration_endpoints(report, section, known.acl, known.routes)
         resources = (ALL,) if section.all_resources else by_route or resources
     warn_without_parents(report, section)
     if section.all_resources and section.name is not None:
@@ -203,55 +197,6 @@ def _integration(
         endpoints=endpoints,
         parents=section.parents,
     )
-
-
-def _endpoints(
-    report: Report, section: IntegrationSection, known: Known
-) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The routes an integration's ``endpoints`` name, and the resources they and its
-    ``resources`` grant together; warns of the routes that grant opens besides."""
-    catalog = (known.routes or bundled_route_catalog)()
-    routes = requested_routes(report, section, catalog)
-    if section.all_resources:
-        report.add(
-            section.endpoints_at,
-            join(section.field, "endpoints"),
-            f"with all_resources: true, list no endpoints: {ALL} opens every route",
-        )
-    if not routes and not section.resources and not report.failed:
-        report.add(
-            section.endpoints_at,
-            join(section.field, "endpoints"),
-            "no endpoint needs a grant (anonymous routes are open to anyone), so the "
-            "integration would be granted nothing; list a route that needs one, or resources",
-        )
-    if report.failed or not routes:
-        return tuple(str(r) for r in routes), ()
-    listed = section.resources or ()
-    resources = endpoint_resources(known.acl, routes, listed, section.parents)
-    warn_extra_routes(report, section, known.acl, catalog, routes)
-    return tuple(str(r) for r in routes), resources
-
-
-def _route_options(report: Report, sections: SpecSections, form: IntegrationFormat) -> None:
-    """``parents: false`` needs the split format; ``bearer_tokens`` gets its security warning."""
-    for section in sections.integrations or ():
-        if not section.parents and form is not IntegrationFormat.SPLIT:
-            report.add(
-                section.parents_at,
-                join(section.field, "parents"),
-                "parents: false needs integration_format: split: Magento adds the parents of "
-                "etc/integration.xml's resources itself",
-            )
-    if sections.bearer_tokens is not None:
-        report.add(
-            sections.bearer_tokens.at,
-            "bearer_tokens",
-            "etc/config.xml lets every integration's access token be used as a Bearer token, "
-            "store-wide: a leaked token then works without an OAuth signature; prefer OAuth "
-            "1.0a signed requests where the client can sign",
-            severity="warning",
-        )
 
 
 def _grant(
