@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from click.testing import Result
 
 from tests.conftest import EXAMPLE_SPEC, REPO
 
@@ -133,3 +134,19 @@ def test_readme_workflow_updates_apt_before_installing() -> None:
     installs = [s["run"] for s in steps if "apt-get install" in s.get("run", "")]
     assert installs and all("apt-get update" in command for command in installs)
     assert any("pip install ./" in s.get("run", "") for s in steps)
+
+
+def test_readme_spec_block_generates_as_written(
+    tmp_path: Path, run_cli: Callable[..., Result]
+) -> None:
+    """The README's annotated spec is a real spec: `magegen new SPEC` accepts it, no NAME."""
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("## The spec (format version 1)") :]
+    block = re.search(r"```yaml\n(.*?)```", section, re.DOTALL)
+    assert block is not None
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(block.group(1), encoding="utf-8")
+    out = tmp_path / "module"
+    result = run_cli("new", spec, "-o", out)
+    assert result.exit_code == 0, result.stderr
+    assert "Beehexa_IntegrationManager" in (out / "etc" / "module.xml").read_text()
