@@ -38,11 +38,19 @@ _DATE = rf"v?[0-9]{{4}}(?:[.:-]?[0-9]{{2}}){{1,6}}(?:[.:-]?[0-9]{{1,3}})?{_MODIF
 _NUMERIC_BRANCH = rf"v?[0-9]+(?:\.(?:[0-9]+|[xX*])){{0,3}}[.-]?{_any_case('dev')}"
 _FLAG = "(?:@(?:" + "|".join(map(_any_case, ("stable", "RC", "beta", "alpha", "dev"))) + "))?"
 _RELEASE = f"(?:{_CLASSICAL}|{_DATE}|{_NUMERIC_BRANCH})"
-VERSION = re.compile(
+VERSION_PATTERN = (
     rf"{_RELEASE}(?:\+[^\s,]+)?{_FLAG} +as +[^,\s]+"  # an alias: "1.0 as 2.0"
     rf"|{_RELEASE}(?:\+\S+)?{_FLAG}"  # build metadata, stability flag
     r"|dev-[^\x00-\x1f\x7f]*"  # a branch
 )
+
+
+@cache
+def version_pattern() -> re.Pattern[str]:
+    """Composer's version rule, compiled when first needed: it is large, and costs start-up."""
+    return re.compile(VERSION_PATTERN)
+
+
 # Composer's package name rule (composer/composer's ValidatingArrayLoader).
 COMPOSER_NAME = re.compile(r"[a-z0-9](?:[_.-]?[a-z0-9]+)*/[a-z0-9](?:(?:[_.]|-{1,2})?[a-z0-9]+)*")
 # A subset of Composer's version-constraint grammar: exact and wildcard versions, ~ and ^,
@@ -160,7 +168,7 @@ PHP_RESERVED = frozenset(
 
 def check_version(value: str) -> str | None:
     """composer.json's version, as Composer reads it."""
-    if VERSION.fullmatch(value):
+    if version_pattern().fullmatch(value):
         return None
     return f"{shown(value)} is not a version Composer accepts (e.g. 1.0.1 or 1.0.1-beta1)"
 

@@ -74,7 +74,7 @@ MODULE = Section(
             "version",
             "composer.json's version; also module.xml's setup_version when InstallData needs "
             "one and setup_version is not given.",
-            pattern=rules.VERSION.pattern,
+            pattern=rules.VERSION_PATTERN,
         ),
         Field(
             "setup_version",

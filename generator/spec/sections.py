@@ -7,7 +7,7 @@ the ACL tree) is decided later, by generator.spec.policy, from these values alon
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from yaml.nodes import MappingNode, Node, SequenceNode
 
@@ -26,8 +26,7 @@ COMPOSER_KEYS = COMPOSER.keys()
 INTEGRATION_KEYS = INTEGRATION.keys()
 
 
-@dataclass(frozen=True)
-class ModuleSection:
+class ModuleSection(NamedTuple):
     """What the ``module:`` block said."""
 
     description: str | None = None
@@ -38,8 +37,7 @@ class ModuleSection:
     sequence: tuple[Item, ...] = ()
 
 
-@dataclass(frozen=True)
-class Requirement:
+class Requirement(NamedTuple):
     """One entry of ``composer.require``, located at its key."""
 
     package: str
@@ -47,8 +45,7 @@ class Requirement:
     at: Position
 
 
-@dataclass(frozen=True)
-class IntegrationSection:
+class IntegrationSection(NamedTuple):
     """One item of ``integrations:`` as written; its values are None where absent or bad."""
 
     field: str  # integrations[<index>]
@@ -65,8 +62,7 @@ class IntegrationSection:
     retired: bool = False  # ``retired: true``: stores delete it; only its name is written
 
 
-@dataclass(frozen=True)
-class SpecSections:
+class SpecSections(NamedTuple):
     """Every section of a spec, read but not yet judged together."""
 
     name: Located | None = None
