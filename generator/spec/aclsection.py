@@ -62,8 +62,7 @@ def _entry(
         reader.report(
             parent_node,
             join(item_field, "parent"),
-            "only a top-level entry names its parent: a child nests under the entry that "
-            "lists it",
+            "only a top-level entry names its parent: a child nests under the entry that lists it",
         )
         parent_node = None
     children_node = entries.get("children")

@@ -17,7 +17,8 @@ class Field(NamedTuple):
     """One key of a mapping in the spec."""
 
     key: str
-    kind: str  # string | integer | version | boolean | choice | string-or-list | list | mapping | map
+    # string | integer | version | boolean | choice | string-or-list | list | mapping | map
+    kind: str
     description: str
     required: bool = False
     pattern: str | None = None  # a full-match regular expression (Python and ECMA-262 alike)
