@@ -280,3 +280,22 @@ def test_a_hand_written_acl_xml_is_kept_when_the_spec_has_no_acl(
     result = run_cli("new", tmp_path / "spec.yaml", "-o", out, "--force")
     assert result.exit_code == 0, result.output
     assert (out / "etc/acl.xml").read_text() == "<config/>\n"
+
+
+def test_spec_from_round_trips_own_acl_byte_for_byte(
+    tmp_path: Path, run_cli: Callable[..., Result]
+) -> None:
+    text = FLEET + integration("Fleet_Sync::fleet_read", "Fleet_Sync::order_export")
+    first = generate(tmp_path, run_cli, text)
+    read = run_cli("spec-from", first)
+    assert read.exit_code == 0, read.output
+    assert "refuses" not in read.output and "acl:" in read.output
+    back = tmp_path / "back.yaml"
+    back.write_text(read.output)
+    second = tmp_path / "second"
+    result = run_cli("new", "Fleet/Sync", back, "-o", second)
+    assert result.exit_code == 0, result.output
+    files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
+    for name in files:
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
