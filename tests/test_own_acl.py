@@ -299,3 +299,15 @@ def test_spec_from_round_trips_own_acl_byte_for_byte(
     assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
     for name in files:
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+def test_validate_accepts_a_tree_granting_its_own_ids(
+    tmp_path: Path, run_cli: Callable[..., Result]
+) -> None:
+    text = FLEET + integration("Fleet_Sync::fleet/**", "Fleet_Sync::order_export")
+    out = generate(tmp_path, run_cli, text)
+    result = run_cli("validate", out)
+    assert result.exit_code == 0, result.output
+    (out / "etc/acl.xml").unlink()
+    result = run_cli("validate", out)
+    assert result.exit_code == 1 and "Fleet_Sync::fleet_read" in result.output
