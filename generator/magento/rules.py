@@ -82,6 +82,12 @@ PLATFORM_PACKAGE = re.compile(
 )
 # An ACL resource id, e.g. Magento_Sales::reorder.
 RESOURCE_ID = re.compile(r"[A-Z][A-Za-z0-9]*_[A-Za-z0-9]+::[A-Za-z0-9_]+")
+# acl.xsd's typeId, without its nested repetition (the same strings): an id an acl.xml declares.
+ACL_ID = re.compile(r"[A-Z][A-Za-z0-9]+_[A-Z][A-Za-z0-9]+::[A-Za-z0-9_]+")
+# acl.xsd's typeTitle: 3 to 50 characters.
+ACL_TITLE_LENGTH = (3, 50)
+# xs:int, acl.xsd's sortOrder.
+XS_INT = (-(2**31), 2**31 - 1)
 # config.xsd's emailType, anchored as XSD patterns are.
 EMAIL = re.compile(r"[^@]+@[^.]+\..+")
 
@@ -215,6 +221,23 @@ def check_resource_entry(value: str) -> str | None:
         f"{shown(value)} is not an ACL resource id (Vendor_Module::resource, "
         "or Vendor_Module::resource/** for it and everything below it)"
     )
+
+
+def check_acl_id(value: str) -> str | None:
+    """An id a module's acl.xml declares: Magento's Vendor_Module::name (acl.xsd's typeId)."""
+    if ACL_ID.fullmatch(value):
+        return None
+    return f"{shown(value)} is not an ACL resource id Magento accepts (Vendor_Module::name)"
+
+
+def check_acl_title(value: str) -> str | None:
+    """An ACL resource's title: one printable line of 3 to 50 characters (acl.xsd's typeTitle)."""
+    low, high = ACL_TITLE_LENGTH
+    if not value.isprintable():
+        return "must be one line of printable characters"
+    if not low <= len(value) <= high:
+        return f"must be {low} to {high} characters long (Magento's acl.xsd), got {len(value)}"
+    return None
 
 
 def shown(value: str) -> str:

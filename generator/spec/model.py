@@ -55,6 +55,21 @@ class Integration:
 
 
 @dataclass(frozen=True)
+class AclEntry:
+    """An ACL resource the module declares in etc/acl.xml (the spec's ``acl:``).
+
+    ``ancestors`` (top-level entries only) is the chain of existing ids it nests under, from the
+    tree's root (``Magento_Backend::admin``) down to its parent, both included.
+    """
+
+    id: str
+    title: str
+    sort_order: int | None = None
+    children: tuple[AclEntry, ...] = ()
+    ancestors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Author:
     """A composer.json author."""
 
@@ -84,6 +99,8 @@ class ModuleSpec:
     setup_patch_name: str = DEFAULT_PATCH_NAME
     # Integrations the spec retires: stores that have them delete them (split format only).
     retired: tuple[str, ...] = ()
+    # The module's own ACL resources (etc/acl.xml), top-level entries in spec order.
+    acl: tuple[AclEntry, ...] = ()
 
     @property
     def name(self) -> str:

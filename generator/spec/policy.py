@@ -22,6 +22,7 @@ from generator.spec.model import (
     ModuleSpec,
     Setup,
 )
+from generator.spec.ownacl import own_acl
 from generator.spec.sections import IntegrationSection, ModuleSection, SpecSections
 
 INTEGRATION_MODULE = "Magento_Integration"
@@ -37,6 +38,7 @@ class Known(NamedTuple):
     acl: AclCatalog
     modules: ModuleCatalog
     from_installation: bool = False  # both include an installation's own modules
+    own_module: str | None = None  # the module the spec describes; acl holds its own ids
 
     def knows_module(self, module: str) -> bool:
         """Whether the module is one the catalogs know: it has ACL resources, or a package."""
@@ -51,6 +53,8 @@ def module_spec(
     default_name = f"{vendor.lower()}/module-{rules.kebab(module)}"
     composer_name = sections.composer_name.value if sections.composer_name else default_name
     user_require = _requirements(report, sections, composer_name)
+    acl, merged = own_acl(report, sections.acl, own_name, known.acl)
+    known = known._replace(acl=merged, own_module=own_name)
     integrations, retired, owners = _integrations(report, sections.integrations or (), known)
     integration_format = IntegrationFormat(
         sections.integration_format.value if sections.integration_format else "split"
@@ -81,6 +85,7 @@ def module_spec(
         integration_format=integration_format,
         setup_patch_name=patch_name,
         retired=tuple(retired),
+        acl=acl,
     )
 
 
@@ -200,6 +205,7 @@ def _grant(
         all_resources=section.all_resources,
         knows_module=known.knows_module,
         from_installation=known.from_installation,
+        own_module=known.own_module,
     )
     for problem in grant.problems:
         item = items[problem.index]

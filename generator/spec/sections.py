@@ -13,6 +13,7 @@ from yaml.nodes import MappingNode, Node, SequenceNode
 
 from generator.errors import suggestion
 from generator.magento import rules
+from generator.spec.aclsection import AclEntrySection, read_acl
 from generator.spec.fields import Entries, Item, Located, NodeReader, join
 from generator.spec.format import AUTHOR, COMPOSER, INTEGRATION, MODULE, SPEC
 from generator.spec.model import Author
@@ -74,6 +75,7 @@ class SpecSections(NamedTuple):
     setup: Located | None = None
     setup_patch_name: Located | None = None
     templates: Located | None = None
+    acl: tuple[AclEntrySection, ...] = ()  # the module's own ACL resources
     given: frozenset[str] = frozenset()  # the top-level keys written, good or bad
 
 
@@ -98,6 +100,7 @@ class SectionReader(NodeReader):
                 top.get("setup_patch_name"), "setup_patch_name", rules.check_class_name
             ),
             templates=self.located(top.get("templates"), "templates"),
+            acl=read_acl(self, top.get("acl")),
             given=frozenset(key for key, _ in top.items()),
         )
 
