@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import enum
 import re
 from collections.abc import Iterable, Sequence
-from enum import StrEnum
 from typing import NamedTuple
 
 # Control characters (C0, DEL, C1), and the line and paragraph separators some terminals and
@@ -39,8 +39,15 @@ def shown(value: str, limit: int = SHOWN_LIMIT) -> str:
     return one_line(value)
 
 
-class Severity(StrEnum):
-    """How much a finding matters: errors fail a run, warnings only with ``--strict``."""
+class Severity(str, enum.Enum):
+    """How much a finding matters: errors fail a run, warnings only with ``--strict``.
+
+    Equal to, and shown as, its spelling (``"error"``); a str Enum rather than StrEnum, which
+    needs Python 3.11.
+    """
+
+    def __str__(self) -> str:
+        return str(self.value)
 
     ERROR = "error"
     WARNING = "warning"

@@ -17,12 +17,6 @@ from generator.errors import (
     TargetError,
     UsageError,
 )
-from generator.lifecycle import (
-    dropped_integrations,
-    retire_warnings,
-    superseded_install_data,
-    superseded_patches,
-)
 from generator.magento.catalogs import Catalogs, catalogs
 from generator.render import TEMPLATE_NAMES, RenderedFile, generated_paths, render, template_of
 from generator.spec.model import ModuleSpec
@@ -123,7 +117,10 @@ def _build(
     problems = check_files(files, loaded.spec.namespace)
     if problems:
         raise CheckError(problems + _custom_template_notes(problems, loaded.spec, templates))
-    warnings += retire_warnings(loaded.spec, str(spec_path))
+    if loaded.spec.retired:
+        from generator.lifecycle import retire_warnings
+
+        warnings += retire_warnings(loaded.spec, str(spec_path))
     composer_name_at = loaded.where("composer.name")
     return BuiltModule(loaded.spec, files, tuple(warnings), templates, composer_name_at)
 
@@ -280,15 +277,19 @@ def _plan(module: BuiltModule, target: Path, force: bool, mode: Mode, spec_path:
     """
     spec = module.spec
     as_force = force or mode is not Mode.WRITE
-    superseded = (
-        superseded_patches(target, spec, module.templates)
-        + superseded_install_data(target, spec, module.templates)
-        if as_force
-        else ()
-    )
-    dropped = dropped_integrations(target, spec, str(spec_path), superseded) if as_force else []
-    if dropped:
-        raise SpecError(dropped)
+    superseded: tuple[str, ...] = ()
+    if as_force:  # only a run over an existing tree needs lifecycle's proofs
+        from generator.lifecycle import (
+            dropped_integrations,
+            superseded_install_data,
+            superseded_patches,
+        )
+
+        superseded = superseded_patches(target, spec, module.templates)
+        superseded += superseded_install_data(target, spec, module.templates)
+        dropped = dropped_integrations(target, spec, str(spec_path), superseded)
+        if dropped:
+            raise SpecError(dropped)
     known = generated_paths(spec) | earlier_patches(target, spec)
     return plan_write(target, module.files, as_force, known, mode.compares, superseded)
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import jinja2
 import markupsafe
 
+from generator.aclfile import acl_nodes
 from generator.errors import Problem, TemplateError
 from generator.escape import json_document, php_string, xml_text
 from generator.magento.composer import autoload
@@ -58,6 +59,10 @@ def _bearer_tokens(spec: ModuleSpec) -> bool:
     return spec.bearer_tokens
 
 
+def _own_acl(spec: ModuleSpec) -> bool:
+    return bool(spec.acl)
+
+
 def _data_patch(spec: ModuleSpec) -> bool:
     return spec.setup is Setup.DATA_PATCH
 
@@ -70,6 +75,7 @@ FILE_TABLE: tuple[tuple[str, str, Callable[[ModuleSpec], bool]], ...] = (
     ("registration.php", "registration.php.j2", _always),
     ("composer.json", "composer.json.j2", _always),
     ("etc/module.xml", "etc/module.xml.j2", _always),
+    ("etc/acl.xml", "etc/acl.xml.j2", _own_acl),
     ("etc/integration/config.xml", "etc/integration/config.xml.j2", _split),
     ("etc/integration/api.xml", "etc/integration/api.xml.j2", _split),
     ("etc/integration.xml", "etc/integration.xml.j2", _consolidated),
@@ -81,15 +87,18 @@ FILE_TABLE: tuple[tuple[str, str, Callable[[ModuleSpec], bool]], ...] = (
 # The templates a templates folder can replace.
 TEMPLATE_NAMES: tuple[str, ...] = tuple(template for _, template, _ in FILE_TABLE)
 
+# A module's acl.xml is often written by hand: one the spec does not make is left alone.
+ACL_PATH = "etc/acl.xml"
 # The paths magegen generates with the default names, for finding files a spec no longer makes.
 GENERATED_PATHS: tuple[str, ...] = tuple(
-    path.format(name=DEFAULT_PATCH_NAME) for path, _, _ in FILE_TABLE
+    path.format(name=DEFAULT_PATCH_NAME) for path, _, _ in FILE_TABLE if path != ACL_PATH
 )
 
 
 def generated_paths(spec: ModuleSpec) -> frozenset[str]:
     """Every path magegen may have generated for a module like ``spec``'s, in any setup style."""
-    return frozenset(GENERATED_PATHS) | {spec.patch_path}
+    own = {ACL_PATH} if spec.acl else set()
+    return frozenset(GENERATED_PATHS) | {spec.patch_path} | own
 
 
 def _escape_for_xml(value: object) -> object:
@@ -165,7 +174,12 @@ def render(spec: ModuleSpec, templates: TemplateDir | None = None) -> tuple[Rend
     ``templatebox`` (then the rest are not rendered).
     """
     sync = sync_patch(spec) if wants_sync(spec) else None
-    context = {"spec": spec, "composer": build_manifest(spec), "sync": sync}
+    context = {
+        "spec": spec,
+        "composer": build_manifest(spec),
+        "sync": sync,
+        "acl": acl_nodes(spec.acl),
+    }
     wanted_files = [(path, name) for path, name, wanted in FILE_TABLE if wanted(spec)]
     if templates is None:
         return tuple(

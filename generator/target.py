@@ -15,7 +15,6 @@ import stat
 from pathlib import Path
 
 from generator.errors import Problem, shown
-from generator.lifecycle import removal_notes
 from generator.magento.files import MODULE_XML, REGISTRATION_PHP
 from generator.spec.model import ModuleSpec
 from generator.write import Action, WritePlan
@@ -133,7 +132,10 @@ def plan_warnings(plan: WritePlan, spec: ModuleSpec, writes: bool = True) -> lis
             )
         )
     removed = tuple(file.path for file in plan.having(Action.REMOVE))
-    warnings += removal_notes(target, removed, writes)
+    if removed:
+        from generator.lifecycle import removal_notes  # only when something is removed
+
+        warnings += removal_notes(target, removed, writes)
     for file in plan.having(Action.STALE):
         warnings.append(
             Problem(

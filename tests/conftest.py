@@ -140,7 +140,8 @@ def _tool(name: str) -> str:
     found = shutil.which(name)
     if found is None:
         unavailable(
-            f"'{name}' is not installed (apt-get install php-cli php-xml composer libxml2-utils)"
+            f"'{name}' is not installed "
+            "(apt-get install php-cli php-xml php-mbstring composer libxml2-utils)"
         )
     return found
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from click.testing import Result
 
 from tests.conftest import EXAMPLE_SPEC, REPO
 
@@ -73,7 +74,7 @@ def test_precommit_hook_entry_passes_and_fails(
 
 def readme_workflow() -> dict:
     blocks = re.findall(r"```yaml\n(.*?)```", (REPO / "README.md").read_text(), re.DOTALL)
-    workflows = [yaml.safe_load(b) for b in blocks if "magegen validate" in b]
+    workflows = [yaml.safe_load(b) for b in blocks if "magegen validate" in b and "jobs:" in b]
     assert len(workflows) == 1
     return workflows[0]
 
@@ -104,3 +105,48 @@ def test_readme_workflow_is_a_workflow(key: str) -> None:
     workflow = readme_workflow()
     # YAML 1.1 reads the bare key `on` as True; GitHub reads it as "on".
     assert key in workflow or (key == "on" and True in workflow)
+
+
+def readme_local_hook() -> dict:
+    blocks = re.findall(r"```yaml\n(.*?)```", (REPO / "README.md").read_text(), re.DOTALL)
+    configs = [yaml.safe_load(b) for b in blocks if "repo: local" in b]
+    assert len(configs) == 1
+    (repo,) = configs[0]["repos"]
+    (hook,) = repo["hooks"]
+    return hook
+
+
+def test_readme_local_hook_runs_as_written(tmp_path: Path, generate: Callable[..., Path]) -> None:
+    """The README's .pre-commit-config.yaml: its entry and args, as pre-commit runs them."""
+    hook = readme_local_hook()
+    assert (hook["language"], hook["pass_filenames"]) == ("system", False)
+    assert hook["files"] == precommit_hook()["files"]
+    command = shlex.split(hook["entry"]) + hook["args"]
+    project = project_with_module(tmp_path, generate)
+    assert run(command, project).returncode == 0
+    break_registration(project)
+    bad = run(command, project)
+    assert bad.returncode == 1 and "[MG201]" in bad.stdout
+
+
+def test_readme_workflow_updates_apt_before_installing() -> None:
+    steps = readme_workflow()["jobs"]["magegen"]["steps"]
+    installs = [s["run"] for s in steps if "apt-get install" in s.get("run", "")]
+    assert installs and all("apt-get update" in command for command in installs)
+    assert any("pip install ./" in s.get("run", "") for s in steps)
+
+
+def test_readme_spec_block_generates_as_written(
+    tmp_path: Path, run_cli: Callable[..., Result]
+) -> None:
+    """The README's annotated spec is a real spec: `magegen new SPEC` accepts it, no NAME."""
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("## The spec (format version 1)") :]
+    block = re.search(r"```yaml\n(.*?)```", section, re.DOTALL)
+    assert block is not None
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(block.group(1), encoding="utf-8")
+    out = tmp_path / "module"
+    result = run_cli("new", spec, "-o", out)
+    assert result.exit_code == 0, result.stderr
+    assert "Beehexa_IntegrationManager" in (out / "etc" / "module.xml").read_text()

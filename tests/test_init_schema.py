@@ -135,7 +135,19 @@ def test_every_key_the_loader_accepts_is_in_the_schema() -> None:
         "module.authors[]": loader.AUTHOR_KEYS,
         "composer": loader.COMPOSER_KEYS,
         "integrations[]": loader.INTEGRATION_KEYS,
+        **acl_keys(),
     }
+
+
+def acl_keys() -> dict[str, tuple[str, ...]]:
+    """The keys of ``acl:`` entries, nested as deep as the format lets children go."""
+    from generator.spec.format import ACL_CHILD_DEPTH, acl_entry
+
+    found, path = {}, "acl[]"
+    for depth in range(ACL_CHILD_DEPTH, -1, -1):
+        found[path] = acl_entry(depth, top=depth == ACL_CHILD_DEPTH).keys()
+        path += ".children[]"
+    return found
 
 
 @given(spec=specs())

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.magento.phpsource import decode_php_string, read_php
+from generator.magento.phpcode import decode_php_string, read_php
 from tests.validate_kit import (
     CONFIG,
     Runner,

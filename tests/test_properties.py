@@ -119,7 +119,7 @@ def specs(draw: st.DrawFn, min_integrations: int = 0) -> dict[str, Any]:
     module: dict[str, Any] = {}
     if draw(st.booleans()):
         module["description"] = draw(free_text)
-    version = draw(st.none() | st.from_regex(rules.VERSION, fullmatch=True))
+    version = draw(st.none() | st.from_regex(rules.version_pattern(), fullmatch=True))
     if version is not None:
         module["version"] = version
     found = draw(st.lists(integrations(min_integrations), min_size=1, max_size=1))[0]

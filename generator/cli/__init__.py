@@ -2,24 +2,47 @@
 
 Each command lives with its kind: ``new`` (writing modules and specs), ``review`` (reading and
 judging module trees) and ``catalog`` (what Magento knows); ``running`` turns errors into
-messages and exit codes for all of them.
+messages and exit codes for all of them. A command's module is imported only when that command
+runs (or ``--help`` lists it), so that start-up pays for one kind only.
 """
 
 from __future__ import annotations
 
+import importlib
+
 import click
 
 from generator import __version__
-from generator.cli.catalog import acl, catalog_command, routes
-from generator.cli.new import init, new, schema
-from generator.cli.review import acl_diff, spec_from, validate
+
+# Each command: the module that defines it and the function's name there.
+COMMANDS = {
+    "new": ("generator.cli.new", "new"),
+    "init": ("generator.cli.new", "init"),
+    "schema": ("generator.cli.new", "schema"),
+    "validate": ("generator.cli.review", "validate"),
+    "acl-diff": ("generator.cli.review", "acl_diff"),
+    "spec-from": ("generator.cli.review", "spec_from"),
+    "acl": ("generator.cli.catalog", "acl"),
+    "routes": ("generator.cli.catalog", "routes"),
+    "catalog": ("generator.cli.catalog", "catalog_command"),
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _LazyGroup(click.Group):
+    """A group whose commands are imported when one is asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module, attribute = COMMANDS[cmd_name]
+        command: click.Command = getattr(importlib.import_module(module), attribute)
+        return command
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="magegen")
 def main() -> None:
     """Write Magento 2 integration modules from a small YAML spec."""
-
-
-for command in (new, acl, routes, validate, acl_diff, schema, init, spec_from, catalog_command):
-    main.add_command(command)

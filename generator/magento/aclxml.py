@@ -41,6 +41,16 @@ class AclTreeBuilder:
             node.sort_order = resource.sort_order
             node.disabled = resource.disabled
 
+    def add_resource(
+        self, resource_id: str, parent: str, module: str, title: str, sort_order: int | None
+    ) -> None:
+        """Merge one resource declared outside any file (a spec's ``acl:``) under ``parent``,
+        which must be in the tree already."""
+        node = self._node(resource_id, parent, module)
+        node.title = title
+        node.title_module = node.title_module or module
+        node.sort_order = sort_order
+
     def add_file(self, module: str, content: bytes) -> None:
         """Merge one module's acl.xml. Raises etree.XMLSyntaxError for malformed XML."""
         self.add_document(module, etree.fromstring(content, safe_xml_parser()).getroottree())

@@ -62,6 +62,7 @@ def resolve_grant(
     knows_module: Callable[[str], bool] | None = None,
     from_installation: bool = False,
     parents: bool = True,
+    own_module: str | None = None,
 ) -> Grant:
     """The grant that the entries ``requested`` ask of the ACL tree ``acl``.
 
@@ -72,6 +73,8 @@ def resolve_grant(
     may be listed. ``knows_module(module)`` answers whether the catalog knows a module at all
     (default: whether ``acl`` declares a resource of it); ``from_installation`` says ``acl``
     holds an installation's own modules, so an unknown module is really missing there.
+    ``own_module`` is the module the grant is for: ``acl`` holds all it declares, so an unknown
+    id of it is an error.
     """
     knows = knows_module or declaring_modules(acl)
     granted: list[str] = []
@@ -80,7 +83,7 @@ def resolve_grant(
     problems: list[GrantProblem] = []
     for index, entry in enumerate(requested):
         resource_id, subtree = rules.split_subtree(entry)
-        problem = _entry_problem(acl, entry, all_resources, knows, from_installation)
+        problem = _entry_problem(acl, entry, all_resources, knows, from_installation, own_module)
         if problem is not None:
             problems.append(GrantProblem(index, *problem))
             if problem[1] == "error":
@@ -110,6 +113,7 @@ def _entry_problem(
     all_resources: bool,
     knows: Callable[[str], bool],
     from_installation: bool,
+    own_module: str | None = None,
 ) -> tuple[str, str] | None:
     """(message, severity) for what is wrong with one requested entry, or None."""
     resource_id, subtree = rules.split_subtree(entry)
@@ -122,6 +126,12 @@ def _entry_problem(
         if acl.same_but_case(resource_id):
             return f"{rules.shown(entry)} is not an ACL resource id{hint}", "error"
         return rules.check_resource_entry(entry), "error"  # type: ignore[return-value]
+    if resource is None and module_of(resource_id) == own_module:
+        return (
+            f"unknown ACL resource {rules.shown(resource_id)}{hint}: the module declares it "
+            "nowhere; add it to acl:, or fix the id (Magento drops unknown ids silently)",
+            "error",
+        )
     if resource is None:
         return _unknown(resource_id, subtree, hint, knows, from_installation)
     if resource.disabled:

@@ -39,7 +39,7 @@ from generator.magento.integrations import (
     read_config_xml,
     read_consolidated_xml,
 )
-from generator.magento.phpsource import read_php
+from generator.magento.phpcode import read_php
 from generator.magento.xml import parse_untrusted, schema_problems
 
 XSI_NO_NAMESPACE = "{http://www.w3.org/2001/XMLSchema-instance}noNamespaceSchemaLocation"

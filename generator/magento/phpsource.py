@@ -1,5 +1,4 @@
-"""PHP source understood without PHP: a structural check (strings, comments and brackets), and
-PHP seen as code (which calls are real, and what each string literal holds, decoded as PHP does).
+"""A structural check of PHP source that needs no PHP: strings, comments and brackets.
 
 It is not a PHP parser. It tokenises just enough of PHP (the open tag, string literals, heredocs,
 comments) to find what breaks a generated file in practice: a string literal that a value broke
@@ -10,16 +9,15 @@ Real ``php -l`` is the judge in the test suite; this check runs every time, in-p
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 _OPEN_TAG = re.compile(r"<\?php(?=\s)")
-_HEREDOC = re.compile(r"<<<[ \t]*(['\"]?)([A-Za-z_][A-Za-z0-9_]*)\1\r?\n")
+HEREDOC = re.compile(r"<<<[ \t]*(['\"]?)([A-Za-z_][A-Za-z0-9_]*)\1\r?\n")
 _PAIRS = {")": "(", "]": "[", "}": "{"}
 # What can open or close something: quotes, comments (not a #[ attribute), heredocs, the closing
 # tag, brackets.
 _INTERESTING = re.compile(r"['\"`]|//|#(?!\[)|/\*|<<<|\?>|[()\[\]{}]")
 # The rest of a string literal up to its closing quote, escapes skipped.
-_STRING_END = {
+STRING_END = {
     quote: re.compile(rf"(?:[^{quote}\\]|\\.)*{quote}", re.DOTALL) for quote in ("'", '"', "`")
 }
 
@@ -76,7 +74,7 @@ class _Scanner:
                 self.fail(pos, f"'{opener}' is never closed")
 
     def quoted(self, quote: str) -> None:
-        end = _STRING_END[quote].match(self.source, self.pos + 1)
+        end = STRING_END[quote].match(self.source, self.pos + 1)
         if end is None:
             self.fail(self.pos, f"string literal opened with {quote} is never closed")
         else:
@@ -98,7 +96,7 @@ class _Scanner:
             self.pos = end + 2
 
     def heredoc(self) -> None:
-        match = _HEREDOC.match(self.source, self.pos)
+        match = HEREDOC.match(self.source, self.pos)
         if not match:
             self.pos += 3
             return
@@ -123,132 +121,3 @@ class _Scanner:
                 self.pos, f"'{closer}' closes '{opener}' opened on line {self.line_at(opened_at)}"
             )
         self.pos += 1
-
-
-# -- PHP source seen as code: what is a real call, and what a string literal holds.
-
-_CODE_OPEN = re.compile(r"<\?php(?=\s)|<\?=")
-_CODE_INTERESTING = re.compile(r"['\"`]|//|#(?!\[)|/\*|<<<|\?>")
-_NOT_NEWLINE = re.compile(r"[^\n]")
-_SINGLE_ESCAPE = re.compile(r"\\([\\'])")
-_DOUBLE_ESCAPE = re.compile(
-    r"\\(?:(?P<simple>[nrtvef\\$\"])|(?P<octal>[0-7]{1,3})|x(?P<hex>[0-9A-Fa-f]{1,2})"
-    r"|u\{(?P<codepoint>[0-9A-Fa-f]+)\})"
-)
-_SIMPLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "v": "\v", "e": "\x1b", "f": "\f"}
-# An unescaped "$name" or "{$" in a double-quoted string: PHP interpolates a variable there.
-_INTERPOLATION = re.compile(r"(?<!\\)(?:\\\\)*(?:\$[A-Za-z_\x80-\U0010ffff]|\{\$)")
-
-
-def decode_php_string(literal: str) -> str:
-    """The value of a PHP string literal (quotes included), decoded exactly as PHP decodes it.
-
-    Single quotes know only ``\\\\`` and ``\\'``; double quotes know ``\\n \\t \\v \\e \\f \\r
-    \\$ \\" \\\\``, octal ``\\0``-``\\377``, ``\\xHH`` and ``\\u{...}``. An escape PHP does not
-    know stays as written, backslash included. Bytes that are not UTF-8 come back as surrogate
-    escapes, so they never equal a name read from XML.
-    """
-    quote, body = literal[0], literal[1:-1]
-    if quote == "'":
-        return _SINGLE_ESCAPE.sub(r"\1", body)
-    decoded = bytearray()
-    position = 0
-    for match in _DOUBLE_ESCAPE.finditer(body):
-        decoded += body[position : match.start()].encode("utf-8", "surrogateescape")
-        decoded += _escape_bytes(match)
-        position = match.end()
-    decoded += body[position:].encode("utf-8", "surrogateescape")
-    return decoded.decode("utf-8", "surrogateescape")
-
-
-def _escape_bytes(match: re.Match[str]) -> bytes:
-    if match["simple"] is not None:
-        return _SIMPLE_ESCAPES.get(match["simple"], match["simple"]).encode()
-    if match["octal"] is not None:
-        return bytes([int(match["octal"], 8) & 0xFF])  # PHP keeps the low byte of \400 and up
-    if match["hex"] is not None:
-        return bytes([int(match["hex"], 16)])
-    codepoint = int(match["codepoint"], 16)
-    if codepoint > 0x10FFFF:
-        return match.group().encode()  # PHP refuses the file; keep what is written
-    return chr(codepoint).encode("utf-8", "surrogatepass")
-
-
-@dataclass(frozen=True)
-class PhpCode:
-    """PHP source seen as code.
-
-    ``code`` has the length and line breaks of the source, with comments, heredocs, nowdocs and
-    inline HTML blanked, and every string literal blanked between its quotes. ``literals`` maps
-    the offset of each single- or double-quoted literal to its end and its value (None when the
-    literal interpolates a variable, so its value is not known).
-    """
-
-    code: str
-    literals: dict[int, tuple[int, str | None]]
-
-    def line_at(self, offset: int) -> int:
-        """The 1-based line of ``offset``."""
-        return self.code.count("\n", 0, offset) + 1
-
-    def column_at(self, offset: int) -> int:
-        """The 1-based column of ``offset``."""
-        return offset - self.code.rfind("\n", 0, offset)
-
-
-def read_php(source: str) -> PhpCode:
-    """``source`` split into code and string literals (see PhpCode)."""
-    pieces: list[str] = []
-    literals: dict[int, tuple[int, str | None]] = {}
-    position, length, in_code = 0, len(source), False
-    while position < length:
-        if not in_code:
-            opened = _CODE_OPEN.search(source, position)
-            end = opened.end() if opened else length
-            pieces.append(_blank(source[position:end]))
-            position, in_code = end, opened is not None
-            continue
-        found = _CODE_INTERESTING.search(source, position)
-        if found is None:
-            pieces.append(source[position:])
-            break
-        pieces.append(source[position : found.start()])
-        start, token = found.start(), found.group()
-        if token == "?>":
-            pieces.append("  ")
-            position, in_code = start + 2, False
-            continue
-        end = _skipped_end(source, start, token)
-        if token in ("'", '"'):
-            literal = source[start:end]
-            interpolates = token == '"' and _INTERPOLATION.search(literal[1:-1])
-            value = None if interpolates or len(literal) < 2 else decode_php_string(literal)
-            literals[start] = (end, value)
-            pieces.append(token + _blank(source[start + 1 : end - 1]) + source[end - 1 : end])
-        else:
-            pieces.append(_blank(source[start:end]))
-        position = end
-    return PhpCode("".join(pieces), literals)
-
-
-def _blank(text: str) -> str:
-    return _NOT_NEWLINE.sub(" ", text)
-
-
-def _skipped_end(source: str, start: int, token: str) -> int:
-    """Where the string, comment or heredoc opened by ``token`` at ``start`` ends."""
-    if token in ("'", '"', "`"):
-        end = _STRING_END[token].match(source, start + 1)
-        return end.end() if end else len(source)
-    if token in ("//", "#"):
-        ends = [i for i in (source.find("\n", start), source.find("?>", start)) if i != -1]
-        return min(ends) if ends else len(source)
-    if token == "/*":
-        end = source.find("*/", start + 2)
-        return end + 2 if end != -1 else len(source)
-    heredoc = _HEREDOC.match(source, start)
-    if heredoc is None:
-        return start + 3
-    closing = re.compile(rf"^[ \t]*{heredoc.group(2)}\b", re.MULTILINE)
-    end = closing.search(source, heredoc.end())
-    return end.end() if end else len(source)

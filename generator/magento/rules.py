@@ -38,11 +38,19 @@ _DATE = rf"v?[0-9]{{4}}(?:[.:-]?[0-9]{{2}}){{1,6}}(?:[.:-]?[0-9]{{1,3}})?{_MODIF
 _NUMERIC_BRANCH = rf"v?[0-9]+(?:\.(?:[0-9]+|[xX*])){{0,3}}[.-]?{_any_case('dev')}"
 _FLAG = "(?:@(?:" + "|".join(map(_any_case, ("stable", "RC", "beta", "alpha", "dev"))) + "))?"
 _RELEASE = f"(?:{_CLASSICAL}|{_DATE}|{_NUMERIC_BRANCH})"
-VERSION = re.compile(
+VERSION_PATTERN = (
     rf"{_RELEASE}(?:\+[^\s,]+)?{_FLAG} +as +[^,\s]+"  # an alias: "1.0 as 2.0"
     rf"|{_RELEASE}(?:\+\S+)?{_FLAG}"  # build metadata, stability flag
     r"|dev-[^\x00-\x1f\x7f]*"  # a branch
 )
+
+
+@cache
+def version_pattern() -> re.Pattern[str]:
+    """Composer's version rule, compiled when first needed: it is large, and costs start-up."""
+    return re.compile(VERSION_PATTERN)
+
+
 # Composer's package name rule (composer/composer's ValidatingArrayLoader).
 COMPOSER_NAME = re.compile(r"[a-z0-9](?:[_.-]?[a-z0-9]+)*/[a-z0-9](?:(?:[_.]|-{1,2})?[a-z0-9]+)*")
 # A subset of Composer's version-constraint grammar: exact and wildcard versions, ~ and ^,
@@ -74,6 +82,12 @@ PLATFORM_PACKAGE = re.compile(
 )
 # An ACL resource id, e.g. Magento_Sales::reorder.
 RESOURCE_ID = re.compile(r"[A-Z][A-Za-z0-9]*_[A-Za-z0-9]+::[A-Za-z0-9_]+")
+# acl.xsd's typeId, without its nested repetition (the same strings): an id an acl.xml declares.
+ACL_ID = re.compile(r"[A-Z][A-Za-z0-9]+_[A-Z][A-Za-z0-9]+::[A-Za-z0-9_]+")
+# acl.xsd's typeTitle: 3 to 50 characters.
+ACL_TITLE_LENGTH = (3, 50)
+# xs:int, acl.xsd's sortOrder.
+XS_INT = (-(2**31), 2**31 - 1)
 # config.xsd's emailType, anchored as XSD patterns are.
 EMAIL = re.compile(r"[^@]+@[^.]+\..+")
 
@@ -160,7 +174,7 @@ PHP_RESERVED = frozenset(
 
 def check_version(value: str) -> str | None:
     """composer.json's version, as Composer reads it."""
-    if VERSION.fullmatch(value):
+    if version_pattern().fullmatch(value):
         return None
     return f"{shown(value)} is not a version Composer accepts (e.g. 1.0.1 or 1.0.1-beta1)"
 
@@ -207,6 +221,23 @@ def check_resource_entry(value: str) -> str | None:
         f"{shown(value)} is not an ACL resource id (Vendor_Module::resource, "
         "or Vendor_Module::resource/** for it and everything below it)"
     )
+
+
+def check_acl_id(value: str) -> str | None:
+    """An id a module's acl.xml declares: Magento's Vendor_Module::name (acl.xsd's typeId)."""
+    if ACL_ID.fullmatch(value):
+        return None
+    return f"{shown(value)} is not an ACL resource id Magento accepts (Vendor_Module::name)"
+
+
+def check_acl_title(value: str) -> str | None:
+    """An ACL resource's title: one printable line of 3 to 50 characters (acl.xsd's typeTitle)."""
+    low, high = ACL_TITLE_LENGTH
+    if not value.isprintable():
+        return "must be one line of printable characters"
+    if not low <= len(value) <= high:
+        return f"must be {low} to {high} characters long (Magento's acl.xsd), got {len(value)}"
+    return None
 
 
 def shown(value: str) -> str:

@@ -29,7 +29,7 @@ from generator.magento.acl import (
     bundled_modules,
 )
 from generator.magento.installation import Installation, find_modules, load_installation
-from generator.magento.rules import VERSION
+from generator.magento.rules import version_pattern
 from generator.magento.snapshotcheck import (
     FORMAT,
     KIND,
@@ -81,12 +81,12 @@ def magento_version(root: Path) -> tuple[str | None, str | None]:
         if manifest is None:
             continue
         version = manifest.get("version")
-        if isinstance(version, str) and VERSION.fullmatch(version):
+        if isinstance(version, str) and version_pattern().fullmatch(version):
             return version, name
         require = manifest.get("require")
         for product in PRODUCTS if isinstance(require, dict) else ():
             pinned = require.get(product)
-            if isinstance(pinned, str) and VERSION.fullmatch(pinned):
+            if isinstance(pinned, str) and version_pattern().fullmatch(pinned):
                 return pinned, f"{name} (require {product})"
     return None, None
 

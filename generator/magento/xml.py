@@ -12,6 +12,7 @@ from generator.resources import schemas_dir
 # Which of our schemas judges which module file.
 SCHEMA_FOR_PATH = {
     "etc/module.xml": "module.xsd",
+    "etc/acl.xml": "acl.xsd",
     "etc/integration/config.xml": "integration/config.xsd",
     "etc/integration/api.xml": "integration/api.xsd",
     "etc/integration.xml": "integration/integration.xsd",

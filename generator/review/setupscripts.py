@@ -12,7 +12,7 @@ from pathlib import Path
 
 from generator.errors import Problem, Severity, shown
 from generator.magento.moduletree import ModuleFacts
-from generator.magento.phpsource import PhpCode, read_php
+from generator.magento.phpcode import PhpCode, read_php
 
 CONFIG = "etc/integration/config.xml"
 INSTALL_DATA = "Setup/InstallData.php"

@@ -33,6 +33,7 @@ from generator.magento.files import (
     REGISTRATION_PHP,
 )
 from generator.magento.moduletree import ModuleFacts, read_module
+from generator.review.aclback import ACL_XML, own_acl
 from generator.review.foldacl import fold_resources
 from generator.review.setupstyle import SetupStyle, setup_style
 from generator.review.specblocks import (
@@ -54,7 +55,7 @@ from generator.sync import HASH_LENGTH, INSTALL_DATA_PREFIX
 __all__ = ["SpecFromResult", "dump_spec", "fold_resources", "spec_from", "write_spec"]
 
 # The files spec-from reads or knows; when the spec cannot be rendered, every other file is listed.
-UNDERSTOOD = frozenset({REGISTRATION_PHP, MODULE_XML, COMPOSER_JSON, *INTEGRATION_FILES})
+UNDERSTOOD = frozenset({REGISTRATION_PHP, MODULE_XML, COMPOSER_JSON, ACL_XML, *INTEGRATION_FILES})
 # A module name as Magento takes it: two parts; our schema's stricter pattern is only a note.
 _LENIENT_NAME = re.compile(r"([A-Za-z0-9]+)_([A-Za-z0-9]+)")
 
@@ -84,7 +85,8 @@ def spec_from(
     modules = modules or bundled_modules()
     module, reading = _read(root)
     vendor, name = _split_name(reading, module)
-    integration_format, found = integrations(reading, module, acl)
+    own, merged = own_acl(root, f"{vendor}_{name}", acl)
+    integration_format, found = integrations(reading, module, merged)
     setup, retired = _setup_and_retired(reading, module, found, integration_format)
     found += retired
     spec: dict[str, Any] = {}
@@ -107,6 +109,8 @@ def spec_from(
         spec["integrations"] = found
     if module.files is not None and bearer_in_text(module.files.read(BEARER_FILE)):
         spec["bearer_tokens"] = True
+    if own:
+        spec["acl"] = own
     body = dump_spec(spec)
     full_name = f"{vendor}/{name}"
     notes = _compare(reading, module, body, full_name, (acl, modules, from_installation))

@@ -17,7 +17,8 @@ class Field(NamedTuple):
     """One key of a mapping in the spec."""
 
     key: str
-    kind: str  # string | version | boolean | choice | string-or-list | list | mapping | map
+    # string | integer | version | boolean | choice | string-or-list | list | mapping | map
+    kind: str
     description: str
     required: bool = False
     pattern: str | None = None  # a full-match regular expression (Python and ECMA-262 alike)
@@ -76,7 +77,7 @@ MODULE = Section(
             "version",
             "composer.json's version; also module.xml's setup_version when InstallData needs "
             "one and setup_version is not given.",
-            pattern=rules.VERSION.pattern,
+            pattern=rules.VERSION_PATTERN,
         ),
         Field(
             "setup_version",
@@ -201,6 +202,41 @@ INTEGRATION = Section(
     marker_keeps=("name",),
 )
 
+# Levels of ``children`` an ``acl:`` entry may nest (Magento's deepest core tree has 7 in all).
+ACL_CHILD_DEPTH = 8
+
+
+def acl_entry(depth: int = ACL_CHILD_DEPTH, top: bool = True) -> Section:
+    """An entry of ``acl:``; ``depth`` more levels of children may follow, and only a top-level
+    entry may name its ``parent``."""
+    fields = [
+        _text(
+            "id",
+            "The resource id, Vendor_Module::name (Magento's acl.xsd); normally with the "
+            "module's own name as its prefix.",
+            required=True,
+            pattern=rules.ACL_ID.pattern,
+        ),
+        _text(
+            "title",
+            "What the admin's role and integration editors show (3 to 50 characters).",
+            required=True,
+            min_length=rules.ACL_TITLE_LENGTH[0],
+            max_length=rules.ACL_TITLE_LENGTH[1],
+        ),
+        Field("sortOrder", "integer", "Its place among its siblings (Magento's sortOrder)."),
+    ]
+    if depth:
+        what = "Resources below this one, entries of the same shape."
+        fields.append(Field("children", "list", what, items=acl_entry(depth - 1, top=False)))
+    if top:
+        parent = "An existing id to nest under (default Magento_Backend::admin)."
+        fields.append(_text("parent", parent, pattern=rules.ACL_ID.pattern))
+    return Section(tuple(fields), "An ACL resource the module declares in etc/acl.xml.")
+
+
+ACL_ENTRY = acl_entry()
+
 SPEC = Section(
     (
         _text(
@@ -233,6 +269,13 @@ SPEC = Section(
         ),
         Field("integrations", "list", INTEGRATION.description, items=INTEGRATION),
         BEARER_TOKENS,
+        Field(
+            "acl",
+            "list",
+            "The module's own ACL resources, written to etc/acl.xml; integrations can grant "
+            "them like Magento's.",
+            items=ACL_ENTRY,
+        ),
         _text(
             "templates",
             "A folder of templates that replace magegen's built-in ones of the same name "

@@ -20,6 +20,8 @@ def _field(field: Field) -> dict[str, object]:
     elif field.kind == "version":
         # YAML reads an unquoted 1.10 as a number; magegen reads it as the text 1.10.
         schema["type"] = ["string", "number"]
+    elif field.kind == "integer":
+        schema["type"] = "integer"
     elif field.kind == "boolean":
         schema["type"] = "boolean"
     elif field.kind == "choice":

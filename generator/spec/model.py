@@ -59,6 +59,21 @@ class Integration:
 
 
 @dataclass(frozen=True)
+class AclEntry:
+    """An ACL resource the module declares in etc/acl.xml (the spec's ``acl:``).
+
+    ``ancestors`` (top-level entries only) is the chain of existing ids it nests under, from the
+    tree's root (``Magento_Backend::admin``) down to its parent, both included.
+    """
+
+    id: str
+    title: str
+    sort_order: int | None = None
+    children: tuple[AclEntry, ...] = ()
+    ancestors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Author:
     """A composer.json author."""
 
@@ -90,6 +105,8 @@ class ModuleSpec:
     retired: tuple[str, ...] = ()
     # etc/config.xml lets integration access tokens be used as Bearer tokens (store-wide).
     bearer_tokens: bool = False
+    # The module's own ACL resources (etc/acl.xml), top-level entries in spec order.
+    acl: tuple[AclEntry, ...] = ()
 
     @property
     def name(self) -> str:

@@ -24,6 +24,7 @@ from generator.spec.model import (
     ModuleSpec,
     Setup,
 )
+from generator.spec.ownacl import own_acl
 from generator.spec.sections import IntegrationSection, ModuleSection, SpecSections
 
 if TYPE_CHECKING:
@@ -44,6 +45,7 @@ class Known(NamedTuple):
     from_installation: bool = False  # both include an installation's own modules
     # The REST routes, loaded only for a spec with endpoints (default: the bundled ones).
     routes: Callable[[], RouteCatalog] | None = None
+    own_module: str | None = None  # the module the spec describes; acl holds its own ids
 
     def knows_module(self, module: str) -> bool:
         """Whether the module is one the catalogs know: it has ACL resources, or a package."""
@@ -58,6 +60,8 @@ def module_spec(
     default_name = f"{vendor.lower()}/module-{rules.kebab(module)}"
     composer_name = sections.composer_name.value if sections.composer_name else default_name
     user_require = _requirements(report, sections, composer_name)
+    acl, merged = own_acl(report, sections.acl, own_name, known.acl)
+    known = known._replace(acl=merged, own_module=own_name)
     integrations, retired, owners = _integrations(report, sections.integrations or (), known)
     integration_format = IntegrationFormat(
         sections.integration_format.value if sections.integration_format else "split"
@@ -90,6 +94,7 @@ def module_spec(
         setup_patch_name=patch_name,
         retired=tuple(retired),
         bearer_tokens=sections.bearer_tokens is not None,
+        acl=acl,
     )
 
 
@@ -218,6 +223,7 @@ def _grant(
         knows_module=known.knows_module,
         from_installation=known.from_installation,
         parents=section.parents,
+        own_module=known.own_module,
     )
     for problem in grant.problems:
         item = items[problem.index]

@@ -7,12 +7,13 @@ the ACL tree) is decided later, by generator.spec.policy, from these values alon
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from yaml.nodes import MappingNode, Node, SequenceNode
 
 from generator.errors import suggestion
 from generator.magento import rules
+from generator.spec.aclsection import AclEntrySection, read_acl
 from generator.spec.fields import Entries, Item, Located, NodeReader, join
 from generator.spec.format import AUTHOR, COMPOSER, INTEGRATION, MODULE, SPEC
 from generator.spec.model import Author
@@ -26,8 +27,7 @@ COMPOSER_KEYS = COMPOSER.keys()
 INTEGRATION_KEYS = INTEGRATION.keys()
 
 
-@dataclass(frozen=True)
-class ModuleSection:
+class ModuleSection(NamedTuple):
     """What the ``module:`` block said."""
 
     description: str | None = None
@@ -38,8 +38,7 @@ class ModuleSection:
     sequence: tuple[Item, ...] = ()
 
 
-@dataclass(frozen=True)
-class Requirement:
+class Requirement(NamedTuple):
     """One entry of ``composer.require``, located at its key."""
 
     package: str
@@ -47,8 +46,7 @@ class Requirement:
     at: Position
 
 
-@dataclass(frozen=True)
-class IntegrationSection:
+class IntegrationSection(NamedTuple):
     """One item of ``integrations:`` as written; its values are None where absent or bad."""
 
     field: str  # integrations[<index>]
@@ -69,8 +67,7 @@ class IntegrationSection:
     parents_at: Position | None = None
 
 
-@dataclass(frozen=True)
-class SpecSections:
+class SpecSections(NamedTuple):
     """Every section of a spec, read but not yet judged together."""
 
     name: Located | None = None
@@ -83,6 +80,7 @@ class SpecSections:
     setup_patch_name: Located | None = None
     templates: Located | None = None
     bearer_tokens: Located | None = None  # value "true" when on, where the key was
+    acl: tuple[AclEntrySection, ...] = ()  # the module's own ACL resources
     given: frozenset[str] = frozenset()  # the top-level keys written, good or bad
 
 
@@ -108,6 +106,7 @@ class SectionReader(NodeReader):
             ),
             templates=self.located(top.get("templates"), "templates"),
             bearer_tokens=self.bearer_tokens(top.get("bearer_tokens")),
+            acl=read_acl(self, top.get("acl")),
             given=frozenset(key for key, _ in top.items()),
         )
 
