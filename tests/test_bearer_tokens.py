@@ -8,7 +8,6 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 from click.testing import Result
 from lxml import etree
 
@@ -78,21 +77,6 @@ def test_our_schema_accepts_it_and_refuses_other_roots(tmp_path: Path) -> None:
     assert schema.validate(etree.fromstring(EXPECTED))
     assert not schema.validate(etree.fromstring(b"<config><oauth/></config>"))
     assert not schema.validate(etree.fromstring(b"<settings><default/></settings>"))
-
-
-def test_magentos_config_xsd_accepts_it(
-    tmp_path: Path, run_cli: Callable[..., Result], magento_data: Path, xmllint: str
-) -> None:
-    xsd = magento_data / "app" / "code" / "Magento" / "Store" / "etc" / "config.xsd"
-    if not xsd.is_file():
-        pytest.skip(f"{xsd} is not in the shared Magento data")
-    target, _ = _generate(tmp_path, run_cli, True)
-    done = subprocess.run(
-        [xmllint, "--noout", "--schema", str(xsd), str(target / "etc" / "config.xml")],
-        capture_output=True,
-        text=True,
-    )
-    assert done.returncode == 0, done.stderr
 
 
 def test_xmllint_with_our_schema(
