@@ -17,6 +17,7 @@ from generator.errors import (
     TargetError,
     UsageError,
 )
+from generator.magento.acl import AclCatalog
 from generator.magento.catalogs import Catalogs, catalogs
 from generator.render import TEMPLATE_NAMES, RenderedFile, generated_paths, render, template_of
 from generator.spec.model import ModuleSpec
@@ -94,13 +95,29 @@ def _spec_templates(loaded: LoadedSpec, spec_path: Path) -> TemplateDir | None:
 
 
 def _build(
-    name: str | None, spec_path: Path, known: Catalogs, option: TemplateDir | None
+    name: str | None,
+    spec_path: Path,
+    known: Catalogs,
+    option: TemplateDir | None,
+    target: _TargetAcl | None = None,
 ) -> BuiltModule:
     """``build`` with the catalogs and the ``--templates`` folder already found; the warnings
-    are the module's own."""
-    loaded = load_spec(spec_path, name, known.acl, known.modules, known.installation is not None)
+    are the module's own. With ``target``, grants may name the ids of the target folder's
+    hand-written etc/acl.xml."""
+    try:
+        loaded = load_spec(
+            spec_path,
+            name,
+            known.acl,
+            known.modules,
+            known.installation is not None,
+            acl_for=target,
+        )
+    except SpecError as exc:
+        # A skipped acl.xml of the target may be why an id is unknown: say both.
+        raise SpecError((target.problems if target else ()) + exc.problems) from None
     templates = option or _spec_templates(loaded, spec_path)
-    warnings = list(loaded.warnings)
+    warnings = [*(target.problems if target else ()), *loaded.warnings]
     if templates is not None:
         warnings += templates.unknown_files(TEMPLATE_NAMES)
     files = render(loaded.spec, templates)
@@ -113,6 +130,22 @@ def _build(
         warnings += retire_warnings(loaded.spec, str(spec_path))
     composer_name_at = loaded.where("composer.name")
     return BuiltModule(loaded.spec, files, tuple(warnings), templates, composer_name_at)
+
+
+class _TargetAcl:
+    """``load_spec``'s ``acl_for`` for ``new``: the target folder's own etc/acl.xml, which the
+    spec does not generate, merged into the tree; what kept it out is kept in ``problems``."""
+
+    def __init__(self, output: Path | None) -> None:
+        self.output = output
+        self.problems: tuple[Problem, ...] = ()
+
+    def __call__(self, vendor: str, module: str, acl: AclCatalog) -> AclCatalog:
+        from generator.magento.moduleacl import with_module_acl
+
+        target = self.output or default_target(vendor, module)
+        merged, self.problems = with_module_acl(target, f"{vendor}_{module}", acl)
+        return merged
 
 
 def _custom_template_notes(
@@ -171,7 +204,7 @@ def generate_all(
     errors: list[MagegenError] = []
     for name, spec_path in modules:
         try:
-            built.append(_build(name, spec_path, known, option))
+            built.append(_build(name, spec_path, known, option, _TargetAcl(output)))
         except MagegenError as exc:
             errors.append(exc)
     _raise_all(errors, known.problems)
