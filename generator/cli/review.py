@@ -13,6 +13,7 @@ from generator.storeoption import CATALOG_OPTION
 from generator.storeoption import chosen_store as _store
 
 if TYPE_CHECKING:
+    from generator.magento.acl import AclCatalog
     from generator.magento.integrations import IntegrationFacts
     from generator.new import Catalogs
 
@@ -91,27 +92,32 @@ def acl_diff(
     from generator.review import acldiff
 
     known = catalogs(_store(magento_root, catalog))
-    changes = acldiff.compare(
-        _integration_states(old, known), _integration_states(new, known), known.acl
-    )
+    old_states, old_acl = _integration_states(old, known)
+    new_states, new_acl = _integration_states(new, known)
+    changes = acldiff.compare(old_states, new_states, new_acl, old_acl)
     renderer = {
         "text": acldiff.render_text,
         "markdown": acldiff.render_markdown,
         "json": acldiff.render_json,
     }[output_format]
-    click.echo(renderer(changes, known.acl), nl=False)
+    click.echo(renderer(changes, acldiff.both_sides(old_acl, new_acl)), nl=False)
     sys.exit(1 if changes else 0)
 
 
-def _integration_states(path: Path, known: Catalogs) -> dict[str, IntegrationFacts]:
-    """The integrations of a module folder or of a spec file."""
+def _integration_states(
+    path: Path, known: Catalogs
+) -> tuple[dict[str, IntegrationFacts], AclCatalog]:
+    """The integrations of a module folder or of a spec file, and the ACL tree with the
+    side's own resources (its etc/acl.xml, or the spec's acl:) merged in."""
     from generator.review import acldiff
+    from generator.review.treecontext import tree_context
+    from generator.spec.ownacl import with_own_acl
     from generator.spec.reader import load_spec
 
     if path.is_dir():
-        return acldiff.states_of_tree(path)
+        return acldiff.states_of_tree(path), tree_context([path], known).acl
     loaded = load_spec(path, None, known.acl, known.modules, fallback_name="Magegen_AclDiff")
-    return acldiff.states_of_spec(loaded.spec)
+    return acldiff.states_of_spec(loaded.spec), with_own_acl(loaded.spec, known.acl)
 
 
 @click.command("spec-from")
