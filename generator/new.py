@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -17,6 +17,7 @@ from generator.errors import (
     TargetError,
     UsageError,
 )
+from generator.loadcontext import TargetAcl, route_loader
 from generator.magento.catalogs import Catalogs, catalogs
 from generator.render import TEMPLATE_NAMES, RenderedFile, generated_paths, render, template_of
 from generator.spec.model import ModuleSpec
@@ -27,7 +28,7 @@ from generator.templatedir import TemplateDir, folder_problem
 from generator.write import Action, WritePlan, apply_plan, plan_write
 
 if TYPE_CHECKING:
-    from generator.magento.routes import RouteCatalog
+    pass
 
 
 class BuiltModule(NamedTuple):
@@ -97,20 +98,30 @@ def _spec_templates(loaded: LoadedSpec, spec_path: Path) -> TemplateDir | None:
 
 
 def _build(
-    name: str | None, spec_path: Path, known: Catalogs, option: TemplateDir | None
+    name: str | None,
+    spec_path: Path,
+    known: Catalogs,
+    option: TemplateDir | None,
+    target: TargetAcl | None = None,
 ) -> BuiltModule:
     """``build`` with the catalogs and the ``--templates`` folder already found; the warnings
-    are the module's own."""
-    loaded = load_spec(
-        spec_path,
-        name,
-        known.acl,
-        known.modules,
-        known.installation is not None,
-        routes=_route_loader(known),
-    )
+    are the module's own. With ``target``, grants may name the ids of the target folder's
+    hand-written etc/acl.xml."""
+    try:
+        loaded = load_spec(
+            spec_path,
+            name,
+            known.acl,
+            known.modules,
+            known.installation is not None,
+            routes=route_loader(known),
+            acl_for=target,
+        )
+    except SpecError as exc:
+        # A skipped acl.xml of the target may be why an id is unknown: say both.
+        raise SpecError((target.problems if target else ()) + exc.problems) from None
     templates = option or _spec_templates(loaded, spec_path)
-    warnings = list(loaded.warnings)
+    warnings = [*(target.problems if target else ()), *loaded.warnings]
     if templates is not None:
         warnings += templates.unknown_files(TEMPLATE_NAMES)
     files = render(loaded.spec, templates)
@@ -123,22 +134,6 @@ def _build(
         warnings += retire_warnings(loaded.spec, str(spec_path))
     composer_name_at = loaded.where("composer.name")
     return BuiltModule(loaded.spec, files, tuple(warnings), templates, composer_name_at)
-
-
-def _route_loader(known: Catalogs) -> Callable[[], RouteCatalog] | None:
-    """The installation's REST routes merged over the bundled ones, loaded when a spec asks
-    for endpoints; None (the bundled routes) without an installation."""
-    installation = known.installation
-    if installation is None:
-        return None
-
-    def load() -> RouteCatalog:
-        from generator.magento.routes import bundled_routes
-        from generator.magento.webapixml import installation_routes
-
-        return installation_routes(installation.root, bundled_routes())[0]
-
-    return load
 
 
 def _custom_template_notes(
@@ -197,7 +192,7 @@ def generate_all(
     errors: list[MagegenError] = []
     for name, spec_path in modules:
         try:
-            built.append(_build(name, spec_path, known, option))
+            built.append(_build(name, spec_path, known, option, TargetAcl(output)))
         except MagegenError as exc:
             errors.append(exc)
     _raise_all(errors, known.problems)

@@ -28,25 +28,43 @@ from generator.cli.running import MAGENTO_ROOT_OPTION, echo_problems, reports_er
     show_default=True,
     help="text for people, json for programs.",
 )
+@click.option(
+    "--spec",
+    type=click.Path(path_type=Path),
+    help="Include the module's own resources that this spec declares (its acl: key).",
+)
+@click.option(
+    "--module",
+    "module_dir",
+    type=click.Path(path_type=Path),
+    help="Include the own resources of this module folder (its etc/acl.xml).",
+)
 @MAGENTO_ROOT_OPTION
 @CATALOG_OPTION
 @reports_errors
 def acl(
-    query: str | None, output_format: str, magento_root: Path | None, catalog: Path | None
+    query: str | None,
+    output_format: str,
+    spec: Path | None,
+    module_dir: Path | None,
+    magento_root: Path | None,
+    catalog: Path | None,
 ) -> None:
     """Show Magento's ACL resources: the whole tree, or those matching QUERY.
 
     Every word of QUERY must match the id or title of a resource or of its parents, ignoring
     case and plurals ("read orders" finds the View action under Orders); each match is shown with
     its path from the root. When nothing matches, near matches are suggested. Grant a resource
-    in a spec by its id; magegen adds the parents it needs.
+    in a spec by its id; magegen adds the parents it needs. --spec SPEC or --module
+    MODULE_DIR adds a module's own resources (its acl: key, or its etc/acl.xml) to the tree.
     """
     from generator.new import catalogs
     from generator.review import aclview
 
     known = catalogs(_store(magento_root, catalog))
     echo_problems(known.problems)
-    catalog = known.acl
+    catalog, problems = aclview.with_own(known.acl, spec, module_dir, known)
+    echo_problems(problems)
     resources = list(catalog.resources) if query is None else aclview.search(catalog, query)
     if query is not None and not resources:
         hint = aclview.near_misses(catalog, query)

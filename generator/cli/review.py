@@ -13,6 +13,7 @@ from generator.storeoption import CATALOG_OPTION
 from generator.storeoption import chosen_store as _store
 
 if TYPE_CHECKING:
+    from generator.magento.acl import AclCatalog
     from generator.magento.integrations import IntegrationFacts
     from generator.new import Catalogs
 
@@ -91,38 +92,43 @@ def acl_diff(
     from generator.review import acldiff, diffroutes
 
     known = catalogs(_store(magento_root, catalog))
-    (before, old_bearer), (after, new_bearer) = _side(old, known), _side(new, known)
-    changes = acldiff.compare(before, after, known.acl)
+    (before, old_bearer, old_acl) = _side(old, known)
+    (after, new_bearer, new_acl) = _side(new, known)
+    changes = acldiff.compare(before, after, new_acl, old_acl)
     if any(c.granted or c.revoked for c in changes):
         from generator.review.routeview import route_catalog
 
         routes, problems = route_catalog(magento_root)
         echo_problems(problems)
-        changes = diffroutes.with_routes(changes, before, after, known.acl, routes)
+        changes = diffroutes.with_routes(changes, before, after, new_acl, routes)
     notes = diffroutes.bearer_note(old_bearer, new_bearer)
     renderer = {
         "text": acldiff.render_text,
         "markdown": acldiff.render_markdown,
         "json": acldiff.render_json,
     }[output_format]
-    click.echo(renderer(changes, known.acl, notes), nl=False)
+    click.echo(renderer(changes, acldiff.both_sides(old_acl, new_acl), notes), nl=False)
     sys.exit(1 if changes or notes else 0)
 
 
-def _side(path: Path, known: Catalogs) -> tuple[dict[str, IntegrationFacts], bool]:
-    """The integrations of a module folder or of a spec file, and whether it turns on
-    Bearer tokens."""
+def _side(path: Path, known: Catalogs) -> tuple[dict[str, IntegrationFacts], bool, AclCatalog]:
+    """The integrations of a module folder or of a spec file, whether it turns on Bearer
+    tokens, and the ACL tree with the side's own resources (its etc/acl.xml, or the spec's
+    acl:) merged in."""
     from generator.magento.configxml import CONFIG_XML, bearer_in_text
     from generator.magento.files import read_capped
     from generator.review import acldiff
+    from generator.review.treecontext import tree_context
+    from generator.spec.ownacl import with_own_acl
     from generator.spec.reader import load_spec
 
     if path.is_dir():
         config = path / CONFIG_XML
         bearer = config.is_file() and bearer_in_text(read_capped(config))
-        return acldiff.states_of_tree(path), bearer
+        return acldiff.states_of_tree(path), bearer, tree_context([path], known).acl
     loaded = load_spec(path, None, known.acl, known.modules, fallback_name="Magegen_AclDiff")
-    return acldiff.states_of_spec(loaded.spec), loaded.spec.bearer_tokens
+    spec = loaded.spec
+    return acldiff.states_of_spec(spec), spec.bearer_tokens, with_own_acl(spec, known.acl)
 
 
 @click.command("spec-from")

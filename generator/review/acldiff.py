@@ -99,16 +99,21 @@ def _synced_names(module: ModuleFacts) -> frozenset[str]:
 
 
 def compare(
-    old: dict[str, IntegrationFacts], new: dict[str, IntegrationFacts], acl: AclCatalog
+    old: dict[str, IntegrationFacts],
+    new: dict[str, IntegrationFacts],
+    acl: AclCatalog,
+    old_acl: AclCatalog | None = None,
 ) -> list[IntegrationChange]:
     """Every integration that differs in what Magento would grant or store, in the new side's
-    order, then those removed."""
+    order, then those removed. ``acl`` is the new side's tree, ``old_acl`` the old side's
+    (default: the same); each side's own resources complete that side's grants."""
     changes = []
+    before_acl = old_acl or acl
     for name, after in new.items():
         before = old.get(name)
         if after.format == RETIRED:
             if before is not None and before.format != RETIRED:
-                revoked = _granted(before, acl)
+                revoked = _granted(before, before_acl)
                 changes.append(
                     IntegrationChange(
                         name, "retired", before.format, revoked=revoked, warnings=(RETIRE_WARNING,)
@@ -119,11 +124,30 @@ def compare(
             granted = _granted(after, acl)
             changes.append(IntegrationChange(name, "added", after.format, granted=granted))
             continue
-        change = _changed(before, after, acl)
+        change = _changed(before, after, before_acl, acl)
         if change is not None:
             changes.append(change)
-    changes += [_removed(before, acl) for name, before in old.items() if _gone(name, before, new)]
+    changes += [
+        _removed(before, before_acl) for name, before in old.items() if _gone(name, before, new)
+    ]
     return changes
+
+
+def both_sides(old_acl: AclCatalog, new_acl: AclCatalog) -> AclCatalog:
+    """The tree titles are shown from: the new side's, with the resources only the old side
+    declares (own ids a change removes) added under their old parents."""
+    if old_acl is new_acl:
+        return new_acl
+    from generator.magento.aclxml import AclTreeBuilder
+
+    builder = AclTreeBuilder()
+    builder.add_catalog(new_acl)
+    for resource in old_acl.resources:  # in tree order: a parent comes before its children
+        if resource.id not in new_acl and resource.parent is not None:
+            builder.add_resource(
+                resource.id, resource.parent, resource.module, resource.title, resource.sort_order
+            )
+    return builder.build(new_acl.magento_version)
 
 
 def _gone(name: str, before: IntegrationFacts, new: dict[str, IntegrationFacts]) -> bool:
@@ -147,9 +171,9 @@ def _granted(integration: IntegrationFacts, acl: AclCatalog) -> tuple[str, ...]:
 
 
 def _changed(
-    before: IntegrationFacts, after: IntegrationFacts, acl: AclCatalog
+    before: IntegrationFacts, after: IntegrationFacts, old_acl: AclCatalog, acl: AclCatalog
 ) -> IntegrationChange | None:
-    old, new = _granted(before, acl), _granted(after, acl)
+    old, new = _granted(before, old_acl), _granted(after, acl)
     granted = tuple(r for r in new if r not in old)
     revoked = tuple(r for r in old if r not in new)
     other = tuple(

@@ -5,11 +5,16 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from typing import NamedTuple
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
-from generator.errors import shown
+from generator.errors import Problem, UsageError, shown
 from generator.magento.acl import AclCatalog, AclResource
+from generator.magento.files import MODULE_XML, inside_tree
 from generator.magento.suggest import closest_words, stem, words
+
+if TYPE_CHECKING:
+    from generator.magento.catalogs import Catalogs
 
 _ID_LIKE = re.compile(r"::|_")  # a term that is (part of) an id: matched within ids only
 _RAW_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+")
@@ -167,3 +172,32 @@ def as_json(catalog: AclCatalog, resources: list[AclResource]) -> str:
         ],
     }
     return json.dumps(document, indent=2, ensure_ascii=False)
+
+
+def with_own(
+    catalog: AclCatalog, spec: Path | None, module_dir: Path | None, known: Catalogs
+) -> tuple[AclCatalog, tuple[Problem, ...]]:
+    """``catalog`` with the own resources of the spec ``spec`` (its ``acl:``) or of the module
+    folder ``module_dir`` (its etc/acl.xml, read under the module reading rules) merged in, and
+    warnings about what could not be read. Raises UsageError or SpecError for bad input."""
+    if spec is not None and module_dir is not None:
+        raise UsageError([Problem("--spec", "give --spec SPEC or --module MODULE_DIR, not both")])
+    if spec is not None:
+        from generator.spec.ownacl import with_own_acl
+        from generator.spec.reader import load_spec
+
+        loaded = load_spec(spec, None, catalog, known.modules, fallback_name="Magegen_Acl")
+        return with_own_acl(loaded.spec, catalog), ()
+    if module_dir is None:
+        return catalog, ()
+    from generator.magento.installation import read_module_xml
+    from generator.magento.moduleacl import with_module_acl
+
+    if not inside_tree(module_dir, MODULE_XML):
+        raise UsageError([Problem(str(module_dir), "is not a module folder (no etc/module.xml)")])
+    try:
+        name, _ = read_module_xml(module_dir / MODULE_XML)
+    except ValueError as exc:
+        problem = Problem(str(module_dir / MODULE_XML), f"cannot be read: {shown(str(exc))}")
+        raise UsageError([problem]) from None
+    return with_module_acl(module_dir, name, catalog)

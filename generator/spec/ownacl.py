@@ -17,7 +17,7 @@ from generator.magento.aclxml import AclTreeBuilder
 from generator.magento.grants import module_of
 from generator.spec.aclsection import AclEntrySection
 from generator.spec.fields import Report, join
-from generator.spec.model import AclEntry
+from generator.spec.model import AclEntry, ModuleSpec
 
 
 def own_acl(
@@ -145,3 +145,21 @@ class _State:
                 severity="warning",
             )
         return True
+
+
+def with_own_acl(spec: ModuleSpec, catalog: AclCatalog) -> AclCatalog:
+    """``catalog`` with the resources of ``spec``'s ``acl:`` merged in, titles included, as
+    its generated etc/acl.xml adds them; ``catalog`` itself when it declares none."""
+    if not spec.acl:
+        return catalog
+    builder = AclTreeBuilder()
+    builder.add_catalog(catalog)
+
+    def add(entry: AclEntry, parent: str) -> None:
+        builder.add_resource(entry.id, parent, spec.name, entry.title, entry.sort_order)
+        for child in entry.children:
+            add(child, entry.id)
+
+    for entry in spec.acl:
+        add(entry, entry.ancestors[-1])
+    return builder.build(catalog.magento_version)

@@ -69,6 +69,7 @@ def load_spec(
     *,
     fallback_name: str | None = None,
     routes: Callable[[], RouteCatalog] | None = None,
+    acl_for: Callable[[str, str, AclCatalog], AclCatalog] | None = None,
 ) -> LoadedSpec:
     """Read the spec at ``path`` for the module ``module_name``.
 
@@ -78,6 +79,10 @@ def load_spec(
     include an installation's own). ``routes`` loads the REST routes, only for a spec with
     ``endpoints:`` (default: the bundled 2.4.4 routes). Raises UsageError for a bad module
     name and SpecError listing every problem in the spec.
+
+    ``acl_for(vendor, module, acl)``, once the module is named, gives the tree its grants are
+    resolved against when the spec declares no ``acl:`` (``new`` merges in the target folder's
+    hand-written etc/acl.xml).
     """
     cli_name = parse_module_name(module_name) if module_name is not None else None
     display = str(path)
@@ -94,7 +99,10 @@ def load_spec(
     if sections is not None:
         fallback = parse_module_name(fallback_name) if fallback_name else None
         name = _module_name(report, sections, cli_name, fallback)
-        known = Known(acl or bundled_acl(), modules or bundled_modules(), from_installation, routes)
+        catalog = acl or bundled_acl()
+        if name and acl_for is not None and not sections.acl:
+            catalog = acl_for(*name, catalog)
+        known = Known(catalog, modules or bundled_modules(), from_installation, routes)
         spec = module_spec(report, sections, *name, known) if name else None
     if report.failed or spec is None or sections is None:
         raise SpecError(p for p in report.in_file_order() if p.severity == "error")

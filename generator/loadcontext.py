@@ -1,0 +1,48 @@
+"""What ``new`` reads a spec against besides the catalogs: an installation's REST routes, and
+the target folder's own hand-written etc/acl.xml."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from generator.errors import Problem
+from generator.target import default_target
+
+if TYPE_CHECKING:
+    from generator.magento.acl import AclCatalog
+    from generator.magento.catalogs import Catalogs
+    from generator.magento.routes import RouteCatalog
+
+
+def route_loader(known: Catalogs) -> Callable[[], RouteCatalog] | None:
+    """The installation's REST routes merged over the bundled ones, loaded when a spec asks
+    for endpoints; None (the bundled routes) without an installation."""
+    installation = known.installation
+    if installation is None:
+        return None
+
+    def load() -> RouteCatalog:
+        from generator.magento.routes import bundled_routes
+        from generator.magento.webapixml import installation_routes
+
+        return installation_routes(installation.root, bundled_routes())[0]
+
+    return load
+
+
+class TargetAcl:
+    """``load_spec``'s ``acl_for`` for ``new``: the target folder's own etc/acl.xml, which the
+    spec does not generate, merged into the tree; what kept it out is kept in ``problems``."""
+
+    def __init__(self, output: Path | None) -> None:
+        self.output = output
+        self.problems: tuple[Problem, ...] = ()
+
+    def __call__(self, vendor: str, module: str, acl: AclCatalog) -> AclCatalog:
+        from generator.magento.moduleacl import with_module_acl
+
+        target = self.output or default_target(vendor, module)
+        merged, self.problems = with_module_acl(target, f"{vendor}_{module}", acl)
+        return merged
