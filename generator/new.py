@@ -27,6 +27,7 @@ from generator.magento.catalogs import Catalogs, catalogs
 from generator.render import TEMPLATE_NAMES, RenderedFile, generated_paths, render, template_of
 from generator.spec.model import ModuleSpec
 from generator.spec.reader import LoadedSpec, load_spec, parse_module_name
+from generator.speccatalog import catalogs_for_spec
 from generator.target import default_target, earlier_patches, plan_warnings, wrong_folder
 from generator.targetlock import locked
 from generator.templatedir import TemplateDir, folder_problem
@@ -71,7 +72,7 @@ def build(
     """
     known = catalogs(magento_root)
     try:
-        built = _build(name, spec_path, known, _template_option(templates))
+        built = _build(name, spec_path, known, _template_option(templates), magento_root)
     except SpecError as exc:
         # What was skipped in the installation may be why a resource is unknown: say both.
         raise SpecError(known.problems + exc.problems) from None
@@ -100,11 +101,16 @@ def _spec_templates(loaded: LoadedSpec, spec_path: Path) -> TemplateDir | None:
 
 
 def _build(
-    name: str | None, spec_path: Path, known: Catalogs, option: TemplateDir | None
+    name: str | None,
+    spec_path: Path,
+    known: Catalogs,
+    option: TemplateDir | None,
+    store: Path | None,
 ) -> BuiltModule:
     """``build`` with the catalogs and the ``--templates`` folder already found; the warnings
-    are the module's own."""
-    loaded = load_spec(spec_path, name, known.acl, known.modules, known.installation is not None)
+    are the module's own. Without a ``store`` named, the spec's ``catalog:`` key may name one."""
+    known = catalogs_for_spec(spec_path, known, store is not None)
+    loaded = load_spec(spec_path, name, known.acl, known.modules, known.from_store)
     templates = option or _spec_templates(loaded, spec_path)
     warnings = list(loaded.warnings)
     if templates is not None:
@@ -174,7 +180,7 @@ def generate_all(
     errors: list[MagegenError] = []
     for name, spec_path in modules:
         try:
-            built.append(_build(name, spec_path, known, option))
+            built.append(_build(name, spec_path, known, option, magento_root))
         except MagegenError as exc:
             errors.append(exc)
     _raise_all(errors, known.problems)

@@ -90,10 +90,11 @@ def acl_diff(
     from generator.new import catalogs
     from generator.review import acldiff
 
-    known = catalogs(_store(magento_root, catalog))
-    changes = acldiff.compare(
-        _integration_states(old, known), _integration_states(new, known), known.acl
-    )
+    store = _store(magento_root, catalog)
+    known = catalogs(store)
+    old_states = _integration_states(old, known, store is not None)
+    new_states = _integration_states(new, known, store is not None)
+    changes = acldiff.compare(old_states, new_states, known.acl)
     renderer = {
         "text": acldiff.render_text,
         "markdown": acldiff.render_markdown,
@@ -103,14 +104,21 @@ def acl_diff(
     sys.exit(1 if changes else 0)
 
 
-def _integration_states(path: Path, known: Catalogs) -> dict[str, IntegrationFacts]:
-    """The integrations of a module folder or of a spec file."""
+def _integration_states(
+    path: Path, known: Catalogs, store_given: bool
+) -> dict[str, IntegrationFacts]:
+    """The integrations of a module folder or of a spec file (checked against the store its
+    ``catalog:`` key names when the command line names none)."""
     from generator.review import acldiff
     from generator.spec.reader import load_spec
+    from generator.speccatalog import catalogs_for_spec
 
     if path.is_dir():
         return acldiff.states_of_tree(path)
-    loaded = load_spec(path, None, known.acl, known.modules, fallback_name="Magegen_AclDiff")
+    known = catalogs_for_spec(path, known, store_given)
+    loaded = load_spec(
+        path, None, known.acl, known.modules, known.from_store, fallback_name="Magegen_AclDiff"
+    )
     return acldiff.states_of_spec(loaded.spec)
 
 

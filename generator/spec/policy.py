@@ -13,6 +13,7 @@ from generator.magento.acl import ALL, AclCatalog, ModuleCatalog, bundled_module
 from generator.magento.catalogs import knows_module_of
 from generator.magento.composer import resolve_require
 from generator.magento.grants import Grant, resolve_grant
+from generator.magento.lines import MagentoLine
 from generator.spec.fields import Item, Report, join, report_repeats
 from generator.spec.model import (
     DEFAULT_PATCH_NAME,
@@ -23,6 +24,7 @@ from generator.spec.model import (
     Setup,
 )
 from generator.spec.sections import IntegrationSection, ModuleSection, SpecSections
+from generator.spec.targets import line_gap_messages, target_acl, target_lines, target_php
 
 INTEGRATION_MODULE = "Magento_Integration"
 # The classes Setup/Patch/Data/<Name>.php imports, in lower case: its own name must differ.
@@ -37,6 +39,7 @@ class Known(NamedTuple):
     acl: AclCatalog
     modules: ModuleCatalog
     from_installation: bool = False  # both include an installation's own modules
+    targets: tuple[MagentoLine, ...] = ()  # the Magento lines the module targets
 
     def knows_module(self, module: str) -> bool:
         """Whether the module is one the catalogs know: it has ACL resources, or a package."""
@@ -51,6 +54,8 @@ def module_spec(
     default_name = f"{vendor.lower()}/module-{rules.kebab(module)}"
     composer_name = sections.composer_name.value if sections.composer_name else default_name
     user_require = _requirements(report, sections, composer_name)
+    targets = target_lines(sections.magento)
+    known = known._replace(targets=targets)
     integrations, retired, owners = _integrations(report, sections.integrations or (), known)
     integration_format = IntegrationFormat(
         sections.integration_format.value if sections.integration_format else "split"
@@ -76,7 +81,9 @@ def module_spec(
         version=block.version.value if block.version else None,
         license=block.license,
         authors=block.authors,
-        composer_require=resolve_require(sequence, user_require, known.modules),
+        composer_require=resolve_require(
+            sequence, user_require, known.modules, target_php(targets)
+        ),
         integrations=tuple(integrations),
         integration_format=integration_format,
         setup_patch_name=patch_name,
@@ -194,8 +201,15 @@ def _grant(
     if section.resources_empty and not section.all_resources:
         report.add(section.resources_at, list_field, "must list at least one ACL resource")
     report_repeats(report, items, list_field, "resource")
+    gaps = line_gap_messages([rules.split_subtree(i.value)[0] for i in items], known.targets)
+    for item in items:
+        gap = gaps.get(rules.split_subtree(item.value)[0])
+        if gap is not None:
+            report.add(item.at, join(list_field, item.index), gap)
+    ids = [rules.split_subtree(item.value)[0] for item in items]
+    acl = target_acl(known.acl, ids, known.targets, known.from_installation)
     grant: Grant = resolve_grant(
-        known.acl,
+        acl,
         [item.value for item in items],
         all_resources=section.all_resources,
         knows_module=known.knows_module,
@@ -203,6 +217,8 @@ def _grant(
     )
     for problem in grant.problems:
         item = items[problem.index]
+        if rules.split_subtree(item.value)[0] in gaps:
+            continue  # said above, with why
         report.add(item.at, join(list_field, item.index), problem.message, problem.severity)
     owners += [(items[index], module) for index, module in grant.owners]
     return grant.resources

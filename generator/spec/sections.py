@@ -13,6 +13,8 @@ from yaml.nodes import MappingNode, Node, SequenceNode
 
 from generator.errors import suggestion
 from generator.magento import rules
+from generator.magento.constraints import ConstraintError
+from generator.magento.lines import select_lines
 from generator.spec.fields import Entries, Item, Located, NodeReader, join
 from generator.spec.format import AUTHOR, COMPOSER, INTEGRATION, MODULE, SPEC
 from generator.spec.model import Author
@@ -24,6 +26,16 @@ MODULE_KEYS = MODULE.keys()
 AUTHOR_KEYS = AUTHOR.keys()
 COMPOSER_KEYS = COMPOSER.keys()
 INTEGRATION_KEYS = INTEGRATION.keys()
+
+
+def target_problem(constraint: str) -> str | None:
+    """What is wrong with ``magento:``: a constraint Composer cannot read, or one that targets
+    no Magento line magegen knows."""
+    try:
+        select_lines(constraint)
+    except ConstraintError as exc:
+        return str(exc)
+    return None
 
 
 @dataclass(frozen=True)
@@ -78,6 +90,8 @@ class SpecSections:
     setup: Located | None = None
     setup_patch_name: Located | None = None
     templates: Located | None = None
+    magento: Located | None = None  # the target lines, a Composer constraint
+    catalog: Located | None = None  # a catalog file, relative to the spec
     given: frozenset[str] = frozenset()  # the top-level keys written, good or bad
 
 
@@ -102,6 +116,8 @@ class SectionReader(NodeReader):
                 top.get("setup_patch_name"), "setup_patch_name", rules.check_class_name
             ),
             templates=self.located(top.get("templates"), "templates"),
+            magento=self.located(top.get("magento"), "magento", target_problem),
+            catalog=self.located(top.get("catalog"), "catalog"),
             given=frozenset(key for key, _ in top.items()),
         )
 
