@@ -14,7 +14,9 @@ from generator.magento.acl import AclCatalog, ModuleCatalog, module_of
 from generator.magento.catalogs import Catalogs, knows_module_of
 from generator.magento.files import ACL_XML, MODULE_XML, inside_tree
 from generator.magento.installation import ModuleDir, read_acl, read_module_xml
+from generator.magento.lines import MagentoLine
 from generator.magento.moduletree import ModuleFacts
+from generator.review.phptargets import store_lines
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,7 @@ class Context:
     modules: ModuleCatalog
     sequences: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     complete: bool = False  # an installation was read: a module it lacks is not installed
+    store_lines: tuple[MagentoLine, ...] | None = None  # the store's Magento line, if known
 
     @cached_property
     def _tree_modules(self) -> frozenset[str]:
@@ -69,4 +72,4 @@ def tree_context(roots: list[Path], known: Catalogs) -> Context:
         acl, _ = read_acl(modules, known.acl, known.acl.magento_version)
     sequences = {module.name: module.sequence for module in modules}
     complete = known.installation is not None
-    return Context(acl, known.modules, sequences, complete)
+    return Context(acl, known.modules, sequences, complete, store_lines(known))
