@@ -7,7 +7,13 @@ from collections.abc import Iterable
 
 from generator.magento.acl import AclCatalog
 from generator.magento.linedeltas import acl_for_lines, added_in, line_gaps
-from generator.magento.lines import MagentoLine, default_targets, php_constraint, select_lines
+from generator.magento.lines import (
+    MagentoLine,
+    default_targets,
+    known_lines,
+    php_constraint,
+    select_lines,
+)
 from generator.spec.fields import Located
 
 
@@ -59,3 +65,27 @@ def line_gap_messages(ids: Iterable[str], lines: Iterable[MagentoLine]) -> dict[
             f"{fix}, or grant an id every targeted line has (source: {gap.source})"
         )
     return messages
+
+
+def _nameable() -> list[str]:
+    """Target sets a spec can name simply, in the order spec-from prefers them: from a line on,
+    one line, then a run of lines."""
+    names = [line.name for line in known_lines()]
+    ranges = [f">={a} <{b}" for i, a in enumerate(names) for b in names[i + 2 :]]
+    return [f">={name}" for name in names] + [f"{name}.*" for name in names] + ranges
+
+
+def targets_for_php(php: str) -> str | None:
+    """The ``magento:`` constraint whose target lines give exactly ``php``; None when the
+    default targets give it (nothing to write) or no simple constraint does."""
+    if php == target_php(default_targets()):
+        return None
+    for constraint in _nameable():
+        if target_php(select_lines(constraint)) == php:
+            return constraint
+    return None
+
+
+def target_lines_php(magento: str | None) -> str | None:
+    """composer.json's php for the spec's ``magento:`` value; None without one."""
+    return target_php(select_lines(magento)) if magento is not None else None
