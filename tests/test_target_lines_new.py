@@ -149,3 +149,12 @@ def test_an_unknown_id_of_a_known_module_says_how_to_give_the_catalog(
         "spec key catalog:" in result.stderr
     )
     assert not target.exists()
+
+
+def test_validate_knows_the_2_4_7_id_of_a_module_for_default_targets(
+    tmp_path: Path, run_cli: Callable[..., Result]
+) -> None:
+    result, target, _ = run_new(tmp_path, run_cli, spec_text(None, [API_ACTIONS]))
+    assert result.exit_code == 0, result.stderr
+    checked = run_cli("validate", target, "--no-php", "--strict")
+    assert checked.exit_code == 0, checked.stdout
