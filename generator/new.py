@@ -22,6 +22,7 @@ from generator.magento.catalogs import Catalogs, catalogs
 from generator.render import TEMPLATE_NAMES, RenderedFile, generated_paths, render, template_of
 from generator.spec.model import ModuleSpec
 from generator.spec.reader import LoadedSpec, load_spec, parse_module_name
+from generator.speccatalog import catalogs_for_spec
 from generator.target import default_target, earlier_patches, plan_warnings, wrong_folder
 from generator.targetlock import locked
 from generator.templatedir import TemplateDir, folder_problem
@@ -69,7 +70,7 @@ def build(
     """
     known = catalogs(magento_root)
     try:
-        built = _build(name, spec_path, known, _template_option(templates))
+        built = _build(name, spec_path, known, _template_option(templates), magento_root)
     except SpecError as exc:
         # What was skipped in the installation may be why a resource is unknown: say both.
         raise SpecError(known.problems + exc.problems) from None
@@ -102,18 +103,20 @@ def _build(
     spec_path: Path,
     known: Catalogs,
     option: TemplateDir | None,
+    store: Path | None,
     target: TargetAcl | None = None,
 ) -> BuiltModule:
     """``build`` with the catalogs and the ``--templates`` folder already found; the warnings
-    are the module's own. With ``target``, grants may name the ids of the target folder's
-    hand-written etc/acl.xml."""
+    are the module's own. Without a ``store`` named, the spec's ``catalog:`` key may name one.
+    With ``target``, grants may name the ids of the target folder's hand-written etc/acl.xml."""
+    known = catalogs_for_spec(spec_path, known, store is not None)
     try:
         loaded = load_spec(
             spec_path,
             name,
             known.acl,
             known.modules,
-            known.installation is not None,
+            known.from_store,
             routes=route_loader(known),
             acl_for=target,
         )
@@ -192,7 +195,7 @@ def generate_all(
     errors: list[MagegenError] = []
     for name, spec_path in modules:
         try:
-            built.append(_build(name, spec_path, known, option, TargetAcl(output)))
+            built.append(_build(name, spec_path, known, option, magento_root, TargetAcl(output)))
         except MagegenError as exc:
             errors.append(exc)
     _raise_all(errors, known.problems)

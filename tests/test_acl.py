@@ -205,7 +205,7 @@ def test_sequence_modules_are_required_in_composer_json(
     ]
     catalog = bundled_modules().modules
     assert require == {
-        "php": "~8.1.0||~8.2.0||~8.3.0",
+        "php": "~8.1.0||~8.2.0||~8.3.0||~8.4.0||~8.5.0",
         "magento/framework": "103.0.*",
         "magento/module-customer": catalog["Magento_Customer"].constraint,
         "magento/module-integration": catalog["Magento_Integration"].constraint,

@@ -59,7 +59,9 @@ def test_an_unknown_id_of_a_known_module_without_a_close_match_is_an_error() -> 
     (problem,) = resolve_grant(TREE, ["Magento_Sales::qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq"]).problems
     assert (problem.severity, problem.message) == (
         "error",
-        "unknown ACL resource 'Magento_Sales::qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq'",
+        "unknown ACL resource 'Magento_Sales::qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq'; an id of a "
+        "newer Magento or of a third-party module needs the store's catalog: --magento-root, "
+        "--catalog FILE, MAGEGEN_CATALOG or the spec key catalog:",
     )
 
 

@@ -185,6 +185,12 @@ BREAKAGES = [
         None,
     ),
     Breakage(
+        "MG215",
+        _composer(lambda c: c["require"].__setitem__("php", "~7.4.0")),
+        "composer.json",
+        None,
+    ),
+    Breakage(
         "MG300",
         _edit_regex(MODULE_XML, r"\s*<sequence>.*</sequence>", ""),
         MODULE_XML,

@@ -114,6 +114,10 @@ def routes(
 
     query = " ".join(words) if words else None
     known = catalogs(magento_root)
+    if spec is not None:
+        from generator.speccatalog import catalogs_for_spec
+
+        known = catalogs_for_spec(spec, known, magento_root is not None)
     catalog, problems = routeview.route_catalog(magento_root)
     echo_problems([*known.problems, *problems])
     tree = Path(query) if query and (Path(query) / "etc" / "module.xml").is_file() else None

@@ -91,9 +91,10 @@ def acl_diff(
     from generator.new import catalogs
     from generator.review import acldiff, diffroutes
 
-    known = catalogs(_store(magento_root, catalog))
-    (before, old_bearer, old_acl) = _side(old, known)
-    (after, new_bearer, new_acl) = _side(new, known)
+    store = _store(magento_root, catalog)
+    known = catalogs(store)
+    before, old_bearer, old_acl = _side(old, known, store is not None)
+    after, new_bearer, new_acl = _side(new, known, store is not None)
     changes = acldiff.compare(before, after, new_acl, old_acl)
     if any(c.granted or c.revoked for c in changes):
         from generator.review.routeview import route_catalog
@@ -111,8 +112,11 @@ def acl_diff(
     sys.exit(1 if changes or notes else 0)
 
 
-def _side(path: Path, known: Catalogs) -> tuple[dict[str, IntegrationFacts], bool, AclCatalog]:
-    """The integrations of a module folder or of a spec file, whether it turns on Bearer
+def _side(
+    path: Path, known: Catalogs, store_given: bool
+) -> tuple[dict[str, IntegrationFacts], bool, AclCatalog]:
+    """The integrations of a module folder or of a spec file (checked against the store its
+    ``catalog:`` key names when the command line names none), whether it turns on Bearer
     tokens, and the ACL tree with the side's own resources (its etc/acl.xml, or the spec's
     acl:) merged in."""
     from generator.magento.configxml import CONFIG_XML, bearer_in_text
@@ -121,12 +125,16 @@ def _side(path: Path, known: Catalogs) -> tuple[dict[str, IntegrationFacts], boo
     from generator.review.treecontext import tree_context
     from generator.spec.ownacl import with_own_acl
     from generator.spec.reader import load_spec
+    from generator.speccatalog import catalogs_for_spec
 
     if path.is_dir():
         config = path / CONFIG_XML
         bearer = config.is_file() and bearer_in_text(read_capped(config))
         return acldiff.states_of_tree(path), bearer, tree_context([path], known).acl
-    loaded = load_spec(path, None, known.acl, known.modules, fallback_name="Magegen_AclDiff")
+    known = catalogs_for_spec(path, known, store_given)
+    loaded = load_spec(
+        path, None, known.acl, known.modules, known.from_store, fallback_name="Magegen_AclDiff"
+    )
     spec = loaded.spec
     return acldiff.states_of_spec(spec), spec.bearer_tokens, with_own_acl(spec, known.acl)
 

@@ -5,9 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from generator.magento.acl import ModuleCatalog
+from generator.magento.lines import default_targets, php_constraint
 
-# Magento 2.4.4 itself allows ~7.4.0||~8.1.0; 2.4.6 and 2.4.7 allow these.
-DEFAULT_PHP = "~8.1.0||~8.2.0||~8.3.0"
+
+def default_php() -> str:
+    """composer.json's ``php`` for a module with the default target lines: every PHP version
+    one of them allows (``~8.1.0||...||~8.5.0`` for 2.4.7 to 2.4.9)."""
+    return php_constraint(default_targets())
 
 
 def _package_order(package: str) -> tuple[int, str]:
@@ -27,13 +31,15 @@ def resolve_require(
     sequence: Iterable[str],
     user_require: Iterable[tuple[str, str]],
     modules: ModuleCatalog,
+    php: str | None = None,
 ) -> tuple[tuple[str, str], ...]:
     """composer.json's ``require``, in Composer's order.
 
-    It holds php, magento/framework and, as Magento's own modules do, the package of every module
+    It holds php (``php``; by default the default target lines' union), magento/framework
+    and, as Magento's own modules do, the package of every module
     in the sequence whose package is known; the spec's own entries win.
     """
-    require = {"php": DEFAULT_PHP, modules.framework.package: modules.framework.constraint}
+    require = {"php": php or default_php(), modules.framework.package: modules.framework.constraint}
     for name in sequence:
         package = modules.modules.get(name)
         if package is not None and package.constraint:

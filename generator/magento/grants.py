@@ -166,7 +166,12 @@ def _unknown(
             "error",
         )
     if knows(module):
-        return f"unknown ACL resource {rules.shown(resource_id)}", "error"
+        return (
+            f"unknown ACL resource {rules.shown(resource_id)}; an id of a newer Magento or of "
+            "a third-party module needs the store's catalog: --magento-root, --catalog FILE, "
+            "MAGEGEN_CATALOG or the spec key catalog:",
+            "error",
+        )
     if subtree:
         return (
             f"{rules.shown(resource_id + '/**')}: magegen's catalog does not know the module "

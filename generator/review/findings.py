@@ -11,6 +11,7 @@ from pathlib import Path
 from generator.errors import Problem, Severity, shown
 from generator.magento.acl import ALL, AclCatalog, ModuleCatalog, bundled_modules, module_of
 from generator.magento.moduletree import IntegrationFacts, Located, ModuleFacts
+from generator.review.phptargets import php_findings
 from generator.review.setupscripts import setup_problems
 from generator.review.treecontext import Context
 
@@ -31,6 +32,7 @@ CODES = {
     "MG212": "composer.json does not map the module's namespace to the folder of its classes",
     "MG213": "composer.json does not autoload registration.php",
     "MG214": "a module in the sequence is not required in composer.json",
+    "MG215": "composer.json's php excludes every PHP version of a Magento line the module targets",
     "MG300": "integrations are declared but the module does not load after Magento_Integration",
     "MG301": "config.xml, api.xml and integration.xml do not name the same integrations",
     "MG302": "Setup/InstallData.php exists but module.xml has no setup_version",
@@ -60,6 +62,7 @@ def check_module(module: ModuleFacts, context: Context) -> list[Problem]:
     return [
         *_registration(module),
         *_composer(module, context.modules),
+        *php_findings(module, context.store_lines),
         *_integration_files(module, context),
         *setup_problems(module),
         *_resources(module, context),

@@ -31,6 +31,7 @@ from generator.spec.model import (
     IntegrationFormat,
     Setup,
 )
+from generator.spec.targets import targets_for_php
 from generator.sync import SyncPatch, parse_sync_patch
 
 # composer.json keys the spec holds (or that magegen writes the same way for every module).
@@ -150,8 +151,10 @@ def composer_block(
     module: str,
     sequence: list[str],
     modules: ModuleCatalog,
+    php: str | None = None,
 ) -> dict[str, Any]:
-    """The ``composer:`` block: the name when not the default, requirements beyond the defaults."""
+    """The ``composer:`` block: the name when not the default, requirements beyond the defaults
+    (``php``: the php the spec's target lines give)."""
     if composer is None:
         return {}
     block: dict[str, Any] = {}
@@ -173,7 +176,7 @@ def composer_block(
     if not isinstance(require, dict):
         reading.note(COMPOSER_JSON, '"require" is not an object')
         return block
-    defaults = dict(resolve_require(sequence, (), modules))
+    defaults = dict(resolve_require(sequence, (), modules, php))
     extra: dict[str, str] = {}
     for package, constraint in require.items():
         if not isinstance(constraint, str):
@@ -189,6 +192,14 @@ def composer_block(
     if extra:
         block["require"] = extra
     return block
+
+
+def magento_targets(composer: dict[str, Any] | None) -> str | None:
+    """The spec's ``magento:`` that gives composer.json's php, when one simply does and it is
+    not the default."""
+    require = composer.get("require") if isinstance(composer, dict) else None
+    php = require.get("php") if isinstance(require, dict) else None
+    return targets_for_php(php) if isinstance(php, str) else None
 
 
 def integrations(

@@ -40,6 +40,7 @@ from generator.review.specblocks import (
     Reading,
     composer_block,
     integrations,
+    magento_targets,
     module_block,
     retired_entries,
     sync_patches,
@@ -50,6 +51,7 @@ from generator.spec.model import (
     IntegrationFormat,
     Setup,
 )
+from generator.spec.targets import target_lines_php
 from generator.sync import HASH_LENGTH, INSTALL_DATA_PREFIX
 
 __all__ = ["SpecFromResult", "dump_spec", "fold_resources", "spec_from", "write_spec"]
@@ -96,7 +98,9 @@ def spec_from(
     )
     if block:
         spec["module"] = block
-    composer = composer_block(reading, module.composer, vendor, name, sequence, modules)
+    magento = magento_targets(module.composer)
+    php = target_lines_php(magento)
+    composer = composer_block(reading, module.composer, vendor, name, sequence, modules, php)
     if composer:
         spec["composer"] = composer
     if found and integration_format != IntegrationFormat.CONSOLIDATED:
@@ -111,6 +115,8 @@ def spec_from(
         spec["bearer_tokens"] = True
     if own:
         spec["acl"] = own
+    if magento is not None:
+        spec["magento"] = magento
     body = dump_spec(spec)
     full_name = f"{vendor}/{name}"
     notes = _compare(reading, module, body, full_name, (acl, modules, from_installation))

@@ -282,6 +282,18 @@ SPEC = Section(
             "(e.g. etc/module.xml.j2), relative to the spec file's folder; the others stay "
             "built-in. magegen new --templates wins over it.",
         ),
+        _text(
+            "magento",
+            "The Magento versions the module supports, as a Composer constraint ('>=2.4.7', "
+            "'~2.4.7 || ~2.4.8'); default: the lines Adobe supports (see the README). "
+            "composer.json's php follows from them unless composer.require gives php.",
+        ),
+        _text(
+            "catalog",
+            "A catalog file written by `magegen catalog` (the store's ACL tree and modules), "
+            "relative to the spec file's folder; used when neither --magento-root, --catalog "
+            "nor MAGEGEN_CATALOG names a store.",
+        ),
     ),
     "A magegen spec (format version 1): one Magento 2 module and its integrations.",
 )

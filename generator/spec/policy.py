@@ -14,6 +14,7 @@ from generator.magento.acl import ALL, AclCatalog, ModuleCatalog, bundled_module
 from generator.magento.catalogs import knows_module_of
 from generator.magento.composer import resolve_require
 from generator.magento.grants import Grant, resolve_grant
+from generator.magento.lines import MagentoLine
 from generator.spec.endpoints import integration_endpoints, route_options, warn_without_parents
 from generator.spec.fields import Item, Report, join, report_repeats
 from generator.spec.model import (
@@ -26,6 +27,7 @@ from generator.spec.model import (
 )
 from generator.spec.ownacl import own_acl
 from generator.spec.sections import IntegrationSection, ModuleSection, SpecSections
+from generator.spec.targets import line_gap_messages, target_acl, target_lines, target_php
 
 if TYPE_CHECKING:
     from generator.magento.routes import RouteCatalog
@@ -46,6 +48,7 @@ class Known(NamedTuple):
     # The REST routes, loaded only for a spec with endpoints (default: the bundled ones).
     routes: Callable[[], RouteCatalog] | None = None
     own_module: str | None = None  # the module the spec describes; acl holds its own ids
+    targets: tuple[MagentoLine, ...] = ()  # the Magento lines the module targets
 
     def knows_module(self, module: str) -> bool:
         """Whether the module is one the catalogs know: it has ACL resources, or a package."""
@@ -62,6 +65,8 @@ def module_spec(
     user_require = _requirements(report, sections, composer_name)
     acl, merged = own_acl(report, sections.acl, own_name, known.acl)
     known = known._replace(acl=merged, own_module=own_name)
+    targets = target_lines(sections.magento)
+    known = known._replace(targets=targets)
     integrations, retired, owners = _integrations(report, sections.integrations or (), known)
     integration_format = IntegrationFormat(
         sections.integration_format.value if sections.integration_format else "split"
@@ -88,7 +93,9 @@ def module_spec(
         version=block.version.value if block.version else None,
         license=block.license,
         authors=block.authors,
-        composer_require=resolve_require(sequence, user_require, known.modules),
+        composer_require=resolve_require(
+            sequence, user_require, known.modules, target_php(targets)
+        ),
         integrations=tuple(integrations),
         integration_format=integration_format,
         setup_patch_name=patch_name,
@@ -216,8 +223,15 @@ def _grant(
     if section.resources_empty and not section.all_resources:
         report.add(section.resources_at, list_field, "must list at least one ACL resource")
     report_repeats(report, items, list_field, "resource")
+    gaps = line_gap_messages([rules.split_subtree(i.value)[0] for i in items], known.targets)
+    for item in items:
+        gap = gaps.get(rules.split_subtree(item.value)[0])
+        if gap is not None:
+            report.add(item.at, join(list_field, item.index), gap)
+    ids = [rules.split_subtree(item.value)[0] for item in items]
+    acl = target_acl(known.acl, ids, known.targets, known.from_installation)
     grant: Grant = resolve_grant(
-        known.acl,
+        acl,
         [item.value for item in items],
         all_resources=section.all_resources,
         knows_module=known.knows_module,
@@ -227,6 +241,8 @@ def _grant(
     )
     for problem in grant.problems:
         item = items[problem.index]
+        if rules.split_subtree(item.value)[0] in gaps:
+            continue  # said above, with why
         report.add(item.at, join(list_field, item.index), problem.message, problem.severity)
     owners += [(items[index], module) for index, module in grant.owners]
     return grant.resources

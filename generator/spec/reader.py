@@ -12,7 +12,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from generator.errors import Problem, SpecError, UsageError
+from yaml.nodes import MappingNode, ScalarNode
+
+from generator.errors import MagegenError, Problem, SpecError, UsageError
 from generator.magento import rules
 from generator.magento.acl import AclCatalog, ModuleCatalog, bundled_acl, bundled_modules
 from generator.spec.fields import Report
@@ -27,6 +29,7 @@ from generator.spec.yamlfile import (
     alias_growth_problem,
     compose,
     foreign_tags,
+    position,
     read_text,
     short_tag,
 )
@@ -150,3 +153,24 @@ def _module_name(
             "spec.yaml), or write name: Vendor/Module in the spec",
         )
     return name
+
+
+def spec_catalog(path: Path) -> tuple[Path, Position] | None:
+    """The catalog file the spec's ``catalog:`` key names (joined to the spec's folder) and
+    where the key's value is; None without one.
+
+    Read before the spec itself, since the spec is checked against that catalog. A spec that
+    cannot be read, or a value that is no string, gives None here: loading the spec reports it.
+    """
+    display = str(path)
+    try:
+        root = compose(read_text(path, display), display)
+    except MagegenError:
+        return None
+    if not isinstance(root, MappingNode):
+        return None
+    for key_node, value_node in root.value:
+        named = isinstance(key_node, ScalarNode) and key_node.value == "catalog"
+        if named and isinstance(value_node, ScalarNode) and value_node.tag.endswith(":str"):
+            return path.parent / value_node.value, position(value_node)
+    return None

@@ -13,6 +13,8 @@ from yaml.nodes import MappingNode, Node, SequenceNode
 
 from generator.errors import suggestion
 from generator.magento import rules
+from generator.magento.constraints import ConstraintError
+from generator.magento.lines import select_lines
 from generator.spec.aclsection import AclEntrySection, read_acl
 from generator.spec.fields import Entries, Item, Located, NodeReader, join
 from generator.spec.format import AUTHOR, COMPOSER, INTEGRATION, MODULE, SPEC
@@ -25,6 +27,16 @@ MODULE_KEYS = MODULE.keys()
 AUTHOR_KEYS = AUTHOR.keys()
 COMPOSER_KEYS = COMPOSER.keys()
 INTEGRATION_KEYS = INTEGRATION.keys()
+
+
+def target_problem(constraint: str) -> str | None:
+    """What is wrong with ``magento:``: a constraint Composer cannot read, or one that targets
+    no Magento line magegen knows."""
+    try:
+        select_lines(constraint)
+    except ConstraintError as exc:
+        return str(exc)
+    return None
 
 
 class ModuleSection(NamedTuple):
@@ -81,6 +93,8 @@ class SpecSections(NamedTuple):
     templates: Located | None = None
     bearer_tokens: Located | None = None  # value "true" when on, where the key was
     acl: tuple[AclEntrySection, ...] = ()  # the module's own ACL resources
+    magento: Located | None = None  # the target lines, a Composer constraint
+    catalog: Located | None = None  # a catalog file, relative to the spec
     given: frozenset[str] = frozenset()  # the top-level keys written, good or bad
 
 
@@ -107,6 +121,8 @@ class SectionReader(NodeReader):
             templates=self.located(top.get("templates"), "templates"),
             bearer_tokens=self.bearer_tokens(top.get("bearer_tokens")),
             acl=read_acl(self, top.get("acl")),
+            magento=self.located(top.get("magento"), "magento", target_problem),
+            catalog=self.located(top.get("catalog"), "catalog"),
             given=frozenset(key for key, _ in top.items()),
         )
 
