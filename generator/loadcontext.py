@@ -17,8 +17,22 @@ if TYPE_CHECKING:
 
 
 def route_loader(known: Catalogs) -> Callable[[], RouteCatalog] | None:
-    """The installation's REST routes merged over the bundled ones, loaded when a spec asks
-    for endpoints; None (the bundled routes) without an installation."""
+    """The store's REST routes, loaded when a spec asks for endpoints: a catalog file's
+    recorded routes, or an installation's merged over the bundled ones; None (the bundled
+    routes) without a store."""
+    snapshot = known.snapshot
+    if snapshot is not None and snapshot.routes is not None:
+        recorded = snapshot.routes
+
+        def from_file() -> RouteCatalog:
+            from generator.magento.routes import Route, RouteCatalog
+
+            version = snapshot.magento_version
+            return RouteCatalog(
+                version, (Route(m, u, tuple(r), "", "", "") for m, u, r in recorded)
+            )
+
+        return from_file
     installation = known.installation
     if installation is None:
         return None

@@ -28,6 +28,17 @@ OWN_RESOURCES = """\
                     <resource id="Own_Res::sync_read" title="Read Sync"/>
                 </resource>"""
 OWN_CHAIN = ["Own_Res::sync", "Own_Res::sync_read"]
+OWN_WEBAPI = """<?xml version="1.0"?>
+<routes xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+        xsi:noNamespaceSchemaLocation="urn:magento:module:Magento_Webapi:etc/webapi.xsd">
+    <route url="/V1/own/sync" method="GET">
+        <service class="Own\\Res\\Api\\SyncInterface" method="getList"/>
+        <resources>
+            <resource ref="Own_Res::sync_read"/>
+        </resources>
+    </route>
+</routes>
+"""
 
 
 def add_own_module(root: FakeRoot) -> None:
@@ -39,6 +50,7 @@ def add_own_module(root: FakeRoot) -> None:
     (etc / "module.xml").write_text(
         MODULE_XML.format(name="Own_Res", sequence=sequence), encoding="utf-8"
     )
+    (etc / "webapi.xml").write_text(OWN_WEBAPI, encoding="utf-8")
     if root.layout == "git":
         manifest = {"name": "magento/magento2ce", "version": "2.4.4"}
     else:
@@ -94,7 +106,9 @@ def test_the_catalog_holds_the_store(magento_root: FakeRoot, tmp_path: Path) -> 
     assert document["modules"]["Magento_Catalog"]["installed"] is False  # bundled, not here
     ids = [entry["id"] for entry in document["acl"]]
     assert ids.index("Own_Res::sync") < ids.index("Own_Res::sync_read")
-    assert "routes" not in document  # no route catalog in magegen yet
+    assert {"method": "GET", "url": "/V1/own/sync", "resources": ["Own_Res::sync_read"]} in (
+        document["routes"]
+    )
 
 
 def test_the_file_is_deterministic_and_free_of_machine_paths(
@@ -230,3 +244,29 @@ def test_catalog_needs_a_magento_root(tmp_path: Path, run_cli: Callable[..., Res
     missing = run_cli("catalog", "--magento-root", tmp_path / "none", "-o", tmp_path / "x.json")
     assert missing.exit_code == 2 and "not a folder" in missing.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_catalog_records_the_stores_routes(store: Path) -> None:
+    routes = read_document(store)["routes"]
+    own = [r for r in routes if r["url"] == "/V1/own/sync"]
+    assert own == [{"method": "GET", "url": "/V1/own/sync", "resources": ["Own_Res::sync_read"]}]
+    assert any(r["url"] == "/V1/orders" and r["method"] == "GET" for r in routes)
+
+
+def test_new_grants_a_stores_own_route_from_the_catalog(
+    store: Path, tmp_path: Path, run_cli: Callable[..., Result]
+) -> None:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(
+        "module: {sequence: [Own_Res]}\n"
+        "integrations:\n"
+        "  - name: Own Sync\n"
+        "    email: sync@acme.example\n"
+        "    endpoints: ['GET /V1/own/sync']\n",
+        encoding="utf-8",
+    )
+    assert run_cli("new", NAME, spec, "-o", tmp_path / "bare").exit_code == 2  # unknown route
+    out = tmp_path / "out"
+    result = run_cli("new", NAME, spec, "-o", out, "--catalog", store)
+    assert result.exit_code == 0, result.stderr
+    assert granted(out) == OWN_CHAIN

@@ -91,19 +91,16 @@ def magento_version(root: Path) -> tuple[str | None, str | None]:
     return None, None
 
 
-def _route_entries(root: Path) -> list[dict[str, Any]] | None:
-    """The installation's REST routes, when magegen has a route catalog
-    (``generator.magento.routes.snapshot_routes(root)`` yielding (method, url, resources))."""
-    try:
-        from generator.magento import routes  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    provider = getattr(routes, "snapshot_routes", None)
-    if provider is None:
-        return None
+def _route_entries(root: Path) -> list[dict[str, Any]]:
+    """The installation's REST routes: the bundled ones with its own webapi.xml files merged
+    over them, as Magento merges them."""
+    from generator.magento.routes import bundled_routes
+    from generator.magento.webapixml import installation_routes
+
+    catalog, _ = installation_routes(root, bundled_routes())
     entries = [
-        {"method": method, "url": url, "resources": list(resources)}
-        for method, url, resources in provider(root)
+        {"method": route.method, "url": route.url, "resources": list(route.resources)}
+        for route in catalog
     ]
     return sorted(entries, key=lambda e: (e["url"], e["method"]))
 
@@ -125,9 +122,7 @@ def build_document(root: Path) -> tuple[dict[str, Any], tuple[Problem, ...]]:
         "acl": [_resource_entry(r) for r in found.acl.resources],
         "modules": _module_entries(found, sequences),
     }
-    routes = _route_entries(root)
-    if routes is not None:
-        document["routes"] = routes
+    document["routes"] = _route_entries(root)
     return document, found.problems
 
 
