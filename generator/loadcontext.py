@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.errors import Problem
+from generator.magento.files import ACL_XML
 from generator.target import default_target
 
 if TYPE_CHECKING:
@@ -55,8 +56,11 @@ class TargetAcl:
         self.problems: tuple[Problem, ...] = ()
 
     def __call__(self, vendor: str, module: str, acl: AclCatalog) -> AclCatalog:
+        target = self.output or default_target(vendor, module)
+        found = target / ACL_XML
+        if not (found.exists() or found.is_symlink()):
+            return acl  # nothing to merge (and nothing more to import)
         from generator.magento.moduleacl import with_module_acl
 
-        target = self.output or default_target(vendor, module)
         merged, self.problems = with_module_acl(target, f"{vendor}_{module}", acl)
         return merged

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, NamedTuple
 import jinja2
 import markupsafe
 
-from generator.aclfile import acl_nodes
 from generator.errors import Problem, TemplateError
 from generator.escape import json_document, php_string, xml_text
 from generator.magento.composer import autoload
@@ -178,7 +177,7 @@ def render(spec: ModuleSpec, templates: TemplateDir | None = None) -> tuple[Rend
         "spec": spec,
         "composer": build_manifest(spec),
         "sync": sync,
-        "acl": acl_nodes(spec.acl),
+        "acl": _acl_nodes(spec),
     }
     wanted_files = [(path, name) for path, name, wanted in FILE_TABLE if wanted(spec)]
     if templates is None:
@@ -304,3 +303,12 @@ def build_manifest(spec: ModuleSpec) -> dict[str, object]:
     manifest["require"] = dict(spec.composer_require)
     manifest["autoload"] = autoload(spec.namespace)
     return manifest
+
+
+def _acl_nodes(spec: ModuleSpec) -> tuple[object, ...]:
+    """etc/acl.xml's tree of the spec's own resources; empty (and nothing imported) without."""
+    if not spec.acl:
+        return ()
+    from generator.aclfile import acl_nodes
+
+    return acl_nodes(spec.acl)
