@@ -10,14 +10,17 @@ own name is allowed (a warning: usually copy and paste).
 from __future__ import annotations
 
 import dataclasses
+from typing import TYPE_CHECKING
 
 from generator.magento import rules
 from generator.magento.acl import ADMIN, AclCatalog
-from generator.magento.aclxml import AclTreeBuilder
 from generator.magento.grants import module_of
 from generator.spec.aclsection import AclEntrySection
 from generator.spec.fields import Report, join
 from generator.spec.model import AclEntry, ModuleSpec
+
+if TYPE_CHECKING:
+    from generator.magento.aclxml import AclTreeBuilder
 
 
 def own_acl(
@@ -27,6 +30,8 @@ def own_acl(
     entries, ``catalog`` itself."""
     if not sections:
         return (), catalog
+    from generator.magento.aclxml import AclTreeBuilder  # only for a spec with acl:
+
     builder = AclTreeBuilder()
     builder.add_catalog(catalog)
     state = _State(report, own_name, catalog, builder, {})
@@ -152,6 +157,8 @@ def with_own_acl(spec: ModuleSpec, catalog: AclCatalog) -> AclCatalog:
     its generated etc/acl.xml adds them; ``catalog`` itself when it declares none."""
     if not spec.acl:
         return catalog
+    from generator.magento.aclxml import AclTreeBuilder
+
     builder = AclTreeBuilder()
     builder.add_catalog(catalog)
 

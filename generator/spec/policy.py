@@ -15,7 +15,6 @@ from generator.magento.catalogs import knows_module_of
 from generator.magento.composer import resolve_require
 from generator.magento.grants import Grant, resolve_grant
 from generator.magento.lines import MagentoLine
-from generator.spec.endpoints import integration_endpoints, route_options, warn_without_parents
 from generator.spec.fields import Item, Report, join, report_repeats
 from generator.spec.model import (
     DEFAULT_PATCH_NAME,
@@ -72,7 +71,12 @@ def module_spec(
         sections.integration_format.value if sections.integration_format else "split"
     )
     _retired_format(report, sections, bool(retired), integration_format)
-    route_options(report, sections, integration_format)
+    if sections.bearer_tokens is not None or any(
+        not section.parents for section in sections.integrations or ()
+    ):
+        from generator.spec.endpoints import route_options  # the route code loads on demand
+
+        route_options(report, sections, integration_format)
     declared = bool(integrations or retired)
     setup = _setup(report, sections, declared, integration_format)
     patch_name = _patch_name(report, sections, setup)
@@ -187,9 +191,14 @@ def _integration(
         resources = resources or listed
     endpoints: tuple[str, ...] = ()
     if section.endpoints is not None:
+        from generator.spec.endpoints import integration_endpoints
+
         endpoints, by_route = integration_endpoints(report, section, known.acl, known.routes)
         resources = (ALL,) if section.all_resources else by_route or resources
-    warn_without_parents(report, section)
+    if not section.parents:
+        from generator.spec.endpoints import warn_without_parents
+
+        warn_without_parents(report, section)
     if section.all_resources and section.name is not None:
         report.add(
             section.all_resources_at,
