@@ -4,23 +4,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
+from generator.cli.running import MAGENTO_ROOT_OPTION, echo_problems, reports_errors
 from generator.errors import Problem, UsageError
 from generator.storeoption import CATALOG_OPTION
 from generator.storeoption import chosen_store as _store
 
-if TYPE_CHECKING:
-    pass
-
-from generator.cli.running import MAGENTO_ROOT_OPTION, echo_problems, reports_errors
-
-
-@click.command()
-@click.argument("query", required=False)
-@click.option(
+TEXT_OR_JSON = click.option(
     "--format",
     "output_format",
     type=click.Choice(["text", "json"]),
@@ -28,6 +20,11 @@ from generator.cli.running import MAGENTO_ROOT_OPTION, echo_problems, reports_er
     show_default=True,
     help="text for people, json for programs.",
 )
+
+
+@click.command()
+@click.argument("query", required=False)
+@TEXT_OR_JSON
 @click.option(
     "--spec",
     type=click.Path(path_type=Path),
@@ -89,14 +86,7 @@ def acl(
     type=click.Path(path_type=Path),
     help="List the routes each integration of this spec can call.",
 )
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text for people, json for programs.",
-)
+@TEXT_OR_JSON
 @MAGENTO_ROOT_OPTION
 @reports_errors
 def routes(

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from generator.cli.running import MAGENTO_ROOT_OPTION, echo_problems, reports_errors
 from generator.errors import Problem, UsageError
 from generator.storeoption import CATALOG_OPTION
 from generator.storeoption import chosen_store as _store
@@ -15,8 +16,6 @@ from generator.storeoption import chosen_store as _store
 if TYPE_CHECKING:
     from generator.drift import FileDrift
     from generator.new import GenerateResult
-
-from generator.cli.running import MAGENTO_ROOT_OPTION, echo_problems, reports_errors
 
 
 @click.command()

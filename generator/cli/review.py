@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from generator.cli.running import MAGENTO_ROOT_OPTION, echo_problems, reports_errors
 from generator.review.report import FORMATS as VALIDATE_FORMATS
 from generator.storeoption import CATALOG_OPTION
 from generator.storeoption import chosen_store as _store
@@ -16,8 +17,6 @@ if TYPE_CHECKING:
     from generator.magento.acl import AclCatalog
     from generator.magento.integrations import IntegrationFacts
     from generator.new import Catalogs
-
-from generator.cli.running import MAGENTO_ROOT_OPTION, echo_problems, reports_errors
 
 
 @click.command()

@@ -7,14 +7,11 @@ import sys
 from collections.abc import Callable, Iterable
 from functools import wraps
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 import click
 
 from generator.errors import MagegenError, Problem
-
-if TYPE_CHECKING:
-    pass
 
 F = TypeVar("F", bound=Callable[..., object])
 

@@ -6,40 +6,8 @@
 
 declare(strict_types=1);
 
-namespace Magento\Framework\Setup {
-    interface ModuleDataSetupInterface
-    {
-        public function startSetup();
-
-        public function endSetup();
-    }
-
-    interface ModuleContextInterface
-    {
-    }
-
-    interface InstallDataInterface
-    {
-        public function install(ModuleDataSetupInterface $setup, ModuleContextInterface $context);
-    }
-}
-
-namespace Magento\Framework\Setup\Patch {
-    interface DependentPatchInterface
-    {
-        public static function getDependencies();
-    }
-
-    interface PatchInterface extends DependentPatchInterface
-    {
-        public function getAliases();
-
-        public function apply();
-    }
-
-    interface DataPatchInterface extends PatchInterface
-    {
-    }
+namespace {
+    require_once __DIR__ . '/setup_interfaces.php';
 }
 
 namespace Magento\Integration\Api {
