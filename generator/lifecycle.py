@@ -32,6 +32,8 @@ from generator.templatedir import TemplateDir
 # The one-shot data patch magegen wrote before sync patches existed, kept to recognise it.
 LEGACY_TEMPLATE = "legacy/DataPatch-1.php.j2"
 INSTALL_DATA_TEMPLATE = "Setup/InstallData.php.j2"
+# InstallData as magegen wrote it before its docblocks met Magento's coding standard.
+LEGACY_INSTALL_DATA_TEMPLATE = "legacy/InstallData-1.php.j2"
 _LEGACY_NAMES = re.compile(r"processIntegrationConfig\(\[\n((?:            '.*',\n)*)        \]\);")
 _PHP_STRING = re.compile(r"            '((?:[^'\\]|\\.)*)',\n")
 _PROCESS_CALL = re.compile(r"processIntegrationConfig\(\[(.*?)\]\)", re.DOTALL)
@@ -124,8 +126,8 @@ def superseded_install_data(
 
     Left in the tree, a fresh store whose module.xml has a setup_version would run it, and it
     may name integrations config.xml no longer declares. It qualifies only when rendering the
-    InstallData template (a custom one, if given) with the names it passes to
-    ``processIntegrationConfig()`` gives its exact bytes.
+    InstallData template (a custom one, if given), or the one earlier magegen versions used,
+    with the names it passes to ``processIntegrationConfig()`` gives its exact bytes.
     """
     path = target / INSTALL_DATA
     if _renders_install_data(spec) or path.is_symlink() or not path.is_file():
@@ -140,6 +142,9 @@ def superseded_install_data(
     if found is None:
         return ()
     names = [_php_unquote(m.group(1)) for m in _QUOTED.finditer(found.group(1))]
+    legacy = environment(False).get_template(LEGACY_INSTALL_DATA_TEMPLATE)
+    if legacy.render({"spec": _WithNames(spec, names)}).encode("utf-8") == content:
+        return (INSTALL_DATA,)
     try:
         rendered = _render_install_data(spec, names, templates)
     except Exception:  # a template that needs more than the names is not proven
