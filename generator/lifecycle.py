@@ -38,6 +38,8 @@ _LEGACY_NAMES = re.compile(r"processIntegrationConfig\(\[\n((?:            '.*',
 _PHP_STRING = re.compile(r"            '((?:[^'\\]|\\.)*)',\n")
 _PROCESS_CALL = re.compile(r"processIntegrationConfig\(\[(.*?)\]\)", re.DOTALL)
 _QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'")
+# A name in the call: one literal, or literals joined by "." (a long name split over lines).
+_QUOTED_RUN = re.compile(rf"{_QUOTED.pattern}(?:\s*\.\s*{_QUOTED.pattern})*")
 MAX_SCRIPT_BYTES = 256 * 1024  # a larger InstallData is not one magegen wrote
 # Where a tree declares integrations, relative to the module root.
 DECLARING_FILES = ("etc/integration/config.xml", "etc/integration.xml")
@@ -141,7 +143,10 @@ def superseded_install_data(
         return ()
     if found is None:
         return ()
-    names = [_php_unquote(m.group(1)) for m in _QUOTED.finditer(found.group(1))]
+    names = [
+        "".join(_php_unquote(part) for part in _QUOTED.findall(run.group()))
+        for run in _QUOTED_RUN.finditer(found.group(1))
+    ]
     legacy = environment(False).get_template(LEGACY_INSTALL_DATA_TEMPLATE)
     if legacy.render({"spec": _WithNames(spec, names)}).encode("utf-8") == content:
         return (INSTALL_DATA,)

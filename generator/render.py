@@ -12,7 +12,7 @@ import jinja2
 import markupsafe
 
 from generator.errors import Problem, TemplateError
-from generator.escape import json_document, php_string, xml_text
+from generator.escape import json_document, php_string, php_string_wrapped, xml_text
 from generator.magento.composer import autoload
 from generator.resources import templates_dir
 from generator.spec.model import (
@@ -162,6 +162,7 @@ def environment(xml: bool, custom: Path | None = None) -> jinja2.Environment:
     )
     if not xml:
         env.filters["php_string"] = php_string
+        env.filters["php_string_wrapped"] = php_string_wrapped
         env.filters["json_document"] = json_document
     return env
 

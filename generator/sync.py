@@ -65,10 +65,11 @@ class Service(NamedTuple):
         return self.use.rsplit("\\", 1)[1]
 
 
+_INTEGRATION = "Magento\\Integration\\"
 SETUP_SERVICE = Service("Magento\\Framework\\Setup\\ModuleDataSetupInterface", "moduleDataSetup")
-MANAGER = Service("Magento\\Integration\\Model\\ConfigBasedIntegrationManager", "integrationManager")
-INTEGRATIONS = Service("Magento\\Integration\\Api\\IntegrationServiceInterface", "integrationService")
-OAUTH = Service("Magento\\Integration\\Api\\OauthServiceInterface", "oauthService")
+MANAGER = Service(_INTEGRATION + "Model\\ConfigBasedIntegrationManager", "integrationManager")
+INTEGRATIONS = Service(_INTEGRATION + "Api\\IntegrationServiceInterface", "integrationService")
+OAUTH = Service(_INTEGRATION + "Api\\OauthServiceInterface", "oauthService")
 PATCH_INTERFACE = "Magento\\Framework\\Setup\\Patch\\DataPatchInterface"
 
 
