@@ -37,6 +37,9 @@ _LONG_LINE = re.compile(r'(?P<head> *(?:"[a-z_]+": )?)"(?P<body>.*)"(?P<tail>,?)
 # What a JSON string's text is made of, with ensure_ascii: escapes stay whole.
 _UNITS = re.compile(r"\\u[0-9a-fA-F]{4}|\\.|.", re.DOTALL)
 _CLOSING = LINE_PREFIX + "}"
+# A long string breaks after one of these if it leaves at most _LOOK_BACK characters to carry.
+_SEPARATORS = frozenset(("\\/", " ", "-", "&", "?", ",", ";", "."))
+_LOOK_BACK = 24
 _LITERAL = re.compile(r'"(?:[^"\\\n]|\\.)*"')
 # A string literal and those that go on with it (only spaces and line breaks between them).
 _LITERAL_RUN = re.compile(rf"{_LITERAL.pattern}(?:[ \n]*{_LITERAL.pattern})*")
@@ -67,22 +70,36 @@ def state_lines(canonical: str) -> tuple[str, ...]:
 
 
 def _wrapped(line: str, width: int) -> list[str]:
-    """``line``, or its string literal split over literals on the lines below it."""
+    """``line``, or its string literal split over literals on the lines below it: after a
+    ``/``, space or other separator near the end of each line where there is one."""
     match = _LONG_LINE.fullmatch(line)
     if len(line) <= width or match is None:
         return [line]
-    units = _UNITS.findall(match["body"])
     continued = " " * (len(match["head"]) - len(match["head"].lstrip(" "))) + INDENT
     lead, tail = match["head"] + '"', '"' + match["tail"]
     parts: list[str] = []
-    piece = ""
-    for unit in units:
-        if len(lead) + len(piece) + len(unit) + len(tail) > width:
-            parts.append(lead + piece + '"')
-            lead, piece = continued + '"', ""
-        piece += unit
-    parts.append(lead + piece + tail)
+    piece: list[str] = []
+    for unit in _UNITS.findall(match["body"]):
+        if len(lead) + len("".join(piece)) + len(unit) + len(tail) > width:
+            cut = _cut(piece)
+            parts.append(lead + "".join(piece[:cut]) + '"')
+            lead, piece = continued + '"', piece[cut:]
+        piece.append(unit)
+    parts.append(lead + "".join(piece) + tail)
     return parts
+
+
+def _cut(units: list[str]) -> int:
+    """Where to end a line's piece of ``units``: after the last separator that leaves at most
+    _LOOK_BACK characters for the next line, else after them all."""
+    carried = 0
+    for index in range(len(units) - 1, 0, -1):
+        if units[index] in _SEPARATORS:
+            return index + 1
+        carried += len(units[index])
+        if carried > _LOOK_BACK:
+            break
+    return len(units)
 
 
 def read_state(text: str) -> Recorded | None:
