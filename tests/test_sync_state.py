@@ -8,6 +8,7 @@ Trees "as earlier magegen wrote them" are made by rendering the kept legacy temp
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,7 +21,14 @@ from generator.render import environment, is_own_sync
 from generator.spec.reader import load_spec
 from generator.sync import LEGACY_TEMPLATE, parse_sync_patch, sync_patch
 from generator.syncstate import LINE_PREFIX, MAX_COLUMNS, canonical_text, read_state, state_lines
-from tests.conftest import CASE_NAMES, case_command
+from tests.conftest import (
+    CASE_NAMES,
+    EXAMPLE_NAME,
+    EXAMPLE_SPEC,
+    REPO,
+    case_command,
+    sync_path_of,
+)
 from tests.store_kit import rows, state, tokens_of, upgrade
 
 MODULE = "Acme_Erp"
@@ -217,3 +225,17 @@ def test_spec_from_and_acl_diff_read_an_earlier_patch(
     assert diff.exit_code == 1, diff.stderr
     assert "integration 'ERP Sync' (split format): changed" in diff.stdout
     assert "never applies this change" not in diff.stdout  # the earlier patch is read as sync
+
+
+def test_the_documentation_shows_the_patch_as_magegen_writes_it() -> None:
+    """The README (or the docs/ pages it moves to) shows the example spec's sync patch."""
+    pages = [REPO / "README.md", *sorted((REPO / "docs").rglob("*.md"))]
+    blocks = [
+        block
+        for page in pages
+        if page.is_file()
+        for block in re.findall(r"```php\n(<\?php\n.*?)```\n", page.read_text("utf-8"), re.DOTALL)
+    ]
+    expected = REPO / "tests" / "cases" / "integration-manager" / "expected"
+    patch = expected / sync_path_of(EXAMPLE_NAME, EXAMPLE_SPEC)
+    assert patch.read_text(encoding="utf-8") in blocks
