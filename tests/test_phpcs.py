@@ -32,6 +32,8 @@ OBSOLETE_INSTALL_DATA = (
 )
 LONG_NAME = ('Caf\u00e9 \u00dcnic\u00f8de & <sync> "quoted" \\ back $var {{ x }} ' * 8)[:255]
 LONG_URL = "https://erp.acme.example/" + "a-very-long-path-segment/" * 8 + "end?tenant=1&mode=full"
+# The longest setup_patch_name that fits (76 characters), and one more.
+LONGEST_PATCH_NAME = "ApplyTheIntegrationsOfTheEnterpriseResourcePlanningConnectorForNorthwindABCD"
 RETIRED_LONG = "Old " + "\u00e9" * 200
 LONG_EMAIL = "integration.notifications." + "x" * 60 + "@erp-department.acme-industries.example"
 INTEGRATION = """  - name: {name}
@@ -135,8 +137,7 @@ MATRIX: dict[str, tuple[str, str, set[tuple[str, str]]]] = {
     ),
     "long-names-data-patch": (
         "Acme/Erp",
-        "setup: data-patch\nsetup_patch_name: ApplyTheIntegrationsOfTheEnterpriseResourcePlanning\n"
-        "integrations:\n" + LONG,
+        f"setup: data-patch\nsetup_patch_name: {LONGEST_PATCH_NAME}\nintegrations:\n" + LONG,
         set(),
     ),
     "many-integrations": ("Acme/Fleet", "setup: data-patch\nintegrations:\n" + MANY, set()),
@@ -300,3 +301,18 @@ def test_long_and_many_names_install_in_a_store(
     assert result.ok, result.error
     assert set(state(result.tables)) == declared_names(matrix / case)
     assert LONG_NAME in declared_names(matrix / case) or case == "many-integrations"
+
+
+def test_a_patch_name_too_long_for_the_standard_gets_a_warning(tmp_path: Path) -> None:
+    for name, warned in ((LONGEST_PATCH_NAME, False), (LONGEST_PATCH_NAME + "C", True)):
+        spec = tmp_path / "spec.yaml"
+        head = f"setup: data-patch\nsetup_patch_name: {name}\nintegrations:\n"
+        spec.write_text(head + ERP, encoding="utf-8")
+        result = CliRunner().invoke(main, ["new", "Acme/Erp", str(spec), "--dry-run"])
+        assert result.exit_code == 0, result.stderr
+        warning = (
+            f"{spec}:2:19: warning: setup_patch_name: is 77 characters long: with its hash, the "
+            "patch's class line passes the 120 columns of Magento's coding standard "
+            "(at most 76 fit)"
+        )
+        assert (warning in result.stderr) is warned, result.stderr

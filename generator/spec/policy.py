@@ -33,6 +33,9 @@ if TYPE_CHECKING:
 
 INTEGRATION_MODULE = "Magento_Integration"
 # The classes Setup/Patch/Data/<Name>.php imports, in lower case: its own name must differ.
+# The longest setup_patch_name whose class line, "class <name><8-digit hash> implements
+# DataPatchInterface", fits the 120 columns of Magento's coding standard.
+MAX_PATCH_NAME = 120 - len("class  implements DataPatchInterface") - 8
 PATCH_IMPORTS = frozenset(
     ("datapatchinterface", "moduledatasetupinterface", "configbasedintegrationmanager")
 )
@@ -321,6 +324,14 @@ def _patch_name(report: Report, sections: SpecSections, setup: Setup) -> str:
         return DEFAULT_PATCH_NAME
     if setup is not Setup.DATA_PATCH:
         report.add(given.at, "setup_patch_name", "is only used with setup: data-patch")
+    elif len(given.value) > MAX_PATCH_NAME:
+        report.add(
+            given.at,
+            "setup_patch_name",
+            f"is {len(given.value)} characters long: with its hash, the patch's class line passes "
+            f"the 120 columns of Magento's coding standard (at most {MAX_PATCH_NAME} fit)",
+            severity="warning",
+        )
     return given.value
 
 
