@@ -30,18 +30,8 @@ from tests.conftest import (
     sync_path_of,
 )
 from tests.store_kit import rows, state, tokens_of, upgrade
+from tests.test_lifecycle import ERP, MODULE, PIM, PIM_RETIRED
 
-MODULE = "Acme_Erp"
-ERP = """  - name: ERP Sync
-    email: erp@acme.example
-    endpoint_url: https://erp.acme.example/cb
-    resources: [Magento_Sales::sales]
-"""
-PIM = """  - name: PIM Feed
-    email: pim@acme.example
-    resources: [Magento_Catalog::products]
-"""
-PIM_RETIRED = "  - name: PIM Feed\n    retired: true\n"
 HEAD = "module:\n  setup_version: 1.0.0\n"
 
 # Every character a name or URL can hold in a store, and those that matter to the record.
@@ -131,13 +121,21 @@ def _spec(path: Path, head: str, *entries: str) -> Path:
     return path
 
 
+def _earlier_tree(
+    run_cli: Callable[..., Result], spec_path: Path, out: Path
+) -> tuple[Path, dict[Path, bytes]]:
+    """The module of ``spec_path`` at ``out`` as earlier magegen wrote it: its sync patch's
+    path, and every PHP file as magegen writes it now."""
+    assert run_cli("new", MODULE, spec_path, "-o", out).exit_code == 0
+    current = {path: path.read_bytes() for path in out.rglob("*.php")}
+    return _as_earlier_magegen_wrote_it(out, spec_path), current
+
+
 def test_an_earlier_one_line_patch_reads_back_and_is_magegens_own(
     tmp_path: Path, run_cli: Callable[..., Result]
 ) -> None:
     v1 = _spec(tmp_path / "v1.yaml", HEAD, ERP, PIM)
-    out = tmp_path / "m"
-    assert run_cli("new", MODULE, v1, "-o", out).exit_code == 0
-    old = _as_earlier_magegen_wrote_it(out, v1)
+    old, _ = _earlier_tree(run_cli, v1, tmp_path / "m")
     content = old.read_bytes()
     assert b" * magegen-sync: {\"integrations\":[{" in content
     claimed = parse_sync_patch("Acme\\Erp", old.name, content)
@@ -159,9 +157,7 @@ def test_an_earlier_tree_moves_on_without_recreating(
     runs again), then changed (the earlier patch removed as superseded, stores follow)."""
     v1 = _spec(tmp_path / "v1.yaml", HEAD, ERP, PIM)
     out, store = tmp_path / "m", tmp_path / "store.json"
-    assert run_cli("new", MODULE, v1, "-o", out).exit_code == 0
-    fresh = {p: p.read_bytes() for p in out.rglob("*.php")}
-    old = _as_earlier_magegen_wrote_it(out, v1)
+    old, fresh = _earlier_tree(run_cli, v1, out)
     installed = upgrade(php, store, out, MODULE, activate=True)
     assert installed.ok, installed.error
     erp = rows(installed.tables)["ERP Sync"]
@@ -191,10 +187,8 @@ def test_an_earlier_tree_moves_on_without_recreating(
 def test_an_earlier_install_data_is_removed_when_the_spec_no_longer_makes_it(
     tmp_path: Path, run_cli: Callable[..., Result]
 ) -> None:
-    v1 = _spec(tmp_path / "v1.yaml", HEAD, ERP, PIM)
     out = tmp_path / "m"
-    assert run_cli("new", MODULE, v1, "-o", out).exit_code == 0
-    _as_earlier_magegen_wrote_it(out, v1)
+    _earlier_tree(run_cli, _spec(tmp_path / "v1.yaml", HEAD, ERP, PIM), out)
     earlier = (out / "Setup" / "InstallData.php").read_text(encoding="utf-8")
     assert "@var" not in earlier  # the layout before the coding standard
     v2 = _spec(tmp_path / "v2.yaml", HEAD + "setup: data-patch\n", ERP, PIM)
@@ -207,20 +201,16 @@ def test_an_earlier_install_data_is_removed_when_the_spec_no_longer_makes_it(
 def test_spec_from_and_acl_diff_read_an_earlier_patch(
     tmp_path: Path, run_cli: Callable[..., Result]
 ) -> None:
-    v1 = _spec(tmp_path / "v1.yaml", HEAD, ERP, PIM_RETIRED)
     out = tmp_path / "m"
-    assert run_cli("new", MODULE, v1, "-o", out).exit_code == 0
-    _as_earlier_magegen_wrote_it(out, v1)
+    _earlier_tree(run_cli, _spec(tmp_path / "v1.yaml", HEAD, ERP, PIM_RETIRED), out)
     read = run_cli("spec-from", out)
     assert read.exit_code == 0, read.stderr
     entries = yaml.safe_load(read.stdout)["integrations"]
     assert {"name": "PIM Feed", "retired": True} in entries
 
-    v2 = _spec(tmp_path / "v2.yaml", HEAD, ERP.replace("sales]", "sales, Magento_Cms::page]"))
-    v2.write_text(v2.read_text() + PIM_RETIRED, encoding="utf-8")
+    more = ERP.replace("sales]", "sales, Magento_Cms::page]")
     new = tmp_path / "n"
-    assert run_cli("new", MODULE, v2, "-o", new).exit_code == 0
-    _as_earlier_magegen_wrote_it(new, v2)
+    _earlier_tree(run_cli, _spec(tmp_path / "v2.yaml", HEAD, more, PIM_RETIRED), new)
     diff = run_cli("acl-diff", out, new)
     assert diff.exit_code == 1, diff.stderr
     assert "integration 'ERP Sync' (split format): changed" in diff.stdout
