@@ -27,11 +27,11 @@ import json
 import re
 from typing import NamedTuple
 
+from generator.magento.rules import MAX_LINE_COLUMNS
+
 MARKER = "magegen-sync: "
 # Each docblock line: " * " and then the text.
 LINE_PREFIX = " * "
-# The coding standard's limit (Generic.Files.LineLength in Magento2's rule set).
-MAX_COLUMNS = 120
 INDENT = "    "
 _LONG_LINE = re.compile(r'(?P<head> *(?:"[a-z_]+": )?)"(?P<body>.*)"(?P<tail>,?)')
 # What a JSON string's text is made of, with ensure_ascii: escapes stay whole.
@@ -61,11 +61,11 @@ def canonical_text(state: object) -> str:
 def state_lines(canonical: str) -> tuple[str, ...]:
     """The docblock lines (without `` * ``) that record the state ``canonical``, marker first.
 
-    Each fits MAX_COLUMNS with its prefix, however long the state's strings are.
+    Each fits MAX_LINE_COLUMNS with its prefix, however long the state's strings are.
     """
     pretty = json.dumps(json.loads(canonical), ensure_ascii=True, sort_keys=True, indent=4)
     lines = (MARKER + pretty.replace("/", "\\/")).split("\n")
-    width = MAX_COLUMNS - len(LINE_PREFIX)
+    width = MAX_LINE_COLUMNS - len(LINE_PREFIX)
     return tuple(part for line in lines for part in _wrapped(line, width))
 
 

@@ -18,12 +18,17 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.cli import main
+from generator.escape import php_string_wrapped
+from generator.magento.phpcode import decode_php_string
+from generator.magento.rules import MAX_LINE_COLUMNS
 from generator.render import environment
 from generator.spec.reader import load_spec
 from generator.sync import LEGACY_TEMPLATE, sync_patch
-from tests.conftest import EXAMPLE_NAME, EXAMPLE_SPEC
+from tests.conftest import EXAMPLE_NAME, EXAMPLE_SPEC, IN_CI
 from tests.store_kit import declared_names, state, upgrade
 
 OBSOLETE_INSTALL_DATA = (
@@ -316,3 +321,21 @@ def test_a_patch_name_too_long_for_the_standard_gets_a_warning(tmp_path: Path) -
             "(at most 76 fit)"
         )
         assert (warning in result.stderr) is warned, result.stderr
+
+
+@settings(deadline=None, derandomize=IN_CI)
+@given(
+    st.text(st.characters(max_codepoint=0xFFFF, blacklist_categories=("Cs", "Cc")), max_size=300),
+    st.sampled_from([(12, 12, 1), (21, 8, 3), (22, 8, 2)]),
+)
+def test_a_wrapped_php_string_fits_and_is_the_same_string(
+    value: str, layout: tuple[int, int, int]
+) -> None:
+    """As the templates place names: list items, clear() and retire() calls."""
+    column, indent, tail = layout
+    lines = php_string_wrapped(value, column, indent, tail).split("\n")
+    assert column + len(lines[0]) <= MAX_LINE_COLUMNS - (tail if len(lines) == 1 else 0)
+    assert all(line.startswith(" " * (indent + 4) + ". '") for line in lines[1:])
+    assert all(len(line) + tail <= MAX_LINE_COLUMNS for line in lines[1:])
+    literals = [lines[0], *(line.split(". ", 1)[1] for line in lines[1:])]
+    assert "".join(decode_php_string(literal) for literal in literals) == value

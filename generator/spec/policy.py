@@ -32,10 +32,10 @@ if TYPE_CHECKING:
     from generator.magento.routes import RouteCatalog
 
 INTEGRATION_MODULE = "Magento_Integration"
-# The classes Setup/Patch/Data/<Name>.php imports, in lower case: its own name must differ.
 # The longest setup_patch_name whose class line, "class <name><8-digit hash> implements
 # DataPatchInterface", fits the 120 columns of Magento's coding standard.
-MAX_PATCH_NAME = 120 - len("class  implements DataPatchInterface") - 8
+MAX_PATCH_NAME = rules.MAX_LINE_COLUMNS - len("class  implements DataPatchInterface") - 8
+# The classes Setup/Patch/Data/<Name>.php imports, in lower case: its own name must differ.
 PATCH_IMPORTS = frozenset(
     ("datapatchinterface", "moduledatasetupinterface", "configbasedintegrationmanager")
 )
@@ -329,7 +329,8 @@ def _patch_name(report: Report, sections: SpecSections, setup: Setup) -> str:
             given.at,
             "setup_patch_name",
             f"is {len(given.value)} characters long: with its hash, the patch's class line passes "
-            f"the 120 columns of Magento's coding standard (at most {MAX_PATCH_NAME} fit)",
+            f"the {rules.MAX_LINE_COLUMNS} columns of Magento's coding standard "
+            f"(at most {MAX_PATCH_NAME} fit)",
             severity="warning",
         )
     return given.value
