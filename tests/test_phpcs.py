@@ -37,7 +37,7 @@ OBSOLETE_INSTALL_DATA = (
 )
 LONG_NAME = ('Caf\u00e9 \u00dcnic\u00f8de & <sync> "quoted" \\ back $var {{ x }} ' * 8)[:255]
 LONG_URL = "https://erp.acme.example/" + "a-very-long-path-segment/" * 8 + "end?tenant=1&mode=full"
-# The longest setup_patch_name that fits (76 characters), and one more.
+# The longest setup_patch_name whose class line fits 120 columns (76 characters).
 LONGEST_PATCH_NAME = "ApplyTheIntegrationsOfTheEnterpriseResourcePlanningConnectorForNorthwindABCD"
 RETIRED_LONG = "Old " + "\u00e9" * 200
 LONG_EMAIL = "integration.notifications." + "x" * 60 + "@erp-department.acme-industries.example"
@@ -169,9 +169,14 @@ def _generate(root: Path) -> None:
         (root / case / patch.path).write_text(legacy, encoding="utf-8")
 
 
+# Folders the rule set exempts from some sniffs (exclude-pattern): the matrix must not be in one.
+EXEMPT_FOLDERS = ("/_files/", "/Fixtures/", "/lib/", "/Test/", "/tests/")
+
+
 @pytest.fixture(scope="module")
 def matrix(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("matrix")
+    assert not any(folder in f"{root}/" for folder in EXEMPT_FOLDERS), root
     _generate(root)
     return root
 
