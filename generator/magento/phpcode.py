@@ -79,6 +79,21 @@ class PhpCode:
         """The 1-based column of ``offset``."""
         return offset - self.code.rfind("\n", 0, offset)
 
+    def literal_runs(self, start: int, end: int) -> list[tuple[int, int, str | None]]:
+        """The string literals that start between ``start`` and ``end``, those joined by ``.``
+        alone (a long string split over lines) as one: (offset, end, value), the value None
+        when a part's is not known."""
+        runs: list[tuple[int, int, str | None]] = []
+        for offset in sorted(o for o in self.literals if start <= o < end):
+            literal_end, value = self.literals[offset]
+            if runs and self.code[runs[-1][1] : offset].strip() == ".":
+                first, _, before = runs[-1]
+                joined = None if before is None or value is None else before + value
+                runs[-1] = (first, literal_end, joined)
+            else:
+                runs.append((offset, literal_end, value))
+        return runs
+
 
 def read_php(source: str) -> PhpCode:
     """``source`` split into code and string literals (see PhpCode)."""

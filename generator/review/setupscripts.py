@@ -185,8 +185,7 @@ def _scan_setup_script(scan: _Scan, relative: str, php: PhpCode) -> None:
         start, end = call.end(), _closing(php.code, call.end())
         arguments, names, rest = php.code[start:end], [], []
         position = 0
-        for offset in sorted(o for o in php.literals if start <= o < end):
-            literal_end, value = php.literals[offset]
+        for offset, literal_end, value in php.literal_runs(start, end):
             rest.append(arguments[position : offset - start])
             position = literal_end - start
             if value is None:
