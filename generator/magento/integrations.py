@@ -175,6 +175,38 @@ def declared_integrations(
     return tuple(merged.values())
 
 
+def merged_across_modules(
+    modules: Iterable[
+        tuple[
+            dict[str, IntegrationFacts] | None,
+            dict[str, IntegrationFacts] | None,
+            dict[str, IntegrationFacts] | None,
+        ]
+    ],
+) -> tuple[IntegrationFacts, ...]:
+    """The integrations of several modules' (config.xml, api.xml, integration.xml), in load
+    order, as Magento merges them by name before it reads them: a resource declared by any
+    module is granted, and a later module's fields win."""
+    merged: tuple[dict[str, IntegrationFacts], ...] = ({}, {}, {})
+    for files in modules:
+        for into, declared in zip(merged, files):
+            for name, facts in (declared or {}).items():
+                into[name] = facts if name not in into else _merge_two(into[name], facts)
+    config, api, consolidated = merged
+    return declared_integrations(config or None, api or None, consolidated or None)
+
+
+def _merge_two(earlier: IntegrationFacts, later: IntegrationFacts) -> IntegrationFacts:
+    fields = {key: getattr(later, key) or getattr(earlier, key) for key in CONTACT_FIELDS}
+    return IntegrationFacts(
+        later.name,
+        later.line,
+        later.format,
+        resources=earlier.resources + later.resources,
+        **fields,
+    )
+
+
 def effective_ids(
     integration_format: str, listed: Iterable[str], acl: AclCatalog
 ) -> tuple[str, ...]:

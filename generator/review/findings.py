@@ -12,7 +12,9 @@ from generator.errors import Problem, Severity, shown
 from generator.magento.acl import ALL, AclCatalog, ModuleCatalog, bundled_modules, module_of
 from generator.magento.moduletree import IntegrationFacts, Located, ModuleFacts
 from generator.review.phptargets import php_findings
+from generator.review.readscope import di_problems, registration_path_problems
 from generator.review.setupscripts import setup_problems
+from generator.review.syncrecord import unsynced_problems
 from generator.review.treecontext import Context
 
 CODES = {
@@ -27,6 +29,7 @@ CODES = {
     "MG200": "registration.php is missing",
     "MG201": "registration.php registers another name than etc/module.xml declares",
     "MG202": "registration.php registers no module that can be read",
+    "MG203": "registration.php registers another folder than the module's own",
     "MG210": "composer.json is missing",
     "MG211": "composer.json is not a JSON object",
     "MG212": "composer.json does not map the module's namespace to the folder of its classes",
@@ -45,6 +48,9 @@ CODES = {
     "MG309": "a granted resource's module is neither core nor in the sequence",
     "MG310": "processIntegrationConfig() names an integration config.xml does not declare",
     "MG311": "a setup script's file name has the wrong case, so Magento never runs it",
+    "MG320": "a di.xml changes the code that reads or applies integration grants",
+    "MG321": "an integration name is declared by more than one module; Magento merges them",
+    "MG322": "config.xml or api.xml differ from the sync patch's record: stores never get it",
     "MG400": "a PHP file does not parse",
 }
 
@@ -61,10 +67,13 @@ def check_module(module: ModuleFacts, context: Context) -> list[Problem]:
     """Every cross-file problem of ``module``."""
     return [
         *_registration(module),
+        *registration_path_problems(module),
+        *di_problems(module),
         *_composer(module, context.modules),
         *php_findings(module, context.store_lines),
         *_integration_files(module, context),
         *setup_problems(module),
+        *unsynced_problems(module),
         *_resources(module, context),
     ]
 
