@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 ADMIN = "Magento_Backend::admin"
 ALL = "Magento_Backend::all"
+ALL_TITLE = "Allow everything"  # its title in Magento_Backend's acl.xml
 
 # Where a module of a ModuleCatalog comes from.
 CORE = "core"  # one of the 209 core modules of magento2 (app/code/Magento)
@@ -58,6 +59,10 @@ class AclCatalog:
     )
 
     def __init__(self, magento_version: str, resources: tuple[AclResource, ...]) -> None:
+        if not any(r.id == ALL for r in resources):
+            # Magento_Backend::all means full access whether or not a tree declares it: Magento
+            # grants it by id (Backend's acl.xml), so a tree without it still knows what it is.
+            resources = (AclResource(ALL, ALL_TITLE, None, "Magento_Backend"), *resources)
         self.magento_version = magento_version
         self.resources = resources
         self._index = {r.id: r for r in resources}

@@ -347,14 +347,14 @@ def _resource(
             resource,
         )
     elif resource.value == ALL:
-        yield _problem(
-            module,
-            relative,
-            f"integration '{shown(facts.name)}' has full access ({ALL})",
-            "MG308",
-            resource,
-            Severity.WARNING,
-        )
+        message = f"integration '{shown(facts.name)}' has full access ({ALL})"
+        if relative == CONSOLIDATED:
+            message = (
+                f"integration '{shown(facts.name)}' lists {ALL}, which Magento's converter of "
+                "etc/integration.xml drops (it keeps only ids below Magento_Backend::admin): "
+                "no full access, and the id grants nothing"
+            )
+        yield _problem(module, relative, message, "MG308", resource, Severity.WARNING)
 
 
 def _unknown(module: ModuleFacts, relative: str, resource: Located, context: Context) -> Problem:

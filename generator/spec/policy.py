@@ -72,7 +72,7 @@ def module_spec(
     )
     _retired_format(report, sections, bool(retired), integration_format)
     if sections.bearer_tokens is not None or any(
-        not section.parents for section in sections.integrations or ()
+        not section.parents or section.all_resources for section in sections.integrations or ()
     ):
         from generator.spec.endpoints import route_options  # the route code loads on demand
 
