@@ -36,13 +36,19 @@ def shared_name_problems(modules: Iterable) -> list[Problem]:
             )
     problems = []
     for entries in by_key.values():
-        if len({module.root for module, _ in entries}) < 2:
+        # Copies of one module (one name, two folders) are not two modules: Magento registers
+        # a module name once. Modules whose name cannot be read are judged on their own.
+        if len({module.name for module, _ in entries if module.name}) < 2:
             continue
         for module, integration in entries:
+            if not module.name:
+                continue
             others = ", ".join(
-                f"{shown(other.name or str(other.root), 120)} ({theirs.format} format)"
-                for other, theirs in entries
-                if other.root != module.root
+                dict.fromkeys(
+                    f"{shown(other.name, 120)} ({theirs.format} format)"
+                    for other, theirs in entries
+                    if other.name and other.name != module.name
+                )
             )
             message = MERGED.format(name=shown(integration.name), others=others)
             file = str(module.root / integration.file) if integration.file else str(module.root)

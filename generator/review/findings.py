@@ -9,7 +9,14 @@ from functools import lru_cache
 from pathlib import Path
 
 from generator.errors import Problem, Severity, shown
-from generator.magento.acl import ALL, AclCatalog, ModuleCatalog, bundled_modules, module_of
+from generator.magento.acl import (
+    ADMIN,
+    ALL,
+    AclCatalog,
+    ModuleCatalog,
+    bundled_modules,
+    module_of,
+)
 from generator.magento.moduletree import IntegrationFacts, Located, ModuleFacts
 from generator.review.phptargets import php_findings
 from generator.review.readscope import di_problems, registration_path_problems
@@ -314,6 +321,9 @@ def _resources(module: ModuleFacts, context: Context) -> Iterator[Problem]:
 def _parents(
     module: ModuleFacts, resource: Located, granted: set[str], acl: AclCatalog
 ) -> Iterator[Problem]:
+    parent = acl.get(resource.value).parent  # type: ignore[union-attr]
+    if parent is None or parent == ADMIN or parent in granted:
+        return  # every granted id's parent is granted, so all its ancestors are
     missing = [a for a in acl.ancestors_below_admin(resource.value) if a not in granted]
     if missing:
         yield _problem(

@@ -110,10 +110,9 @@ def _problems(
     module: ModuleFacts, facts: IntegrationFacts, record: Record, fields: list[str], resources: bool
 ) -> list[Problem]:
     why = (
-        f"the sync data patch {record.class_name} records another state; stores that ran it "
-        "never run it again (Magento runs a data patch once, by class name), so installed stores "
-        "never get this change while fresh installs do: regenerate the module (magegen new "
-        "--force writes a new patch) or add a new data patch"
+        f"the sync patch {record.class_name} records otherwise and Magento runs a data patch "
+        "once, so installed stores never get this change (fresh installs do): regenerate with "
+        "magegen new --force, which writes a new patch"
     )
     found = []
     if fields:

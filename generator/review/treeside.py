@@ -71,8 +71,11 @@ def read_tree_side(root: Path) -> TreeSide:
             states[name] = IntegrationFacts(name, None, RETIRED)
     notes = [*_shared_names(modules)]
     for module in modules:
-        notes += [f"{shown(p.file)}: {p.message}" for _, p in di_messages(module)]
-        notes += [f"{shown(p.file)}: {p.message}" for p in unsynced_problems(module)]
+        label = f"{shown(module.name.value)} " if module.name and len(modules) > 1 else ""
+        notes += [f"{label}{relative}: {p.message}" for relative, p in di_messages(module)]
+        for problem in unsynced_problems(module):
+            relative = Path(problem.file).relative_to(module.root).as_posix()
+            notes.append(f"{label}{relative}: {problem.message}")
     bearer = any(m.bearer_scopes for m in modules)
     return TreeSide(states, bearer, tuple(notes), tuple(modules))
 

@@ -1,0 +1,104 @@
+"""Issue 20: nothing read from outside, nothing unbounded.
+
+Deep ACL chains (a catalog file, acl.xml files merged across modules) give a result or a clear
+error, never an internal error; suggestions for thousands of unknown ids stay within a budget.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.magento.snapshot import to_text
+from tests.test_catalog_file_hostile import valid_document
+from tests.validate_kit import Runner, assert_no_traceback, write
+
+DEPTH = 3000  # far deeper than Python's default recursion limit (1000)
+
+
+def _deep_catalog(tmp_path: Path) -> Path:
+    """A catalog whose tree holds a chain of DEPTH ids below the admin root."""
+    document = valid_document()
+    ids = [r["id"] for r in document["acl"]]
+    parent, chain = "Magento_Backend::admin", []
+    for level in range(DEPTH):
+        resource_id = f"Acme_Deep::n{level}"
+        chain.append(
+            {"id": resource_id, "title": f"Level {level}", "parent": parent,
+             "module": "Acme_Deep", "sort_order": None, "disabled": False}
+        )
+        parent = resource_id
+    at = ids.index("Magento_Backend::admin") + 1  # tree order: first below the admin root
+    document["acl"][at:at] = chain
+    return write(tmp_path / "deep.json", to_text(document))
+
+
+def _spec(tmp_path: Path, resource: str, name: str = "spec.yaml") -> Path:
+    return write(
+        tmp_path / name,
+        "name: Acme/Deep\nintegrations:\n  - name: Deep\n    email: a@example.com\n"
+        f"    resources: ['{resource}']\n",
+    )
+
+
+def test_a_deep_catalog_chain_works_everywhere(run_cli: Runner, tmp_path: Path) -> None:
+    catalog = _deep_catalog(tmp_path)
+    whole = _spec(tmp_path, "Acme_Deep::n0/**")
+    leaf = _spec(tmp_path, f"Acme_Deep::n{DEPTH - 1}", "leaf.yaml")
+    module = tmp_path / "out"
+    runs = {
+        "new": run_cli("new", whole, "-o", module, "--catalog", catalog, "-q"),
+        "spec-from": None,
+        "acl-diff": run_cli("acl-diff", leaf, whole, "--catalog", catalog, "--format", "markdown"),
+        "acl": run_cli("acl", f"n{DEPTH - 1}", "--catalog", catalog),
+    }
+    runs["spec-from"] = run_cli("spec-from", module, "--catalog", catalog)
+    runs["validate"] = run_cli("validate", module, "--no-php", "--catalog", catalog)
+    for command, result in runs.items():
+        assert_no_traceback(result)
+        assert result.exit_code == 0, (command, result.stderr)
+    assert f"Acme_Deep::n{DEPTH - 1}" in runs["spec-from"].stdout
+    assert "No integration permissions change" in runs["acl-diff"].stdout
+
+
+ACL_XML = """<?xml version="1.0"?>
+<config><acl><resources><resource id="{parent}">{body}</resource></resources></acl></config>
+"""
+
+
+def _nested(prefix: str, levels: int) -> str:
+    opening = "".join(f'<resource id="{prefix}::n{i}" title="Level {i}">' for i in range(levels))
+    return opening + "</resource>" * levels
+
+
+def test_acl_xml_chains_merged_across_modules_work(run_cli: Runner, tmp_path: Path) -> None:
+    """Each file stays within libxml2's depth; the merged chain is far deeper."""
+    parent = "Magento_Backend::admin"
+    for index in range(5):
+        module = tmp_path / "code" / "Acme" / f"Deep{index}"
+        name = f"Acme_Deep{index}"
+        write(module / "etc" / "module.xml",
+              f'<?xml version="1.0"?>\n<config><module name="{name}"/></config>\n')
+        write(module / "registration.php",
+              "<?php\nuse Magento\\Framework\\Component\\ComponentRegistrar;\n"
+              f"ComponentRegistrar::register(ComponentRegistrar::MODULE, '{name}', __DIR__);\n")
+        write(module / "etc" / "acl.xml", ACL_XML.format(parent=parent, body=_nested(name, 240)))
+        parent = f"{name}::n239"
+    result = run_cli("validate", tmp_path / "code", "--no-php")
+    assert_no_traceback(result)
+
+
+def test_an_acl_xml_nested_past_libxml2_s_limit_is_a_clear_error(
+    run_cli: Runner, tmp_path: Path
+) -> None:
+    module = tmp_path / "Acme" / "Deep"
+    write(module / "etc" / "module.xml",
+          '<?xml version="1.0"?>\n<config><module name="Acme_Deep"/></config>\n')
+    write(module / "etc" / "acl.xml",
+          ACL_XML.format(parent="Magento_Backend::admin", body=_nested("Acme_Deep", 5000)))
+    result = run_cli("validate", module, "--no-php", "--format", "json")
+    assert_no_traceback(result)
+    assert result.exit_code == 1
+    assert '"MG100"' in result.stdout
+    listed = run_cli("acl", "--module", module)
+    assert_no_traceback(listed)
+    assert listed.exit_code in (0, 2)
