@@ -102,3 +102,43 @@ def test_an_acl_xml_nested_past_libxml2_s_limit_is_a_clear_error(
     listed = run_cli("acl", "--module", module)
     assert_no_traceback(listed)
     assert listed.exit_code in (0, 2)
+
+
+# 13. Suggestions are bounded.
+
+UNKNOWN = 4000
+
+
+def test_thousands_of_unknown_ids_get_a_bounded_number_of_suggestions(
+    run_cli: Runner, tmp_path: Path
+) -> None:
+    from generator.magento.acl import SUGGESTION_BUDGET
+    from tests.validate_kit import EXAMPLE_NAME, drop_sync_patch, grant, new_module
+
+    module = new_module(run_cli, tmp_path / EXAMPLE_NAME)
+    drop_sync_patch(module)
+    typos = [f"Magento_Sales::reoder{'x' * (index % 3)}{index}" for index in range(UNKNOWN)]
+    grant(module, "Magento_Sales::reoder", *typos)
+    result = run_cli("validate", module, "--no-php", "--format", "json")
+    assert_no_traceback(result)
+    import json
+
+    findings = [f for f in json.loads(result.stdout)["findings"] if f["code"] == "MG304"]
+    assert len(findings) == UNKNOWN + 1
+    suggested = [f for f in findings if "did you mean" in f["message"]]
+    assert 0 < len(suggested) <= SUGGESTION_BUDGET
+    first = next(f for f in findings if "'Magento_Sales::reoder'" in f["message"])
+    assert "did you mean 'Magento_Sales::reorder'" in first["message"]
+
+
+def test_a_repeated_typo_is_ranked_once(monkeypatch) -> None:
+    from generator.magento import suggest
+    from generator.magento.acl import bundled_acl
+
+    acl = bundled_acl()
+    calls = []
+    original = suggest.rank
+    monkeypatch.setattr(suggest, "rank", lambda *a: calls.append(a) or original(*a))
+    for _ in range(50):
+        assert acl.suggestions("Magento_Sales::reodr_once", limit=1) == ["Magento_Sales::reorder"]
+    assert len(calls) <= 1
