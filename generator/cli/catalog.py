@@ -88,9 +88,14 @@ def acl(
 )
 @TEXT_OR_JSON
 @MAGENTO_ROOT_OPTION
+@CATALOG_OPTION
 @reports_errors
 def routes(
-    words: tuple[str, ...], spec: Path | None, output_format: str, magento_root: Path | None
+    words: tuple[str, ...],
+    spec: Path | None,
+    output_format: str,
+    magento_root: Path | None,
+    catalog: Path | None,
 ) -> None:
     """Show Magento's REST routes and the ACL resources each one needs.
 
@@ -103,12 +108,13 @@ def routes(
     from generator.review import routeview
 
     query = " ".join(words) if words else None
+    magento_root = _store(magento_root, catalog)
     known = catalogs(magento_root)
     if spec is not None:
         from generator.speccatalog import catalogs_for_spec
 
         known = catalogs_for_spec(spec, known, magento_root is not None)
-    catalog, problems = routeview.route_catalog(magento_root)
+    catalog, problems = routeview.store_routes(known)
     echo_problems([*known.problems, *problems])
     tree = Path(query) if query and (Path(query) / "etc" / "module.xml").is_file() else None
     if spec is not None and query is not None:

@@ -96,9 +96,12 @@ def acl_diff(
     after, new_bearer, new_acl, lead = _side(new, known, store is not None)
     changes = acldiff.compare(before, after, new_acl, old_acl)
     if any(c.granted or c.revoked for c in changes):
-        from generator.review.routeview import route_catalog
+        from generator.review.routeview import store_routes
+        from generator.speccatalog import catalogs_for_spec
 
-        routes, problems = route_catalog(magento_root)
+        # The store's own routes: the command line's, else the new spec's catalog: key.
+        route_store = known if new.is_dir() else catalogs_for_spec(new, known, store is not None)
+        routes, problems = store_routes(route_store)
         echo_problems(problems)
         changes = diffroutes.with_routes(changes, before, after, new_acl, routes)
     notes = diffroutes.bearer_note(old_bearer, new_bearer)
