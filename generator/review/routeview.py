@@ -62,7 +62,7 @@ def find(
         return [], exc.message, 2 if exc.kind == MALFORMED else 1
     if not found:
         hint = near_misses(catalog, acl, query)
-        return [], f"no route matches {shown(query)!r}{'; ' + hint if hint else ''}", 1
+        return [], f"no route matches '{shown(query)}'{'; ' + hint if hint else ''}", 1
     return found, None, 0
 
 
