@@ -236,7 +236,9 @@ def render_markdown(
     if not changes:
         lines = [*head, "No integration permissions change.", *(["", *tail] if tail else [])]
         return "\n".join(lines) + "\n"
-    lines = head
+    from generator.review.aclsummary import route_table, summary
+
+    lines = [*head, *summary(changes), ""]
     for change in changes:
         lines.append(f"#### `{_code(change.name)}` ({change.format} format): {change.status}")
         lines.append("")
@@ -249,22 +251,12 @@ def render_markdown(
                 f"| revoked | `{_code(r)}` | {cell(_title(acl, r))} |" for r in change.revoked
             ]
             lines.append("")
-        lines += _route_markdown(change)
+        lines += route_table(change)
         lines += [f"- {cell(other)}" for other in change.other]
         lines += [f"> **Warning:** {cell(warning)}" for warning in change.warnings]
         lines.append("")
     lines += tail
     return "\n".join(lines).rstrip("\n") + "\n"
-
-
-def _route_markdown(change: IntegrationChange) -> list[str]:
-    """The routes an integration gains and loses, as a table."""
-    if not change.routes_gained and not change.routes_lost:
-        return []
-    lines = ["| | Route |", "|---|---|"]
-    lines += [f"| can now call | `{_code(r)}` |" for r in change.routes_gained]
-    lines += [f"| can no longer call | `{_code(r)}` |" for r in change.routes_lost]
-    return [*lines, ""]
 
 
 def render_json(
