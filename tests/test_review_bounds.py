@@ -142,3 +142,56 @@ def test_a_repeated_typo_is_ranked_once(monkeypatch) -> None:
     for _ in range(50):
         assert acl.suggestions("Magento_Sales::reodr_once", limit=1) == ["Magento_Sales::reorder"]
     assert len(calls) <= 1
+
+
+# 10. Nothing read through a linked folder of the target or the module.
+
+OUTSIDE_CONFIG = """<?xml version="1.0"?>
+<integrations><integration name="Outside Secret"><email>s@example.com</email></integration>
+</integrations>
+"""
+
+
+def test_new_never_reads_through_a_linked_integration_folder(
+    run_cli: Runner, tmp_path: Path
+) -> None:
+    from tests.conftest import EXAMPLE_SPEC
+    from tests.validate_kit import EXAMPLE_NAME, new_module
+
+    module = new_module(run_cli, tmp_path / "module" / EXAMPLE_NAME)
+    outside = tmp_path / "outside" / "integration"
+    write(outside / "config.xml", OUTSIDE_CONFIG)
+    write(outside / "api.xml", "<integrations/>\n")
+    for path in (module / "etc" / "integration").iterdir():
+        path.unlink()
+    (module / "etc" / "integration").rmdir()
+    (module / "etc" / "integration").symlink_to(outside, target_is_directory=True)
+    for mode in ("--check", "--diff", "--dry-run"):
+        result = run_cli("new", EXAMPLE_NAME, EXAMPLE_SPEC, "-o", module, mode)
+        assert_no_traceback(result)
+        assert "Outside Secret" not in result.stdout + result.stderr, mode
+        assert result.exit_code in (1, 2), mode
+    check = run_cli("new", EXAMPLE_NAME, EXAMPLE_SPEC, "-o", module, "--check")
+    assert check.exit_code == 1
+    assert "symbolic link" in check.stderr
+
+
+def test_validate_never_walks_a_psr4_folder_that_links_out(
+    run_cli: Runner, tmp_path: Path
+) -> None:
+    import json
+
+    from tests.validate_kit import EXAMPLE_NAME, edit_json, new_module
+
+    module = new_module(run_cli, tmp_path / "module" / EXAMPLE_NAME)
+    write(tmp_path / "outside" / "Model" / "Thing.php", "<?php\nclass Thing {}\n")
+    (module / "src").symlink_to(tmp_path / "outside", target_is_directory=True)
+    edit_json(
+        module / "composer.json",
+        lambda c: c["autoload"]["psr-4"].update({"Beehexa\\IntegrationManager\\": "src/"}),
+    )
+    result = run_cli("validate", module, "--no-php", "--format", "json")
+    assert_no_traceback(result)
+    codes = {f["code"] for f in json.loads(result.stdout)["findings"]}
+    assert "MG212" in codes  # the linked folder holds no class the module may count
+    assert "MG104" in codes

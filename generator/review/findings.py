@@ -202,7 +202,7 @@ def _psr4(module: ModuleFacts, autoload: dict) -> Iterator[Problem]:
     psr4 = autoload.get("psr-4") if isinstance(autoload.get("psr-4"), dict) else {}
     mapped = psr4.get(namespace)
     folders = mapped if isinstance(mapped, list) else [mapped]
-    if not any(isinstance(f, str) and _holds_classes(module.root, f) for f in folders):
+    if not any(isinstance(f, str) and _holds_classes(module, f) for f in folders):
         yield _problem(
             module,
             "composer.json",
@@ -212,14 +212,16 @@ def _psr4(module: ModuleFacts, autoload: dict) -> Iterator[Problem]:
         )
 
 
-def _holds_classes(root: Path, folder: str) -> bool:
+def _holds_classes(module: ModuleFacts, folder: str) -> bool:
+    """Whether ``folder`` of the module holds PHP classes, as the module reader listed them: a
+    folder that links out of the module is never walked."""
     folder = folder.strip("/")
     if folder in ("", "."):
         return True
-    path = root / folder
-    if ".." in Path(folder).parts or not path.is_dir():
+    if ".." in Path(folder).parts or module.files is None:
         return False
-    return any(name.endswith(".php") for _, _, names in os.walk(path) for name in names)
+    prefix = folder + "/"
+    return any(f.startswith(prefix) and f.endswith(".php") for f in module.files.files)
 
 
 def _integration_files(module: ModuleFacts, context: Context) -> Iterator[Problem]:
