@@ -21,6 +21,7 @@ from tests.validate_kit import (
     app_code,
     beyond_justified,
     codes,
+    drop_sync_patch,
     edit,
     edit_json,
     findings_with,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from functools import lru_cache
@@ -386,17 +385,3 @@ def _unknown(module: ModuleFacts, relative: str, resource: Located, context: Con
         f"{shown(owner)} is installed it may be valid: check with --magento-root"
     )
     return _problem(module, relative, message, "MG304", resource, Severity.WARNING)
-
-
-def module_roots(paths: list[Path]) -> list[Path]:
-    """Every module (a folder holding etc/module.xml) under ``paths``, each once, sorted.
-
-    Hidden folders (.git, .cache, ...) are not searched.
-    """
-    roots: set[Path] = set()
-    for path in paths:
-        for folder, dirs, names in os.walk(path):
-            dirs[:] = [d for d in dirs if not d.startswith(".")]
-            if os.path.basename(folder) == "etc" and "module.xml" in names:
-                roots.add(Path(folder).parent)
-    return sorted(roots)

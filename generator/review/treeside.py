@@ -38,7 +38,7 @@ def tree_roots(root: Path) -> list[Path]:
     """The module itself, or every module below a folder of modules (sorted: load order)."""
     if (root / MODULE_XML).is_file():
         return [root]
-    from generator.review.findings import module_roots
+    from generator.review.discovery import module_roots
 
     found = module_roots([root]) if root.is_dir() else []
     if not found:

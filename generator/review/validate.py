@@ -16,7 +16,8 @@ from generator.magento.files import API_XML, CONFIG_XML, CONSOLIDATED_XML, SPLIT
 from generator.magento.moduletree import XSI_NO_NAMESPACE, ModuleFacts, read_module
 from generator.magento.xml import is_libxml2_noise
 from generator.review.crossmodule import shared_name_problems
-from generator.review.findings import check_module, module_roots
+from generator.review.discovery import module_roots
+from generator.review.findings import check_module
 from generator.review.phplint import lint_php
 from generator.review.treecontext import Context, tree_context
 
