@@ -53,3 +53,29 @@ def test_a_hand_written_config_xml_is_never_called_stale(
     assert "generated this file before" not in result.stderr
     line = next(line for line in result.stdout.splitlines() if "etc/config.xml" in line)
     assert line.startswith("keep")
+
+
+# Item 20: acl-diff accepts every spec new accepts.
+
+FLEET_ACL = """<?xml version="1.0"?>
+<config><acl><resources><resource id="Magento_Backend::admin">
+<resource id="Fleet_Sync::fleet" title="Fleet"><resource id="Fleet_Sync::read" title="Read Fleet"/>
+</resource></resource></resources></acl></config>
+"""
+
+
+def test_acl_diff_reads_the_target_s_hand_written_acl_xml(
+    run_cli: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path / "app" / "code" / "Fleet" / "Sync" / "etc" / "acl.xml", FLEET_ACL)
+    body = "name: Fleet/Sync\nintegrations:\n  - name: Fleet\n    email: a@example.com\n"
+    old = write(tmp_path / "old.yaml", body + "    resources: [Magento_Customer::customer]\n")
+    new = write(tmp_path / "new.yaml", body + "    resources: [Fleet_Sync::read]\n")
+    monkeypatch.chdir(tmp_path)
+    accepted = run_cli("new", new, "--dry-run")
+    assert accepted.exit_code == 0, accepted.stderr
+    result = run_cli("acl-diff", old, new)
+    assert_no_traceback(result)
+    assert result.exit_code == 1, result.stderr
+    assert "+ Fleet_Sync::read  Read Fleet" in result.stdout
+    assert "+ Fleet_Sync::fleet  Fleet" in result.stdout

@@ -124,6 +124,7 @@ def _side(
     spec's acl:) merged in, and what a reviewer must read before the list."""
     from generator.review import acldiff
     from generator.review.treecontext import tree_context
+    from generator.loadcontext import route_loader
     from generator.review.treeside import read_tree_side, tree_roots
     from generator.spec.ownacl import with_own_acl
     from generator.spec.reader import load_spec
@@ -134,11 +135,35 @@ def _side(
         acl = tree_context(tree_roots(path), known).acl
         return side.integrations, side.bearer, acl, side.notes
     known = catalogs_for_spec(path, known, store_given)
+    # Read as new reads it: the store's routes, and the default target's hand-written acl.xml.
+    target = _TreeOfTarget()
     loaded = load_spec(
-        path, None, known.acl, known.modules, known.from_store, fallback_name="Magegen_AclDiff"
+        path,
+        None,
+        known.acl,
+        known.modules,
+        known.from_store,
+        fallback_name="Magegen_AclDiff",
+        routes=route_loader(known),
+        acl_for=target,
     )
     spec = loaded.spec
-    return acldiff.states_of_spec(spec), spec.bearer_tokens, with_own_acl(spec, known.acl), ()
+    acl = with_own_acl(spec, target.merged or known.acl)
+    return acldiff.states_of_spec(spec), spec.bearer_tokens, acl, ()
+
+
+class _TreeOfTarget:
+    """``load_spec``'s ``acl_for`` as ``new`` uses it, keeping the tree it merged."""
+
+    def __init__(self) -> None:
+        from generator.loadcontext import TargetAcl
+
+        self._target = TargetAcl(None)
+        self.merged: AclCatalog | None = None
+
+    def __call__(self, vendor: str, module: str, acl: AclCatalog) -> AclCatalog:
+        self.merged = self._target(vendor, module, acl)
+        return self.merged
 
 
 @click.command("spec-from")
