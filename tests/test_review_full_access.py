@@ -273,7 +273,8 @@ def test_all_resources_in_the_consolidated_format_is_refused(
 
 CONSOLIDATED_ALL = """\
 <?xml version="1.0"?>
-<config xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:noNamespaceSchemaLocation="urn:magento:module:Magento_Integration:etc/integration/integration.xsd">
+<config xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+        xsi:noNamespaceSchemaLocation="urn:magento:module:Magento_Integration:etc/integration/integration.xsd">
     <integration name="Full">
         <email>a@example.com</email>
         <resources>

@@ -66,7 +66,8 @@ def acl(
     if query is not None and not resources:
         hint = aclview.near_misses(catalog, query)
         click.echo(
-            f"magegen: no ACL resource matches '{shown(query)}'{'; ' + hint if hint else ''}", err=True
+            f"magegen: no ACL resource matches '{shown(query)}'{'; ' + hint if hint else ''}",
+            err=True,
         )
         sys.exit(1)
     if output_format == "json":

@@ -31,8 +31,9 @@ def bearer_scopes(document: etree._ElementTree | etree._Element) -> tuple[str, .
         if levels is None:
             continue
         for code, holder in _scope_codes(scope, levels):
+            where = f"{scope.tag}/{code}" if code else scope.tag
             for element in _descend(holder, _FLAG):
-                found[f"{scope.tag}/{code}" if code else scope.tag] = php_true(_config_value(element))
+                found[where] = php_true(_config_value(element))
     return tuple(where for where, on in found.items() if on)
 
 
