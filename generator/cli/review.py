@@ -122,9 +122,9 @@ def _side(
     against the store its ``catalog:`` key names when the command line names none), whether it
     turns on Bearer tokens, the ACL tree with the side's own resources (its etc/acl.xml, or the
     spec's acl:) merged in, and what a reviewer must read before the list."""
+    from generator.loadcontext import route_loader
     from generator.review import acldiff
     from generator.review.treecontext import tree_context
-    from generator.loadcontext import route_loader
     from generator.review.treeside import read_tree_side, tree_roots
     from generator.spec.ownacl import with_own_acl
     from generator.spec.reader import load_spec

@@ -24,10 +24,10 @@ if TYPE_CHECKING:
 
 ADMIN = "Magento_Backend::admin"
 ALL = "Magento_Backend::all"
-ALL_TITLE = "Allow everything"
+ALL_TITLE = "Allow everything"  # its title in Magento_Backend's acl.xml
 # Distinct wrong ids one tree ranks suggestions for (a few ms each); past it, no suggestion: a
 # file of thousands of unknown ids is no typo, and its run stays within a fixed time.
-SUGGESTION_BUDGET = 200  # its title in Magento_Backend's acl.xml
+SUGGESTION_BUDGET = 200
 
 # Where a module of a ModuleCatalog comes from.
 CORE = "core"  # one of the 209 core modules of magento2 (app/code/Magento)

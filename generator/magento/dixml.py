@@ -45,14 +45,18 @@ def grant_overrides(document: etree._ElementTree) -> list[Located]:
     for element in document.getroot().iter():
         if not isinstance(element.tag, str):
             continue
-        tag = etree.QName(element).localname
-        if tag == "preference" and guarded(element.get("for")):
-            found.append(Located(f"replaces {element.get('for')} with {element.get('type')}",
-                                 element.sourceline))
-        elif tag == "type" and guarded(element.get("name")):
-            found.append(Located(f"changes the arguments or plugins of {element.get('name')}",
-                                 element.sourceline))
-        elif tag == "virtualType" and guarded(element.get("type")):
-            found.append(Located(f"declares {element.get('name')} as a variant of "
-                                 f"{element.get('type')}", element.sourceline))
+        what = _override(etree.QName(element).localname, element)
+        if what is not None:
+            found.append(Located(what, element.sourceline))
     return found
+
+
+def _override(tag: str, element: etree._Element) -> str | None:
+    """What the di.xml element does to the grant code, or None when it leaves it alone."""
+    if tag == "preference" and guarded(element.get("for")):
+        return f"replaces {element.get('for')} with {element.get('type')}"
+    if tag == "type" and guarded(element.get("name")):
+        return f"changes the arguments or plugins of {element.get('name')}"
+    if tag == "virtualType" and guarded(element.get("type")):
+        return f"declares {element.get('name')} as a variant of {element.get('type')}"
+    return None

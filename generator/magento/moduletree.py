@@ -42,7 +42,7 @@ from generator.magento.integrations import (
     read_config_xml,
     read_consolidated_xml,
 )
-from generator.magento.phpcode import read_php
+from generator.magento.phpcode import PhpCode, read_php
 from generator.magento.registration import is_own_folder, registered_path
 from generator.magento.xml import parse_untrusted, schema_problems
 
@@ -207,7 +207,9 @@ def _read_registration(module: ModuleFacts) -> None:
             return
 
 
-def _read_registered_path(module: ModuleFacts, php, source: str, after_name: int) -> None:
+def _read_registered_path(
+    module: ModuleFacts, php: PhpCode, source: str, after_name: int
+) -> None:
     """Note the folder the register call names when it is not the module's own."""
     found = registered_path(php, source, after_name)
     text, offset = found if found is not None else ("(no path)", after_name)

@@ -7,7 +7,7 @@ the change in a store where the module is already installed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.errors import shown
@@ -16,7 +16,7 @@ from generator.magento.files import CONSOLIDATED, SPLIT
 from generator.magento.integrations import IntegrationFacts, Located, effective_ids
 from generator.review.jsonout import line_safe_json
 from generator.review.markdown import cell, title
-from generator.review.treeside import RETIRED, UNREADABLE  # noqa: F401 (UNREADABLE: re-export)
+from generator.review.treeside import RETIRED
 from generator.spec.model import ModuleSpec
 
 RETIRE_WARNING = (
