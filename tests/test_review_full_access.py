@@ -103,6 +103,22 @@ def test_a_hand_written_retire_call_is_a_deletion(run_cli: Runner, tmp_path: Pat
     assert (change["name"], change["status"]) == ("Other Vendor", "retired")
 
 
+def test_a_hand_written_delete_by_name_is_a_deletion(run_cli: Runner, tmp_path: Path) -> None:
+    old = new_module(run_cli, tmp_path / "old" / EXAMPLE_NAME)
+    new = new_module(run_cli, tmp_path / "new" / EXAMPLE_NAME)
+    write(
+        new / "Setup" / "Patch" / "Data" / "Cleanup.php",
+        "<?php\nnamespace Beehexa\\IntegrationManager\\Setup\\Patch\\Data;\n\nclass Cleanup\n{\n"
+        "    public function apply()\n    {\n"
+        "        $found = $this->integrations->findByName('Partner Feed');\n"
+        "        $this->integrations->delete($found->getId());\n    }\n}\n",
+    )
+    result = _acl_diff(run_cli, old, new, "--format", "json")
+    assert result.exit_code == 1
+    (change,) = json.loads(result.stdout)
+    assert (change["name"], change["status"]) == ("Partner Feed", "retired")
+
+
 def test_a_retirement_both_sides_share_is_no_change(run_cli: Runner, tmp_path: Path) -> None:
     spec = _spec(tmp_path, SPEC.format(extra="  - {name: Ghost, retired: true}\n"))
     result = _acl_diff(run_cli, spec, spec)
@@ -151,6 +167,38 @@ def test_acl_diff_says_first_that_stores_never_get_a_hand_edit(
     assert first.startswith("warning: ") and "never get this change" in first
     markdown = _acl_diff(run_cli, old, new, "--format", "markdown").stdout
     assert markdown.index("never get this change") < markdown.index("####")
+
+
+def test_an_integration_added_by_hand_fails_validate(run_cli: Runner, tmp_path: Path) -> None:
+    module = new_module(run_cli, tmp_path / EXAMPLE_NAME)
+    edit(module / CONFIG, "</integrations>",
+         '    <integration name="Added">\n        <email>a@example.com</email>\n'
+         "    </integration>\n</integrations>")
+    edit(module / API, "</integrations>",
+         '    <integration name="Added">\n        <resources>\n'
+         '            <resource name="Magento_Customer::customer"/>\n'
+         "        </resources>\n    </integration>\n</integrations>")
+    install_data = module / "Setup" / "InstallData.php"
+    edit(install_data, "'testIntegration2',", "'testIntegration2', 'Added',")
+    result, report = validate_json(run_cli, module, "--no-php")
+    assert result.exit_code == 1
+    (finding,) = findings_with(report, "MG322")
+    assert finding["line"] == line_of(module / CONFIG, '<integration name="Added">')
+    assert "in no record of the sync patch" in finding["message"]
+
+
+def test_a_sync_patch_edited_by_hand_fails_validate(run_cli: Runner, tmp_path: Path) -> None:
+    module = new_module(run_cli, tmp_path / EXAMPLE_NAME)
+    (patch,) = (module / "Setup" / "Patch" / "Data").iterdir()
+    listed = '"Magento_Customer::customer"'
+    edit(patch, f"{listed}]", f'{listed},"Magento_Sales::cancel"]')
+    relative, old_text, new_text = HAND_EDITS["a resource added"]
+    edit(module / relative, old_text, new_text)
+    result, report = validate_json(run_cli, module, "--no-php")
+    assert result.exit_code == 1
+    (finding,) = findings_with(report, "MG322")
+    assert finding["file"] == str(patch)
+    assert "edited by hand" in finding["message"]
 
 
 def test_regenerating_after_the_edit_is_clean(run_cli: Runner, tmp_path: Path) -> None:
@@ -273,8 +321,7 @@ def test_all_resources_in_the_consolidated_format_is_refused(
 
 CONSOLIDATED_ALL = """\
 <?xml version="1.0"?>
-<config xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
-        xsi:noNamespaceSchemaLocation="urn:magento:module:Magento_Integration:etc/integration/integration.xsd">
+<config>
     <integration name="Full">
         <email>a@example.com</email>
         <resources>

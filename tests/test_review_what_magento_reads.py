@@ -214,6 +214,16 @@ DI_CHANGES = {
         "etc/webapi_rest/di.xml",
         '<preference for="Magento\\Framework\\Oauth\\OauthInterface" type="Acme\\Evil\\Oauth"/>',
     ),
+    "a virtual type shadowing the api.xml reader": (
+        "etc/di.xml",
+        '<virtualType name="Magento\\Integration\\Model\\Config\\Integration\\Reader" '
+        'type="Acme\\Evil\\Reader"/>',
+    ),
+    "a plugin on the config file resolver": (
+        "etc/di.xml",
+        '<type name="Magento\\Framework\\Config\\FileResolver"><plugin name="more" '
+        'type="Acme\\Evil\\MoreFiles"/></type>',
+    ),
     "consolidated reader as a virtual type": (
         "etc/di.xml",
         '<virtualType name="EvilReader" type="Magento\\Integration\\Model\\Config\\Consolidated'
@@ -277,7 +287,7 @@ BEARER_ON = {
     "a website": "<websites><base>{flag}</base></websites>",
     "a store view": "<stores><default>{flag}</default></stores>",
 }
-TRUE_TO_PHP = ["1", "true", "false", "yes", " 0", "00", "0.0", "\n    1\n"]
+TRUE_TO_PHP = ["1", "true", "false", "yes", " 0", "00", "0.0", "\n    1\n", "<on/>", "1<!-- -->"]
 FALSE_TO_PHP = ["0", "", "   ", "<![CDATA[0]]>"]
 
 
@@ -325,3 +335,17 @@ def test_a_linked_config_xml_is_not_read(run_cli: Runner, tmp_path: Path) -> Non
     assert result.exit_code == 2
     assert "links outside the module" in result.stderr
     assert "bearer_tokens turns on" not in result.stdout
+
+
+def test_php_that_names_the_bearer_setting_is_a_warning(run_cli: Runner, tmp_path: Path) -> None:
+    old, new = _pair(run_cli, tmp_path)
+    write(
+        new / "Setup" / "Patch" / "Data" / "Open.php",
+        "<?php\nnamespace Beehexa\\IntegrationManager\\Setup\\Patch\\Data;\n\nclass Open\n{\n"
+        "    public function apply()\n    {\n        $this->writer->save("
+        "'oauth/consumer/enable_integration_as_bearer', 1);\n    }\n}\n",
+    )
+    result = _acl_diff(run_cli, old, new)
+    assert result.exit_code == 1
+    assert "Setup/Patch/Data/Open.php" in result.stdout
+    assert "enable_integration_as_bearer" in result.stdout

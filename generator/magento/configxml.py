@@ -67,9 +67,10 @@ def _descend(element: etree._Element, path: tuple[str, ...]) -> list[etree._Elem
 
 def _config_value(element: etree._Element) -> str | None:
     """The value Magento's initial config reader takes from a leaf: its last text or CDATA
-    node that is not blank (kept untrimmed); None for an element with child elements."""
+    node that is not blank (kept untrimmed). An element with child elements becomes a
+    non-empty array, which PHP reads as true: "1" stands for it."""
     if _children(element):
-        return None
+        return "1"
     texts = [element.text or "", *(child.tail or "" for child in element)]
     values = [text for text in texts if text.strip()]
     return values[-1] if values else ""

@@ -18,10 +18,14 @@ from generator.magento.integrations import Located
 
 # The code that reads integration config, creates and updates integrations, stores their grants,
 # checks OAuth tokens and authorizes web API calls. PHP class names ignore case.
+# The config file resolvers and readers every reader of integration config goes through count
+# too: a plugin there can hand Magento another api.xml.
 GUARDED = re.compile(
     r"magento\\(?:integration|oauth|authorization|webapi\\model\\authorization"
     r"|webapi\\controller\\rest\\requestvalidator|framework\\oauth|framework\\authorization"
-    r"|framework\\webapi\\authorization|framework\\acl)",
+    r"|framework\\webapi\\authorization|framework\\acl"
+    r"|framework\\config\\(?:fileresolver|reader\\filesystem|dom\b)"
+    r"|framework\\module\\dir\\reader)",
 )
 DI_XML = re.compile(r"etc/(?:[a-z_]+/)?di\.xml")
 
@@ -57,6 +61,6 @@ def _override(tag: str, element: etree._Element) -> str | None:
         return f"replaces {element.get('for')} with {element.get('type')}"
     if tag == "type" and guarded(element.get("name")):
         return f"changes the arguments or plugins of {element.get('name')}"
-    if tag == "virtualType" and guarded(element.get("type")):
+    if tag == "virtualType" and (guarded(element.get("type")) or guarded(element.get("name"))):
         return f"declares {element.get('name')} as a variant of {element.get('type')}"
     return None

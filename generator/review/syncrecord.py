@@ -20,6 +20,9 @@ from generator.magento.moduletree import ModuleFacts
 from generator.magento.phpcode import read_php
 
 _RETIRE_CALL = re.compile(r"->\s*retire\s*\(\s*(?=['\"])")
+# A patch that looks an integration up by name and deletes integrations or consumers.
+_FIND_CALL = re.compile(r"->\s*findByName\s*\(\s*(?=['\"])")
+_DELETES = re.compile(r"->\s*(?:delete|deleteConsumer)\s*\(")
 FIELDS = ("email", "endpoint_url", "identity_link_url")
 
 
@@ -59,9 +62,11 @@ def retired_names(module: ModuleFacts) -> tuple[str, ...]:
     for relative in module.files.files if module.files is not None else ():
         if not (relative.startswith(DATA_PATCH_DIR + "/") and relative.endswith(".php")):
             continue
-        text = module.text(relative) or ""
-        php = read_php(text)
-        for call in _RETIRE_CALL.finditer(php.code):
+        php = read_php(module.text(relative) or "")
+        calls = [*_RETIRE_CALL.finditer(php.code)]
+        if _DELETES.search(php.code):  # a name looked up where integrations are deleted
+            calls += _FIND_CALL.finditer(php.code)
+        for call in calls:
             value = php.literals.get(call.end(), (0, None))[1]
             if value is not None:
                 names.append(value)
@@ -95,14 +100,69 @@ def unsynced_problems(module: ModuleFacts) -> list[Problem]:
         return []
     records = sync_records(module)
     synced = synced_names(module, records)
-    problems = []
+    problems = tampered_problems(module)
     for facts in module.integrations():
         named = [r for r in records if facts.name in r.integrations]
-        if facts.name in synced or not named or facts.name in (module.consolidated or {}):
+        if facts.name in synced or facts.name in (module.consolidated or {}) or not records:
+            continue
+        if not named:
+            declared = facts.name in (module.config or {})
+            if declared and not _other_patch_names(module, records, facts):
+                problems += _unrecorded(module, facts, records[-1])
             continue
         record = named[-1]
         fields, resources = _differences(facts, record.integrations[facts.name])
         problems += _problems(module, facts, record, fields, resources)
+    return problems
+
+
+def _data_patches(module: ModuleFacts) -> list[str]:
+    files = module.files.files if module.files is not None else ()
+    return [f for f in files if f.startswith(DATA_PATCH_DIR + "/") and f.endswith(".php")]
+
+
+def _other_patch_names(module: ModuleFacts, records: list[Record], facts: IntegrationFacts) -> bool:
+    """Whether a data patch other than magegen's sync patches names the integration."""
+    own = {record.relative for record in records}
+    for relative in _data_patches(module):
+        if relative in own:
+            continue
+        php = read_php(module.text(relative) or "")
+        if any(value == facts.name for _, value in php.literals.values()):
+            return True
+    return False
+
+
+def _unrecorded(module: ModuleFacts, facts: IntegrationFacts, record: Record) -> list[Problem]:
+    line = (module.config or {}).get(facts.name)
+    message = (
+        f"integration '{shown(facts.name)}' is in no record of the sync patch "
+        f"{record.class_name}, and no other data patch names it: installed stores never create "
+        "it (InstallData and the sync patch already ran there), fresh installs may: regenerate "
+        "with magegen new --force, which writes a new patch"
+    )
+    return [_problem(module, CONFIG_XML, message, line.line if line else None)]
+
+
+def tampered_problems(module: ModuleFacts) -> list[Problem]:
+    """MG322 on a sync patch whose record was edited: its class name no longer hashes it, so it
+    is not magegen's, and stores that ran the class never run the edit."""
+    from generator.sync import CLASS_NAME, MARKER, parse_sync_patch
+
+    problems = []
+    for relative in _data_patches(module):
+        file_name = relative.rpartition("/")[2]
+        content = module.files.read(relative) if module.files is not None else None
+        if content is None or not CLASS_NAME.fullmatch(file_name.removesuffix(".php")):
+            continue
+        marked = (" * " + MARKER).encode() in content
+        if marked and parse_sync_patch("", file_name, content) is None:
+            message = (
+                "records a state its class name does not hash (edited by hand): stores that "
+                "ran this class never run it again, so they never get the edit; regenerate with "
+                "magegen new --force, which writes a new patch"
+            )
+            problems.append(_problem(module, relative, message, None))
     return problems
 
 

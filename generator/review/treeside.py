@@ -76,8 +76,22 @@ def read_tree_side(root: Path) -> TreeSide:
         for problem in unsynced_problems(module):
             relative = Path(problem.file).relative_to(module.root).as_posix()
             notes.append(f"{label}{relative}: {problem.message}")
+        notes += [f"{label}{relative}: {BEARER_IN_PHP}" for relative in _bearer_in_php(module)]
     bearer = any(m.bearer_scopes for m in modules)
     return TreeSide(states, bearer, tuple(notes), tuple(modules))
+
+
+BEARER_IN_PHP = (
+    "PHP code of the module names oauth/consumer/enable_integration_as_bearer: it may turn "
+    "Bearer tokens on in the store (a config writer in a data patch, say), which no XML shows"
+)
+
+
+def _bearer_in_php(module: ModuleFacts) -> list[str]:
+    """The module's PHP files that name the Bearer setting."""
+    files = module.files.files if module.files is not None else ()
+    php = [relative for relative in files if relative.endswith(".php")]
+    return [r for r in php if "enable_integration_as_bearer" in (module.text(r) or "")]
 
 
 def _shared_names(modules: list[ModuleFacts]) -> list[str]:
