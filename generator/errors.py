@@ -7,9 +7,20 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
-# Control characters (C0, DEL, C1), and the line and paragraph separators some terminals and
-# renderers break lines at.
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Characters that show nothing, or reorder what follows: Unicode's format characters (category
+# Cf: zero-width spaces and joiners, soft hyphen, the bidirectional embeddings, overrides and
+# isolates, the byte order mark, tag characters) and the invisible fillers and joiners of other
+# categories. Two names that differ only in these look identical, so they are always escaped.
+INVISIBLE = (
+    "\u00ad\u034f\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u115f\u1160"
+    "\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f"
+    "\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb\U000110bd\U000110cd"
+    "\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0001\U000e0020-\U000e007f\U000e0100-\U000e01ef"
+)
+# Control characters (C0, DEL, C1), the line and paragraph separators some terminals and
+# renderers break lines at, and the invisible characters above.
+_UNPRINTABLE = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029{INVISIBLE}]")
 _NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 SHOWN_LIMIT = 120  # characters of one value shown in a message; the rest is elided
 
@@ -18,7 +29,9 @@ def _escape(match: re.Match[str]) -> str:
     char = match.group(0)
     if char in _NAMED_ESCAPES:
         return _NAMED_ESCAPES[char]
-    return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+    if ord(char) < 0x100:
+        return f"\\x{ord(char):02x}"
+    return f"\\u{ord(char):04x}" if ord(char) < 0x10000 else f"\\U{ord(char):08x}"
 
 
 def one_line(text: str) -> str:

@@ -21,7 +21,7 @@ from types import SimpleNamespace
 from lxml import etree
 
 from generator.errors import Problem
-from generator.magento.files import INSTALL_DATA
+from generator.magento.files import INSTALL_DATA, inside_tree
 from generator.magento.rules import integration_name_key, shown
 from generator.magento.xml import safe_xml_parser
 from generator.render import FILE_TABLE, build_manifest, environment, is_own_sync
@@ -77,13 +77,13 @@ def superseded_patches(
     gives its exact bytes: a patch a person wrote or edited is never among them.
     """
     folder = target / PATCH_DIR
-    if not folder.is_dir() or folder.is_symlink():
-        return ()
+    if not folder.is_dir() or folder.is_symlink() or not _inside(target, PATCH_DIR):
+        return ()  # never read through a linked folder of the target
     current = sync_patch(spec).path if wants_sync(spec) else None
     found = []
     for path in sorted(folder.glob("*.php")):
         relative = f"{PATCH_DIR}/{path.name}"
-        if relative == current or path.is_symlink() or not path.is_file():
+        if relative == current or path.is_symlink() or not inside_tree(target, relative):
             continue
         content = path.read_bytes()
         claimed = parse_sync_patch(spec.namespace, path.name, content)
@@ -132,7 +132,7 @@ def superseded_install_data(
     with the names it passes to ``processIntegrationConfig()`` gives its exact bytes.
     """
     path = target / INSTALL_DATA
-    if _renders_install_data(spec) or path.is_symlink() or not path.is_file():
+    if _renders_install_data(spec) or path.is_symlink() or not inside_tree(target, INSTALL_DATA):
         return ()
     if path.stat().st_size > MAX_SCRIPT_BYTES:
         return ()
@@ -161,13 +161,22 @@ def _renders_install_data(spec: ModuleSpec) -> bool:
     return any(path == INSTALL_DATA and wanted(spec) for path, _, wanted in FILE_TABLE)
 
 
+def _inside(target: Path, relative: str) -> bool:
+    """Whether the folder ``relative`` of ``target`` really lies inside it (no linked folder
+    on the way)."""
+    try:
+        return (target / relative).resolve().is_relative_to(target.resolve())
+    except (OSError, RuntimeError):
+        return False
+
+
 def _declared_names(target: Path) -> list[tuple[str, str]]:
     """(file, integration name) for every integration the tree's XML declares."""
     declared = []
     for relative in DECLARING_FILES:
         path = target / relative
-        if not path.is_file() or path.is_symlink():
-            continue
+        if path.is_symlink() or not inside_tree(target, relative):
+            continue  # a link, or a file under a linked folder: never read
         try:
             root = etree.parse(str(path), safe_xml_parser()).getroot()
         except (etree.XMLSyntaxError, OSError):

@@ -289,7 +289,22 @@ def _plan(module: BuiltModule, target: Path, force: bool, mode: Mode, spec_path:
         if dropped:
             raise SpecError(dropped)
     known = generated_paths(spec) | earlier_patches(target, spec)
+    known = _without_hand_written_config(module, target, known, str(spec_path))
     return plan_write(target, module.files, as_force, known, mode.compares, superseded)
+
+
+def _without_hand_written_config(
+    module: BuiltModule, target: Path, known: frozenset[str], spec_path: str
+) -> frozenset[str]:
+    """``known`` without etc/config.xml when the target's is not magegen's own (then it is never
+    stale); a spec that would replace such a file is refused."""
+    from generator.bearerfile import CONFIG_XML, hand_written_config, refuse_replacing
+
+    if not hand_written_config(target):
+        return known
+    rendered = next((f.content for f in module.files if f.path == CONFIG_XML), b"")
+    refuse_replacing(module.spec, target, spec_path, rendered)
+    return known - {CONFIG_XML}
 
 
 def _refuse_repeated_modules(modules: Sequence[tuple[str | None, Path]]) -> None:

@@ -98,6 +98,8 @@ def test_consolidated_change_warns_about_recreation(
     assert result.stdout == (
         "### Integration permissions\n"
         "\n"
+        "**1 integration change** (1 changed): 1 ACL resource granted, 0 revoked.\n"
+        "\n"
         "#### `Erp` (consolidated format): changed\n"
         "\n"
         "| | Resource | Title |\n"

@@ -46,6 +46,7 @@ OWN_ACL = xml_naming(
 
 
 def test_the_modules_own_acl_ids_are_known(example: Path, run_cli: Runner) -> None:
+    drop_sync_patch(example)  # InstallData alone creates it: hand edits miss no store
     write(example / "etc" / "acl.xml", OWN_ACL)
     grant(example, "Beehexa_IntegrationManager::sync", "Beehexa_IntegrationManager::sync_read")
     result, report = validate_json(run_cli, example)
@@ -54,6 +55,7 @@ def test_the_modules_own_acl_ids_are_known(example: Path, run_cli: Runner) -> No
 
 
 def test_own_acl_ids_still_need_their_parents(example: Path, run_cli: Runner) -> None:
+    drop_sync_patch(example)  # InstallData alone creates it: hand edits miss no store
     write(example / "etc" / "acl.xml", OWN_ACL)
     grant(example, "Beehexa_IntegrationManager::sync_read")
     _, report = validate_json(run_cli, example)
@@ -64,6 +66,7 @@ def test_own_acl_ids_still_need_their_parents(example: Path, run_cli: Runner) ->
 def test_an_id_of_an_unknown_module_is_a_warning(
     example: Path, tmp_path: Path, magento_data: Path, run_cli: Runner
 ) -> None:
+    drop_sync_patch(example)  # InstallData alone creates it: hand edits miss no store
     grant(example, "Magento_Rma::magento_rma", "Aheadworks_Giftcard::giftcard_codes")
     result, report = validate_json(run_cli, example)
     found = findings_with(report, "MG304")
@@ -253,6 +256,7 @@ def test_the_namespace_comes_from_registration_when_module_xml_is_broken(
 
 
 def test_mg305_is_a_warning_that_says_what_the_admin_sees(example: Path, run_cli: Runner) -> None:
+    drop_sync_patch(example)  # InstallData alone creates it: hand edits miss no store
     edit_regex(example / API, r'\s*<resource name="Magento_Sales::actions"/>', "")
     result, report = validate_json(run_cli, example)
     (finding,) = findings_with(report, "MG305")

@@ -134,7 +134,8 @@ def varied_specs(draw: st.DrawFn) -> dict[str, Any]:
             spec["setup_patch_name"] = draw(
                 patch_name.filter(lambda n: not rules.check_class_name(n))
             )
-        if draw(st.booleans()):
+        # Full access needs the split format: integration.xml drops Magento_Backend::all.
+        if style != "consolidated" and draw(st.booleans()):
             first = found[0]
             first.pop("resources")
             first["all_resources"] = True
@@ -238,15 +239,30 @@ def test_full_access_reads_back_as_all_resources(run_cli: RunCli, tmp_path: Path
 
 
 def test_consolidated_file_with_only_full_access(run_cli: RunCli, tmp_path: Path) -> None:
+    """integration.xml's converter drops Magento_Backend::all: new refuses to write it, and a
+    hand-written one reads back as the spec it is, which new then refuses with the reason."""
     spec = spec_at(
         tmp_path,
         "integration_format: consolidated\n"
         "integrations:\n  - name: Full Sync\n    email: ops@example.com\n    all_resources: true\n",
     )
-    _, text = round_trip(run_cli, tmp_path, "Acme/Full", spec)
-    body = spec_body(text)
+    result = run_cli("new", "Acme/Full", spec, "-o", tmp_path / "first")
+    assert result.exit_code == 2
+    assert "all_resources: true needs integration_format: split" in result.stderr
+    module = tmp_path / "hand"
+    (tmp_path / "h").mkdir()
+    write_module(spec_at(tmp_path / "h", {"integration_format": "consolidated", "integrations": [
+        {"name": "Full Sync", "email": "ops@example.com", "resources": ["Magento_Cms::page"]}
+    ]}), "Acme/Full", module)
+    integration_xml = module / "etc" / "integration.xml"
+    text = integration_xml.read_text(encoding="utf-8")
+    start, end = text.index("<resources>"), text.index("</resources>")
+    integration_xml.write_text(
+        text[:start] + '<resources><resource name="Magento_Backend::all"/>' + text[end:],
+        encoding="utf-8",
+    )
+    body = spec_body(spec_from(module).text)
     assert body["integration_format"] == "consolidated"
-    assert "setup" not in body
     assert body["integrations"][0]["all_resources"] is True
 
 

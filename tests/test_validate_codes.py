@@ -94,6 +94,9 @@ def _apostrophe(module: Path) -> None:
     edit(module / "Setup" / "InstallData.php", "'testIntegration2'", "'O\\'Brien sync'")
 
 
+OBJECT_MANAGER_URN = "urn:magento:framework:ObjectManager/etc/config.xsd"
+
+
 def _disabled(module: Path) -> None:
     resource = "Magento_Config::advanced"
     grant(module, *bundled_acl().ancestors_below_admin(resource), resource)
@@ -122,13 +125,13 @@ BREAKAGES = [
     Breakage("MG100", _add_file("etc/di.xml", MALFORMED_XML), "etc/di.xml", "</config>"),
     Breakage(
         "MG101",
-        _edit_regex(CONFIG, r"<email>(.*?)</email>", r"<mail>\1</mail>"),
+        _without_sync_patch(_edit_regex(CONFIG, r"<email>(.*?)</email>", r"<mail>\1</mail>")),
         CONFIG,
         "<mail>",
     ),
     Breakage(
         "MG102",  # not on module.xml: Magento never validates it, so that is only a warning
-        _edit_regex(CONFIG, r"<email>(.*?)</email>", r"<mail>\1</mail>"),
+        _without_sync_patch(_edit_regex(CONFIG, r"<email>(.*?)</email>", r"<mail>\1</mail>")),
         CONFIG,
         "<mail>",
         also=frozenset({"MG101"}),  # magegen's config.xsd rejects it too
@@ -219,20 +222,57 @@ BREAKAGES = [
     ),
     Breakage(
         "MG304",
-        _edit(API, '"Magento_Customer::customer"', '"Magento_Customer::customers"'),
+        _without_sync_patch(
+            _edit(API, '"Magento_Customer::customer"', '"Magento_Customer::customers"')
+        ),
         API,
         "Magento_Customer::customers",
     ),
     Breakage(
         "MG305",
-        _edit_regex(API, r'\s*<resource name="Magento_Sales::actions"/>', ""),
+        _without_sync_patch(
+            _edit_regex(API, r'\s*<resource name="Magento_Sales::actions"/>', "")
+        ),
         API,
         "Magento_Sales::reorder",
     ),
     Breakage("MG306", _without_sync_patch(_apostrophe), CONFIG, "O'Brien sync"),
-    Breakage("MG307", _disabled, API, "Magento_Config::advanced"),
-    Breakage("MG308", _grant("Magento_Backend::all"), API, "Magento_Backend::all"),
-    Breakage("MG309", _grant("Acme_Erp::erp"), API, "Acme_Erp::erp", needs_root=True),
+    Breakage("MG307", _without_sync_patch(_disabled), API, "Magento_Config::advanced"),
+    Breakage(
+        "MG308", _without_sync_patch(_grant("Magento_Backend::all")), API, "Magento_Backend::all"
+    ),
+    Breakage(
+        "MG309",
+        _without_sync_patch(_grant("Acme_Erp::erp")),
+        API,
+        "Acme_Erp::erp",
+        needs_root=True,
+    ),
+    Breakage(
+        "MG203",
+        _edit("registration.php", "__DIR__", "__DIR__ . '/src'"),
+        "registration.php",
+        "__DIR__ . '/src'",
+    ),
+    Breakage(
+        "MG320",
+        _add_file(
+            "etc/di.xml",
+            xml_naming(
+                OBJECT_MANAGER_URN,
+                '    <preference for="Magento\\Integration\\Api\\IntegrationServiceInterface" '
+                'type="Acme\\Evil\\Service"/>\n',
+            ),
+        ),
+        "etc/di.xml",
+        "<preference",
+    ),
+    Breakage(
+        "MG322",  # a hand edit that the sync patch's record does not carry to stores
+        _grant("Magento_Sales::cancel"),
+        API,
+        '<integration name="testIntegration2">',
+    ),
     Breakage("MG104", _device_link, "etc/events.xml", None),
     Breakage("MG105", _huge_file, "Model/Huge.php", None),
     Breakage(
@@ -265,6 +305,7 @@ BREAKAGES = [
 TESTED_ON_THEIR_OWN = {
     "MG110": "test_a_skipped_installation_file_is_mg110",
     "MG190": "test_one_module_failing_never_hides_the_others",
+    "MG321": "test_one_name_in_two_modules_fails_validate",
 }
 
 

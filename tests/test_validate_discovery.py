@@ -87,14 +87,13 @@ def test_example_module_is_clean(example: Path, output_format: str, run_cli: Run
 def test_full_access_is_reported_by_module_and_line(tmp_path: Path, run_cli: Runner) -> None:
     spec = write(
         tmp_path / "spec.yaml",
-        "integration_format: consolidated\nintegrations:\n  - name: Root\n"
-        "    email: root@example.com\n    all_resources: true\n",
+        "integrations:\n  - name: Root\n    email: root@example.com\n    all_resources: true\n",
     )
     module = new_module(run_cli, tmp_path / "Acme" / "Root", spec, "Acme/Root")
     assert justified_warnings(spec) == Counter({"MG308": 1})
     result, report = validate_json(run_cli, module)
     (finding,) = report["findings"]
-    integration_xml = module / "etc" / "integration.xml"
+    integration_xml = module / "etc" / "integration" / "api.xml"
     assert finding["code"] == "MG308"
     assert finding["severity"] == "warning"
     assert finding["file"] == str(integration_xml)

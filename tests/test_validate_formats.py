@@ -31,6 +31,7 @@ from tests.validate_kit import (
 def broken_example(module: Path) -> None:
     """Break the example twice: MG201 (error, registration.php) and MG308 (warning, api.xml)."""
     edit(module / "registration.php", "'Beehexa_IntegrationManager'", "'Beehexa_Other'")
+    drop_sync_patch(module)  # InstallData alone creates it: the hand edit misses no store
     grant(module, "Magento_Backend::all")
 
 

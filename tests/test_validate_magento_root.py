@@ -21,6 +21,7 @@ from tests.validate_kit import (
     app_code,
     beyond_justified,
     codes,
+    drop_sync_patch,
     edit,
     edit_json,
     findings_with,
@@ -131,6 +132,7 @@ def test_custom_resources_are_known_with_a_root(
         '<module name="Magento_Integration"/>',
         '<module name="Magento_Integration"/>\n            <module name="Acme_Erp"/>',
     )
+    drop_sync_patch(example)  # InstallData alone creates it: a hand edit misses no store
     grant(example, "Acme_Erp::erp")
     assert codes(validate_json(run_cli, example)[1]) == {"MG304"}
     # The root tells Acme_Erp's package: the sequence needs it in composer.json's require.
@@ -155,8 +157,10 @@ def test_each_schema_is_compiled_once_per_run(
         if "Magento_Integration" in (module / MODULE_XML).read_text(encoding="utf-8")
     ]
     assert len(with_integrations) >= 2
-    for module in with_integrations:
-        write(module / "etc" / "integration.xml", CONSOLIDATED.format(email="ops@example.com"))
+    for index, module in enumerate(with_integrations):
+        # One name per module: a name several modules declare is a finding of its own (MG321).
+        consolidated = CONSOLIDATED.replace("Consolidated sync", f"Consolidated sync {index}")
+        write(module / "etc" / "integration.xml", consolidated.format(email="ops@example.com"))
     compiled: Counter[str] = Counter()
     original = UrnResolver._compile
 

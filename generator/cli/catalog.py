@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from generator.cli.running import MAGENTO_ROOT_OPTION, echo_problems, reports_errors
-from generator.errors import Problem, UsageError
+from generator.errors import Problem, UsageError, shown
 from generator.storeoption import CATALOG_OPTION
 from generator.storeoption import chosen_store as _store
 
@@ -66,7 +66,8 @@ def acl(
     if query is not None and not resources:
         hint = aclview.near_misses(catalog, query)
         click.echo(
-            f"magegen: no ACL resource matches {query!r}{'; ' + hint if hint else ''}", err=True
+            f"magegen: no ACL resource matches '{shown(query)}'{'; ' + hint if hint else ''}",
+            err=True,
         )
         sys.exit(1)
     if output_format == "json":
@@ -88,9 +89,14 @@ def acl(
 )
 @TEXT_OR_JSON
 @MAGENTO_ROOT_OPTION
+@CATALOG_OPTION
 @reports_errors
 def routes(
-    words: tuple[str, ...], spec: Path | None, output_format: str, magento_root: Path | None
+    words: tuple[str, ...],
+    spec: Path | None,
+    output_format: str,
+    magento_root: Path | None,
+    catalog: Path | None,
 ) -> None:
     """Show Magento's REST routes and the ACL resources each one needs.
 
@@ -103,14 +109,15 @@ def routes(
     from generator.review import routeview
 
     query = " ".join(words) if words else None
+    magento_root = _store(magento_root, catalog)
     known = catalogs(magento_root)
     if spec is not None:
         from generator.speccatalog import catalogs_for_spec
 
         known = catalogs_for_spec(spec, known, magento_root is not None)
-    catalog, problems = routeview.route_catalog(magento_root)
+    catalog, problems = routeview.store_routes(known)
     echo_problems([*known.problems, *problems])
-    tree = Path(query) if query and (Path(query) / "etc" / "module.xml").is_file() else None
+    tree = Path(query) if query and _is_module_folder(query) else None
     if spec is not None and query is not None:
         raise UsageError([Problem("QUERY", "give a QUERY or --spec SPEC, not both")])
     if spec is not None or tree is not None:
@@ -123,6 +130,14 @@ def routes(
         click.echo(f"magegen: {failure}", err=True)
         sys.exit(exit_code)
     click.echo(routeview.render_routes(catalog, listed, output_format), nl=False)
+
+
+def _is_module_folder(query: str) -> bool:
+    """Whether ``query`` names a module folder (not a route: too long to be a path, say)."""
+    try:
+        return (Path(query) / "etc" / "module.xml").is_file()
+    except (OSError, ValueError):
+        return False
 
 
 @click.command("catalog")

@@ -92,13 +92,16 @@ def acl_diff(
 
     store = _store(magento_root, catalog)
     known = catalogs(store)
-    before, old_bearer, old_acl = _side(old, known, store is not None)
-    after, new_bearer, new_acl = _side(new, known, store is not None)
+    before, old_bearer, old_acl, _ = _side(old, known, store is not None)
+    after, new_bearer, new_acl, lead = _side(new, known, store is not None)
     changes = acldiff.compare(before, after, new_acl, old_acl)
     if any(c.granted or c.revoked for c in changes):
-        from generator.review.routeview import route_catalog
+        from generator.review.routeview import store_routes
+        from generator.speccatalog import catalogs_for_spec
 
-        routes, problems = route_catalog(magento_root)
+        # The store's own routes: the command line's, else the new spec's catalog: key.
+        route_store = known if new.is_dir() else catalogs_for_spec(new, known, store is not None)
+        routes, problems = store_routes(route_store)
         echo_problems(problems)
         changes = diffroutes.with_routes(changes, before, after, new_acl, routes)
     notes = diffroutes.bearer_note(old_bearer, new_bearer)
@@ -107,35 +110,60 @@ def acl_diff(
         "markdown": acldiff.render_markdown,
         "json": acldiff.render_json,
     }[output_format]
-    click.echo(renderer(changes, acldiff.both_sides(old_acl, new_acl), notes), nl=False)
-    sys.exit(1 if changes or notes else 0)
+    shown_acl = acldiff.both_sides(old_acl, new_acl)
+    click.echo(renderer(changes, shown_acl, notes, lead=lead), nl=False)
+    sys.exit(1 if changes or notes or lead else 0)
 
 
 def _side(
     path: Path, known: Catalogs, store_given: bool
-) -> tuple[dict[str, IntegrationFacts], bool, AclCatalog]:
-    """The integrations of a module folder or of a spec file (checked against the store its
-    ``catalog:`` key names when the command line names none), whether it turns on Bearer
-    tokens, and the ACL tree with the side's own resources (its etc/acl.xml, or the spec's
-    acl:) merged in."""
-    from generator.magento.configxml import CONFIG_XML, bearer_in_text
-    from generator.magento.files import read_capped
+) -> tuple[dict[str, IntegrationFacts], bool, AclCatalog, tuple[str, ...]]:
+    """The integrations of a module folder (or a folder of modules) or of a spec file (checked
+    against the store its ``catalog:`` key names when the command line names none), whether it
+    turns on Bearer tokens, the ACL tree with the side's own resources (its etc/acl.xml, or the
+    spec's acl:) merged in, and what a reviewer must read before the list."""
+    from generator.loadcontext import route_loader
     from generator.review import acldiff
     from generator.review.treecontext import tree_context
+    from generator.review.treeside import read_tree_side, tree_roots
     from generator.spec.ownacl import with_own_acl
     from generator.spec.reader import load_spec
     from generator.speccatalog import catalogs_for_spec
 
     if path.is_dir():
-        config = path / CONFIG_XML
-        bearer = config.is_file() and bearer_in_text(read_capped(config))
-        return acldiff.states_of_tree(path), bearer, tree_context([path], known).acl
+        side = read_tree_side(path)
+        acl = tree_context(tree_roots(path), known).acl
+        return side.integrations, side.bearer, acl, side.notes
     known = catalogs_for_spec(path, known, store_given)
+    # Read as new reads it: the store's routes, and the default target's hand-written acl.xml.
+    target = _TreeOfTarget()
     loaded = load_spec(
-        path, None, known.acl, known.modules, known.from_store, fallback_name="Magegen_AclDiff"
+        path,
+        None,
+        known.acl,
+        known.modules,
+        known.from_store,
+        fallback_name="Magegen_AclDiff",
+        routes=route_loader(known),
+        acl_for=target,
     )
     spec = loaded.spec
-    return acldiff.states_of_spec(spec), spec.bearer_tokens, with_own_acl(spec, known.acl)
+    acl = with_own_acl(spec, target.merged or known.acl)
+    return acldiff.states_of_spec(spec), spec.bearer_tokens, acl, ()
+
+
+class _TreeOfTarget:
+    """``load_spec``'s ``acl_for`` as ``new`` uses it, keeping the tree it merged."""
+
+    def __init__(self) -> None:
+        from generator.loadcontext import TargetAcl
+
+        self._target = TargetAcl(None)
+        self.merged: AclCatalog | None = None
+
+    def __call__(self, vendor: str, module: str, acl: AclCatalog) -> AclCatalog:
+        self.merged = self._target(vendor, module, acl)
+        return self.merged
 
 
 @click.command("spec-from")

@@ -24,6 +24,10 @@ if TYPE_CHECKING:
 
 ADMIN = "Magento_Backend::admin"
 ALL = "Magento_Backend::all"
+ALL_TITLE = "Allow everything"  # its title in Magento_Backend's acl.xml
+# Distinct wrong ids one tree ranks suggestions for (a few ms each); past it, no suggestion: a
+# file of thousands of unknown ids is no typo, and its run stays within a fixed time.
+SUGGESTION_BUDGET = 200
 
 # Where a module of a ModuleCatalog comes from.
 CORE = "core"  # one of the 209 core modules of magento2 (app/code/Magento)
@@ -53,11 +57,16 @@ class AclCatalog:
         "_index",
         "_modules",
         "_position",
+        "_suggested",
         "magento_version",
         "resources",
     )
 
     def __init__(self, magento_version: str, resources: tuple[AclResource, ...]) -> None:
+        if not any(r.id == ALL for r in resources):
+            # Magento_Backend::all means full access whether or not a tree declares it: Magento
+            # grants it by id (Backend's acl.xml), so a tree without it still knows what it is.
+            resources = (AclResource(ALL, ALL_TITLE, None, "Magento_Backend"), *resources)
         self.magento_version = magento_version
         self.resources = resources
         self._index = {r.id: r for r in resources}
@@ -68,6 +77,7 @@ class AclCatalog:
         self._children = {k: tuple(v) for k, v in children.items()}
         self._modules: frozenset[str] | None = None
         self._candidates: tuple[Candidate, ...] | None = None
+        self._suggested: dict[tuple[str, int], list[str]] = {}
 
     def __contains__(self, resource_id: object) -> bool:
         return resource_id in self._index
@@ -98,10 +108,13 @@ class AclCatalog:
         return chain[chain.index(ADMIN) + 1 :] if ADMIN in chain else chain
 
     def descendants(self, resource_id: str) -> Iterator[str]:
-        """Every resource below ``resource_id``, in tree order."""
-        for child in self.children(resource_id):
-            yield child
-            yield from self.descendants(child)
+        """Every resource below ``resource_id``, in tree order (without recursion: a catalog
+        file's chain may be deeper than Python's stack)."""
+        pending = list(reversed(self.children(resource_id)))
+        while pending:
+            current = pending.pop()
+            yield current
+            pending.extend(reversed(self.children(current)))
 
     def in_tree_order(self, resource_ids: Iterable[str]) -> tuple[str, ...]:
         """``resource_ids`` without repeats, sorted as the tree orders them."""
@@ -122,6 +135,14 @@ class AclCatalog:
         exact = self.same_but_case(wrong)
         if exact:
             return [exact]
+        key = (wrong, limit)
+        if key not in self._suggested:
+            if len(self._suggested) >= SUGGESTION_BUDGET:
+                return []  # thousands of unknown ids: the first ones got their suggestions
+            self._suggested[key] = self._rank(wrong, limit)
+        return list(self._suggested[key])
+
+    def _rank(self, wrong: str, limit: int) -> list[str]:
         from generator.magento import suggest  # only when something is misspelt
 
         if self._candidates is None:

@@ -63,10 +63,19 @@ class AclTreeBuilder:
                 self._merge(element, None, module)
 
     def _merge(self, element: etree._Element, parent: str | None, module: str) -> None:
-        resource_id = element.get("id")
-        if not resource_id:
-            return
-        node = self._node(resource_id, parent, module)
+        """Merge ``element`` and everything below it (without recursion: files may nest
+        deeply, and merged files deeper still)."""
+        pending = [(element, parent)]
+        while pending:
+            current, above = pending.pop()
+            resource_id = current.get("id")
+            if not resource_id:
+                continue
+            self._merge_attributes(current, self._node(resource_id, above, module), module)
+            children = list(current.iterfind("resource"))
+            pending.extend((child, resource_id) for child in reversed(children))
+
+    def _merge_attributes(self, element: etree._Element, node: _Node, module: str) -> None:
         if element.get("title") is not None:
             node.title = element.get("title")
             node.title_module = node.title_module or module
@@ -75,12 +84,11 @@ class AclTreeBuilder:
                 node.sort_order = int(element.get("sortOrder"))
             except ValueError:
                 self.conflicts.append(
-                    f"{shown(resource_id)}: sortOrder is not a number in {shown(module)}"
+                    f"{shown(node.id)}: sortOrder is not a number in {shown(module)}"
                 )
         if element.get("disabled") is not None:
-            node.disabled = element.get("disabled") in ("true", "1")
-        for child in element.iterfind("resource"):
-            self._merge(child, resource_id, module)
+            # Magento's converter disables a resource only for the string "true".
+            node.disabled = element.get("disabled") == "true"
 
     def _node(self, resource_id: str, parent: str | None, module: str) -> _Node:
         node = self._nodes.get(resource_id)
@@ -96,26 +104,26 @@ class AclTreeBuilder:
             )
         return node
 
+    def _sorted(self, ids: Iterable[str]) -> list[str]:
+        return sorted(ids, key=lambda i: self._nodes[i].sort_order or 0)
+
     def build(self, magento_version: str) -> AclCatalog:
         """The merged tree, each level ordered by sortOrder (stable, 0 when absent)."""
         ordered: list[AclResource] = []
-
-        def visit(ids: Iterable[str]) -> None:
-            for resource_id in sorted(ids, key=lambda i: self._nodes[i].sort_order or 0):
-                node = self._nodes[resource_id]
-                ordered.append(
-                    AclResource(
-                        id=node.id,
-                        title=node.title if node.title is not None else node.id,
-                        parent=node.parent,
-                        module=node.title_module or node.module,
-                        sort_order=node.sort_order,
-                        disabled=node.disabled,
-                    )
+        pending = list(reversed(self._sorted(self._roots)))
+        while pending:  # depth first, without recursion
+            node = self._nodes[pending.pop()]
+            ordered.append(
+                AclResource(
+                    id=node.id,
+                    title=node.title if node.title is not None else node.id,
+                    parent=node.parent,
+                    module=node.title_module or node.module,
+                    sort_order=node.sort_order,
+                    disabled=node.disabled,
                 )
-                visit(node.children)
-
-        visit(self._roots)
+            )
+            pending.extend(reversed(self._sorted(node.children)))
         return AclCatalog(magento_version, tuple(ordered))
 
 

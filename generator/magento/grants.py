@@ -94,17 +94,28 @@ def resolve_grant(
             owners.append((index, module_of(resource_id)))
             continue
         owners.append((index, resource.module))
-        granted.append(resource_id)
-        if parents:
-            granted += acl.ancestors_below_admin(resource_id)
+        added = [resource_id, *(acl.ancestors_below_admin(resource_id) if parents else ())]
         if subtree:
-            granted += [
+            added += [
                 below
                 for below in acl.descendants(resource_id)
                 if not acl.get(below).disabled  # type: ignore[union-attr]
             ]
+        if ALL in added and resource_id != ALL and not all_resources:
+            problems.append(GrantProblem(index, full_access_through(entry)))
+            continue
+        granted += added
     resources = acl.in_tree_order(granted) + tuple(dict.fromkeys(foreign))
     return Grant(resources, tuple(owners), tuple(problems))
+
+
+def full_access_through(what: str) -> str:
+    """Why a grant that reaches Magento_Backend::all another way than by name is refused."""
+    return (
+        f"{rules.shown(what)} brings in {ALL} (it lies below it in this ACL tree, or needs it): "
+        "that grants full access to everything; set all_resources: true on this integration "
+        "if that is really meant"
+    )
 
 
 def _entry_problem(

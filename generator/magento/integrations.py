@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from generator.magento.acl import AclCatalog
+from generator.magento.acl import ADMIN, ALL, AclCatalog
 from generator.magento.files import CONSOLIDATED, SPLIT
 
 CONTACT_FIELDS = ("email", "endpoint_url", "identity_link_url")
@@ -175,15 +175,52 @@ def declared_integrations(
     return tuple(merged.values())
 
 
+def merged_across_modules(
+    modules: Iterable[
+        tuple[
+            dict[str, IntegrationFacts] | None,
+            dict[str, IntegrationFacts] | None,
+            dict[str, IntegrationFacts] | None,
+        ]
+    ],
+) -> tuple[IntegrationFacts, ...]:
+    """The integrations of several modules' (config.xml, api.xml, integration.xml), in load
+    order, as Magento merges them by name before it reads them: a resource declared by any
+    module is granted, and a later module's fields win."""
+    merged: tuple[dict[str, IntegrationFacts], ...] = ({}, {}, {})
+    for files in modules:
+        for into, declared in zip(merged, files):
+            for name, facts in (declared or {}).items():
+                into[name] = facts if name not in into else _merge_two(into[name], facts)
+    config, api, consolidated = merged
+    return declared_integrations(config or None, api or None, consolidated or None)
+
+
+def _merge_two(earlier: IntegrationFacts, later: IntegrationFacts) -> IntegrationFacts:
+    fields = {key: getattr(later, key) or getattr(earlier, key) for key in CONTACT_FIELDS}
+    return IntegrationFacts(
+        later.name,
+        later.line,
+        later.format,
+        resources=earlier.resources + later.resources,
+        **fields,
+    )
+
+
 def effective_ids(
     integration_format: str, listed: Iterable[str], acl: AclCatalog
 ) -> tuple[str, ...]:
     """The ids Magento grants for ``listed``: as listed in the split format; in the consolidated
-    one, each known id preceded by its parents below the admin root. Ids the catalog does not
-    know are kept: they may belong to a module installed where the integration runs."""
+    one, each known id preceded by its parents below the admin root, and nothing outside the
+    admin root (its converter keeps only ids below Magento_Backend::admin, so it drops
+    Magento_Backend::all). Ids the catalog does not know are kept: they may belong to a module
+    installed where the integration runs."""
     granted: dict[str, None] = {}
     for resource_id in listed:
-        if integration_format == CONSOLIDATED and resource_id in acl:
-            granted.update(dict.fromkeys(acl.ancestors_below_admin(resource_id)))
+        if integration_format == CONSOLIDATED:
+            if resource_id == ALL or (resource_id in acl and ADMIN not in acl.path(resource_id)):
+                continue
+            if resource_id in acl:
+                granted.update(dict.fromkeys(acl.ancestors_below_admin(resource_id)))
         granted[resource_id] = None
     return tuple(granted)

@@ -17,6 +17,9 @@ from pathlib import Path
 from lxml import etree
 
 from generator.errors import Problem
+from generator.magento.configxml import CONFIG_XML as STORE_CONFIG_XML
+from generator.magento.configxml import bearer_scopes
+from generator.magento.dixml import grant_overrides, is_di_xml
 from generator.magento.files import (
     API_XML,
     COMPOSER_JSON,
@@ -39,7 +42,8 @@ from generator.magento.integrations import (
     read_config_xml,
     read_consolidated_xml,
 )
-from generator.magento.phpcode import read_php
+from generator.magento.phpcode import PhpCode, read_php
+from generator.magento.registration import is_own_folder, registered_path
 from generator.magento.xml import parse_untrusted, schema_problems
 
 XSI_NO_NAMESPACE = "{http://www.w3.org/2001/XMLSchema-instance}noNamespaceSchemaLocation"
@@ -77,6 +81,11 @@ class ModuleFacts:
     api: dict[str, IntegrationFacts] | None = None  # etc/integration/api.xml
     consolidated: dict[str, IntegrationFacts] | None = None  # etc/integration.xml
     registered: Located | None = None  # the name registration.php registers
+    # The folder registration.php registers, as written, when it is not the module's own
+    # (``__DIR__``): Magento then reads another folder's etc/ and Setup/.
+    registered_elsewhere: Located | None = None
+    di_overrides: dict[str, list[Located]] = field(default_factory=dict)  # di.xml: changes
+    bearer_scopes: tuple[str, ...] = ()  # etc/config.xml: scopes that turn Bearer tokens on
     has_registration: bool = False
     composer: dict | None = None
     composer_error: str | None = None
@@ -170,6 +179,12 @@ def _collect(module: ModuleFacts, relative: str, document: etree._ElementTree) -
         module.api = read_api_xml(document)
     elif relative == CONSOLIDATED_XML:
         module.consolidated = read_consolidated_xml(document)
+    elif relative == STORE_CONFIG_XML:
+        module.bearer_scopes = bearer_scopes(document)
+    elif is_di_xml(relative):
+        overrides = grant_overrides(document)
+        if overrides:
+            module.di_overrides[relative] = overrides
 
 
 def _read_registration(module: ModuleFacts) -> None:
@@ -181,13 +196,26 @@ def _read_registration(module: ModuleFacts) -> None:
     content = module.files.read(REGISTRATION_PHP)
     if content is None:
         return
-    php = read_php(content.decode("utf-8", "surrogateescape"))
+    source = content.decode("utf-8", "surrogateescape")
+    php = read_php(source)
     for call in _REGISTER.finditer(php.code):
-        name = php.literals.get(call.start("quote"), (0, None))[1]
+        end, name = php.literals.get(call.start("quote"), (0, None))
         if name is not None:
             start = call.start("quote")
             module.registered = Located(name, php.line_at(start), php.column_at(start) + 1)
+            _read_registered_path(module, php, source, end)
             return
+
+
+def _read_registered_path(
+    module: ModuleFacts, php: PhpCode, source: str, after_name: int
+) -> None:
+    """Note the folder the register call names when it is not the module's own."""
+    found = registered_path(php, source, after_name)
+    text, offset = found if found is not None else ("(no path)", after_name)
+    if found is None or not is_own_folder(php, offset, text):
+        where = Located(text, php.line_at(offset), php.column_at(offset))
+        module.registered_elsewhere = where
 
 
 def _read_composer(module: ModuleFacts) -> None:

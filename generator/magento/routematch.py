@@ -87,14 +87,14 @@ def parse_route(text: str, catalog: RouteCatalog) -> AskedRoute:
     words = text.split()
     if not words or len(words) > 2:
         raise RouteLookupError(
-            MALFORMED, f"{shown(text)!r} is not a route; write it as 'GET /V1/orders'"
+            MALFORMED, f"'{shown(text)}' is not a route; write it as 'GET /V1/orders'"
         )
     method = None
     if len(words) == 1 and words[0].upper() in METHODS:
-        raise RouteLookupError(MALFORMED, f"{shown(text)!r} has no path; write 'GET /V1/orders'")
+        raise RouteLookupError(MALFORMED, f"'{shown(text)}' has no path; write 'GET /V1/orders'")
     if len(words) == 2:
         if not _METHOD.fullmatch(words[0]):
-            raise RouteLookupError(MALFORMED, f"{shown(words[0])!r} is not an HTTP method")
+            raise RouteLookupError(MALFORMED, f"'{shown(words[0])}' is not an HTTP method")
         method = words[0].upper()
     path = _SCHEME_HOST.sub("", words[-1]).split("?")[0].split("#")[0]
     parts = path.strip("/").split("/")
@@ -104,7 +104,7 @@ def parse_route(text: str, catalog: RouteCatalog) -> AskedRoute:
         if len(parts) > 1 and parts[0] not in first_parts:
             parts = parts[1:]  # the store code (default, all, ...)
     if not parts or parts == [""]:
-        raise RouteLookupError(MALFORMED, f"{shown(text)!r} has no path; write 'GET /V1/orders'")
+        raise RouteLookupError(MALFORMED, f"'{shown(text)}' has no path; write 'GET /V1/orders'")
     return AskedRoute(text, method, tuple(_segment(p) for p in parts))
 
 

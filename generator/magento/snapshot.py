@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -207,7 +208,11 @@ def read_document(path: Path) -> dict[str, Any]:
     """The checked document of the catalog file at ``path``; UsageError (exit 2) with one line
     naming the file when it is missing, too large, not JSON or not a catalog of this format."""
     try:
-        with path.open("rb") as stream:
+        # Without blocking: a named pipe must not hang the run before it is seen not to be a file.
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with open(descriptor, "rb") as stream:
+            if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+                raise _refuse(path, "is not a regular file (a folder, device, pipe or socket)")
             data = stream.read(MAX_BYTES + 1)
     except OSError as exc:
         raise _refuse(path, exc.strerror or "cannot be read") from None

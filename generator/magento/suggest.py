@@ -113,17 +113,28 @@ def _found(asked: frozenset[str], offered: frozenset[str]) -> float:
     return total / len(asked)
 
 
-def score(wrong: str, candidate: Candidate) -> float:
-    """How likely ``wrong`` means ``candidate``; 0 when it is not a plausible suggestion."""
+def score(wrong: str, candidate: Candidate, module_scores: dict[str, float] | None = None) -> float:
+    """How likely ``wrong`` means ``candidate``; 0 when it is not a plausible suggestion.
+
+    ``module_scores`` caches the module comparison across the candidates of one ``wrong``.
+    """
     module, name = _split(wrong)
-    module_score = _module_score(module, candidate.module) if module else 0.0
+    cache = {} if module_scores is None else module_scores
+    if module and candidate.module not in cache:
+        cache[candidate.module] = _module_score(module, candidate.module)
+    module_score = cache[candidate.module] if module else 0.0
+    if module and module_score == 0 and not _lengths_allow(name, candidate.name):
+        return 0.0  # another module needs a nearly equal name: lengths rule most out at once
+    matcher = SequenceMatcher(None, name.casefold(), candidate.name.casefold())
+    if module and module_score == 0 and not _may_reach(matcher, TYPO_SIMILARITY):
+        return 0.0
     module_words = frozenset(words(candidate.module.partition("_")[2]))
     asked = frozenset(words(name))
     asked = (asked - module_words) or asked
     in_id = _found(asked, candidate.name_words)
     in_title = _found(asked, candidate.title_words)
     in_path = _found(asked, candidate.path_words)
-    edit = SequenceMatcher(None, name.casefold(), candidate.name.casefold()).ratio()
+    edit = matcher.ratio()
     plausible = edit >= TYPO_SIMILARITY or in_id > 0 or in_title > 0
     if module_score == 0 and (module or not plausible):
         # Another module: only when the name is (nearly) the same.
@@ -142,9 +153,21 @@ def score(wrong: str, candidate: Candidate) -> float:
     )
 
 
+def _lengths_allow(name: str, other: str) -> bool:
+    """Whether two names' lengths allow TYPO_SIMILARITY (difflib's real_quick_ratio bound)."""
+    total = len(name) + len(other)
+    return total > 0 and 2 * min(len(name), len(other)) / total >= TYPO_SIMILARITY
+
+
+def _may_reach(matcher: SequenceMatcher, least: float) -> bool:
+    """Whether the similarity can be ``least`` or more, by difflib's cheap upper bounds."""
+    return matcher.real_quick_ratio() >= least and matcher.quick_ratio() >= least
+
+
 def rank(wrong: str, candidates: Iterable[Candidate], limit: int) -> list[str]:
     """The ids of the ``limit`` best candidates for ``wrong``, best first (ties: given order)."""
-    scored = [(score(wrong, c), index, c.id) for index, c in enumerate(candidates)]
+    modules: dict[str, float] = {}
+    scored = [(score(wrong, c, modules), index, c.id) for index, c in enumerate(candidates)]
     best = sorted((-s, index, i) for s, index, i in scored if s > 0)
     return [i for _, _, i in best[:limit]]
 

@@ -25,6 +25,9 @@ def safe_xml_parser() -> etree.XMLParser:
     return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 
 
+# Characters of a libxml2 message shown: it quotes the offending value, which a file may make
+# megabytes long.
+MESSAGE_LIMIT = 400
 DOCTYPE_REFUSED = "has a DOCTYPE; entities are not expanded, the file is refused"
 
 
@@ -80,7 +83,7 @@ def schema_problems(
     return [
         Problem(
             display,
-            f"does not match {schema_name}: {error.message}",
+            f"does not match {schema_name}: {shown(error.message, MESSAGE_LIMIT)}",
             line=error.line,
             column=(error.column or None) if columns else None,
             code=code,

@@ -7,21 +7,18 @@ the change in a store where the module is already installed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.errors import Problem, UsageError, shown
+from generator.errors import shown
 from generator.magento.acl import AclCatalog
-from generator.magento.files import CONSOLIDATED, DATA_PATCH_DIR, MODULE_XML
+from generator.magento.files import CONSOLIDATED, SPLIT
 from generator.magento.integrations import IntegrationFacts, Located, effective_ids
-from generator.magento.moduletree import ModuleFacts
 from generator.review.jsonout import line_safe_json
 from generator.review.markdown import cell, title
+from generator.review.treeside import RETIRED
 from generator.spec.model import ModuleSpec
 
-# Findings that leave a file of the tree unread: acl-diff cannot say what Magento grants.
-UNREADABLE = ("MG100", "MG104", "MG105")
-RETIRED = "retired"  # the format of an integration a spec retires: it has no fields
 RETIRE_WARNING = (
     "every store that has it deletes it on its next setup:upgrade (magegen's sync data patch), "
     "with its OAuth consumer: its access tokens stop working"
@@ -68,34 +65,11 @@ def states_of_spec(spec: ModuleSpec) -> dict[str, IntegrationFacts]:
 
 
 def states_of_tree(root: Path) -> dict[str, IntegrationFacts]:
-    """The integrations a module tree declares, read as Magento reads them."""
-    from generator.magento.moduletree import read_module
+    """The integrations a module tree (or a folder of modules) declares, read as Magento reads
+    them; those its data patches retire have the format RETIRED."""
+    from generator.review.treeside import read_tree_side
 
-    if not (root / MODULE_XML).is_file():
-        raise UsageError([Problem(str(root), "is not a module folder (no etc/module.xml)")])
-    module, problems = read_module(root)
-    errors = [p for p in problems if p.code in UNREADABLE]
-    if errors:
-        raise UsageError(errors)
-    synced = _synced_names(module)
-    return {
-        integration.name: replace(integration, synced=integration.name in synced)
-        for integration in module.integrations()
-    }
-
-
-def _synced_names(module: ModuleFacts) -> frozenset[str]:
-    """The integrations a magegen sync data patch of the tree brings installed stores to."""
-    from generator.sync import parse_sync_patch
-
-    names: set[str] = set()
-    for relative in module.files.files if module.files is not None else ():
-        folder, _, file_name = relative.rpartition("/")
-        content = module.files.read(relative) if folder == DATA_PATCH_DIR else None
-        claimed = parse_sync_patch("", file_name, content) if content is not None else None
-        if claimed is not None:
-            names.update(integration.name for integration in claimed.integrations)
-    return frozenset(names)
+    return read_tree_side(root).integrations
 
 
 def compare(
@@ -112,13 +86,8 @@ def compare(
     for name, after in new.items():
         before = old.get(name)
         if after.format == RETIRED:
-            if before is not None and before.format != RETIRED:
-                revoked = _granted(before, before_acl)
-                changes.append(
-                    IntegrationChange(
-                        name, "retired", before.format, revoked=revoked, warnings=(RETIRE_WARNING,)
-                    )
-                )
+            if before is None or before.format != RETIRED:
+                changes.append(_retired(name, before, before_acl))
             continue
         if before is None or before.format == RETIRED:
             granted = _granted(after, acl)
@@ -148,6 +117,21 @@ def both_sides(old_acl: AclCatalog, new_acl: AclCatalog) -> AclCatalog:
                 resource.id, resource.parent, resource.module, resource.title, resource.sort_order
             )
     return builder.build(new_acl.magento_version)
+
+
+def _retired(name: str, before: IntegrationFacts | None, acl: AclCatalog) -> IntegrationChange:
+    """A retirement: a deletion in every store, above all of a name the old side never had."""
+    if before is None:
+        warning = (
+            f"{RETIRE_WARNING}; the old side does not declare it, so this deletes an "
+            "integration this module did not create (one made in the admin or by another "
+            "module) if a store has one of that name"
+        )
+        return IntegrationChange(name, "retired", SPLIT, warnings=(warning,))
+    revoked = _granted(before, acl)
+    return IntegrationChange(
+        name, "retired", before.format, revoked=revoked, warnings=(RETIRE_WARNING,)
+    )
 
 
 def _gone(name: str, before: IntegrationFacts, new: dict[str, IntegrationFacts]) -> bool:
@@ -214,13 +198,17 @@ def _consequences(after: IntegrationFacts) -> tuple[str, ...]:
 
 
 def render_text(
-    changes: list[IntegrationChange], acl: AclCatalog, notes: tuple[str, ...] = ()
+    changes: list[IntegrationChange],
+    acl: AclCatalog,
+    notes: tuple[str, ...] = (),
+    lead: tuple[str, ...] = (),
 ) -> str:
-    """The changes for a terminal, then the module-wide ``notes``."""
+    """What a reviewer must know first (``lead``), the changes for a terminal, then the
+    module-wide ``notes``."""
     tail = [f"note: {note}" for note in notes]
+    lines = [f"warning: {shown(warning, 2000)}" for warning in lead]
     if not changes:
-        return "\n".join(["No integration permissions change.", *tail]) + "\n"
-    lines = []
+        return "\n".join([*lines, "No integration permissions change.", *tail]) + "\n"
     for change in changes:
         lines.append(
             f"integration '{shown(change.name)}' ({change.format} format): {change.status}"
@@ -235,23 +223,22 @@ def render_text(
 
 
 def render_markdown(
-    changes: list[IntegrationChange], acl: AclCatalog, notes: tuple[str, ...] = ()
+    changes: list[IntegrationChange],
+    acl: AclCatalog,
+    notes: tuple[str, ...] = (),
+    lead: tuple[str, ...] = (),
 ) -> str:
-    """The changes as a comment for a pull request, then the module-wide ``notes``."""
+    """The changes as a comment for a pull request: what a reviewer must know first, a
+    summary, each integration, then the module-wide ``notes``."""
     tail = [f"> **Note:** {cell(note)}" for note in notes]
+    head = ["### Integration permissions", ""]
+    head += [f"> **Warning:** {cell(warning)}\n" for warning in lead]
     if not changes:
-        return (
-            "\n".join(
-                [
-                    "### Integration permissions",
-                    "",
-                    "No integration permissions change.",
-                    *(["", *tail] if tail else []),
-                ]
-            )
-            + "\n"
-        )
-    lines = ["### Integration permissions", ""]
+        lines = [*head, "No integration permissions change.", *(["", *tail] if tail else [])]
+        return "\n".join(lines) + "\n"
+    from generator.review.aclsummary import route_table, summary
+
+    lines = [*head, *summary(changes), ""]
     for change in changes:
         lines.append(f"#### `{_code(change.name)}` ({change.format} format): {change.status}")
         lines.append("")
@@ -264,7 +251,7 @@ def render_markdown(
                 f"| revoked | `{_code(r)}` | {cell(_title(acl, r))} |" for r in change.revoked
             ]
             lines.append("")
-        lines += _route_markdown(change)
+        lines += route_table(change)
         lines += [f"- {cell(other)}" for other in change.other]
         lines += [f"> **Warning:** {cell(warning)}" for warning in change.warnings]
         lines.append("")
@@ -272,18 +259,11 @@ def render_markdown(
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def _route_markdown(change: IntegrationChange) -> list[str]:
-    """The routes an integration gains and loses, as a table."""
-    if not change.routes_gained and not change.routes_lost:
-        return []
-    lines = ["| | Route |", "|---|---|"]
-    lines += [f"| can now call | `{_code(r)}` |" for r in change.routes_gained]
-    lines += [f"| can no longer call | `{_code(r)}` |" for r in change.routes_lost]
-    return [*lines, ""]
-
-
 def render_json(
-    changes: list[IntegrationChange], acl: AclCatalog, notes: tuple[str, ...] = ()
+    changes: list[IntegrationChange],
+    acl: AclCatalog,
+    notes: tuple[str, ...] = (),
+    lead: tuple[str, ...] = (),
 ) -> str:
     """The changes for programs (a list; an object with the notes when there are any)."""
     integrations = [
@@ -300,9 +280,11 @@ def render_json(
         }
         for c in changes
     ]
-    if not notes:
+    if not notes and not lead:
         return line_safe_json(integrations)
-    return line_safe_json({"integrations": integrations, "notes": list(notes)})
+    return line_safe_json(
+        {"integrations": integrations, "warnings": list(lead), "notes": list(notes)}
+    )
 
 
 def _title(acl: AclCatalog, resource_id: str) -> str:

@@ -38,10 +38,25 @@ class _Haystack(NamedTuple):
     path_text: str
 
 
+# Ancestors whose words a search matches: Magento's tree is at most eight levels deep; a
+# catalog's deeper chain must not make every search quadratic in its depth.
+PATH_LEVELS = 10
+
+
+def _above(catalog: AclCatalog, resource: AclResource) -> list[AclResource]:
+    """The resource's nearest PATH_LEVELS ancestors, root side first."""
+    found: list[AclResource] = []
+    current = catalog.get(resource.parent) if resource.parent is not None else None
+    while current is not None and len(found) < PATH_LEVELS:
+        found.append(current)
+        current = catalog.get(current.parent) if current.parent is not None else None
+    return found[::-1]
+
+
 def _haystacks(catalog: AclCatalog) -> list[tuple[AclResource, _Haystack]]:
     found = []
     for resource in catalog.resources:
-        above = [catalog.get(i) for i in catalog.path(resource.id)[:-1]]
+        above = _above(catalog, resource)
         own = f"{resource.id} {resource.title}"
         path = " ".join(f"{r.id} {r.title}" for r in above if r is not None)
         found.append(

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
 from generator.errors import Problem, Severity, shown
-from generator.magento.acl import ALL, AclCatalog, ModuleCatalog, bundled_modules, module_of
+from generator.magento.acl import (
+    ADMIN,
+    ALL,
+    AclCatalog,
+    ModuleCatalog,
+    bundled_modules,
+    module_of,
+)
 from generator.magento.moduletree import IntegrationFacts, Located, ModuleFacts
 from generator.review.phptargets import php_findings
+from generator.review.readscope import di_problems, registration_path_problems
 from generator.review.setupscripts import setup_problems
+from generator.review.syncrecord import unsynced_problems
 from generator.review.treecontext import Context
 
 CODES = {
@@ -27,6 +35,7 @@ CODES = {
     "MG200": "registration.php is missing",
     "MG201": "registration.php registers another name than etc/module.xml declares",
     "MG202": "registration.php registers no module that can be read",
+    "MG203": "registration.php registers another folder than the module's own",
     "MG210": "composer.json is missing",
     "MG211": "composer.json is not a JSON object",
     "MG212": "composer.json does not map the module's namespace to the folder of its classes",
@@ -45,6 +54,9 @@ CODES = {
     "MG309": "a granted resource's module is neither core nor in the sequence",
     "MG310": "processIntegrationConfig() names an integration config.xml does not declare",
     "MG311": "a setup script's file name has the wrong case, so Magento never runs it",
+    "MG320": "a di.xml changes the code that reads or applies integration grants",
+    "MG321": "an integration name is declared by more than one module; Magento merges them",
+    "MG322": "config.xml or api.xml differ from the sync patch's record: stores never get it",
     "MG400": "a PHP file does not parse",
 }
 
@@ -61,10 +73,13 @@ def check_module(module: ModuleFacts, context: Context) -> list[Problem]:
     """Every cross-file problem of ``module``."""
     return [
         *_registration(module),
+        *registration_path_problems(module),
+        *di_problems(module),
         *_composer(module, context.modules),
         *php_findings(module, context.store_lines),
         *_integration_files(module, context),
         *setup_problems(module),
+        *unsynced_problems(module),
         *_resources(module, context),
     ]
 
@@ -186,7 +201,7 @@ def _psr4(module: ModuleFacts, autoload: dict) -> Iterator[Problem]:
     psr4 = autoload.get("psr-4") if isinstance(autoload.get("psr-4"), dict) else {}
     mapped = psr4.get(namespace)
     folders = mapped if isinstance(mapped, list) else [mapped]
-    if not any(isinstance(f, str) and _holds_classes(module.root, f) for f in folders):
+    if not any(isinstance(f, str) and _holds_classes(module, f) for f in folders):
         yield _problem(
             module,
             "composer.json",
@@ -196,14 +211,16 @@ def _psr4(module: ModuleFacts, autoload: dict) -> Iterator[Problem]:
         )
 
 
-def _holds_classes(root: Path, folder: str) -> bool:
+def _holds_classes(module: ModuleFacts, folder: str) -> bool:
+    """Whether ``folder`` of the module holds PHP classes, as the module reader listed them: a
+    folder that links out of the module is never walked."""
     folder = folder.strip("/")
     if folder in ("", "."):
         return True
-    path = root / folder
-    if ".." in Path(folder).parts or not path.is_dir():
+    if ".." in Path(folder).parts or module.files is None:
         return False
-    return any(name.endswith(".php") for _, _, names in os.walk(path) for name in names)
+    prefix = folder + "/"
+    return any(f.startswith(prefix) and f.endswith(".php") for f in module.files.files)
 
 
 def _integration_files(module: ModuleFacts, context: Context) -> Iterator[Problem]:
@@ -305,6 +322,9 @@ def _resources(module: ModuleFacts, context: Context) -> Iterator[Problem]:
 def _parents(
     module: ModuleFacts, resource: Located, granted: set[str], acl: AclCatalog
 ) -> Iterator[Problem]:
+    parent = acl.get(resource.value).parent  # type: ignore[union-attr]
+    if parent is None or parent == ADMIN or parent in granted:
+        return  # every granted id's parent is granted, so all its ancestors are
     missing = [a for a in acl.ancestors_below_admin(resource.value) if a not in granted]
     if missing:
         yield _problem(
@@ -338,14 +358,14 @@ def _resource(
             resource,
         )
     elif resource.value == ALL:
-        yield _problem(
-            module,
-            relative,
-            f"integration '{shown(facts.name)}' has full access ({ALL})",
-            "MG308",
-            resource,
-            Severity.WARNING,
-        )
+        message = f"integration '{shown(facts.name)}' has full access ({ALL})"
+        if relative == CONSOLIDATED:
+            message = (
+                f"integration '{shown(facts.name)}' lists {ALL}, which Magento's converter of "
+                "etc/integration.xml drops (it keeps only ids below Magento_Backend::admin): "
+                "no full access, and the id grants nothing"
+            )
+        yield _problem(module, relative, message, "MG308", resource, Severity.WARNING)
 
 
 def _unknown(module: ModuleFacts, relative: str, resource: Located, context: Context) -> Problem:
@@ -365,17 +385,3 @@ def _unknown(module: ModuleFacts, relative: str, resource: Located, context: Con
         f"{shown(owner)} is installed it may be valid: check with --magento-root"
     )
     return _problem(module, relative, message, "MG304", resource, Severity.WARNING)
-
-
-def module_roots(paths: list[Path]) -> list[Path]:
-    """Every module (a folder holding etc/module.xml) under ``paths``, each once, sorted.
-
-    Hidden folders (.git, .cache, ...) are not searched.
-    """
-    roots: set[Path] = set()
-    for path in paths:
-        for folder, dirs, names in os.walk(path):
-            dirs[:] = [d for d in dirs if not d.startswith(".")]
-            if os.path.basename(folder) == "etc" and "module.xml" in names:
-                roots.add(Path(folder).parent)
-    return sorted(roots)

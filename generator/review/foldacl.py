@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from generator.magento.acl import AclCatalog
+from generator.magento.acl import ADMIN, AclCatalog
 
 SUBTREE = "/**"
 
@@ -18,10 +18,7 @@ def fold_resources(listed: Iterable[str], acl: AclCatalog) -> list[str]:
     ``Parent/**`` grants exactly those). Ids the ACL tree does not know are kept as listed.
     """
     unique = list(dict.fromkeys(listed))
-    above: set[str] = set()
-    for resource_id in unique:
-        if resource_id in acl:
-            above.update(acl.ancestors_below_admin(resource_id))
+    above = _ancestors(unique, acl)
     kept = [resource_id for resource_id in unique if resource_id not in above]
     tops = _complete_subtrees(unique, acl)
     if not tops:
@@ -45,13 +42,10 @@ def _complete_subtrees(unique: list[str], acl: AclCatalog) -> set[str]:
     """The listed ids with at least one id below them whose whole subtree is listed."""
     present = set(unique)
     memo: dict[str, bool] = {}
-
-    def complete(resource_id: str) -> bool:
-        if resource_id not in memo:
-            resource = acl.get(resource_id)
-            covered = resource_id in present or (resource is not None and resource.disabled)
-            memo[resource_id] = covered and all(complete(c) for c in acl.children(resource_id))
-        return memo[resource_id]
+    for resource in reversed(acl.resources):  # every child before its parent, no recursion
+        covered = resource.id in present or resource.disabled
+        memo[resource.id] = covered and all(memo[c] for c in acl.children(resource.id))
+    complete = memo.__getitem__
 
     return {
         resource_id
@@ -61,6 +55,21 @@ def _complete_subtrees(unique: list[str], acl: AclCatalog) -> set[str]:
         and any(acl.children(resource_id))
         and complete(resource_id)
     }
+
+
+def _ancestors(resource_ids: list[str], acl: AclCatalog) -> set[str]:
+    """Every ancestor below the admin root of the known ``resource_ids``; each chain is walked
+    up only to the first id already seen, so a deep chain costs its length once."""
+    above: set[str] = set()
+    for resource_id in resource_ids:
+        if resource_id not in acl:
+            continue
+        current = acl.get(resource_id).parent  # type: ignore[union-attr]
+        while current is not None and current != ADMIN and current not in above:
+            above.add(current)
+            resource = acl.get(current)
+            current = resource.parent if resource is not None else None
+    return above
 
 
 def _top(resource_id: str, tops: set[str], acl: AclCatalog) -> str | None:

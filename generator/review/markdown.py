@@ -6,11 +6,14 @@ from generator.errors import shown
 from generator.magento.acl import AclCatalog
 
 
+CELL_LIMIT = 1000  # characters of one cell or line: a value read from a file may be megabytes
+
+
 def cell(text: str) -> str:
     """``text`` safe inside a Markdown table cell or line: no markup, no line break, no other
-    control character or line separator (escaped as ``shown`` escapes them)."""
+    control character or line separator (escaped as ``shown`` escapes them), and shortened."""
     return (
-        shown(text, limit=len(text) or 1)
+        shown(text, limit=CELL_LIMIT)
         .replace("&", "&amp;")
         .replace("<", "&lt;")
         .replace(">", "&gt;")

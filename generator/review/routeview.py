@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.errors import Problem, shown
 from generator.magento.acl import ADMIN, ALL, AclCatalog, ModuleCatalog
@@ -14,6 +15,9 @@ from generator.magento.routematch import lookup
 from generator.magento.routequery import PARENT, Grant, callable_routes, grant_of
 from generator.magento.routes import ANONYMOUS, METHODS, SELF, Route, RouteCatalog
 from generator.magento.suggest import words
+
+if TYPE_CHECKING:
+    from generator.magento.catalogs import Catalogs
 
 
 def search(catalog: RouteCatalog, query: str) -> list[Route]:
@@ -58,7 +62,7 @@ def find(
         return [], exc.message, 2 if exc.kind == MALFORMED else 1
     if not found:
         hint = near_misses(catalog, acl, query)
-        return [], f"no route matches {shown(query)!r}{'; ' + hint if hint else ''}", 1
+        return [], f"no route matches '{shown(query)}'{'; ' + hint if hint else ''}", 1
     return found, None, 0
 
 
@@ -111,6 +115,19 @@ def route_catalog(magento_root: Path | None) -> tuple[RouteCatalog, list[Problem
     return installation_routes(magento_root, bundled_routes())
 
 
+def store_routes(known: Catalogs) -> tuple[RouteCatalog, list[Problem]]:
+    """The REST routes of the store ``known`` describes: an installation's merged over the
+    bundled ones, a catalog file's own recorded routes, else the bundled routes."""
+    if known.installation is not None:
+        return route_catalog(known.installation.root)
+    from generator.loadcontext import route_loader
+
+    load = route_loader(known)
+    if load is None:
+        return route_catalog(None)
+    return load(), []
+
+
 def grants_of(
     tree: Path | None,
     spec: Path | None,
@@ -120,7 +137,7 @@ def grants_of(
 ) -> dict[str, tuple[str, ...]]:
     """The granted ids of each integration of the module ``tree``, or else of ``spec``."""
     if tree is not None:
-        return grants_of_tree(tree)
+        return grants_of_tree(tree, acl)
     assert spec is not None
     return grants_of_spec(spec, acl, modules, magento_root is not None)
 
@@ -136,20 +153,31 @@ def grants_of_spec(
     return {i.name: (ALL,) if i.all_resources else i.resources for i in spec.integrations}
 
 
-def grants_of_tree(root: Path) -> dict[str, tuple[str, ...]]:
-    """The granted ids of each integration of the module tree at ``root``, as its api.xml or
-    integration.xml lists them."""
+def grants_of_tree(root: Path, acl: AclCatalog | None = None) -> dict[str, tuple[str, ...]]:
+    """The ids each integration of the module tree at ``root`` is granted, as Magento grants
+    them (for integration.xml, with the parents Magento adds); a refused or unreadable
+    integration file, or a module registered from another folder, is an error."""
     from generator.errors import UsageError
+    from generator.magento.acl import bundled_acl
+    from generator.magento.files import INTEGRATION_FILES
+    from generator.magento.integrations import effective_ids
     from generator.magento.moduletree import read_module
+    from generator.review.readscope import registration_path_problems
 
     if not (root / "etc" / "module.xml").is_file():
         raise UsageError([Problem(str(root), "is not a module folder (no etc/module.xml)")])
     module, problems = read_module(root)
-    errors = [p for p in problems if p.code == "MG100"]
+    unread = {module.display(relative) for relative in INTEGRATION_FILES}
+    refused = ("MG104", "MG105")
+    errors = [p for p in problems if p.code == "MG100" or p.code in refused and p.file in unread]
+    errors += registration_path_problems(module)
     if errors:
         raise UsageError(errors)
-    declared = {**(module.api or {}), **(module.consolidated or {})}
-    return {name: tuple(r.value for r in facts.resources) for name, facts in declared.items()}
+    tree = acl or bundled_acl()
+    return {
+        facts.name: effective_ids(facts.format, facts.resource_ids, tree)
+        for facts in module.integrations()
+    }
 
 
 def _through_parents(route: Route, grant: Grant) -> list[str]:

@@ -12,7 +12,7 @@ from typing import Any
 
 from generator.errors import Problem
 from generator.magento import rules
-from generator.magento.acl import ALL, AclCatalog, ModuleCatalog
+from generator.magento.acl import ADMIN, ALL, AclCatalog, ModuleCatalog
 from generator.magento.composer import autoload, resolve_require
 from generator.magento.files import (
     API_XML,
@@ -267,12 +267,10 @@ def _integration(
 def without_parents(listed: list[str], acl: AclCatalog) -> bool:
     """Whether some listed id lacks one of its parents: a grant ``parents: false`` writes."""
     granted = set(listed)
-    return any(
-        above not in granted
-        for resource_id in granted
-        if resource_id in acl
-        for above in acl.ancestors_below_admin(resource_id)
-    )
+    # Each id's direct parent is enough: if every granted id has its parent, all have all
+    # their ancestors (and a deep chain costs its length, not its square).
+    parents = (acl.get(r).parent for r in granted if r in acl)  # type: ignore[union-attr]
+    return any(p is not None and p != ADMIN and p not in granted for p in parents)
 
 
 def sync_patches(module: ModuleFacts, current: list[str]) -> list[SyncPatch]:

@@ -12,10 +12,12 @@ from generator.errors import Problem, Severity, UsageError, shown
 from generator.magento.acl import AclCatalog
 from generator.magento.catalogs import Catalogs, catalogs
 from generator.magento.filekinds import schema_for
-from generator.magento.files import API_XML, SPLIT
+from generator.magento.files import API_XML, CONFIG_XML, CONSOLIDATED_XML, SPLIT
 from generator.magento.moduletree import XSI_NO_NAMESPACE, ModuleFacts, read_module
 from generator.magento.xml import is_libxml2_noise
-from generator.review.findings import check_module, module_roots
+from generator.review.crossmodule import shared_name_problems
+from generator.review.discovery import module_roots
+from generator.review.findings import check_module
 from generator.review.phplint import lint_php
 from generator.review.treecontext import Context, tree_context
 
@@ -31,6 +33,8 @@ class IntegrationSummary:
     format: str  # "split" (config.xml + api.xml) or "consolidated" (integration.xml)
     email: str | None
     resources: tuple[str, ...] | None  # None: the file that grants them was refused
+    file: str | None = None  # the file that declares it, relative to the module root
+    line: int | None = None
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,7 @@ def validate_paths(
         problems += checked.problems
         summaries.append(checked.summary)
         php_files += checked.php_files
+    problems += shared_name_problems(summaries)
     notes = []
     if check_php:
         # A module nested in another (a test fixture, say) shares its PHP files: check each once.
@@ -261,8 +266,16 @@ def _summary(module: ModuleFacts) -> ModuleSummary:
             i.format,
             i.email,
             None if api_refused and i.format == SPLIT else i.resource_ids,
+            _declaring_file(module, i.name, i.format),
+            i.line,
         )
         for i in module.integrations()
     )
     name = module.name.value if module.name else None
     return ModuleSummary(module.root, name, integrations)
+
+
+def _declaring_file(module: ModuleFacts, name: str, integration_format: str) -> str:
+    if integration_format != SPLIT:
+        return CONSOLIDATED_XML
+    return CONFIG_XML if name in (module.config or {}) else API_XML

@@ -183,13 +183,28 @@ def integration_endpoints(
         return tuple(str(r) for r in routes), ()
     listed = section.resources or ()
     resources = endpoint_resources(acl, routes, listed, section.parents)
+    if ALL in resources:
+        from generator.magento.grants import full_access_through
+
+        report.add(section.endpoints_at, join(section.field, "endpoints"),
+                   full_access_through("a route of endpoints"))
+        return tuple(str(r) for r in routes), ()
     warn_extra_routes(report, section, acl, catalog, routes)
     return tuple(str(r) for r in routes), resources
 
 
 def route_options(report: Report, sections: SpecSections, form: IntegrationFormat) -> None:
-    """``parents: false`` needs the split format; ``bearer_tokens`` gets its security warning."""
+    """``parents: false`` and ``all_resources: true`` need the split format; ``bearer_tokens``
+    gets its security warning."""
     for section in sections.integrations or ():
+        if section.all_resources and form is not IntegrationFormat.SPLIT:
+            report.add(
+                section.all_resources_at,
+                join(section.field, "all_resources"),
+                f"all_resources: true needs integration_format: split: Magento's converter of "
+                f"etc/integration.xml keeps only ids below Magento_Backend::admin, so it drops "
+                f"{ALL} and the integration would get nothing",
+            )
         if not section.parents and form is not IntegrationFormat.SPLIT:
             report.add(
                 section.parents_at,

@@ -102,20 +102,21 @@ class _State:
 
     def entry(self, section: AclEntrySection, parent: str) -> AclEntry | None:
         """``section`` checked and merged under ``parent``; None when it cannot be."""
-        if section.id is None or section.title is None:
+        if section.id is None:
             return None
         resource_id = section.id.value
         if not self._fresh(section):
             return None
-        self.builder.add_resource(
-            resource_id, parent, self.own_name, section.title, section.sort_order
-        )
+        # A bad or missing title is reported where it is written; the id is still declared, so
+        # the integrations that grant it give no second, follow-on error.
+        title = section.title if section.title is not None else resource_id
+        self.builder.add_resource(resource_id, parent, self.own_name, title, section.sort_order)
         children = tuple(
             dataclasses.replace(child, ancestors=())
             for child in (self.entry(c, resource_id) for c in section.children)
             if child is not None
         )
-        return AclEntry(resource_id, section.title, section.sort_order, children, (parent,))
+        return AclEntry(resource_id, title, section.sort_order, children, (parent,))
 
     def _fresh(self, section: AclEntrySection) -> bool:
         """Whether the entry's id is new: neither Magento's nor declared before."""

@@ -75,12 +75,13 @@ def module_spec(
     )
     _retired_format(report, sections, bool(retired), integration_format)
     if sections.bearer_tokens is not None or any(
-        not section.parents for section in sections.integrations or ()
+        not section.parents or section.all_resources for section in sections.integrations or ()
     ):
         from generator.spec.endpoints import route_options  # the route code loads on demand
 
         route_options(report, sections, integration_format)
-    declared = bool(integrations or retired)
+    # An integration whose entry has an error still counts: one error, not a follow-on one.
+    declared = bool(integrations or retired or sections.integrations)
     setup = _setup(report, sections, declared, integration_format)
     patch_name = _patch_name(report, sections, setup)
     sequence = _load_order(report, sections.module.sequence, own_name, declared)

@@ -155,9 +155,9 @@ def _module_name(
     return name
 
 
-def spec_catalog(path: Path) -> tuple[Path, Position] | None:
-    """The catalog file the spec's ``catalog:`` key names (joined to the spec's folder) and
-    where the key's value is; None without one.
+def spec_catalog(path: Path) -> tuple[str, Position] | None:
+    """The catalog file the spec's ``catalog:`` key names, as written, and where the key's
+    value is; None without one.
 
     Read before the spec itself, since the spec is checked against that catalog. A spec that
     cannot be read, or a value that is no string, gives None here: loading the spec reports it.
@@ -172,5 +172,5 @@ def spec_catalog(path: Path) -> tuple[Path, Position] | None:
     for key_node, value_node in root.value:
         named = isinstance(key_node, ScalarNode) and key_node.value == "catalog"
         if named and isinstance(value_node, ScalarNode) and value_node.tag.endswith(":str"):
-            return path.parent / value_node.value, position(value_node)
+            return value_node.value, position(value_node)
     return None

@@ -66,12 +66,21 @@ def position(node: Node) -> Position:
     return Position(mark.line + 1, mark.column + 1)
 
 
+# What was read from pipes (``<(git show main:spec.yaml)``), by device and inode: a spec is read
+# more than once (its catalog: key first), and a pipe gives its bytes only once.
+_PIPED: dict[tuple[int, int], bytes] = {}
+
+
 def read_text(path: Path, display: str) -> str:
     """Read ``path`` as UTF-8 text, turning every way that can fail into a located SpecError."""
     try:
         with path.open("rb") as handle:
-            data = handle.read(MAX_SPEC_BYTES + 1)
-            regular = stat.S_ISREG(os.fstat(handle.fileno()).st_mode)
+            info = os.fstat(handle.fileno())
+            regular = stat.S_ISREG(info.st_mode)
+            key = (info.st_dev, info.st_ino)
+            data = _PIPED[key] if not regular and key in _PIPED else handle.read(MAX_SPEC_BYTES + 1)
+            if not regular:
+                _PIPED[key] = data  # a pipe reads once: later readers of the spec get the same
     except FileNotFoundError:
         raise SpecError([Problem(display, "spec file not found")]) from None
     except IsADirectoryError:
