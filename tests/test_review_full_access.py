@@ -190,8 +190,8 @@ def test_an_integration_added_by_hand_fails_validate(run_cli: Runner, tmp_path: 
 def test_a_sync_patch_edited_by_hand_fails_validate(run_cli: Runner, tmp_path: Path) -> None:
     module = new_module(run_cli, tmp_path / EXAMPLE_NAME)
     (patch,) = (module / "Setup" / "Patch" / "Data").iterdir()
-    listed = '"Magento_Customer::customer"'
-    edit(patch, f"{listed}]", f'{listed},"Magento_Sales::cancel"]')
+    listed = ' *                 "Magento_Customer::customer"\n'
+    edit(patch, listed, listed.replace('"\n', '",\n') + ' *                 "Magento_Sales::cancel"\n')
     relative, old_text, new_text = HAND_EDITS["a resource added"]
     edit(module / relative, old_text, new_text)
     result, report = validate_json(run_cli, module, "--no-php")
