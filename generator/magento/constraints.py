@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import NamedTuple
 
 from generator.errors import shown
@@ -173,6 +174,7 @@ def _intersect(a: tuple[Interval, ...], b: tuple[Interval, ...]) -> tuple[Interv
     return tuple(i for i in found if not i.is_empty())
 
 
+@lru_cache(maxsize=256)  # validate reads the same few php constraints in every module
 def parse_constraint(value: str) -> tuple[Interval, ...]:
     """The versions ``value`` admits, as Composer reads it: a union of intervals.
 

@@ -13,7 +13,6 @@ from generator.magento.phpsource import HEREDOC, STRING_END
 
 _CODE_OPEN = re.compile(r"<\?php(?=\s)|<\?=")
 _CODE_INTERESTING = re.compile(r"['\"`]|//|#(?!\[)|/\*|<<<|\?>")
-_NOT_NEWLINE = re.compile(r"[^\n]")
 _SINGLE_ESCAPE = re.compile(r"\\([\\'])")
 _DOUBLE_ESCAPE = re.compile(
     r"\\(?:(?P<simple>[nrtvef\\$\"])|(?P<octal>[0-7]{1,3})|x(?P<hex>[0-9A-Fa-f]{1,2})"
@@ -116,7 +115,8 @@ def read_php(source: str) -> PhpCode:
 
 
 def _blank(text: str) -> str:
-    return _NOT_NEWLINE.sub(" ", text)
+    """``text`` with every character but a line break made a space."""
+    return "\n".join(" " * len(line) for line in text.split("\n"))
 
 
 def _skipped_end(source: str, start: int, token: str) -> int:

@@ -11,9 +11,10 @@ target lines (those Adobe supports; see ``lines.default_targets``).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cache
 
 from generator.errors import Problem, Severity, shown
-from generator.magento.acl import bundled_modules
+from generator.magento.acl import bundled_core
 from generator.magento.catalogs import Catalogs
 from generator.magento.constraints import ConstraintError
 from generator.magento.linedeltas import line_deltas
@@ -51,10 +52,16 @@ def module_targets(
     if store is not None:
         return store, "the store's line"
     name = module.name.value if module.name is not None else None
-    if name is not None and name in bundled_modules().core():
+    if name is not None and name in bundled_core():
         base = line_deltas().base
         return select_lines(base), f"a core module of Magento {base}"
-    return default_targets(), "the default target lines; name the store with --catalog"
+    return _default_targets(), "the default target lines; name the store with --catalog"
+
+
+@cache
+def _default_targets() -> tuple[MagentoLine, ...]:
+    """The default target lines, chosen once per run rather than once per module."""
+    return default_targets()
 
 
 def php_findings(module: ModuleFacts, store: tuple[MagentoLine, ...] | None) -> Iterator[Problem]:

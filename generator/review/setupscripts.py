@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,11 +22,21 @@ VERSIONED_SCRIPTS = ("InstallData", "UpgradeData", "InstallSchema", "UpgradeSche
 SETUP_SCRIPTS = (*VERSIONED_SCRIPTS, "Recurring", "RecurringData", "Uninstall")
 PHP_LIMIT = 2 << 20  # bytes read of one PHP file; larger files are not searched
 
-_CALL = re.compile(r"(?<![\w$])processIntegrationConfig\s*\(")
+# Each name is matched first and then checked not to continue an identifier (the lookbehind
+# after it): a pattern that starts with a lookbehind is tried at every offset of the file.
+_CALL = re.compile(r"processIntegrationConfig(?<![\w$]processIntegrationConfig)\s*\(")
 # Code that can create an integration without a literal processIntegrationConfig() call.
+_INTEGRATION_NAMES = (
+    "ConfigBasedIntegrationManager",
+    "IntegrationServiceInterface",
+    "IntegrationService",
+    "IntegrationFactory",
+    "processConfigBasedIntegrations",
+    "processIntegrationConfig",
+)
+_NAMES_SHARE = b"Integration"  # every name above holds it: a file without it calls none
 _INTEGRATION_API = re.compile(
-    r"(?<![\w$])(ConfigBasedIntegrationManager|IntegrationServiceInterface|IntegrationService"
-    r"|IntegrationFactory|processConfigBasedIntegrations|processIntegrationConfig)(?!\w)"
+    "(" + "|".join(rf"{name}(?<![\w$]{name})" for name in _INTEGRATION_NAMES) + r")(?!\w)"
 )
 _ONLY_LISTS = re.compile(r"(?i:array)|[\s\[\](),]")
 
@@ -147,12 +158,15 @@ def _scan(module: ModuleFacts) -> _Scan:
     scan = _Scan()
     for path in module.php_files:
         relative = path.relative_to(module.root).as_posix()
+        runs = _runs(module, relative)
+        if not runs and _is_dormant_setup_script(relative):
+            continue  # never run, and no sign of other code creating integrations either
         php = _read(module, path)
         if php is None:
             continue
-        if _runs(module, relative):
+        if runs:
             _scan_setup_script(scan, relative, php)
-        elif not _is_dormant_setup_script(relative):
+        else:
             for match in _INTEGRATION_API.finditer(php.code):
                 at = php.line_at(match.start())
                 scan.evidence.append(f"{shown(relative)}:{at} uses {match.group(1)}")
@@ -181,11 +195,12 @@ def _is_dormant_setup_script(relative: str) -> bool:
 
 
 def _scan_setup_script(scan: _Scan, relative: str, php: PhpCode) -> None:
+    offsets = list(php.literals)  # in the order read_php found them: ascending
     for call in _CALL.finditer(php.code):
         start, end = call.end(), _closing(php.code, call.end())
         arguments, names, rest = php.code[start:end], [], []
         position = 0
-        for offset in sorted(o for o in php.literals if start <= o < end):
+        for offset in offsets[bisect_left(offsets, start) : bisect_left(offsets, end)]:
             literal_end, value = php.literals[offset]
             rest.append(arguments[position : offset - start])
             position = literal_end - start
@@ -221,6 +236,6 @@ def _read(module: ModuleFacts, path: Path) -> PhpCode | None:
     it is not absurdly large for PHP source."""
     relative = path.relative_to(module.root).as_posix()
     content = module.files.read(relative) if module.files is not None else None
-    if content is None or len(content) > PHP_LIMIT:
-        return None
+    if content is None or len(content) > PHP_LIMIT or _NAMES_SHARE not in content:
+        return None  # (a file that names none of the integration APIs has nothing to scan)
     return read_php(content.decode("utf-8", "surrogateescape"))
