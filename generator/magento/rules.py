@@ -51,6 +51,11 @@ def version_pattern() -> re.Pattern[str]:
     return re.compile(VERSION_PATTERN)
 
 
+# The versions most specs give (1.0.1, v2.4): a part of VERSION_PATTERN's language, cheap to
+# compile, so that they never need the full rule.
+_PLAIN_VERSION = re.compile(r"v?[0-9]{1,5}(?:\.[0-9]+){0,3}")
+
+
 # Composer's package name rule (composer/composer's ValidatingArrayLoader).
 COMPOSER_NAME = re.compile(r"[a-z0-9](?:[_.-]?[a-z0-9]+)*/[a-z0-9](?:(?:[_.]|-{1,2})?[a-z0-9]+)*")
 # A subset of Composer's version-constraint grammar: exact and wildcard versions, ~ and ^,
@@ -73,6 +78,12 @@ CONSTRAINT_PATTERN = rf"\s*{_ALTERNATIVE}(?:\s*\|\|?\s*{_ALTERNATIVE})*\s*"
 def _constraint() -> re.Pattern[str]:
     """The constraint grammar, compiled when first needed: it is large, and most specs have none."""
     return re.compile(CONSTRAINT_PATTERN)
+
+
+# Constraints such as ~8.1.0||~8.2.0, ^2.4 or >=7.4: a part of CONSTRAINT_PATTERN's language
+# (plain versions with an optional operator, joined by |), checked without compiling all of it.
+_PLAIN_TERM = r"(?:[~^]|>=|<=|>|<|!=|==|=)?\s*v?\d{1,5}(?:\.\d+){0,3}"
+_PLAIN_CONSTRAINT = re.compile(rf"\s*{_PLAIN_TERM}(?:\s*\|\|?\s*{_PLAIN_TERM})*\s*")
 
 
 # Platform requirements Composer knows: php, extensions, system libraries, its own APIs.
@@ -174,7 +185,7 @@ PHP_RESERVED = frozenset(
 
 def check_version(value: str) -> str | None:
     """composer.json's version, as Composer reads it."""
-    if version_pattern().fullmatch(value):
+    if _PLAIN_VERSION.fullmatch(value) or version_pattern().fullmatch(value):
         return None
     return f"{shown(value)} is not a version Composer accepts (e.g. 1.0.1 or 1.0.1-beta1)"
 
@@ -198,7 +209,7 @@ def check_required_package(value: str) -> str | None:
 
 def check_constraint(value: str) -> str | None:
     """A version constraint in composer.json's require."""
-    if _constraint().fullmatch(value):
+    if _PLAIN_CONSTRAINT.fullmatch(value) or _constraint().fullmatch(value):
         return None
     return (
         f"{shown(value)} is not a version constraint Composer reads "
