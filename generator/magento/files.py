@@ -78,7 +78,7 @@ class ModuleTreeFiles:
         """The bytes of a readable file of the module; None when it is absent or refused."""
         if relative not in self._readable:
             return None
-        return read_capped(self.root / relative)
+        return read_capped(os.path.join(self.root, relative))
 
     def text(self, relative: str) -> str | None:
         """A readable file of the module as text (undecodable bytes replaced); None if not there."""
@@ -114,7 +114,7 @@ def inside_tree(root: Path, relative: str) -> bool:
         return False
 
 
-def read_capped(path: Path) -> bytes | None:
+def read_capped(path: str | os.PathLike[str]) -> bytes | None:
     """At most MAX_FILE_BYTES of the regular file ``path``; None when it cannot be read.
 
     The file is opened without blocking, so a named pipe cannot hang the run before it is seen

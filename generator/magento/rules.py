@@ -43,17 +43,14 @@ VERSION_PATTERN = (
     rf"|{_RELEASE}(?:\+\S+)?{_FLAG}"  # build metadata, stability flag
     r"|dev-[^\x00-\x1f\x7f]*"  # a branch
 )
+# 1.0.1, v2.4: plain versions, part of VERSION_PATTERN's language, need not compile all of it.
+_PLAIN_VERSION = re.compile(r"v?[0-9]{1,5}(?:\.[0-9]+){0,3}")
 
 
 @cache
 def version_pattern() -> re.Pattern[str]:
     """Composer's version rule, compiled when first needed: it is large, and costs start-up."""
     return re.compile(VERSION_PATTERN)
-
-
-# The versions most specs give (1.0.1, v2.4): a part of VERSION_PATTERN's language, cheap to
-# compile, so that they never need the full rule.
-_PLAIN_VERSION = re.compile(r"v?[0-9]{1,5}(?:\.[0-9]+){0,3}")
 
 
 # Composer's package name rule (composer/composer's ValidatingArrayLoader).
@@ -78,12 +75,6 @@ CONSTRAINT_PATTERN = rf"\s*{_ALTERNATIVE}(?:\s*\|\|?\s*{_ALTERNATIVE})*\s*"
 def _constraint() -> re.Pattern[str]:
     """The constraint grammar, compiled when first needed: it is large, and most specs have none."""
     return re.compile(CONSTRAINT_PATTERN)
-
-
-# Constraints such as ~8.1.0||~8.2.0, ^2.4 or >=7.4: a part of CONSTRAINT_PATTERN's language
-# (plain versions with an optional operator, joined by |), checked without compiling all of it.
-_PLAIN_TERM = r"(?:[~^]|>=|<=|>|<|!=|==|=)?\s*v?\d{1,5}(?:\.\d+){0,3}"
-_PLAIN_CONSTRAINT = re.compile(rf"\s*{_PLAIN_TERM}(?:\s*\|\|?\s*{_PLAIN_TERM})*\s*")
 
 
 # Platform requirements Composer knows: php, extensions, system libraries, its own APIs.
@@ -209,7 +200,7 @@ def check_required_package(value: str) -> str | None:
 
 def check_constraint(value: str) -> str | None:
     """A version constraint in composer.json's require."""
-    if _PLAIN_CONSTRAINT.fullmatch(value) or _constraint().fullmatch(value):
+    if _constraint().fullmatch(value):
         return None
     return (
         f"{shown(value)} is not a version constraint Composer reads "

@@ -9,7 +9,6 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from generator.errors import Problem, Severity, shown
 from generator.magento.moduletree import ModuleFacts
@@ -38,6 +37,7 @@ _NAMES_SHARE = b"Integration"  # every name above holds it: a file without it ca
 _INTEGRATION_API = re.compile(
     "(" + "|".join(rf"{name}(?<![\w$]{name})" for name in _INTEGRATION_NAMES) + r")(?!\w)"
 )
+_PARENTHESIS = re.compile(r"[()]")
 _ONLY_LISTS = re.compile(r"(?i:array)|[\s\[\](),]")
 
 
@@ -161,7 +161,7 @@ def _scan(module: ModuleFacts) -> _Scan:
         runs = _runs(module, relative)
         if not runs and _is_dormant_setup_script(relative):
             continue  # never run, and no sign of other code creating integrations either
-        php = _read(module, path)
+        php = _read(module, relative)
         if php is None:
             continue
         if runs:
@@ -224,17 +224,17 @@ def _scan_setup_script(scan: _Scan, relative: str, php: PhpCode) -> None:
 
 def _closing(code: str, start: int) -> int:
     """The offset of the bracket that closes the call opened just before ``start``."""
-    depth, position = 1, start
-    while position < len(code) and depth:
-        depth += {"(": 1, ")": -1}.get(code[position], 0)
-        position += 1
-    return position - 1 if depth == 0 else len(code)
+    depth = 1
+    for bracket in _PARENTHESIS.finditer(code, start):
+        depth += 1 if bracket.group() == "(" else -1
+        if depth == 0:
+            return bracket.start()
+    return len(code)
 
 
-def _read(module: ModuleFacts, path: Path) -> PhpCode | None:
+def _read(module: ModuleFacts, relative: str) -> PhpCode | None:
     """The PHP file as the module reader read it (inside the tree, a regular file, capped), if
     it is not absurdly large for PHP source."""
-    relative = path.relative_to(module.root).as_posix()
     content = module.files.read(relative) if module.files is not None else None
     if content is None or len(content) > PHP_LIMIT or _NAMES_SHARE not in content:
         return None  # (a file that names none of the integration APIs has nothing to scan)

@@ -153,6 +153,7 @@ def _check_chunk(roots: list[Path]) -> list[_Checked]:
 # pool already saves about 15%).
 PARALLEL_FROM = 64
 CHUNKS_PER_WORKER = 8  # small enough shares to keep both workers busy and progress moving
+MAX_WORKERS = 8
 
 
 def _check_all(
@@ -166,11 +167,8 @@ def _check_all(
     With an installation (``urns``), modules are checked in this process, so that each of its
     schemas is compiled once per run.
     """
-    import multiprocessing  # only here: most runs check few modules
-
-    workers = min(os.cpu_count() or 1, 8)
-    forking = "fork" in multiprocessing.get_all_start_methods()
-    if len(roots) < PARALLEL_FROM or workers < 2 or urns is not None or not forking:
+    workers = 1 if urns is not None else _pool_size(len(roots))
+    if workers < 2:
         for done, root in enumerate(roots, start=1):
             yield _check_one(root, context, urns)
             if progress is not None:
@@ -178,6 +176,7 @@ def _check_all(
         return
     size = max(1, len(roots) // (workers * CHUNKS_PER_WORKER))
     chunks = [roots[i : i + size] for i in range(0, len(roots), size)]
+    import multiprocessing  # only here: most runs never start a pool
     from concurrent.futures import ProcessPoolExecutor
 
     global _WORKER_CONTEXT
@@ -190,6 +189,23 @@ def _check_all(
             done += len(checked)
             if progress is not None:
                 progress(done, len(roots))
+
+
+def _pool_size(modules: int) -> int:
+    """How many processes should check ``modules`` modules: 1 unless a pool pays for itself.
+
+    A pool costs a fork per worker and sending every result back, so it needs enough modules
+    per worker, more than one usable core, and fork (the workers inherit the context).
+    """
+    if modules < PARALLEL_FROM:
+        return 1
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    workers = min(usable or 1, MAX_WORKERS)
+    if workers < 2:
+        return 1
+    import multiprocessing
+
+    return workers if "fork" in multiprocessing.get_all_start_methods() else 1
 
 
 def _urn_resolver(known: Catalogs) -> UrnResolver | None:
