@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -140,19 +141,9 @@ def _lenient_module_xml(problems: list[Problem]) -> list[Problem]:
     ]
 
 
-_WORKER_CONTEXT: Context | None = None  # set before the workers fork; they inherit it
-
-
-def _check_chunk(roots: list[Path]) -> list[_Checked]:
-    """A worker's share: modules checked against the run's context (inherited by fork)."""
-    assert _WORKER_CONTEXT is not None
-    return [_check_one(root, _WORKER_CONTEXT, None) for root in roots]
-
-
-# From this many modules on, both cores pay (measured with bench/run.py: at 100 modules the
-# pool already saves about 15%).
+# From this many modules on, a second process pays for its fork and for sending its results
+# back (measured with bench/run.py).
 PARALLEL_FROM = 64
-CHUNKS_PER_WORKER = 8  # small enough shares to keep both workers busy and progress moving
 MAX_WORKERS = 8
 
 
@@ -162,50 +153,85 @@ def _check_all(
     urns: UrnResolver | None,
     progress: Callable[[int, int], None] | None,
 ) -> Iterator[_Checked]:
-    """Each module checked, in ``roots`` order; large trees on every core.
+    """Each module checked, in ``roots`` order; large trees on every usable core.
 
     With an installation (``urns``), modules are checked in this process, so that each of its
     schemas is compiled once per run.
     """
     workers = 1 if urns is not None else _pool_size(len(roots))
-    if workers < 2:
-        for done, root in enumerate(roots, start=1):
+    share = -(-len(roots) // workers)  # this process checks the first share, each child one more
+    starts = range(share, len(roots), share)
+    if workers > 1:
+        gc.freeze()  # the collector of a child then never touches (and copies) what exists now
+    children = [_fork_share(roots[start : start + share], context) for start in starts]
+    done = 0
+    try:
+        for root in roots[:share]:
             yield _check_one(root, context, urns)
+            done += 1
             if progress is not None:
                 progress(done, len(roots))
-        return
-    size = max(1, len(roots) // (workers * CHUNKS_PER_WORKER))
-    chunks = [roots[i : i + size] for i in range(0, len(roots), size)]
-    import multiprocessing  # only here: most runs never start a pool
-    from concurrent.futures import ProcessPoolExecutor
-
-    global _WORKER_CONTEXT
-    _WORKER_CONTEXT = context
-    forked = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=forked) as pool:
-        done = 0
-        for checked in pool.map(_check_chunk, chunks):
-            yield from checked
-            done += len(checked)
+        while children:
+            for checked in _collect_share(*children.pop(0), context):
+                yield checked
+                done += 1
             if progress is not None:
                 progress(done, len(roots))
+    finally:
+        for pid, reading, _ in children:  # left early: stop the children, leave no zombie
+            os.close(reading)
+            os.waitpid(pid, 0)
 
 
 def _pool_size(modules: int) -> int:
-    """How many processes should check ``modules`` modules: 1 unless a pool pays for itself.
+    """How many processes should check ``modules`` modules: 1 unless more pay for themselves.
 
-    A pool costs a fork per worker and sending every result back, so it needs enough modules
-    per worker, more than one usable core, and fork (the workers inherit the context).
+    That takes enough modules, fork (children inherit the context), and cores nobody else is
+    using: a child costs its fork and the pages it copies from this process, which a core that
+    other processes keep busy never wins back (measured with bench/run.py on a shared machine).
     """
-    if modules < PARALLEL_FROM:
+    if modules < PARALLEL_FROM or not hasattr(os, "fork"):
         return 1
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    workers = min(usable or 1, MAX_WORKERS)
-    if workers < 2:
-        return 1
-    import multiprocessing
+    idle = (usable or 1) - os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
+    return max(1, min(usable or 1, MAX_WORKERS, 1 + int(idle)))  # this process, one per idle core
 
-    return workers if "fork" in multiprocessing.get_all_start_methods() else 1
+
+def _fork_share(roots: list[Path], context: Context) -> tuple[int, int, list[Path]]:
+    """A child process that checks ``roots`` and sends the results back; (pid, pipe, roots)."""
+    import pickle
+
+    reading, writing = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: check, send, and leave without running the parent's exit code
+        os.close(reading)
+        status = 1
+        try:
+            with open(writing, "wb") as pipe:
+                checked = [_check_one(root, context, None) for root in roots]
+                pickle.dump(checked, pipe, protocol=pickle.HIGHEST_PROTOCOL)
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(writing)
+    return pid, reading, roots
+
+
+def _collect_share(pid: int, reading: int, roots: list[Path], context: Context) -> list[_Checked]:
+    """What the child ``pid`` found; should it have failed, its modules are checked here."""
+    import pickle
+
+    with open(reading, "rb") as pipe:
+        sent = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    if status == 0:
+        try:
+            checked = pickle.loads(sent)
+        except Exception:  # a child killed part-way leaves a cut pickle
+            checked = None
+        if isinstance(checked, list) and len(checked) == len(roots):
+            return checked
+    return [_check_one(root, context, None) for root in roots]
 
 
 def _urn_resolver(known: Catalogs) -> UrnResolver | None:
