@@ -11,7 +11,7 @@ target lines (those Adobe supports; see ``lines.default_targets``).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 
 from generator.errors import Problem, Severity, shown
 from generator.magento.acl import bundled_core
@@ -58,6 +58,12 @@ def module_targets(
     return _default_targets(), "the default target lines; name the store with --catalog"
 
 
+@lru_cache(maxsize=64)
+def _excluded(php: str, targets: tuple[MagentoLine, ...]) -> tuple[MagentoLine, ...]:
+    """The targets ``php`` excludes, worked out once per constraint: modules repeat them."""
+    return lines_excluded_by_php(php, targets)
+
+
 @cache
 def _default_targets() -> tuple[MagentoLine, ...]:
     """The default target lines, chosen once per run rather than once per module."""
@@ -72,7 +78,7 @@ def php_findings(module: ModuleFacts, store: tuple[MagentoLine, ...] | None) -> 
         return
     targets, why = module_targets(module, store)
     try:
-        excluded = lines_excluded_by_php(php, targets)
+        excluded = _excluded(php, targets)
     except ConstraintError:
         return  # a constraint Composer cannot read is composer validate's to report
     for line in excluded:

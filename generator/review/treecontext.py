@@ -79,10 +79,11 @@ def tree_context(roots: list[Path], known: Catalogs) -> Context:
     # Without a store, modules target the default lines: the ids they added are known.
     acl = known.acl if known.from_store else acl_for_lines(default_targets(), known.acl)
     base = acl
-    modules = [
-        m for m in modules if inside_tree(m.path, ACL_XML) or not (m.path / ACL_XML).exists()
-    ]
-    if any((m.path / ACL_XML).is_file() for m in modules):
+    # Modules whose acl.xml may be read, or have none (one that links out leaves its module out).
+    readable = [inside_tree(m.path, ACL_XML) for m in modules]
+    kept = zip(modules, readable, strict=True)
+    modules = [m for m, ok in kept if ok or not (m.path / ACL_XML).exists()]
+    if any(readable):
         acl, _ = read_acl(modules, base, base.magento_version)
     sequences = {module.name: module.sequence for module in modules}
     complete = known.installation is not None
