@@ -164,6 +164,7 @@ def _check_all(
     if workers > 1:
         gc.freeze()  # the collector of a child then never touches (and copies) what exists now
     children = [_fork_share(roots[start : start + share], context) for start in starts]
+    gc.unfreeze()  # (in this process only: its garbage stays collectable)
     done = 0
     try:
         for root in roots[:share]:
