@@ -32,10 +32,14 @@ from generator.templatedir import TemplateDir
 # The one-shot data patch magegen wrote before sync patches existed, kept to recognise it.
 LEGACY_TEMPLATE = "legacy/DataPatch-1.php.j2"
 INSTALL_DATA_TEMPLATE = "Setup/InstallData.php.j2"
+# InstallData as magegen wrote it before its docblocks met Magento's coding standard.
+LEGACY_INSTALL_DATA_TEMPLATE = "legacy/InstallData-1.php.j2"
 _LEGACY_NAMES = re.compile(r"processIntegrationConfig\(\[\n((?:            '.*',\n)*)        \]\);")
 _PHP_STRING = re.compile(r"            '((?:[^'\\]|\\.)*)',\n")
 _PROCESS_CALL = re.compile(r"processIntegrationConfig\(\[(.*?)\]\)", re.DOTALL)
 _QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'")
+# A name in the call: one literal, or literals joined by "." (a long name split over lines).
+_QUOTED_RUN = re.compile(rf"{_QUOTED.pattern}(?:\s*\.\s*{_QUOTED.pattern})*")
 MAX_SCRIPT_BYTES = 256 * 1024  # a larger InstallData is not one magegen wrote
 # Where a tree declares integrations, relative to the module root.
 DECLARING_FILES = ("etc/integration/config.xml", "etc/integration.xml")
@@ -124,8 +128,8 @@ def superseded_install_data(
 
     Left in the tree, a fresh store whose module.xml has a setup_version would run it, and it
     may name integrations config.xml no longer declares. It qualifies only when rendering the
-    InstallData template (a custom one, if given) with the names it passes to
-    ``processIntegrationConfig()`` gives its exact bytes.
+    InstallData template (a custom one, if given), or the one earlier magegen versions used,
+    with the names it passes to ``processIntegrationConfig()`` gives its exact bytes.
     """
     path = target / INSTALL_DATA
     if _renders_install_data(spec) or path.is_symlink() or not path.is_file():
@@ -139,7 +143,13 @@ def superseded_install_data(
         return ()
     if found is None:
         return ()
-    names = [_php_unquote(m.group(1)) for m in _QUOTED.finditer(found.group(1))]
+    names = [
+        "".join(_php_unquote(part) for part in _QUOTED.findall(run.group()))
+        for run in _QUOTED_RUN.finditer(found.group(1))
+    ]
+    legacy = environment(False).get_template(LEGACY_INSTALL_DATA_TEMPLATE)
+    if legacy.render({"spec": _WithNames(spec, names)}).encode("utf-8") == content:
+        return (INSTALL_DATA,)
     try:
         rendered = _render_install_data(spec, names, templates)
     except Exception:  # a template that needs more than the names is not proven

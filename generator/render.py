@@ -12,7 +12,7 @@ import jinja2
 import markupsafe
 
 from generator.errors import Problem, TemplateError
-from generator.escape import json_document, php_string, xml_text
+from generator.escape import json_document, php_string, php_string_wrapped, xml_text
 from generator.magento.composer import autoload
 from generator.resources import templates_dir
 from generator.spec.model import (
@@ -21,6 +21,7 @@ from generator.spec.model import (
     ModuleSpec,
     Setup,
 )
+from generator.sync import LEGACY_TEMPLATE as LEGACY_SYNC_TEMPLATE
 from generator.sync import TEMPLATE as SYNC_TEMPLATE
 from generator.sync import SyncPatch, sync_patch, wants_sync
 from generator.templatedir import TemplateDir
@@ -161,6 +162,7 @@ def environment(xml: bool, custom: Path | None = None) -> jinja2.Environment:
     )
     if not xml:
         env.filters["php_string"] = php_string
+        env.filters["php_string_wrapped"] = php_string_wrapped
         env.filters["json_document"] = json_document
     return env
 
@@ -268,13 +270,16 @@ def _patch_class(spec: ModuleSpec) -> str:
 
 
 def is_own_sync(candidate: SyncPatch, content: bytes, templates: TemplateDir | None) -> bool:
-    """Whether ``content`` is exactly what magegen renders for the sync patch ``candidate``.
+    """Whether ``content`` is exactly what magegen renders for the sync patch ``candidate``:
+    with the sync patch template (a custom one, if given), or, for a patch that records its
+    state on one line, as magegen's built-in template wrote it before.
 
     Only then may ``--force`` remove the file as a superseded sync patch.
     """
+    if candidate.one_line and _rendered(LEGACY_SYNC_TEMPLATE, candidate) == content:
+        return True
     if templates is None:
-        text = environment(False).get_template(SYNC_TEMPLATE).render({"sync": candidate})
-        return text.encode("utf-8") == content
+        return _rendered(SYNC_TEMPLATE, candidate) == content
     try:
         from generator.templatebox import Budget
 
@@ -283,6 +288,11 @@ def is_own_sync(candidate: SyncPatch, content: bytes, templates: TemplateDir | N
     except TemplateError:
         return False
     return file.content == content
+
+
+def _rendered(template_name: str, sync: SyncPatch) -> bytes:
+    """A built-in sync patch template rendered for ``sync``."""
+    return environment(False).get_template(template_name).render({"sync": sync}).encode("utf-8")
 
 
 def build_manifest(spec: ModuleSpec) -> dict[str, object]:

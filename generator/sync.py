@@ -15,9 +15,11 @@ The patch's ``apply()``, in a store:
   fields config.xml has, and ``IntegrationService::update()`` merges them over the stored row);
 - deletes each retired integration that exists, then its OAuth consumer, and with it its tokens.
 
-Each generated patch embeds the canonical JSON it was hashed from, so that magegen can prove a
-patch file in a tree is its own (re-rendering it gives the same bytes) before ``--force``
-removes it as superseded.
+Each generated patch records the state it was hashed from in its docblock (see
+``generator.syncstate``), so that magegen can prove a patch file in a tree is its own
+(re-rendering it gives the same bytes) before ``--force`` removes it as superseded, and so that
+``spec-from`` and ``acl-diff`` can read what it applies. The patch takes only the services its
+``apply()`` uses.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from generator.magento.files import DATA_PATCH_DIR
 from generator.spec.model import (
@@ -34,6 +37,7 @@ from generator.spec.model import (
     ModuleSpec,
     Setup,
 )
+from generator.syncstate import MARKER, canonical_text, read_state, state_lines
 
 # Bump when the patch's behaviour changes, so that every store runs the new one once.
 SYNC_VERSION = 1
@@ -41,11 +45,32 @@ INSTALL_DATA_PREFIX = "SyncIntegrations"
 PATCH_DIR = DATA_PATCH_DIR
 HASH_LENGTH = 8
 TEMPLATE = "Setup/Patch/Data/DataPatch.php.j2"
-# The docblock line that holds the canonical JSON: `` * magegen-sync: {...}``.
-MARKER = "magegen-sync: "
+# The sync patch as magegen wrote it before its state was recorded over several lines, and with
+# every service injected: kept to recognise such patches as magegen's own.
+LEGACY_TEMPLATE = "legacy/SyncPatch-1.php.j2"
 CLASS_NAME = re.compile(rf"[A-Z][A-Za-z0-9]*?([0-9a-f]{{{HASH_LENGTH}}})")
 # The integration table's columns for the URLs, and the spec's keys for them.
 URL_COLUMNS = (("endpoint_url", "endpoint"), ("identity_link_url", "identity_link_url"))
+
+
+class Service(NamedTuple):
+    """A service the patch's constructor takes."""
+
+    use: str  # the class or interface, fully qualified
+    name: str  # the property and constructor argument
+
+    @property
+    def type(self) -> str:
+        """The class or interface as the patch names it, after its ``use``."""
+        return self.use.rsplit("\\", 1)[1]
+
+
+_INTEGRATION = "Magento\\Integration\\"
+SETUP_SERVICE = Service("Magento\\Framework\\Setup\\ModuleDataSetupInterface", "moduleDataSetup")
+MANAGER = Service(_INTEGRATION + "Model\\ConfigBasedIntegrationManager", "integrationManager")
+INTEGRATIONS = Service(_INTEGRATION + "Api\\IntegrationServiceInterface", "integrationService")
+OAUTH = Service(_INTEGRATION + "Api\\OauthServiceInterface", "oauthService")
+PATCH_INTERFACE = "Magento\\Framework\\Setup\\Patch\\DataPatchInterface"
 
 
 @dataclass(frozen=True)
@@ -65,6 +90,7 @@ class SyncPatch:
     integrations: tuple[SyncIntegration, ...]
     retired: tuple[str, ...]
     canonical: str
+    one_line: bool = False  # read from a patch that records its state on one line
 
     @property
     def path(self) -> str:
@@ -72,9 +98,35 @@ class SyncPatch:
         return f"{PATCH_DIR}/{self.class_name}.php"
 
     @property
+    def state_lines(self) -> tuple[str, ...]:
+        """The docblock lines that record the state, each short enough for 120 columns."""
+        return state_lines(self.canonical)
+
+    @property
     def marker_line(self) -> str:
-        """The docblock line that records the canonical JSON (pure ASCII, no ``*/``)."""
+        """The state on one docblock line, as patches before ``state_lines`` recorded it."""
         return MARKER + self.canonical
+
+    @property
+    def clears(self) -> bool:
+        """Whether apply() empties a URL of some integration."""
+        return any(integration.cleared for integration in self.integrations)
+
+    @property
+    def services(self) -> tuple[Service, ...]:
+        """What the constructor takes: only the services apply() uses, in a fixed order."""
+        wanted = (
+            (SETUP_SERVICE, True),
+            (MANAGER, bool(self.integrations)),
+            (INTEGRATIONS, self.clears or bool(self.retired)),
+            (OAUTH, bool(self.retired)),
+        )
+        return tuple(service for service, used in wanted if used)
+
+    @property
+    def imports(self) -> tuple[str, ...]:
+        """The patch's ``use`` statements, sorted."""
+        return tuple(sorted([PATCH_INTERFACE, *(service.use for service in self.services)]))
 
 
 def wants_sync(spec: ModuleSpec) -> bool:
@@ -108,12 +160,12 @@ def canonical_state(integrations: tuple[Integration, ...], retired: tuple[str, .
         "integrations": [_integration_state(i) for i in integrations],
         "retired": list(retired),
     }
-    text = json.dumps(state, ensure_ascii=True, sort_keys=True, separators=(",", ":"))
-    # "\/" is JSON for "/": the text then never holds "*/", which would end the docblock.
-    return text.replace("/", "\\/")
+    return canonical_text(state)
 
 
-def _from_canonical(namespace: str, class_prefix: str, canonical: str) -> SyncPatch:
+def _from_canonical(
+    namespace: str, class_prefix: str, canonical: str, one_line: bool = False
+) -> SyncPatch:
     """The SyncPatch whose canonical JSON is ``canonical``; raises ValueError if it is not one."""
     state = json.loads(canonical)
     if not isinstance(state, dict) or state.get("sync") != SYNC_VERSION:
@@ -124,7 +176,8 @@ def _from_canonical(namespace: str, class_prefix: str, canonical: str) -> SyncPa
         integrations.append(SyncIntegration(str(item["name"]), cleared))
     retired = tuple(str(name) for name in state["retired"])
     digest = hashlib.sha256(canonical.encode("ascii")).hexdigest()[:HASH_LENGTH]
-    return SyncPatch(namespace, class_prefix + digest, tuple(integrations), retired, canonical)
+    class_name = class_prefix + digest
+    return SyncPatch(namespace, class_name, tuple(integrations), retired, canonical, one_line)
 
 
 def sync_patch(spec: ModuleSpec) -> SyncPatch:
@@ -134,7 +187,9 @@ def sync_patch(spec: ModuleSpec) -> SyncPatch:
 
 
 def parse_sync_patch(namespace: str, file_name: str, content: bytes) -> SyncPatch | None:
-    """The SyncPatch a file claims to be, from its name and marker line; None if it claims none.
+    """The SyncPatch a file claims to be, from its name and recorded state; None if it claims
+    none. Patches that record their state on one line, as earlier magegen wrote them, are read
+    too (``one_line``).
 
     The claim still has to be proven by rendering it again (``generator.render.is_own_sync``).
     """
@@ -146,11 +201,11 @@ def parse_sync_patch(namespace: str, file_name: str, content: bytes) -> SyncPatc
         text = content.decode("utf-8")
     except UnicodeDecodeError:
         return None
-    lines = [line for line in text.split("\n") if line.startswith(" * " + MARKER)]
-    if len(lines) != 1:
+    recorded = read_state(text)
+    if recorded is None:
         return None
     try:
-        patch = _from_canonical(namespace, stem[:-HASH_LENGTH], lines[0][3 + len(MARKER) :])
+        patch = _from_canonical(namespace, stem[:-HASH_LENGTH], *recorded)
     except (ValueError, KeyError, TypeError):
         return None
     return patch if patch.class_name == stem else None

@@ -127,6 +127,16 @@ def magento_data() -> Path:
 
 
 @pytest.fixture(scope="session")
+def phpcs(php: str) -> Path:
+    """PHP_CodeSniffer with Magento's coding standard: ../shared/phpcs/phpcs (it needs php)."""
+    override = os.environ.get("MAGEGEN_SHARED_PHPCS")
+    path = Path(override) if override else _shared_magento().parent / "phpcs" / "phpcs"
+    if not path.is_file():
+        unavailable(f"PHP_CodeSniffer with the Magento2 standard not found at {path}")
+    return path
+
+
+@pytest.fixture(scope="session")
 def magento_extra() -> Path:
     """The default 2.4.4 install's other packages (MSI, PageBuilder, ...), in Composer's layout."""
     override = os.environ.get("MAGEGEN_SHARED_MAGENTO_EXTRA")

@@ -19,6 +19,8 @@ STORE_PHP = Path(__file__).resolve().parent / "php" / "run_store.php"
 FLAGS = ("-n", "-d", "extension=dom", "-d", "extension=mbstring", "-d", "error_reporting=-1")
 PROCESS_CALL = re.compile(r"processIntegrationConfig\(\[(.*?)\]\)", re.DOTALL)
 PHP_STRING = re.compile(r"'((?:[^'\\]|\\.)*)'")
+# One name: a literal, or literals joined by "." (a long name split over lines).
+PHP_STRING_RUN = re.compile(rf"{PHP_STRING.pattern}(?:\s*\.\s*{PHP_STRING.pattern})*")
 
 
 class Upgrade(NamedTuple):
@@ -80,8 +82,9 @@ def processed_names(source: str) -> list[str]:
     """Every integration name a PHP file hands to processIntegrationConfig()."""
     names = []
     for call in PROCESS_CALL.finditer(source):
-        for literal in PHP_STRING.finditer(call.group(1)):
-            names.append(re.sub(r"\\([\\'])", r"\1", literal.group(1)))
+        for run in PHP_STRING_RUN.finditer(call.group(1)):
+            parts = PHP_STRING.findall(run.group())
+            names.append("".join(re.sub(r"\\([\\'])", r"\1", part) for part in parts))
     return names
 
 

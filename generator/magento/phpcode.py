@@ -7,6 +7,7 @@ It shares its tokens with the structural check (generator.magento.phpsource).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from generator.magento.phpsource import HEREDOC, STRING_END
@@ -79,6 +80,22 @@ class PhpCode:
     def column_at(self, offset: int) -> int:
         """The 1-based column of ``offset``."""
         return offset - self.code.rfind("\n", 0, offset)
+
+    def literal_runs(self, start: int, end: int) -> list[tuple[int, int, str | None]]:
+        """The string literals that start between ``start`` and ``end``, those joined by ``.``
+        alone (a long string split over lines) as one: (offset, end, value), the value None
+        when a part's is not known."""
+        runs: list[tuple[int, int, str | None]] = []
+        offsets = list(self.literals)  # in the order read_php found them: ascending
+        for offset in offsets[bisect_left(offsets, start) : bisect_left(offsets, end)]:
+            literal_end, value = self.literals[offset]
+            if runs and self.code[runs[-1][1] : offset].strip() == ".":
+                first, _, before = runs[-1]
+                joined = None if before is None or value is None else before + value
+                runs[-1] = (first, literal_end, joined)
+            else:
+                runs.append((offset, literal_end, value))
+        return runs
 
 
 def read_php(source: str) -> PhpCode:

@@ -43,8 +43,7 @@ VERSION_PATTERN = (
     rf"|{_RELEASE}(?:\+\S+)?{_FLAG}"  # build metadata, stability flag
     r"|dev-[^\x00-\x1f\x7f]*"  # a branch
 )
-# 1.0.1, v2.4: plain versions, part of VERSION_PATTERN's language, need not compile all of it.
-_PLAIN_VERSION = re.compile(r"v?[0-9]{1,5}(?:\.[0-9]+){0,3}")
+_PLAIN_VERSION = re.compile(r"v?[0-9]{1,5}(?:\.[0-9]+){0,3}")  # 1.0.1: within VERSION_PATTERN
 
 
 @cache
@@ -102,6 +101,8 @@ _SPACE = re.compile(r"\s")
 
 # Magento's integration table keeps name, email, endpoint and identity_link_url as varchar(255).
 MAX_COLUMN_CHARS = 255
+# The longest line Magento's coding standard lets pass (Generic.Files.LineLength in Magento2).
+MAX_LINE_COLUMNS = 120
 
 
 def check_module_part(value: str) -> str | None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import re
-from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -195,13 +194,11 @@ def _is_dormant_setup_script(relative: str) -> bool:
 
 
 def _scan_setup_script(scan: _Scan, relative: str, php: PhpCode) -> None:
-    offsets = list(php.literals)  # in the order read_php found them: ascending
     for call in _CALL.finditer(php.code):
         start, end = call.end(), _closing(php.code, call.end())
         arguments, names, rest = php.code[start:end], [], []
         position = 0
-        for offset in offsets[bisect_left(offsets, start) : bisect_left(offsets, end)]:
-            literal_end, value = php.literals[offset]
+        for offset, literal_end, value in php.literal_runs(start, end):
             rest.append(arguments[position : offset - start])
             position = literal_end - start
             if value is None:

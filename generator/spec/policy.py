@@ -32,6 +32,9 @@ if TYPE_CHECKING:
     from generator.magento.routes import RouteCatalog
 
 INTEGRATION_MODULE = "Magento_Integration"
+# The longest setup_patch_name whose class line, "class <name><8-digit hash> implements
+# DataPatchInterface", fits the 120 columns of Magento's coding standard.
+MAX_PATCH_NAME = rules.MAX_LINE_COLUMNS - len("class  implements DataPatchInterface") - 8
 # The classes Setup/Patch/Data/<Name>.php imports, in lower case: its own name must differ.
 PATCH_IMPORTS = frozenset(
     ("datapatchinterface", "moduledatasetupinterface", "configbasedintegrationmanager")
@@ -321,6 +324,15 @@ def _patch_name(report: Report, sections: SpecSections, setup: Setup) -> str:
         return DEFAULT_PATCH_NAME
     if setup is not Setup.DATA_PATCH:
         report.add(given.at, "setup_patch_name", "is only used with setup: data-patch")
+    elif len(given.value) > MAX_PATCH_NAME:
+        report.add(
+            given.at,
+            "setup_patch_name",
+            f"is {len(given.value)} characters long: with its hash, the patch's class line passes "
+            f"the {rules.MAX_LINE_COLUMNS} columns of Magento's coding standard "
+            f"(at most {MAX_PATCH_NAME} fit)",
+            severity="warning",
+        )
     return given.value
 
 

@@ -14,8 +14,14 @@ use Magento\Integration\Model\ConfigBasedIntegrationManager;
  */
 class InstallData implements InstallDataInterface
 {
+    /**
+     * @var ConfigBasedIntegrationManager
+     */
     private ConfigBasedIntegrationManager $integrationManager;
 
+    /**
+     * @param ConfigBasedIntegrationManager $integrationManager
+     */
     public function __construct(ConfigBasedIntegrationManager $integrationManager)
     {
         $this->integrationManager = $integrationManager;
