@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -86,7 +87,8 @@ def validate_paths(
     for checked in _check_all(roots, context, urns, progress):
         problems += checked.problems
         summaries.append(checked.summary)
-        php_files += checked.php_files
+        if check_php:  # (kept only when needed: memory stays flat as trees grow)
+            php_files += checked.php_files
     notes = []
     if check_php:
         # A module nested in another (a test fixture, say) shares its PHP files: check each once.
@@ -303,7 +305,8 @@ def _summary(module: ModuleFacts) -> ModuleSummary:
             i.name,
             i.format,
             i.email,
-            None if api_refused and i.format == SPLIT else i.resource_ids,
+            # Ids interned: modules grant the same few hundred, and summaries live to the end.
+            None if api_refused and i.format == SPLIT else tuple(map(sys.intern, i.resource_ids)),
         )
         for i in module.integrations()
     )
