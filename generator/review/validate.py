@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -161,12 +162,13 @@ def _check_all(
     schemas is compiled once per run.
     """
     workers = 1 if urns is not None else _pool_size(len(roots))
-    share = -(-len(roots) // workers)  # this process checks the first share, each child one more
-    starts = range(share, len(roots), share)
+    share = max(1, -(-len(roots) // workers))  # this process checks the first share
+    children: list[tuple[int, int, list[Path]]] = []
     if workers > 1:
         gc.freeze()  # the collector of a child then never touches (and copies) what exists now
-    children = [_fork_share(roots[start : start + share], context) for start in starts]
-    gc.unfreeze()  # (in this process only: its garbage stays collectable)
+        starts = range(share, len(roots), share)
+        children = [_fork_share(roots[start : start + share], context) for start in starts]
+        gc.unfreeze()  # (in this process only: its garbage stays collectable)
     done = 0
     try:
         for root in roots[:share]:
@@ -183,6 +185,7 @@ def _check_all(
     finally:
         for pid, reading, _ in children:  # left early: stop the children, leave no zombie
             os.close(reading)
+            os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
 
 
