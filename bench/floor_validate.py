@@ -28,9 +28,11 @@ from generator.resources import schemas_dir
 # checker (and with it Jinja and the PHP checker); bench/run.py asserts that the two agree.
 SCHEMA_FOR_PATH = {
     "etc/module.xml": "module.xsd",
+    "etc/acl.xml": "acl.xsd",
     "etc/integration/config.xml": "integration/config.xsd",
     "etc/integration/api.xml": "integration/api.xsd",
     "etc/integration.xml": "integration/integration.xsd",
+    "etc/config.xml": "config.xsd",
 }
 MODULE_MARKER = os.path.join("etc", "module.xml")
 

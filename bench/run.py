@@ -15,7 +15,7 @@ How it measures:
   untimed warm-up round; ratios are taken within each round, then summarised as median [min-max].
 - Processes are the installed ``magegen`` console script of this interpreter's environment and
   ``sys.executable``; a version manager's shim on PATH is timed apart, for information.
-- Module trees of 1, 100 and 1,000 varied modules are written once by bench/make_trees.py and
+- Module trees of 1, 300 and 1,000 varied modules are written once by bench/make_trees.py and
   cached in bench/.cache/trees/<hash of magegen's sources>/ (``--cache-dir`` to move them).
 - Measured Python processes may cache bytecode (in bench/.cache/pycache), as an installed
   magegen does, even where PYTHONDONTWRITEBYTECODE is set; see enable_bytecode_cache.

@@ -13,10 +13,12 @@ EXAMPLE_NAME = "Beehexa/IntegrationManager"
 FLOOR_IMPORTS = "import yaml, jinja2, click, lxml.etree"
 FLOOR_SCRIPT = BENCH_DIR / "floor_validate.py"
 
-# Targets of issue 7.
-COLD_START_MAX_RATIO = 1.15  # magegen new / importing our dependencies
+# Targets of issue 7, and of issue 24 for the two ratios (issue 7's figures are their goals).
+COLD_START_MAX_RATIO = 1.25  # magegen new / importing our dependencies
+COLD_START_GOAL_RATIO = 1.15
 BUILD_MAX_MS = 2.0  # build() of one module, warm
-VALIDATE_MIN_THROUGHPUT = 0.8  # magegen validate's modules/s over the floor script's
+VALIDATE_MIN_THROUGHPUT = 0.6  # magegen validate's modules/s over the floor script's
+VALIDATE_GOAL_THROUGHPUT = 0.8
 PER_MODULE_FLAT_MAX = 1.15  # marginal cost per module at 1,000 over at 100
 XMLLINT_MIN_SPEEDUP = 10.0  # a per-file xmllint loop over magegen validate
 RSS_MAX_MIB = 100.0  # peak RSS of magegen validate on 1,000 modules
@@ -28,7 +30,7 @@ PHP_MAX_PROCESSES = 1  # php processes per lint_php call
 NO_BYTECODE_VARIABLE = "PYTHONDONTWRITEBYTECODE"
 BYTECODE_PREFIX_VARIABLE = "PYTHONPYCACHEPREFIX"
 
-SMALL_TREE, MEDIUM_TREE, LARGE_TREE = 1, 100, 1000
+SMALL_TREE, MEDIUM_TREE, LARGE_TREE = 1, 300, 1000  # issue 24 judges validate at 300
 TREE_SIZES = (SMALL_TREE, MEDIUM_TREE, LARGE_TREE)
 TOP_IMPORTS = 10
 US_PER_MS = 1000.0
@@ -40,7 +42,7 @@ class Config:
     """How many times each thing is measured."""
 
     rounds: int = 10  # interleaved rounds of every comparison
-    xmllint_rounds: int = 10  # rounds of the per-file xmllint loop on 100 modules
+    xmllint_rounds: int = 10  # rounds of the per-file xmllint loop on 300 modules
     xmllint_large_rounds: int = 3  # the same on 1,000 modules (about 15 s a loop)
     build_rounds: int = 10  # passes over the specs for in-process generation
     varied_specs: int = 50  # specs built per pass

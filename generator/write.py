@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import enum
 import os
-import secrets
 import shutil
 from collections.abc import Collection, Sequence
 from itertools import dropwhile
@@ -217,7 +216,8 @@ def apply_plan(plan: WritePlan) -> list[Path]:
 
 
 def _temporary_name(path: Path, purpose: str) -> Path:
-    return path.parent / f".{path.name}.magegen-{purpose}-{secrets.token_hex(4)}"
+    # os.urandom, as secrets.token_hex does, without importing secrets (hmac and OpenSSL)
+    return path.parent / f".{path.name}.magegen-{purpose}-{os.urandom(4).hex()}"
 
 
 def _make_folders(folder: Path) -> list[Path]:

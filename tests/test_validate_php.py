@@ -67,7 +67,7 @@ def test_no_php_skips_php_and_says_so(
 ) -> None:
     write(example / "Model" / "Broken.php", "<?php\n$x = (;\n")
     calls: list[object] = []
-    monkeypatch.setattr(phplint.subprocess, "run", lambda *a, **k: calls.append(a))
+    monkeypatch.setattr(subprocess, "run", lambda *a, **k: calls.append(a))
     result, report = validate_json(run_cli, example, "--no-php")
     assert result.exit_code == 0
     assert report["findings"] == []
@@ -92,7 +92,7 @@ def test_php_runs_once_for_many_files(
         calls.append(command)
         return original(command, *args, **kwargs)
 
-    monkeypatch.setattr(phplint.subprocess, "run", counting)
+    monkeypatch.setattr(subprocess, "run", counting)
     result, report = validate_json(run_cli, tmp_path / "app" / "code")
     assert len(calls) == 1, calls
     assert Path(calls[0][0]).name.startswith("php")

@@ -255,16 +255,15 @@ class ModuleCatalog(NamedTuple):
         modules of a tree being checked), which wins for the modules it names. Sequenced modules
         the catalog does not know are included but not followed further.
         """
+        return closure(modules, self.sequence_map(extra))
+
+    def sequence_map(
+        self, extra: Mapping[str, Iterable[str]] | None = None
+    ) -> dict[str, tuple[str, ...]]:
+        """Each module's sequence: the catalog's, and ``extra``'s for the modules it names."""
         sequences = {name: m.sequence for name, m in self.modules.items()}
         sequences.update((name, tuple(seq)) for name, seq in (extra or {}).items())
-        reached: set[str] = set()
-        pending = list(modules)
-        while pending:
-            module = pending.pop()
-            if module not in reached:
-                reached.add(module)
-                pending.extend(sequences.get(module, ()))
-        return frozenset(reached)
+        return sequences
 
     def merged_with(self, others: Iterable[ModulePackage]) -> ModuleCatalog:
         """This catalog plus ``others``, which win; a module known here keeps its origin, and
@@ -296,6 +295,24 @@ def bundled_modules() -> ModuleCatalog:
         for name, entry in document["modules"].items()
     }
     return ModuleCatalog(document["magento_version"], framework, modules)
+
+
+def closure(modules: Iterable[str], sequences: Mapping[str, Iterable[str]]) -> frozenset[str]:
+    """``modules`` and every module they load after, by ``sequences`` (module to its sequence)."""
+    reached: set[str] = set()
+    pending = list(modules)
+    while pending:
+        module = pending.pop()
+        if module not in reached:
+            reached.add(module)
+            pending.extend(sequences.get(module, ()))
+    return frozenset(reached)
+
+
+@cache
+def bundled_core() -> frozenset[str]:
+    """The names of Magento's core modules in the bundled catalog."""
+    return bundled_modules().core()
 
 
 def module_of(resource_id: str) -> str | None:

@@ -78,7 +78,7 @@ class ModuleTreeFiles:
         """The bytes of a readable file of the module; None when it is absent or refused."""
         if relative not in self._readable:
             return None
-        return read_capped(self.root / relative)
+        return read_capped(os.path.join(self.root, relative))
 
     def text(self, relative: str) -> str | None:
         """A readable file of the module as text (undecodable bytes replaced); None if not there."""
@@ -89,6 +89,24 @@ class ModuleTreeFiles:
 def inside_tree(root: Path, relative: str) -> bool:
     """Whether the module file ``relative`` is a regular file whose real path lies inside
     ``root``: what the reading rules allow to be read."""
+    # Without a link below ``root`` the real path is root's own plus ``relative``: one lstat
+    # per part instead of resolving every folder from / (validate asks this of every module).
+    folder = os.fspath(root)
+    parts = relative.split("/")
+    try:
+        for depth, part in enumerate(parts, start=1):
+            if part in ("", ".", ".."):
+                break
+            folder = os.path.join(folder, part)
+            mode = os.lstat(folder).st_mode
+            if stat.S_ISLNK(mode):
+                break
+            if depth == len(parts):
+                return stat.S_ISREG(mode)
+            if not stat.S_ISDIR(mode):
+                return False
+    except OSError:
+        return False
     path = root / relative
     try:
         return path.resolve().is_relative_to(root.resolve()) and path.is_file()
@@ -96,7 +114,7 @@ def inside_tree(root: Path, relative: str) -> bool:
         return False
 
 
-def read_capped(path: Path) -> bytes | None:
+def read_capped(path: str | os.PathLike[str]) -> bytes | None:
     """At most MAX_FILE_BYTES of the regular file ``path``; None when it cannot be read.
 
     The file is opened without blocking, so a named pipe cannot hang the run before it is seen
@@ -105,9 +123,13 @@ def read_capped(path: Path) -> bytes | None:
     try:
         descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         with open(descriptor, "rb") as handle:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode):
                 return None
-            content = handle.read(MAX_FILE_BYTES + 1)
+            # Asking for MAX_FILE_BYTES at once would allocate that much for every small file.
+            content = handle.read(min(info.st_size, MAX_FILE_BYTES) + 1)
+            if len(content) > info.st_size:  # it grew since: read on, up to the cap
+                content += handle.read(MAX_FILE_BYTES + 1 - len(content))
     except OSError:
         return None
     return None if len(content) > MAX_FILE_BYTES else content
@@ -118,21 +140,25 @@ def walk_module(root: Path) -> ModuleTreeFiles:
     base = os.path.realpath(root)
     files: list[str] = []
     refused: dict[str, str] = {}
-    for folder, dirs, names in os.walk(root):
-        keep = []
-        for name in sorted(dirs):
-            relative = _relative(root, folder, name)
-            if name in VCS_DIRS:
+    pending = [("", os.fspath(root))]  # (relative prefix, folder); a folder that fails is skipped
+    while pending:
+        prefix, folder = pending.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except OSError:
+            continue
+        for entry in entries:
+            relative = prefix + entry.name
+            if _is_folder(entry):  # a link to a folder counts, as os.walk counts it
+                if entry.name in VCS_DIRS:
+                    continue
+                if entry.is_symlink():
+                    refused[relative] = LINKED_FOLDER if _inside(base, entry.path) else LINKS_OUT
+                else:
+                    pending.append((relative + "/", entry.path))
                 continue
-            if os.path.islink(os.path.join(folder, name)):
-                inside = _inside(base, os.path.join(folder, name))
-                refused[relative] = LINKED_FOLDER if inside else LINKS_OUT
-            else:
-                keep.append(name)
-        dirs[:] = keep
-        for name in names:
-            relative = _relative(root, folder, name)
-            reason = _refusal(base, os.path.join(folder, name))
+            reason = _refusal(base, entry)
             if reason is None:
                 files.append(relative)
             else:
@@ -140,8 +166,11 @@ def walk_module(root: Path) -> ModuleTreeFiles:
     return ModuleTreeFiles(root, tuple(sorted(files)), dict(sorted(refused.items())))
 
 
-def _relative(root: Path, folder: str, name: str) -> str:
-    return os.path.relpath(os.path.join(folder, name), root).replace(os.sep, "/")
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
 
 
 def _inside(base: str, path: str) -> bool:
@@ -149,12 +178,12 @@ def _inside(base: str, path: str) -> bool:
     return target == base or target.startswith(base + os.sep)
 
 
-def _refusal(base: str, path: str) -> str | None:
-    """Why the file ``path`` may not be read, or None when it may."""
-    if os.path.islink(path) and not _inside(base, path):
+def _refusal(base: str, entry: os.DirEntry[str]) -> str | None:
+    """Why the file ``entry`` may not be read, or None when it may."""
+    if entry.is_symlink() and not _inside(base, entry.path):
         return LINKS_OUT
     try:
-        info = os.stat(path)
+        info = entry.stat()
     except OSError:
         return "cannot be read (a broken link?)"
     if stat.S_ISDIR(info.st_mode):
@@ -208,6 +237,8 @@ _JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.?)*(?:"|\Z)|[\[\]{}]', re.DOTALL)
 
 
 def _check_depth(text: str) -> None:
+    if text.count("[") + text.count("{") <= MAX_JSON_DEPTH:
+        return  # not even every bracket opened in a row goes too deep
     depth = 0
     for match in _JSON_TOKEN.finditer(text):
         token = match.group()

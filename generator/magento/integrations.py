@@ -67,8 +67,8 @@ def qualified_name(element: etree._Element) -> str:
 def elements_named(element: etree._Element, name: str) -> Iterator[etree._Element]:
     """Descendants of ``element`` named ``name``, in document order, as PHP's
     getElementsByTagName finds them: by local name, in any namespace and with any prefix."""
-    for found in element.iter():
-        if found is not element and isinstance(found.tag, str) and _local(found.tag) == name:
+    for found in element.iter("{*}" + name):  # lxml: this local name, in any or no namespace
+        if found is not element:
             yield found
 
 

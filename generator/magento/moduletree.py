@@ -10,6 +10,7 @@ XML our schemas reject (MG101), a file refused by the reading rules (MG104, MG10
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -100,7 +101,8 @@ class ModuleFacts:
 
     def display(self, relative: str) -> str:
         """How a file of this module is named in findings."""
-        return str(self.root / relative)
+        root = str(self.root)  # str(root / relative), without pathlib's cost per finding
+        return relative if root == "." else os.path.join(root, relative)
 
     def integrations(self) -> tuple[IntegrationFacts, ...]:
         """The module's integrations as Magento reads them, one per name."""

@@ -13,9 +13,10 @@ import re
 _OPEN_TAG = re.compile(r"<\?php(?=\s)")
 HEREDOC = re.compile(r"<<<[ \t]*(['\"]?)([A-Za-z_][A-Za-z0-9_]*)\1\r?\n")
 _PAIRS = {")": "(", "]": "[", "}": "{"}
-# What can open or close something: quotes, comments (not a #[ attribute), heredocs, the closing
-# tag, brackets.
-_INTERESTING = re.compile(r"['\"`]|//|#(?!\[)|/\*|<<<|\?>|[()\[\]{}]")
+# What can open something that hides brackets: quotes, comments (not a #[ attribute), heredocs,
+# the closing tag. The brackets of the code between two of them are handled as one run.
+_SKIPPED = re.compile(r"['\"`]|//|#(?!\[)|/\*|<<<|\?>")
+_BRACKET = re.compile(r"[()\[\]{}]")
 # The rest of a string literal up to its closing quote, escapes skipped.
 STRING_END = {
     quote: re.compile(rf"(?:[^{quote}\\]|\\.)*{quote}", re.DOTALL) for quote in ("'", '"', "`")
@@ -48,9 +49,10 @@ class _Scanner:
         src = self.source
         self.pos = _OPEN_TAG.match(src).end()  # type: ignore[union-attr]
         while not self.problems:
-            # Jump to the next character that can matter; everything between is plain code.
-            found = _INTERESTING.search(src, self.pos)
-            if found is None:
+            # Jump to the next string, comment, heredoc or closing tag; between is plain code.
+            found = _SKIPPED.search(src, self.pos)
+            self.code_brackets(found.start() if found else len(src))
+            if found is None or self.problems:
                 break
             self.pos = found.start()
             token = found.group()
@@ -62,16 +64,25 @@ class _Scanner:
                 self.block_comment()
             elif token == "<<<":
                 self.heredoc()
-            elif token == "?>":
-                self.inline_html()
-            elif token in "([{":
-                self.brackets.append((token, self.pos))
-                self.pos += 1
             else:
-                self.close(token)
+                self.inline_html()
         if not self.problems:
             for opener, pos in self.brackets[-1:]:
                 self.fail(pos, f"'{opener}' is never closed")
+
+    def code_brackets(self, end: int) -> None:
+        """Open and close the brackets of the plain code from ``self.pos`` to ``end``."""
+        brackets = self.brackets
+        for bracket in _BRACKET.finditer(self.source, self.pos, end):
+            token = bracket.group()
+            if token in "([{":
+                brackets.append((token, bracket.start()))
+            elif brackets and brackets[-1][0] == _PAIRS[token]:
+                brackets.pop()
+            else:
+                self.pos = bracket.start()
+                self.close(token)  # reports what is wrong
+                return
 
     def quoted(self, quote: str) -> None:
         end = STRING_END[quote].match(self.source, self.pos + 1)

@@ -43,6 +43,7 @@ VERSION_PATTERN = (
     rf"|{_RELEASE}(?:\+\S+)?{_FLAG}"  # build metadata, stability flag
     r"|dev-[^\x00-\x1f\x7f]*"  # a branch
 )
+_PLAIN_VERSION = re.compile(r"v?[0-9]{1,5}(?:\.[0-9]+){0,3}")  # 1.0.1: within VERSION_PATTERN
 
 
 @cache
@@ -176,7 +177,7 @@ PHP_RESERVED = frozenset(
 
 def check_version(value: str) -> str | None:
     """composer.json's version, as Composer reads it."""
-    if version_pattern().fullmatch(value):
+    if _PLAIN_VERSION.fullmatch(value) or version_pattern().fullmatch(value):
         return None
     return f"{shown(value)} is not a version Composer accepts (e.g. 1.0.1 or 1.0.1-beta1)"
 

@@ -13,7 +13,7 @@ from generator.magento.acl import (
     ALL,
     AclCatalog,
     ModuleCatalog,
-    bundled_modules,
+    bundled_core,
     module_of,
 )
 from generator.magento.moduletree import IntegrationFacts, Located, ModuleFacts
@@ -118,7 +118,8 @@ def _column(module: ModuleFacts, relative: str, at: Located) -> int | None:
 def _lines(path: Path) -> list[str]:
     try:
         with path.open("rb") as file:
-            content = file.read(XML_LIMIT)
+            # At most XML_LIMIT, without allocating that much for every small file.
+            content = file.read(min(os.fstat(file.fileno()).st_size, XML_LIMIT))
     except OSError:
         return []
     return content.decode("utf-8", "replace").split("\n")
@@ -294,7 +295,7 @@ def _integration_sources(module: ModuleFacts) -> Iterator[tuple[str, dict[str, I
 
 def _resources(module: ModuleFacts, context: Context) -> Iterator[Problem]:
     # Modules whose resources need no note: core, loaded before this one, or the module itself.
-    expected = {*bundled_modules().core(), *context.loads_after(module)}
+    expected = {*bundled_core(), *context.loads_after(module)}
     if module.name:
         expected.add(module.name.value)
     for relative, integrations in ((API, module.api), (CONSOLIDATED, module.consolidated)):

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,6 +57,8 @@ def lint_php(files: Sequence[Path], php: str | None = None) -> LintResult:
             tuple(_structural(files)),
             "php is not on PATH: PHP files were only checked for balanced strings and brackets",
         )
+    import subprocess  # only here: --no-php and a PATH without php never spawn
+
     listing = b"\0".join(os.fsencode(path) for path in files)
     result = subprocess.run(
         [php, "-d", "display_errors=stderr", "-r", _PARSE_ALL],

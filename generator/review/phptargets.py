@@ -11,9 +11,10 @@ target lines (those Adobe supports; see ``lines.default_targets``).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cache, lru_cache
 
 from generator.errors import Problem, Severity, shown
-from generator.magento.acl import bundled_modules
+from generator.magento.acl import bundled_core
 from generator.magento.catalogs import Catalogs
 from generator.magento.constraints import ConstraintError
 from generator.magento.linedeltas import line_deltas
@@ -51,10 +52,22 @@ def module_targets(
     if store is not None:
         return store, "the store's line"
     name = module.name.value if module.name is not None else None
-    if name is not None and name in bundled_modules().core():
+    if name is not None and name in bundled_core():
         base = line_deltas().base
         return select_lines(base), f"a core module of Magento {base}"
-    return default_targets(), "the default target lines; name the store with --catalog"
+    return _default_targets(), "the default target lines; name the store with --catalog"
+
+
+@lru_cache(maxsize=64)
+def _excluded(php: str, targets: tuple[MagentoLine, ...]) -> tuple[MagentoLine, ...]:
+    """The targets ``php`` excludes, worked out once per constraint: modules repeat them."""
+    return lines_excluded_by_php(php, targets)
+
+
+@cache
+def _default_targets() -> tuple[MagentoLine, ...]:
+    """The default target lines, chosen once per run rather than once per module."""
+    return default_targets()
 
 
 def php_findings(module: ModuleFacts, store: tuple[MagentoLine, ...] | None) -> Iterator[Problem]:
@@ -65,7 +78,7 @@ def php_findings(module: ModuleFacts, store: tuple[MagentoLine, ...] | None) -> 
         return
     targets, why = module_targets(module, store)
     try:
-        excluded = lines_excluded_by_php(php, targets)
+        excluded = _excluded(php, targets)
     except ConstraintError:
         return  # a constraint Composer cannot read is composer validate's to report
     for line in excluded:

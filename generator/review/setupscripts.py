@@ -8,7 +8,6 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from generator.errors import Problem, Severity, shown
 from generator.magento.moduletree import ModuleFacts
@@ -21,12 +20,23 @@ VERSIONED_SCRIPTS = ("InstallData", "UpgradeData", "InstallSchema", "UpgradeSche
 SETUP_SCRIPTS = (*VERSIONED_SCRIPTS, "Recurring", "RecurringData", "Uninstall")
 PHP_LIMIT = 2 << 20  # bytes read of one PHP file; larger files are not searched
 
-_CALL = re.compile(r"(?<![\w$])processIntegrationConfig\s*\(")
+# Each name is matched first and then checked not to continue an identifier (the lookbehind
+# after it): a pattern that starts with a lookbehind is tried at every offset of the file.
+_CALL = re.compile(r"processIntegrationConfig(?<![\w$]processIntegrationConfig)\s*\(")
 # Code that can create an integration without a literal processIntegrationConfig() call.
-_INTEGRATION_API = re.compile(
-    r"(?<![\w$])(ConfigBasedIntegrationManager|IntegrationServiceInterface|IntegrationService"
-    r"|IntegrationFactory|processConfigBasedIntegrations|processIntegrationConfig)(?!\w)"
+_INTEGRATION_NAMES = (
+    "ConfigBasedIntegrationManager",
+    "IntegrationServiceInterface",
+    "IntegrationService",
+    "IntegrationFactory",
+    "processConfigBasedIntegrations",
+    "processIntegrationConfig",
 )
+_NAMES_SHARE = b"Integration"  # every name above holds it: a file without it calls none
+_INTEGRATION_API = re.compile(
+    "(" + "|".join(rf"{name}(?<![\w$]{name})" for name in _INTEGRATION_NAMES) + r")(?!\w)"
+)
+_PARENTHESIS = re.compile(r"[()]")
 _ONLY_LISTS = re.compile(r"(?i:array)|[\s\[\](),]")
 
 
@@ -147,12 +157,15 @@ def _scan(module: ModuleFacts) -> _Scan:
     scan = _Scan()
     for path in module.php_files:
         relative = path.relative_to(module.root).as_posix()
-        php = _read(module, path)
+        runs = _runs(module, relative)
+        if not runs and _is_dormant_setup_script(relative):
+            continue  # never run, and no sign of other code creating integrations either
+        php = _read(module, relative)
         if php is None:
             continue
-        if _runs(module, relative):
+        if runs:
             _scan_setup_script(scan, relative, php)
-        elif not _is_dormant_setup_script(relative):
+        else:
             for match in _INTEGRATION_API.finditer(php.code):
                 at = php.line_at(match.start())
                 scan.evidence.append(f"{shown(relative)}:{at} uses {match.group(1)}")
@@ -208,18 +221,18 @@ def _scan_setup_script(scan: _Scan, relative: str, php: PhpCode) -> None:
 
 def _closing(code: str, start: int) -> int:
     """The offset of the bracket that closes the call opened just before ``start``."""
-    depth, position = 1, start
-    while position < len(code) and depth:
-        depth += {"(": 1, ")": -1}.get(code[position], 0)
-        position += 1
-    return position - 1 if depth == 0 else len(code)
+    depth = 1
+    for bracket in _PARENTHESIS.finditer(code, start):
+        depth += 1 if bracket.group() == "(" else -1
+        if depth == 0:
+            return bracket.start()
+    return len(code)
 
 
-def _read(module: ModuleFacts, path: Path) -> PhpCode | None:
+def _read(module: ModuleFacts, relative: str) -> PhpCode | None:
     """The PHP file as the module reader read it (inside the tree, a regular file, capped), if
     it is not absurdly large for PHP source."""
-    relative = path.relative_to(module.root).as_posix()
     content = module.files.read(relative) if module.files is not None else None
-    if content is None or len(content) > PHP_LIMIT:
-        return None
+    if content is None or len(content) > PHP_LIMIT or _NAMES_SHARE not in content:
+        return None  # (a file that names none of the integration APIs has nothing to scan)
     return read_php(content.decode("utf-8", "surrogateescape"))

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from generator.magento.acl import AclCatalog, ModuleCatalog, module_of
+from generator.magento.acl import AclCatalog, ModuleCatalog, closure, module_of
 from generator.magento.catalogs import Catalogs, knows_module_of
 from generator.magento.files import ACL_XML, MODULE_XML, inside_tree
 from generator.magento.installation import ModuleDir, read_acl, read_module_xml
@@ -42,10 +42,21 @@ class Context:
             owner is not None and owner.casefold() in self._tree_modules
         )
 
+    @cached_property
+    def _sequence_map(self) -> dict[str, tuple[str, ...]]:
+        return self.modules.sequence_map(self.sequences)
+
+    @cached_property
+    def _closures(self) -> dict[tuple[str, ...], frozenset[str]]:
+        return {}  # a sequence's closure, computed once per run however many modules share it
+
     def loads_after(self, module: ModuleFacts) -> frozenset[str]:
         """Every module ``module`` loads after: its sequence, theirs, and so on."""
-        direct = [m.value for m in module.sequence]
-        return self.modules.sequence_closure(direct, self.sequences)
+        direct = tuple(m.value for m in module.sequence)
+        found = self._closures.get(direct)
+        if found is None:
+            found = self._closures[direct] = closure(direct, self._sequence_map)
+        return found
 
 
 def tree_context(roots: list[Path], known: Catalogs) -> Context:
@@ -68,10 +79,11 @@ def tree_context(roots: list[Path], known: Catalogs) -> Context:
     # Without a store, modules target the default lines: the ids they added are known.
     acl = known.acl if known.from_store else acl_for_lines(default_targets(), known.acl)
     base = acl
-    modules = [
-        m for m in modules if inside_tree(m.path, ACL_XML) or not (m.path / ACL_XML).exists()
-    ]
-    if any((m.path / ACL_XML).is_file() for m in modules):
+    # Modules whose acl.xml may be read, or have none (one that links out leaves its module out).
+    readable = [inside_tree(m.path, ACL_XML) for m in modules]
+    kept = zip(modules, readable, strict=True)
+    modules = [m for m, ok in kept if ok or not (m.path / ACL_XML).exists()]
+    if any(readable):
         acl, _ = read_acl(modules, base, base.magento_version)
     sequences = {module.name: module.sequence for module in modules}
     complete = known.installation is not None

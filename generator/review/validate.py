@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import os
+import signal
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,7 +92,8 @@ def validate_paths(
     for checked in _check_all(roots, context, urns, progress):
         problems += checked.problems
         summaries.append(checked.summary)
-        php_files += checked.php_files
+        if check_php:  # (kept only when needed: memory stays flat as trees grow)
+            php_files += checked.php_files
     problems += shared_name_problems(summaries)
     notes = []
     if check_php:
@@ -145,19 +149,10 @@ def _lenient_module_xml(problems: list[Problem]) -> list[Problem]:
     ]
 
 
-_WORKER_CONTEXT: Context | None = None  # set before the workers fork; they inherit it
-
-
-def _check_chunk(roots: list[Path]) -> list[_Checked]:
-    """A worker's share: modules checked against the run's context (inherited by fork)."""
-    assert _WORKER_CONTEXT is not None
-    return [_check_one(root, _WORKER_CONTEXT, None) for root in roots]
-
-
-# From this many modules on, both cores pay (measured with bench/run.py: at 100 modules the
-# pool already saves about 15%).
+# From this many modules on, a second process pays for its fork and for sending its results
+# back (measured with bench/run.py).
 PARALLEL_FROM = 64
-CHUNKS_PER_WORKER = 8  # small enough shares to keep both workers busy and progress moving
+MAX_WORKERS = 8
 
 
 def _check_all(
@@ -166,35 +161,88 @@ def _check_all(
     urns: UrnResolver | None,
     progress: Callable[[int, int], None] | None,
 ) -> Iterator[_Checked]:
-    """Each module checked, in ``roots`` order; large trees on every core.
+    """Each module checked, in ``roots`` order; large trees on every usable core.
 
     With an installation (``urns``), modules are checked in this process, so that each of its
     schemas is compiled once per run.
     """
-    import multiprocessing  # only here: most runs check few modules
-
-    workers = min(os.cpu_count() or 1, 8)
-    forking = "fork" in multiprocessing.get_all_start_methods()
-    if len(roots) < PARALLEL_FROM or workers < 2 or urns is not None or not forking:
-        for done, root in enumerate(roots, start=1):
+    workers = 1 if urns is not None else _pool_size(len(roots))
+    share = max(1, -(-len(roots) // workers))  # this process checks the first share
+    children: list[tuple[int, int, list[Path]]] = []
+    if workers > 1:
+        gc.freeze()  # the collector of a child then never touches (and copies) what exists now
+        starts = range(share, len(roots), share)
+        children = [_fork_share(roots[start : start + share], context) for start in starts]
+        gc.unfreeze()  # (in this process only: its garbage stays collectable)
+    done = 0
+    try:
+        for root in roots[:share]:
             yield _check_one(root, context, urns)
+            done += 1
             if progress is not None:
                 progress(done, len(roots))
-        return
-    size = max(1, len(roots) // (workers * CHUNKS_PER_WORKER))
-    chunks = [roots[i : i + size] for i in range(0, len(roots), size)]
-    from concurrent.futures import ProcessPoolExecutor
+        while children:
+            for checked in _collect_share(*children.pop(0), context):
+                yield checked
+                done += 1
+            if progress is not None:
+                progress(done, len(roots))
+    finally:
+        for pid, reading, _ in children:  # left early: stop the children, leave no zombie
+            os.close(reading)
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
 
-    global _WORKER_CONTEXT
-    _WORKER_CONTEXT = context
-    forked = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=forked) as pool:
-        done = 0
-        for checked in pool.map(_check_chunk, chunks):
-            yield from checked
-            done += len(checked)
-            if progress is not None:
-                progress(done, len(roots))
+
+def _pool_size(modules: int) -> int:
+    """How many processes should check ``modules`` modules: 1 unless more pay for themselves.
+
+    That takes enough modules, fork (children inherit the context), and cores nobody else is
+    using: a child costs its fork and the pages it copies from this process, which a core that
+    other processes keep busy never wins back (measured with bench/run.py on a shared machine).
+    """
+    if modules < PARALLEL_FROM or not hasattr(os, "fork"):
+        return 1
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    idle = (usable or 1) - os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
+    return max(1, min(usable or 1, MAX_WORKERS, 1 + int(idle)))  # this process, one per idle core
+
+
+def _fork_share(roots: list[Path], context: Context) -> tuple[int, int, list[Path]]:
+    """A child process that checks ``roots`` and sends the results back; (pid, pipe, roots)."""
+    import pickle
+
+    reading, writing = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: check, send, and leave without running the parent's exit code
+        os.close(reading)
+        status = 1
+        try:
+            with open(writing, "wb") as pipe:
+                checked = [_check_one(root, context, None) for root in roots]
+                pickle.dump(checked, pipe, protocol=pickle.HIGHEST_PROTOCOL)
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(writing)
+    return pid, reading, roots
+
+
+def _collect_share(pid: int, reading: int, roots: list[Path], context: Context) -> list[_Checked]:
+    """What the child ``pid`` found; should it have failed, its modules are checked here."""
+    import pickle
+
+    with open(reading, "rb") as pipe:
+        sent = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    if status == 0:
+        try:
+            checked = pickle.loads(sent)
+        except Exception:  # a child killed part-way leaves a cut pickle
+            checked = None
+        if isinstance(checked, list) and len(checked) == len(roots):
+            return checked
+    return [_check_one(root, context, None) for root in roots]
 
 
 def _urn_resolver(known: Catalogs) -> UrnResolver | None:
@@ -265,7 +313,8 @@ def _summary(module: ModuleFacts) -> ModuleSummary:
             i.name,
             i.format,
             i.email,
-            None if api_refused and i.format == SPLIT else i.resource_ids,
+            # Ids interned: modules grant the same few hundred, and summaries live to the end.
+            None if api_refused and i.format == SPLIT else tuple(map(sys.intern, i.resource_ids)),
             _declaring_file(module, i.name, i.format),
             i.line,
         )

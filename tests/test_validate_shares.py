@@ -1,0 +1,79 @@
+"""validate on several processes reports exactly what one process reports, in the same order,
+and a child process that fails costs nothing but time: its modules are checked again."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+
+from generator.review import validate as validating
+from tests.conftest import CASE_NAMES
+from tests.validate_kit import edit, new_case_module
+
+
+@pytest.fixture
+def tree(tmp_path: Path, run_cli: Callable[..., Result]) -> Path:
+    """Every case module three times, one copy of each with a finding of its own."""
+    root = tmp_path / "tree"
+    for case in CASE_NAMES:
+        first = new_case_module(run_cli, case, root / case / "m0")
+        for copy in ("m1", "m2"):
+            shutil.copytree(first, root / case / copy)
+        edit(root / case / "m2" / "registration.php", "ComponentRegistrar::MODULE", "'nothing'")
+    return root
+
+
+def _validate(run_cli: Callable[..., Result], tree: Path) -> Result:
+    return run_cli("validate", tree, "--format", "json", "--no-php")
+
+
+def test_shares_in_children_report_what_one_process_reports(
+    tree: Path, run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(validating, "_pool_size", lambda modules: 1)
+    alone = _validate(run_cli, tree)
+    monkeypatch.setattr(validating, "_pool_size", lambda modules: 3)
+    forked = []
+    real_fork = validating._fork_share
+    monkeypatch.setattr(
+        validating, "_fork_share", lambda *args: forked.append(1) or real_fork(*args)
+    )
+    shared = _validate(run_cli, tree)
+    assert len(forked) == 2  # two children; this process checks the first share
+    assert '"MG202"' in alone.stdout
+    assert (shared.exit_code, shared.stdout) == (alone.exit_code, alone.stdout)
+
+
+def test_a_failing_child_leaves_its_modules_to_this_process(
+    tree: Path, run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(validating, "_pool_size", lambda modules: 1)
+    alone = _validate(run_cli, tree)
+    parent = os.getpid()
+    real_check = validating._check_one
+
+    def dies_in_a_child(*args: object) -> object:
+        if os.getpid() != parent:
+            raise SystemExit(3)  # as a child killed part-way would
+        return real_check(*args)
+
+    monkeypatch.setattr(validating, "_check_one", dies_in_a_child)
+    monkeypatch.setattr(validating, "_pool_size", lambda modules: 2)
+    shared = _validate(run_cli, tree)
+    assert (shared.exit_code, shared.stdout) == (alone.exit_code, alone.stdout)
+
+
+def test_no_second_process_for_few_modules_or_busy_cores(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.2, 0.2, 0.2), raising=False)
+    assert validating._pool_size(validating.PARALLEL_FROM - 1) == 1
+    assert validating._pool_size(validating.PARALLEL_FROM) == 2
+    monkeypatch.setattr(os, "getloadavg", lambda: (2.5, 2.5, 2.5), raising=False)
+    assert validating._pool_size(10 * validating.PARALLEL_FROM) == 1
