@@ -194,6 +194,7 @@ class ModulePackage(NamedTuple):
     constraint: str | None = None
     origin: str = INSTALLATION
     sequence: tuple[str, ...] = ()
+    version: str | None = None  # the package's version, where known
 
 
 class ModuleCatalog(NamedTuple):
