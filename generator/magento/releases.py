@@ -12,7 +12,6 @@ Releases are ordered as Composer orders versions: 2.4.7 < 2.4.7-p1 < ... < 2.4.7
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -27,6 +26,7 @@ from generator.magento.acl import (
     release_constraint,
 )
 from generator.magento.constraints import Version, release_key
+from generator.magento.lines import php_minors
 from generator.magento.releasedata import (
     FORMAT,
     acl_record,
@@ -42,18 +42,6 @@ if TYPE_CHECKING:
 
 DATA = Path(__file__).resolve().parent / "data" / "releases"
 FRAMEWORK = "magento/framework"
-_PHP_TERM = re.compile(r"~(\d+)\.(\d+)\.0")
-
-
-def php_minors(php: str) -> tuple[tuple[int, int], ...]:
-    """The PHP minor versions of a Magento php constraint (``~8.2.0||~8.3.0``): ((8, 2), (8, 3)).
-
-    Raises ValueError when it is not a union of ``~X.Y.0`` ranges.
-    """
-    terms = [_PHP_TERM.fullmatch(term) for term in php.split("||")]
-    if not terms or None in terms:
-        raise ValueError(f"{php!r} is not a union of ~X.Y.0 ranges")
-    return tuple(sorted((int(m[1]), int(m[2])) for m in terms if m))
 
 
 @dataclass(frozen=True)

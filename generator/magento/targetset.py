@@ -129,7 +129,7 @@ def select_releases(constraint: str, *, notes: bool = True) -> Targets:
         beyond.append(f"{line.name} after {judge.name}" if in_line else line.name)
         judges.append(judge.name)
     said = (
-        f"magento: '{shown(constraint)}' also admits releases magegen does not know "
+        f"'{shown(constraint)}' also admits releases magegen does not know "
         f"({', '.join(beyond)}); each is judged by the newest known release before it "
         f"({', '.join(dict.fromkeys(judges))}); give the store's catalog (--catalog, "
         "--magento-root) to check against the store itself",
