@@ -116,13 +116,13 @@ def grants_of(
     spec: Path | None,
     acl: AclCatalog,
     modules: ModuleCatalog,
-    magento_root: Path | None,
+    from_store: bool,
 ) -> dict[str, tuple[str, ...]]:
     """The granted ids of each integration of the module ``tree``, or else of ``spec``."""
     if tree is not None:
         return grants_of_tree(tree)
     assert spec is not None
-    return grants_of_spec(spec, acl, modules, magento_root is not None)
+    return grants_of_spec(spec, acl, modules, from_store)
 
 
 def grants_of_spec(
