@@ -97,7 +97,7 @@ def test_after_upgrading_magento_a_new_sync_patch_saves_the_grant_again(
     install_magento(php, store, after, _tree(after))  # the Magento upgrade
     assert _calls(php, store, after, orders) == [open_after_upgrade]
     # Raising magento: changes api.xml, so the module gets a new sync patch that saves it again.
-    second = _module(run_cli, tmp_path, f">={after}", orders)
+    second = _module(run_cli, tmp_path, after, orders)
     patches = [{p.name for p in (m / "Setup/Patch/Data").iterdir()} for m in (first, second)]
     assert patches[0] != patches[1]
     assert upgrade(php, store, second, MODULE).ok
