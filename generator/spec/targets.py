@@ -74,8 +74,8 @@ def release_problems(ids: Iterable[str], targets: Targets) -> dict[str, tuple[st
         if not lacking and not disabled:
             continue
         elsewhere = having(resource_id)
-        if not elsewhere and not disabled:
-            continue  # in no release at all: a typo, which resolve_grant words
+        if not elsewhere:
+            continue  # enabled in no release at all: a typo or a disabled id, as resolve_grant words it
         problems[resource_id] = (
             _release_message(resource_id, lacking, disabled, elsewhere),
             "error",
