@@ -1,4 +1,4 @@
-"""Magento's REST routes and the ACL resources each one needs: the bundled 2.4.4 catalog.
+"""Magento's REST routes and the ACL resources each one needs.
 
 Every module's ``etc/webapi.xml`` declares routes, ``<route url="/V1/orders/:id" method="GET">``,
 each with a service method and the ACL resources a caller needs: all of them (Magento's
