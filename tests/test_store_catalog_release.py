@@ -99,3 +99,29 @@ def test_endpoints_and_acl_diff_grant_the_stores_resources_alone(
     text = diff.stdout
     assert "Magento_InventoryApi::stock_source_item_assign" in text
     assert "Magento_Sales::create" not in text
+
+
+def test_run_inside_a_magento_root_new_uses_that_store_unless_bundled(
+    store: Path, run_cli: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (store / "bin").mkdir(exist_ok=True)
+    (store / "bin" / "magento").write_text("<?php\n", encoding="utf-8")
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(
+        "integrations:\n  - name: Orders\n    email: orders@example.com\n"
+        "    resources: [Magento_Sales::api_actions]\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(store)
+    # The default targets include 2.4.7 to 2.4.7-p3, which lack the id; the store has it.
+    bundled = run_cli("new", "Acme/Orders", spec, "-o", tmp_path / "bundled", "--bundled")
+    assert bundled.exit_code == 2
+    assert "does not exist in Magento 2.4.7 to 2.4.7-p3" in bundled.stderr
+    result = run_cli("new", "Acme/Orders", spec, "-q")
+    assert result.exit_code == 0, result.stderr
+    (said,) = [line for line in result.stderr.splitlines() if "checking against" in line]
+    assert said == (
+        f"magegen: checking against the Magento store at {store} (its own ACL tree, modules and "
+        "routes); --bundled to use magegen's bundled releases instead"
+    )
+    assert (store / "app" / "code" / "Acme" / "Orders" / "etc" / "module.xml").is_file()
