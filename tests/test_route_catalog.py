@@ -74,7 +74,8 @@ def test_the_default_install_adds_its_other_packages_routes(core: list, extra: l
 )
 def test_known_pairs(route: str, resources: tuple[str, ...]) -> None:
     method, url = route.split()
-    assert release_routes("2.4.4").get(method, url).resources == resources  # type: ignore[union-attr]
+    route = release_routes("2.4.4").get(method, url)
+    assert route is not None and route.resources == resources
 
 
 def test_known_route_has_its_service_and_module() -> None:

@@ -1,8 +1,8 @@
 """A store's own catalog is the whole truth: a 2.4.7-p7 store (built from 2.4.7-p6's own files in
 ../shared/magento-releases.git, as Composer lays them out, saying it is 2.4.7-p7) answers
-``POST /V1/orders`` with ``Magento_Sales::api_actions`` alone and ``POST /V1/inventory/source-items``
-with ``Magento_InventoryApi::stock_source_item_assign`` alone, in ``routes``, ``endpoints:`` and
-``acl-diff`` alike: nothing of 2.4.4 is left over."""
+``POST /V1/orders`` with ``Magento_Sales::api_actions`` alone and
+``POST /V1/inventory/source-items`` with ``Magento_InventoryApi::stock_source_item_assign`` alone,
+in ``routes``, ``endpoints:`` and ``acl-diff`` alike: nothing of 2.4.4 is left over."""
 
 from __future__ import annotations
 
@@ -27,7 +27,8 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
         unavailable(f"the releases repository is not at {repository} (../shared)")
     root = tmp_path_factory.mktemp("store")
     archive = subprocess.run(
-        ["git", "-c", "safe.directory=*", f"--git-dir={repository}", "archive", "2.4.7-p6", "vendor"],
+        ["git", "-c", "safe.directory=*", f"--git-dir={repository}"]
+        + ["archive", "2.4.7-p6", "vendor"],
         capture_output=True,
         check=True,
     )
@@ -67,8 +68,11 @@ def test_routes_answer_the_stores_resources_alone(
     args = ["--catalog", str(catalog)] if how == "option" else []
     if how == "environment":
         monkeypatch.setenv("MAGEGEN_CATALOG", str(catalog))
-    for route, needs in ((ORDERS, "Magento_Sales::api_actions"),
-                         (SOURCE_ITEMS, "Magento_InventoryApi::stock_source_item_assign")):
+    expected = (
+        (ORDERS, "Magento_Sales::api_actions"),
+        (SOURCE_ITEMS, "Magento_InventoryApi::stock_source_item_assign"),
+    )
+    for route, needs in expected:
         result = run_cli("routes", *args, route, "--format", "json")
         assert result.exit_code == 0, result.stderr
         (found,) = json.loads(result.stdout)["routes"]
@@ -94,7 +98,8 @@ def test_endpoints_and_acl_diff_grant_the_stores_resources_alone(
     assert "Magento_InventoryApi::stock_source_item_assign" in api
     assert "Magento_Sales::create" not in api
     assert "Magento_InventoryApi::source\"" not in api
-    diff = run_cli("acl-diff", _spec(tmp_path, [ORDERS]), spec, "--catalog", catalog, "--format", "json")
+    old = _spec(tmp_path, [ORDERS])
+    diff = run_cli("acl-diff", old, spec, "--catalog", catalog, "--format", "json")
     assert diff.exit_code == 1, diff.stderr
     text = diff.stdout
     assert "Magento_InventoryApi::stock_source_item_assign" in text

@@ -98,7 +98,9 @@ def describe(names: Iterable[str]) -> str:
     return ", ".join(parts)
 
 
-def _beyond_known(admitted: tuple[Interval, ...], line: MagentoLine, newest: Release | None) -> bool:
+def _beyond_known(
+    admitted: tuple[Interval, ...], line: MagentoLine, newest: Release | None
+) -> bool:
     """Whether ``admitted`` takes a version of ``line`` after its newest known release."""
     span = patch_span(*line.key)
     if newest is not None:

@@ -75,7 +75,7 @@ def release_problems(ids: Iterable[str], targets: Targets) -> dict[str, tuple[st
             continue
         elsewhere = having(resource_id)
         if not elsewhere:
-            continue  # enabled in no release at all: a typo or a disabled id, as resolve_grant words it
+            continue  # enabled in no release: a typo or a disabled id, as resolve_grant says
         problems[resource_id] = (
             _release_message(resource_id, lacking, disabled, elsewhere),
             "error",
