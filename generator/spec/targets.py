@@ -130,17 +130,19 @@ def _replacements(resource_id: str, lacking: list[str], elsewhere: tuple[str, ..
 def subtree_filter(targets: Targets) -> Callable[[str, str], bool]:
     """What a subtree ``root/**`` brings for ``targets``: the descendants every targeted release
     has, enabled, of Magento's core modules or of the root's own module. Ids of optional
-    packages a store may have removed (MSI, Payment Services) are granted only when named."""
+    packages a store may have removed (MSI, Payment Services) are granted only when named. Ids
+    no targeted release knows (a module's own, declared by its spec or acl.xml) are brought."""
     catalogs = [release_acl(name) for name in targets.names]
     modules = targets.modules()
 
     def brings(root: str, resource_id: str) -> bool:
+        found = [acl.get(resource_id) for acl in catalogs]
+        if all(resource is None for resource in found):
+            return True
         owner = module_of(resource_id)
         if owner != module_of(root) and not (owner is not None and modules.is_core(owner)):
             return False
-        return all(
-            (found := acl.get(resource_id)) is not None and not found.disabled for acl in catalogs
-        )
+        return all(resource is not None and not resource.disabled for resource in found)
 
     return brings
 
