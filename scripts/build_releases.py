@@ -203,7 +203,9 @@ def derive(source: Source, release: str) -> Facts:
         acl.build(release).resources,
         tuple(sorted(routes.build(release).routes, key=Route.sort_key)),
         tuple(sorted(packages)),
-        tuple(sorted(_module_record(name, entry[0], entry[1], packages) for name, entry in modules.items())),
+        tuple(
+            sorted(_module_record(name, *entry[:2], packages) for name, entry in modules.items())
+        ),
     )
 
 

@@ -204,7 +204,8 @@ def release_modules(name: str) -> ModuleCatalog:
 def framework_package(name: str) -> ModulePackage:
     """magento/framework of release ``name``, from the release index (no table read)."""
     version = release(name).framework
-    return ModulePackage("Magento_Framework", FRAMEWORK, line_constraint(version), CORE, (), version)
+    constraint = line_constraint(version)
+    return ModulePackage("Magento_Framework", FRAMEWORK, constraint, CORE, (), version)
 
 
 @cache
