@@ -87,22 +87,26 @@ def acl_diff(
     Each side is a module folder or a spec file. Exit status: 0 when no integration changes,
     1 when some do, 2 for bad input.
     """
-    from generator.new import catalogs
     from generator.review import acldiff, diffroutes
+    from generator.storeoption import catalogs_for
 
-    store = _store(magento_root, catalog)
-    known = catalogs(store)
-    before, old_bearer, old_acl, _ = _side(old, known, store is not None)
-    after, new_bearer, new_acl, lead = _side(new, known, store is not None)
+    known, load_routes = catalogs_for(magento_root, catalog, None)
+    store_given = known.from_store
+    before, old_bearer, old_acl, _ = _side(old, known, store_given)
+    after, new_bearer, new_acl, lead = _side(new, known, store_given)
     changes = acldiff.compare(before, after, new_acl, old_acl)
     if any(c.granted or c.revoked for c in changes):
         from generator.review.routeview import store_routes
         from generator.speccatalog import catalogs_for_spec
 
-        # The store's own routes: the command line's, else the new spec's catalog: key.
-        route_store = known if new.is_dir() else catalogs_for_spec(new, known, store is not None)
-        routes, problems = store_routes(route_store)
-        echo_problems(problems)
+        # The store's own routes: the command line's, else the new spec's catalog: key, else
+        # the routes of the releases targeted.
+        route_store = known if new.is_dir() else catalogs_for_spec(new, known, store_given)
+        if route_store.from_store:
+            routes, problems = store_routes(route_store)
+            echo_problems(problems)
+        else:
+            routes = load_routes()
         changes = diffroutes.with_routes(changes, before, after, new_acl, routes)
     notes = diffroutes.bearer_note(old_bearer, new_bearer)
     renderer = {

@@ -2,25 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from generator.magento.acl import ADMIN, AclCatalog
 
 SUBTREE = "/**"
 
 
-def fold_resources(listed: Iterable[str], acl: AclCatalog) -> list[str]:
+def fold_resources(
+    listed: Iterable[str], acl: AclCatalog, brings: Callable[[str, str], bool] | None = None
+) -> list[str]:
     """``listed`` as a spec would write it: without repeats, without the ids that lie above
     another listed id (magegen adds parents back below the admin root), and with every complete
     subtree written ``Parent/**`` where that replaces more than one entry.
 
-    A subtree is complete when the parent and every enabled id below it are listed (a spec's
-    ``Parent/**`` grants exactly those). Ids the ACL tree does not know are kept as listed.
+    A subtree is complete when the parent and every enabled id below it that a spec's
+    ``Parent/**`` brings (``brings(parent, id)``, default: all) are listed. Ids the ACL tree
+    does not know are kept as listed.
     """
     unique = list(dict.fromkeys(listed))
     above = _ancestors(unique, acl)
     kept = [resource_id for resource_id in unique if resource_id not in above]
-    tops = _complete_subtrees(unique, acl)
+    tops = _complete_subtrees(unique, acl, brings)
     if not tops:
         return kept
     top_of = {resource_id: _top(resource_id, tops, acl) for resource_id in kept}
@@ -38,14 +41,29 @@ def fold_resources(listed: Iterable[str], acl: AclCatalog) -> list[str]:
     return folded
 
 
-def _complete_subtrees(unique: list[str], acl: AclCatalog) -> set[str]:
+def _complete_subtrees(
+    unique: list[str], acl: AclCatalog, brings: Callable[[str, str], bool] | None
+) -> set[str]:
     """The listed ids with at least one id below them whose whole subtree is listed."""
     present = set(unique)
-    memo: dict[str, bool] = {}
-    for resource in reversed(acl.resources):  # every child before its parent, no recursion
-        covered = resource.id in present or resource.disabled
-        memo[resource.id] = covered and all(memo[c] for c in acl.children(resource.id))
-    complete = memo.__getitem__
+    if brings is None:
+        memo: dict[str, bool] = {}
+        for resource in reversed(acl.resources):  # every child before its parent, no recursion
+            covered = resource.id in present or resource.disabled
+            memo[resource.id] = covered and all(memo[c] for c in acl.children(resource.id))
+
+        def complete(top: str) -> bool:
+            return memo[top]
+    else:
+
+        def complete(top: str) -> bool:
+            # Every id below ``top`` is listed, disabled, or one ``Parent/**`` does not bring.
+            return all(
+                below in present
+                or acl.get(below).disabled  # type: ignore[union-attr]
+                or not brings(top, below)
+                for below in acl.descendants(top)
+            )
 
     return {
         resource_id

@@ -105,19 +105,19 @@ def integration_routes(
 
 
 def route_catalog(magento_root: Path | None) -> tuple[RouteCatalog, list[Problem]]:
-    """The bundled routes, with an installation's webapi.xml files merged over them."""
+    """The bundled routes of the default targets, or an installation's own."""
     from generator.magento.routes import bundled_routes
 
     if magento_root is None:
         return bundled_routes(), []
     from generator.magento.webapixml import installation_routes
 
-    return installation_routes(magento_root, bundled_routes())
+    return installation_routes(magento_root)
 
 
 def store_routes(known: Catalogs) -> tuple[RouteCatalog, list[Problem]]:
-    """The REST routes of the store ``known`` describes: an installation's merged over the
-    bundled ones, a catalog file's own recorded routes, else the bundled routes."""
+    """The REST routes of the store ``known`` describes: an installation's own, a catalog
+    file's recorded routes, else (a catalog file that records none) the default targets'."""
     if known.installation is not None:
         return route_catalog(known.installation.root)
     from generator.loadcontext import route_loader
@@ -133,13 +133,13 @@ def grants_of(
     spec: Path | None,
     acl: AclCatalog,
     modules: ModuleCatalog,
-    magento_root: Path | None,
+    from_store: bool,
 ) -> dict[str, tuple[str, ...]]:
     """The granted ids of each integration of the module ``tree``, or else of ``spec``."""
     if tree is not None:
         return grants_of_tree(tree, acl)
     assert spec is not None
-    return grants_of_spec(spec, acl, modules, magento_root is not None)
+    return grants_of_spec(spec, acl, modules, from_store)
 
 
 def grants_of_spec(
