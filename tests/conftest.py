@@ -222,6 +222,15 @@ def _no_ambient_magento_root(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("MAGEGEN_CATALOG", raising=False)
 
 
+@pytest.fixture(autouse=True)
+def _a_run_per_test() -> None:
+    """Each test is a run of its own: library calls start with a whole suggestion budget, as
+    each command of the CLI does."""
+    from generator.magento.acl import reset_suggestion_budget
+
+    reset_suggestion_budget()
+
+
 def module_identity(name: str) -> tuple[str, str]:
     """``Vendor/Module`` or ``Vendor_Module`` as (``Vendor_Module``, ``Vendor\\Module``)."""
     vendor, module = name.split("/" if "/" in name else "_")

@@ -125,7 +125,11 @@ def test_thousands_of_unknown_ids_get_a_bounded_number_of_suggestions(
 
     findings = [f for f in json.loads(result.stdout)["findings"] if f["code"] == "MG304"]
     assert len(findings) == UNKNOWN + 1
-    suggested = [f for f in findings if "did you mean" in f["message"]]
+    # The numbered typos are new to this run (the plain one may have been ranked by an earlier
+    # test on the shared bundled catalog, and ranked ids cost nothing again).
+    suggested = [
+        f for f in findings if "did you mean" in f["message"] and "reoder'" not in f["message"]
+    ]
     assert 0 < len(suggested) <= SUGGESTION_BUDGET
     first = next(f for f in findings if "'Magento_Sales::reoder'" in f["message"])
     assert "did you mean 'Magento_Sales::reorder'" in first["message"]

@@ -52,3 +52,6 @@ class _LazyGroup(click.Group):
 @click.version_option(__version__, prog_name="magegen")
 def main() -> None:
     """Write Magento 2 integration modules from a small YAML spec."""
+    from generator.magento.acl import reset_suggestion_budget
+
+    reset_suggestion_budget()

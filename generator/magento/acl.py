@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Mapping
+from functools import cache
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
@@ -23,9 +24,17 @@ if TYPE_CHECKING:
 ADMIN = "Magento_Backend::admin"
 ALL = "Magento_Backend::all"
 ALL_TITLE = "Allow everything"  # its title in Magento_Backend's acl.xml
-# Distinct wrong ids one tree ranks suggestions for (a few ms each); past it, no suggestion: a
-# file of thousands of unknown ids is no typo, and its run stays within a fixed time.
+# Distinct wrong ids one run of magegen ranks suggestions for (a few ms each); past it, no
+# suggestion: a file of thousands of unknown ids is no typo, and its run stays within a fixed
+# time. Counted per run, not per catalog: the bundled catalogs are shared by everything a
+# process reads (see ``reset_suggestion_budget``).
 SUGGESTION_BUDGET = 200
+_rankings = {"left": SUGGESTION_BUDGET}
+
+
+def reset_suggestion_budget() -> None:
+    """Start a new run's suggestion budget (each command of the CLI calls it once)."""
+    _rankings["left"] = SUGGESTION_BUDGET
 
 # Where a module of a ModuleCatalog comes from.
 CORE = "core"  # one of the 209 core modules of magento2 (app/code/Magento)
@@ -134,8 +143,9 @@ class AclCatalog:
             return [exact]
         key = (wrong, limit)
         if key not in self._suggested:
-            if len(self._suggested) >= SUGGESTION_BUDGET:
+            if _rankings["left"] <= 0:
                 return []  # thousands of unknown ids: the first ones got their suggestions
+            _rankings["left"] -= 1
             self._suggested[key] = self._rank(wrong, limit)
         return list(self._suggested[key])
 

@@ -102,20 +102,33 @@ def resolve_grant(
             owners.append((index, module_of(resource_id)))
             continue
         owners.append((index, resource.module))
-        added = [resource_id, *(acl.ancestors_below_admin(resource_id) if parents else ())]
-        if subtree:
-            added += [
-                under
-                for under in acl.descendants(resource_id)
-                if not acl.get(under).disabled  # type: ignore[union-attr]
-                and (below is None or below(resource_id, under))
-            ]
+        added = _entry_ids(acl, resource_id, subtree, parents, below)
         if ALL in added and resource_id != ALL and not all_resources:
             problems.append(GrantProblem(index, full_access_through(entry)))
             continue
         granted += added
     resources = acl.in_tree_order(granted) + tuple(dict.fromkeys(foreign))
     return Grant(resources, tuple(owners), tuple(problems))
+
+
+def _entry_ids(
+    acl: AclCatalog,
+    resource_id: str,
+    subtree: bool,
+    parents: bool,
+    below: Callable[[str, str], bool] | None,
+) -> list[str]:
+    """What one known entry grants: its id, its ancestors (with ``parents``), and for a
+    subtree every enabled id below it that ``below`` lets it bring."""
+    added = [resource_id, *(acl.ancestors_below_admin(resource_id) if parents else ())]
+    if subtree:
+        added += [
+            under
+            for under in acl.descendants(resource_id)
+            if not acl.get(under).disabled  # type: ignore[union-attr]
+            and (below is None or below(resource_id, under))
+        ]
+    return added
 
 
 def full_access_through(what: str) -> str:
