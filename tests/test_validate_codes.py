@@ -232,7 +232,6 @@ BREAKAGES = [
     Breakage("MG306", _without_sync_patch(_apostrophe), CONFIG, "O'Brien sync"),
     Breakage("MG307", _disabled, API, "Magento_Config::advanced"),
     Breakage("MG308", _grant("Magento_Backend::all"), API, "Magento_Backend::all"),
-    Breakage("MG309", _grant("Acme_Erp::erp"), API, "Acme_Erp::erp", needs_root=True),
     Breakage("MG104", _device_link, "etc/events.xml", None),
     Breakage("MG105", _huge_file, "Model/Huge.php", None),
     Breakage(
@@ -251,6 +250,19 @@ BREAKAGES = [
         "Setup/installData.php",
         None,
         also=frozenset({"MG303"}),  # the misnamed script never runs, so nothing is created
+    ),
+    Breakage(
+        "MG312",
+        _without_sync_patch(
+            _edit(
+                "Setup/InstallData.php",
+                "namespace Beehexa\\IntegrationManager\\Setup;",
+                "namespace Beehexa\\Integration\\Setup;",
+            )
+        ),
+        "Setup/InstallData.php",
+        None,
+        also=frozenset({"MG303"}),  # the class Magento loads is not there: nothing is created
     ),
     Breakage(
         "MG400",
