@@ -12,7 +12,7 @@ from generator.errors import Problem, Severity, shown
 from generator.magento.acl import ALL, AclCatalog, ModuleCatalog, module_of
 from generator.magento.moduletree import IntegrationFacts, Located, ModuleFacts
 from generator.magento.setupcode import SetupCode, setup_code
-from generator.review.fullaccess import full_access
+from generator.review.fullaccess import full_access_message
 from generator.review.phptargets import php_findings
 from generator.review.setupscripts import setup_problems
 from generator.review.treecontext import Context
@@ -298,7 +298,11 @@ def _resources(module: ModuleFacts, context: Context, setup: SetupCode) -> Itera
             granted = {r.value for r in facts.resources}
             for resource in facts.resources:
                 if resource.value == ALL:
-                    yield from full_access(module, relative, facts, setup)
+                    message = full_access_message(module, relative, facts, setup)
+                    if message is not None:
+                        yield _problem(
+                            module, relative, message, "MG308", resource, Severity.WARNING
+                        )
                     continue
                 yield from _resource(module, relative, facts, resource, context)
                 if relative == API and resource.value in context.acl:

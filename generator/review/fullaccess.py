@@ -8,9 +8,7 @@ the integration gets the listed ids, not full access. A grant nothing creates do
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from generator.errors import Problem, Severity, shown
+from generator.errors import shown
 from generator.magento.acl import ALL
 from generator.magento.files import API_XML
 from generator.magento.integrations import IntegrationFacts
@@ -18,27 +16,22 @@ from generator.magento.moduletree import ModuleFacts
 from generator.magento.setupcode import SetupCode
 
 
-def full_access(
+def full_access_message(
     module: ModuleFacts, relative: str, facts: IntegrationFacts, setup: SetupCode
-) -> Iterator[Problem]:
-    """MG308 for the integration ``facts`` of ``relative``, which lists Magento_Backend::all."""
+) -> str | None:
+    """MG308's message for the integration ``facts`` of ``relative``, which lists
+    Magento_Backend::all; None when nothing creates it, so the grant does nothing."""
     if relative == API_XML and not _created(module, facts.name, setup):
-        return
-    at = next(r for r in facts.resources if r.value == ALL)
+        return None
     others = [r for r in facts.resource_ids if r != ALL]
     if relative == API_XML and others:
-        message = (
+        return (
             f"integration '{shown(facts.name)}' lists {ALL} with {len(others)} other id(s): "
             "Magento then allows only the listed ids and writes an explicit deny for every "
             f"other resource, so it does not get full access; list {ALL} alone for full "
             "access, or remove it"
         )
-    else:
-        message = f"integration '{shown(facts.name)}' has full access ({ALL})"
-    display = module.display(relative)
-    yield Problem(
-        display, message, line=at.line, severity=Severity.WARNING, code="MG308"
-    )
+    return f"integration '{shown(facts.name)}' has full access ({ALL})"
 
 
 def _created(module: ModuleFacts, name: str, setup: SetupCode) -> bool:
