@@ -26,10 +26,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from generator.magento.files import DATA_PATCH_DIR, SCHEMA_PATCH_DIR
+from generator.magento.integrations import IntegrationFacts
 from generator.magento.moduletree import ModuleFacts
 from generator.magento.phpclasses import PhpClasses, generated_from, read_classes
 from generator.magento.phpvalues import UNKNOWN, ModuleValues, PhpArray, Text, text_of
@@ -301,3 +302,21 @@ class _Locator:
         offset = name.offset if here else self.call_at
         line, column = php.line_at(offset), php.column_at(offset) + here  # after the quote
         return Creation(name.value, self.found.relative, line, column, call, by_config, email)
+
+
+def applied_integrations(
+    module: ModuleFacts, setup: SetupCode | None = None
+) -> tuple[IntegrationFacts, ...]:
+    """The module's integrations whose declared grant Magento may apply: those of config.xml
+    and integration.xml, and those only api.xml names that setup code creates by name as config
+    integrations (their email taken from that code, where it is a constant)."""
+    setup = setup if setup is not None else setup_code(module)
+    kept = []
+    for facts in module.integrations():
+        if facts.name in (module.config or {}) or facts.name in (module.consolidated or {}):
+            kept.append(facts)
+        elif setup.grants_api(facts.name):
+            creation = setup.creation(facts.name)
+            email = creation.email if creation is not None else None
+            kept.append(replace(facts, email=email))
+    return tuple(kept)

@@ -70,6 +70,7 @@ def states_of_spec(spec: ModuleSpec) -> dict[str, IntegrationFacts]:
 def states_of_tree(root: Path) -> dict[str, IntegrationFacts]:
     """The integrations a module tree declares, read as Magento reads them."""
     from generator.magento.moduletree import read_module
+    from generator.magento.setupcode import applied_integrations
 
     if not (root / MODULE_XML).is_file():
         raise UsageError([Problem(str(root), "is not a module folder (no etc/module.xml)")])
@@ -80,7 +81,7 @@ def states_of_tree(root: Path) -> dict[str, IntegrationFacts]:
     synced = _synced_names(module)
     return {
         integration.name: replace(integration, synced=integration.name in synced)
-        for integration in module.integrations()
+        for integration in applied_integrations(module)
     }
 
 
