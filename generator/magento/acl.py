@@ -1,9 +1,9 @@
-"""Magento's ACL resource tree and its modules: the bundled 2.4.4 catalogs, and queries.
+"""Magento's ACL resource tree and its modules, and queries.
 
-The bundled catalogs hold a default Magento Open Source 2.4.4 install: the 209 core modules
-(``app/code/Magento`` of magento2) and the other packages ``magento/product-community-edition``
-brings in (MSI, PageBuilder, the security package, Adobe Stock/IMS, Braintree, ...). Each module
-says which of the two it comes from, since "core" still matters to some checks.
+The bundled catalogs describe the releases of ``generator.magento.releases``: each a default
+Magento Open Source install, with Magento's own modules (CORE) and the other packages
+``magento/product-community-edition`` brings in (DEFAULT_INSTALL: MSI, PageBuilder, the security
+package, Adobe Stock/IMS, Braintree, ...). "core" still matters to some checks.
 
 Magento merges every module's ``etc/acl.xml`` by resource id, in module load order: a later file
 can add children under a resource another module declared, and its attributes win. Each level is
@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Mapping
-from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
@@ -30,7 +28,6 @@ CORE = "core"  # one of the 209 core modules of magento2 (app/code/Magento)
 DEFAULT_INSTALL = "default-install"  # another package of a default Open Source install (MSI, ...)
 INSTALLATION = "installation"  # found only in the installation given with --magento-root
 
-_DATA = Path(__file__).resolve().parent / "data"
 
 
 class AclResource(NamedTuple):
@@ -178,10 +175,12 @@ class AclCatalog:
         return cls(document["magento_version"], resources)
 
 
-@cache
 def bundled_acl() -> AclCatalog:
-    """The ACL tree of a default Magento Open Source 2.4.4 install, shipped with magegen."""
-    return AclCatalog.from_json((_DATA / "acl.json").read_text(encoding="utf-8"))
+    """The ACL tree magegen checks against when no store is named: every id of the default
+    target releases (``targetset.default_targets``), with the newest one's attributes."""
+    from generator.magento.targetset import default_targets
+
+    return default_targets().acl()
 
 
 class ModulePackage(NamedTuple):
@@ -194,6 +193,7 @@ class ModulePackage(NamedTuple):
     constraint: str | None = None
     origin: str = INSTALLATION
     sequence: tuple[str, ...] = ()
+    version: str | None = None  # the package's version, where known
 
 
 class ModuleCatalog(NamedTuple):
@@ -259,22 +259,12 @@ class ModuleCatalog(NamedTuple):
         return ModuleCatalog(self.magento_version, self.framework, modules)
 
 
-@cache
 def bundled_modules() -> ModuleCatalog:
-    """A default Magento Open Source 2.4.4 install's modules, shipped with magegen."""
-    document = json.loads((_DATA / "modules.json").read_text(encoding="utf-8"))
-    framework = ModulePackage("Magento_Framework", **document["framework"], origin=CORE)
-    modules = {
-        name: ModulePackage(
-            name,
-            entry["package"],
-            entry["constraint"],
-            entry["origin"],
-            tuple(entry["sequence"]),
-        )
-        for name, entry in document["modules"].items()
-    }
-    return ModuleCatalog(document["magento_version"], framework, modules)
+    """The modules of the default target releases, each package's constraint admitting its
+    version in every one of them."""
+    from generator.magento.targetset import default_targets
+
+    return default_targets().modules()
 
 
 def module_of(resource_id: str) -> str | None:

@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from generator.magento.acl import ModuleCatalog
-from generator.magento.lines import default_targets, php_constraint
+from generator.magento.lines import php_constraint
 
 
 def default_php() -> str:
-    """composer.json's ``php`` for a module with the default target lines: every PHP version
-    one of them allows (``~8.1.0||...||~8.5.0`` for 2.4.7 to 2.4.9)."""
-    return php_constraint(default_targets())
+    """composer.json's ``php`` for a module with the default targets: every PHP version one of
+    them allows (``~8.1.0||...||~8.5.0`` for 2.4.7 to 2.4.9)."""
+    from generator.magento.targetset import default_targets
+
+    return php_constraint(default_targets().php_sources())
 
 
 def _package_order(package: str) -> tuple[int, str]:

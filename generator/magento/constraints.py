@@ -211,3 +211,30 @@ def patch_span(major: int, minor: int, patch: int) -> tuple[Interval, ...]:
     beyond, up to 2.4.8's -dev."""
     low = _version((major, minor, patch), DEV)
     return (Interval(Bound(low, True), Bound(_version((major, minor, patch + 1), DEV), False)),)
+
+
+def release_key(release: str) -> Version:
+    """A release name (``2.4.7-p4``) as Composer orders it: 2.4.7 < 2.4.7-p1 < … < 2.4.8.
+
+    Raises ConstraintError when it is not a version.
+    """
+    parsed = _parse_version(release, release)
+    if parsed.wildcard:
+        raise ConstraintError(f"'{shown(release)}' is not a release")
+    return _version(parsed.numbers, parsed.rank, parsed.number)
+
+
+def admits(constraint: tuple[Interval, ...], version: Version) -> bool:
+    """Whether ``constraint`` admits exactly ``version``."""
+    point = (Interval(Bound(version, True), Bound(version, True)),)
+    return admits_some(constraint, point)
+
+
+def intersect(a: tuple[Interval, ...], b: tuple[Interval, ...]) -> tuple[Interval, ...]:
+    """The versions in both ``a`` and ``b``."""
+    return _intersect(a, b)
+
+
+def later_than(version: Version) -> tuple[Interval, ...]:
+    """Every version after ``version``."""
+    return (Interval(Bound(version, False), None),)

@@ -63,6 +63,7 @@ def resolve_grant(
     from_installation: bool = False,
     parents: bool = True,
     own_module: str | None = None,
+    unchecked: frozenset[str] = frozenset(),
 ) -> Grant:
     """The grant that the entries ``requested`` ask of the ACL tree ``acl``.
 
@@ -74,7 +75,8 @@ def resolve_grant(
     (default: whether ``acl`` declares a resource of it); ``from_installation`` says ``acl``
     holds an installation's own modules, so an unknown module is really missing there.
     ``own_module`` is the module the grant is for: ``acl`` holds all it declares, so an unknown
-    id of it is an error.
+    id of it is an error. Ids in ``unchecked`` that ``acl`` lacks are granted as written,
+    without a problem (the caller has said why).
     """
     knows = knows_module or declaring_modules(acl)
     granted: list[str] = []
@@ -83,7 +85,11 @@ def resolve_grant(
     problems: list[GrantProblem] = []
     for index, entry in enumerate(requested):
         resource_id, subtree = rules.split_subtree(entry)
-        problem = _entry_problem(acl, entry, all_resources, knows, from_installation, own_module)
+        problem = None
+        if resource_id not in unchecked or resource_id in acl:
+            problem = _entry_problem(
+                acl, entry, all_resources, knows, from_installation, own_module
+            )
         if problem is not None:
             problems.append(GrantProblem(index, *problem))
             if problem[1] == "error":

@@ -1,11 +1,11 @@
-"""Magento release lines (2.4.4 ... 2.4.9): their PHP ranges and packages, and which a module
-targets.
+"""Magento release lines (2.4.4 ... 2.4.9): when each is supported, and which lines a module
+targets by default.
 
 The facts are data (``data/lines.json``), each with its source and the date it was last checked.
-A module targets lines with a Composer constraint over Magento versions (``>=2.4.7``,
-``~2.4.7 || ~2.4.8``); a line is targeted when the constraint admits some release of it, as
-Composer would (``>2.4.7`` admits 2.4.7-p1, so it targets 2.4.7). The default targets are the
-lines Adobe supported on the check date.
+Everything else about a line comes from its releases (``generator.magento.releases``), derived
+from Magento's own files. A line magegen knows no release of yet (2.4.9) carries its php here,
+from Magento's development branch, and is judged by the newest known release
+(``generator.magento.targetset``).
 """
 
 from __future__ import annotations
@@ -16,19 +16,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Protocol
 
-from generator.errors import shown
-from generator.magento.constraints import (
-    ConstraintError,
-    admits_some,
-    minor_span,
-    parse_constraint,
-    patch_span,
-)
+from generator.magento.constraints import admits_some, minor_span, parse_constraint
 
 _DATA = Path(__file__).resolve().parent / "data" / "lines.json"
 _LINE_NAME = re.compile(r"(\d+)\.(\d+)\.(\d+)")
 _PHP_TERM = re.compile(r"~(\d+)\.(\d+)\.0")
+
+
+class PhpSource(Protocol):
+    """A release or a line, as far as composer.json's php is concerned."""
+
+    name: str
+    php: str | None
+    php_minors: tuple[tuple[int, int], ...]
 
 
 @dataclass(frozen=True)
@@ -36,12 +38,12 @@ class MagentoLine:
     """One Magento release line, such as 2.4.7 (2.4.7 and its -pN patches)."""
 
     name: str
-    php: str  # Magento's own constraint, e.g. ~8.2.0||~8.3.0||~8.4.0
-    php_minors: tuple[tuple[int, int], ...]  # the PHP minor versions it allows, e.g. (8, 2)
     released: str
     end_of_support: str
     supported: bool  # in Adobe's standard support on the check date
     source: str
+    php: str | None = None  # only for a line with no known release (2.4.9)
+    php_minors: tuple[tuple[int, int], ...] = ()
 
     @property
     def key(self) -> tuple[int, int, int]:
@@ -57,7 +59,6 @@ class LineFacts:
     checked: str
     default_targets: str
     default_targets_reason: str
-    packages: tuple[tuple[str, str], ...]  # the same on every line: magento/framework 103.0.*
     support_sources: tuple[str, ...]
 
 
@@ -68,7 +69,11 @@ def _numbers(name: str) -> tuple[int, int, int]:
     return int(match[1]), int(match[2]), int(match[3])
 
 
-def _php_minors(php: str) -> tuple[tuple[int, int], ...]:
+def php_minors(php: str) -> tuple[tuple[int, int], ...]:
+    """The PHP minor versions of a Magento php constraint (``~8.2.0||~8.3.0``): ((8, 2), (8, 3)).
+
+    Raises ValueError when it is not a union of ``~X.Y.0`` ranges.
+    """
     terms = [_PHP_TERM.fullmatch(term) for term in php.split("||")]
     if not terms or None in terms:
         raise ValueError(f"{php!r} is not a union of ~X.Y.0 ranges")
@@ -84,12 +89,12 @@ def line_facts() -> LineFacts:
             (
                 MagentoLine(
                     entry["line"],
-                    entry["php"],
-                    _php_minors(entry["php"]),
                     entry["released"],
                     entry["end_of_support"],
                     entry["supported"],
                     entry["source"],
+                    entry.get("php"),
+                    php_minors(entry["php"]) if "php" in entry else (),
                 )
                 for entry in document["lines"]
             ),
@@ -101,7 +106,6 @@ def line_facts() -> LineFacts:
         document["checked"],
         document["default_targets"],
         document["default_targets_reason"],
-        tuple(sorted(document["packages"].items())),
         tuple(document["support_sources"]),
     )
 
@@ -111,68 +115,31 @@ def known_lines() -> tuple[MagentoLine, ...]:
     return line_facts().lines
 
 
-def line(name: str) -> MagentoLine:
-    """The known line ``name`` (``2.4.7``); KeyError when magegen does not know it."""
-    for candidate in known_lines():
-        if candidate.name == name:
-            return candidate
-    raise KeyError(name)
+def php_constraint(sources: Iterable[PhpSource]) -> str:
+    """composer.json's ``php`` for a module that targets ``sources`` (releases, or lines with no
+    known release): every PHP version any of them allows, as ``~X.Y.0`` ranges joined by
+    ``||``, oldest first.
 
-
-def select_lines(constraint: str) -> tuple[MagentoLine, ...]:
-    """The known lines that ``constraint`` (Composer syntax, over Magento versions) targets,
-    oldest first.
-
-    Raises ConstraintError when Composer cannot read it, or when it targets no known line
-    (the message names the known lines).
+    The union never makes the module uninstallable on a release it claims. Raises ValueError for
+    no sources.
     """
-    admitted = parse_constraint(constraint)
-    chosen = tuple(
-        candidate
-        for candidate in known_lines()
-        if admits_some(admitted, patch_span(*candidate.key))
-    )
-    if not chosen:
-        names = ", ".join(candidate.name for candidate in known_lines())
-        raise ConstraintError(
-            f"'{shown(constraint)}' targets none of the Magento lines known: {names}"
-        )
-    return chosen
-
-
-def default_targets() -> tuple[MagentoLine, ...]:
-    """The lines a module targets unless it says otherwise: those Adobe supported on the date
-    the facts were checked (``line_facts().checked``)."""
-    return select_lines(line_facts().default_targets)
-
-
-def php_constraint(lines: Iterable[MagentoLine]) -> str:
-    """composer.json's ``php`` for a module that targets ``lines``: every PHP version any of
-    them allows, as ``~X.Y.0`` ranges joined by ``||``, oldest first.
-
-    The union never makes the module uninstallable on a line it claims. Raises ValueError for
-    no lines.
-    """
-    minors = sorted({minor for target in lines for minor in target.php_minors})
+    minors = sorted({minor for target in sources for minor in target.php_minors})
     if not minors:
-        raise ValueError("no target lines: a module must target at least one Magento line")
+        raise ValueError("no targets: a module must target at least one Magento release")
     return "||".join(f"~{major}.{minor}.0" for major, minor in minors)
 
 
-def lines_excluded_by_php(php: str, lines: Iterable[MagentoLine]) -> tuple[MagentoLine, ...]:
-    """The lines of ``lines`` on which a module whose composer.json says ``"php": php`` cannot
-    be installed: its constraint admits none of the PHP versions the line allows.
+def excluded_by_php(php: str, sources: Iterable[PhpSource]) -> tuple[PhpSource, ...]:
+    """The releases (or lines) of ``sources`` on which a module whose composer.json says
+    ``"php": php`` cannot be installed: its constraint admits none of the PHP versions they
+    allow.
 
     Raises ConstraintError when ``php`` is not a constraint magegen can read.
     """
     admitted = parse_constraint(php)
     return tuple(
         target
-        for target in lines
+        for target in sources
         if not any(admits_some(admitted, minor_span(*minor)) for minor in target.php_minors)
     )
 
-
-def packages() -> dict[str, str]:
-    """The Magento packages every known line requires at the same constraint."""
-    return dict(line_facts().packages)

@@ -6,8 +6,8 @@ each with a service method and the ACL resources a caller needs: all of them (Ma
 ``anonymous`` (anyone may call the route, no token needed) and ``self`` (a customer's token, for
 that customer's own data; an integration token never passes).
 
-The bundled catalog holds the routes of a default Magento Open Source 2.4.4 install, merged the
-way Magento merges webapi.xml files (see ``generator.magento.webapixml``). It is loaded only by
+The bundled catalogs hold the routes of each release magegen knows (``releases.release_routes``),
+merged the way Magento merges webapi.xml files (see ``generator.magento.webapixml``). It is loaded only by
 what needs it: nothing on the path of ``magegen new`` for a spec without endpoints imports this
 module.
 """
@@ -16,15 +16,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from functools import cache
-from pathlib import Path
 from typing import NamedTuple
 
 ANONYMOUS = "anonymous"  # anyone may call the route
 SELF = "self"  # only a customer token, for the customer's own data
 METHODS = ("GET", "POST", "PUT", "DELETE")  # the HTTP methods webapi.xml allows, in listing order
 
-_DATA = Path(__file__).resolve().parent / "data"
 
 
 def is_variable(segment: str) -> bool:
@@ -152,7 +149,9 @@ class RouteCatalog:
         return cls(document["magento_version"], routes)
 
 
-@cache
 def bundled_routes() -> RouteCatalog:
-    """The REST routes of a default Magento Open Source 2.4.4 install, shipped with magegen."""
-    return RouteCatalog.from_json((_DATA / "routes.json").read_text(encoding="utf-8"))
+    """The REST routes of the default target releases (``targetset.default_targets``), each as
+    the newest one that has it declares it."""
+    from generator.magento.targetset import default_targets
+
+    return default_targets().routes()

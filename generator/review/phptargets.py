@@ -1,11 +1,12 @@
-"""MG215: a module whose composer.json ``php`` excludes every PHP version of a Magento line it
-targets cannot be installed on that line.
+"""MG215: a module whose composer.json ``php`` excludes every PHP version of a Magento release it
+targets cannot be installed on that release.
 
-Which lines a module targets, as a Magento developer reads it: with a store named
-(``--catalog``, ``--magento-root``) the store's own line, since that is where the module is
-going; without one, one of Magento's own core modules targets the line magegen's core catalog
-comes from (2.4.4: a 2.4.4 module is not meant for 2.4.8), and any other module the default
-target lines (those Adobe supports; see ``lines.default_targets``).
+Which releases a module targets, as a Magento developer reads it: with a store named
+(``--catalog``, ``--magento-root``) the store's own release, since that is where the module is
+going; without one, a package of Magento's own (its composer.json name and version ship in
+known releases) targets the releases that ship it (a 2.4.4 module is not meant for 2.4.8), and
+any other module the default targets (the lines Adobe supports; see
+``targetset.default_targets``).
 """
 
 from __future__ import annotations
@@ -13,22 +14,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from generator.errors import Problem, Severity, shown
-from generator.magento.acl import bundled_modules
 from generator.magento.catalogs import Catalogs
 from generator.magento.constraints import ConstraintError
-from generator.magento.linedeltas import line_deltas
-from generator.magento.lines import (
-    MagentoLine,
-    default_targets,
-    lines_excluded_by_php,
-    select_lines,
-)
+from generator.magento.lines import excluded_by_php
 from generator.magento.moduletree import ModuleFacts
+from generator.magento.releases import Release, known_releases, release_packages
+from generator.magento.targetset import default_targets, describe, select_releases
 
 
-def store_lines(known: Catalogs) -> tuple[MagentoLine, ...] | None:
-    """The line of the store ``known`` describes (its catalog file's or installation's
-    Magento version); None without a store, or when its version names no known line."""
+def store_lines(known: Catalogs) -> tuple[Release, ...] | None:
+    """The release of the store ``known`` describes (its catalog file's or installation's
+    Magento version); None without a store, or when its version names no known release."""
     version = None
     if known.snapshot is not None:
         version = known.snapshot.magento_version
@@ -39,40 +35,48 @@ def store_lines(known: Catalogs) -> tuple[MagentoLine, ...] | None:
     if not version:
         return None
     try:
-        return select_lines(version)
+        return select_releases(version).releases
     except ConstraintError:
         return None
 
 
 def module_targets(
-    module: ModuleFacts, store: tuple[MagentoLine, ...] | None
-) -> tuple[tuple[MagentoLine, ...], str]:
-    """The lines ``module`` is judged against, and how they were chosen (for the message)."""
+    module: ModuleFacts, store: tuple[Release, ...] | None
+) -> tuple[tuple[Release, ...], str]:
+    """The releases ``module`` is judged against, and how they were chosen (for the message)."""
     if store is not None:
-        return store, "the store's line"
-    name = module.name.value if module.name is not None else None
-    if name is not None and name in bundled_modules().core():
-        base = line_deltas().base
-        return select_lines(base), f"a core module of Magento {base}"
-    return default_targets(), "the default target lines; name the store with --catalog"
+        return store, "the store's release"
+    manifest = module.composer if isinstance(module.composer, dict) else {}
+    name, version = manifest.get("name"), manifest.get("version")
+    shipping = tuple(
+        r for r in known_releases() if version and release_packages(r.name).get(name) == version
+    )
+    if shipping:
+        return shipping, f"Magento {describe(r.name for r in shipping)} ships {name} {version}"
+    return default_targets().releases, "the default targets; name the store with --catalog"
 
 
-def php_findings(module: ModuleFacts, store: tuple[MagentoLine, ...] | None) -> Iterator[Problem]:
-    """MG215 for ``module``, if its composer.json requires a php that a targeted line lacks."""
+def php_findings(module: ModuleFacts, store: tuple[Release, ...] | None) -> Iterator[Problem]:
+    """MG215 for ``module``, if its composer.json requires a php that a targeted release
+    lacks."""
     require = module.composer.get("require") if isinstance(module.composer, dict) else None
     php = require.get("php") if isinstance(require, dict) else None
     if not isinstance(php, str):
         return
     targets, why = module_targets(module, store)
     try:
-        excluded = lines_excluded_by_php(php, targets)
+        excluded = excluded_by_php(php, targets)
     except ConstraintError:
         return  # a constraint Composer cannot read is composer validate's to report
-    for line in excluded:
+    by_php: dict[str, list[str]] = {}
+    for target in excluded:
+        by_php.setdefault(target.php or "", []).append(target.name)
+    for allowed, names in by_php.items():
+        where = describe(names)
         yield Problem(
             module.display("composer.json"),
-            f"requires php '{shown(php)}', which allows none of Magento {line.name}'s PHP "
-            f"versions ({line.php}): the module cannot be installed on {line.name} ({why})",
+            f"requires php '{shown(php)}', which allows none of Magento {where}'s PHP "
+            f"versions ({allowed}): the module cannot be installed on {where} ({why})",
             severity=Severity.WARNING,
             code="MG215",
         )

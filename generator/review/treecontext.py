@@ -14,8 +14,7 @@ from generator.magento.acl import AclCatalog, ModuleCatalog, module_of
 from generator.magento.catalogs import Catalogs, knows_module_of
 from generator.magento.files import ACL_XML, MODULE_XML, inside_tree
 from generator.magento.installation import ModuleDir, read_acl, read_module_xml
-from generator.magento.linedeltas import acl_for_lines
-from generator.magento.lines import MagentoLine, default_targets
+from generator.magento.releases import Release
 from generator.magento.moduletree import ModuleFacts
 from generator.review.phptargets import store_lines
 
@@ -29,7 +28,7 @@ class Context:
     modules: ModuleCatalog
     sequences: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     complete: bool = False  # an installation was read: a module it lacks is not installed
-    store_lines: tuple[MagentoLine, ...] | None = None  # the store's Magento line, if known
+    store_lines: tuple[Release, ...] | None = None  # the store's Magento release, if known
 
     @cached_property
     def _tree_modules(self) -> frozenset[str]:
@@ -65,9 +64,7 @@ def tree_context(roots: list[Path], known: Catalogs) -> Context:
         except (OSError, ValueError, etree.XMLSyntaxError):
             continue
         modules.append(ModuleDir(root, name, sequence))
-    # Without a store, modules target the default lines: the ids they added are known.
-    acl = known.acl if known.from_store else acl_for_lines(default_targets(), known.acl)
-    base = acl
+    acl = base = known.acl
     modules = [
         m for m in modules if inside_tree(m.path, ACL_XML) or not (m.path / ACL_XML).exists()
     ]

@@ -24,6 +24,7 @@ from generator.spec.sections import IntegrationSection, SpecSections
 if TYPE_CHECKING:
     from generator.magento.routequery import ExtraRoute, Grant
     from generator.magento.routes import Route, RouteCatalog
+    from generator.magento.targetset import Targets
 
 EXTRA_SHOWN = 3  # the extra routes a warning names before "and N more"
 # The causes (generator.magento.routequery) in the order a warning names their routes: the most
@@ -32,17 +33,22 @@ _CAUSE_ORDER = ("parent", "listed-resource", "same-resource", "always", "all")
 
 
 def bundled_route_catalog() -> RouteCatalog:
-    """The bundled 2.4.4 routes (imported only when a spec has endpoints)."""
+    """The default targets' routes (imported only when a spec has endpoints)."""
     from generator.magento.routes import bundled_routes
 
     return bundled_routes()
 
 
 def requested_routes(
-    report: Report, section: IntegrationSection, catalog: RouteCatalog
+    report: Report,
+    section: IntegrationSection,
+    catalog: RouteCatalog,
+    targets: Targets | None = None,
 ) -> list[Route]:
     """The routes an integration's ``endpoints`` name, each once; reports the unknown, the
-    wrong method, the ambiguous and the ``self`` ones, and notes the anonymous ones."""
+    wrong method, the ambiguous and the ``self`` ones, and notes the anonymous ones. A route
+    unknown to the targets but known to other releases is named with those releases, never
+    "corrected" to another route."""
     from generator.magento.routematch import RouteLookupError, resolve
 
     found: dict[Route, None] = {}
@@ -51,13 +57,23 @@ def requested_routes(
         try:
             route = resolve(catalog, item.value)
         except RouteLookupError as exc:
-            report.add(item.at, item_field, exc.message)
+            from generator.spec.releaseroutes import elsewhere_message
+
+            other = elsewhere_message(item.value, exc) if targets is not None else None
+            report.add(item.at, item_field, other or exc.message)
             continue
         if route.self_only:
             report.add(item.at, item_field, _self_message(route))
         elif route.anonymous:
             message = f"{shown(str(route))} is anonymous: anyone may call it, it needs no grant"
             report.add(item.at, item_field, message, severity="note")
+        elif targets is not None:
+            from generator.spec.releaseroutes import route_in_releases
+
+            variants, problem = route_in_releases(route, targets)
+            if problem is not None:
+                report.add(item.at, item_field, *problem)
+            found.update(dict.fromkeys(variants))
         else:
             found.setdefault(route)
     return list(found)
@@ -161,11 +177,16 @@ def integration_endpoints(
     section: IntegrationSection,
     acl: AclCatalog,
     load_routes: Callable[[], RouteCatalog] | None,
+    targets: Targets | None = None,
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The routes an integration's ``endpoints`` name, and the resources they and its
-    ``resources`` grant together; warns of the routes that grant opens besides."""
+    ``resources`` grant together; warns of the routes that grant opens besides.
+
+    With ``targets`` (no store named), each route is granted what every targeted release needs
+    for it: a route some target lacks is an error, one whose resources differ a warning.
+    """
     catalog = (load_routes or bundled_route_catalog)()
-    routes = requested_routes(report, section, catalog)
+    routes = requested_routes(report, section, catalog, targets)
     if section.all_resources:
         report.add(
             section.endpoints_at,
@@ -180,11 +201,15 @@ def integration_endpoints(
             "integration would be granted nothing; list a route that needs one, or resources",
         )
     if report.failed or not routes:
-        return tuple(str(r) for r in routes), ()
+        return tuple(dict.fromkeys(str(r) for r in routes)), ()
     listed = section.resources or ()
     resources = endpoint_resources(acl, routes, listed, section.parents)
+    if targets is not None and section.parents:
+        from generator.spec.targets import with_release_ancestors
+
+        resources = with_release_ancestors(resources, targets, acl)
     warn_extra_routes(report, section, acl, catalog, routes)
-    return tuple(str(r) for r in routes), resources
+    return tuple(dict.fromkeys(str(r) for r in routes)), resources
 
 
 def route_options(report: Report, sections: SpecSections, form: IntegrationFormat) -> None:

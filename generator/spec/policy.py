@@ -14,7 +14,6 @@ from generator.magento.acl import ALL, AclCatalog, ModuleCatalog, bundled_module
 from generator.magento.catalogs import knows_module_of
 from generator.magento.composer import resolve_require
 from generator.magento.grants import Grant, resolve_grant
-from generator.magento.lines import MagentoLine
 from generator.spec.fields import Item, Report, join, report_repeats
 from generator.spec.model import (
     DEFAULT_PATCH_NAME,
@@ -26,10 +25,16 @@ from generator.spec.model import (
 )
 from generator.spec.ownacl import own_acl
 from generator.spec.sections import IntegrationSection, ModuleSection, SpecSections
-from generator.spec.targets import line_gap_messages, target_acl, target_lines, target_php
+from generator.spec.targets import (
+    release_problems,
+    target_php,
+    target_releases,
+    with_release_ancestors,
+)
 
 if TYPE_CHECKING:
     from generator.magento.routes import RouteCatalog
+    from generator.magento.targetset import Targets
 
 INTEGRATION_MODULE = "Magento_Integration"
 # The classes Setup/Patch/Data/<Name>.php imports, in lower case: its own name must differ.
@@ -47,7 +52,7 @@ class Known(NamedTuple):
     # The REST routes, loaded only for a spec with endpoints (default: the bundled ones).
     routes: Callable[[], RouteCatalog] | None = None
     own_module: str | None = None  # the module the spec describes; acl holds its own ids
-    targets: tuple[MagentoLine, ...] = ()  # the Magento lines the module targets
+    targets: Targets | None = None  # the Magento releases the module targets
 
     def knows_module(self, module: str) -> bool:
         """Whether the module is one the catalogs know: it has ACL resources, or a package."""
@@ -64,8 +69,10 @@ def module_spec(
     user_require = _requirements(report, sections, composer_name)
     acl, merged = own_acl(report, sections.acl, own_name, known.acl)
     known = known._replace(acl=merged, own_module=own_name)
-    targets = target_lines(sections.magento)
+    targets = known.targets or target_releases(sections.magento)
     known = known._replace(targets=targets)
+    for note in targets.notes if sections.magento is not None else ():
+        report.add(sections.magento.at, "magento", note, severity="note")
     integrations, retired, owners = _integrations(report, sections.integrations or (), known)
     integration_format = IntegrationFormat(
         sections.integration_format.value if sections.integration_format else "split"
@@ -193,7 +200,10 @@ def _integration(
     if section.endpoints is not None:
         from generator.spec.endpoints import integration_endpoints
 
-        endpoints, by_route = integration_endpoints(report, section, known.acl, known.routes)
+        store = known.from_installation
+        endpoints, by_route = integration_endpoints(
+            report, section, known.acl, known.routes, None if store else known.targets
+        )
         resources = (ALL,) if section.all_resources else by_route or resources
     if not section.parents:
         from generator.spec.endpoints import warn_without_parents
@@ -232,21 +242,22 @@ def _grant(
     if section.resources_empty and not section.all_resources:
         report.add(section.resources_at, list_field, "must list at least one ACL resource")
     report_repeats(report, items, list_field, "resource")
-    gaps = line_gap_messages([rules.split_subtree(i.value)[0] for i in items], known.targets)
+    ids = [rules.split_subtree(item.value)[0] for item in items]
+    targets = None if known.from_installation else known.targets
+    gaps = release_problems(ids, targets) if targets is not None else {}
     for item in items:
         gap = gaps.get(rules.split_subtree(item.value)[0])
         if gap is not None:
-            report.add(item.at, join(list_field, item.index), gap)
-    ids = [rules.split_subtree(item.value)[0] for item in items]
-    acl = target_acl(known.acl, ids, known.targets, known.from_installation)
+            report.add(item.at, join(list_field, item.index), *gap)
     grant: Grant = resolve_grant(
-        acl,
+        known.acl,
         [item.value for item in items],
         all_resources=section.all_resources,
         knows_module=known.knows_module,
         from_installation=known.from_installation,
         parents=section.parents,
         own_module=known.own_module,
+        unchecked=frozenset(i for i, (_, severity) in gaps.items() if severity == "warning"),
     )
     for problem in grant.problems:
         item = items[problem.index]
@@ -254,6 +265,8 @@ def _grant(
             continue  # said above, with why
         report.add(item.at, join(list_field, item.index), problem.message, problem.severity)
     owners += [(items[index], module) for index, module in grant.owners]
+    if targets is not None and section.parents:
+        return with_release_ancestors(grant.resources, targets, known.acl)
     return grant.resources
 
 

@@ -24,6 +24,7 @@ from generator.spec.sections import SectionReader, SpecSections
 
 if TYPE_CHECKING:
     from generator.magento.routes import RouteCatalog
+    from generator.magento.targetset import Targets
 from generator.spec.yamlfile import (
     Position,
     alias_growth_problem,
@@ -102,14 +103,33 @@ def load_spec(
     if sections is not None:
         fallback = parse_module_name(fallback_name) if fallback_name else None
         name = _module_name(report, sections, cli_name, fallback)
+        targets = None
+        if not from_installation:
+            targets = _targets(report, sections)
+        if targets is not None:  # the spec's targets decide, not the caller's default
+            acl, modules, routes = targets.acl(), targets.modules(), routes or targets.routes
         catalog = acl or bundled_acl()
         if name and acl_for is not None and not sections.acl:
             catalog = acl_for(*name, catalog)
         known = Known(catalog, modules or bundled_modules(), from_installation, routes)
+        known = known._replace(targets=targets)
         spec = module_spec(report, sections, *name, known) if name else None
     if report.failed or spec is None or sections is None:
         raise SpecError(p for p in report.in_file_order() if p.severity == "error")
     return _loaded(spec, report, sections, path)
+
+
+def _targets(report: Report, sections: SpecSections) -> Targets:
+    """The releases the spec targets; the default ones when its ``magento:`` is bad (reported
+    already)."""
+    from generator.magento.constraints import ConstraintError
+    from generator.magento.targetset import default_targets
+    from generator.spec.targets import target_releases
+
+    try:
+        return target_releases(sections.magento)
+    except ConstraintError:
+        return default_targets()
 
 
 def _loaded(spec: ModuleSpec, report: Report, sections: SpecSections, path: Path) -> LoadedSpec:

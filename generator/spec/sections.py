@@ -14,7 +14,7 @@ from yaml.nodes import MappingNode, Node, SequenceNode
 from generator.errors import suggestion
 from generator.magento import rules
 from generator.magento.constraints import ConstraintError
-from generator.magento.lines import select_lines
+from generator.magento.targetset import select_releases
 from generator.spec.aclsection import AclEntrySection, read_acl
 from generator.spec.fields import Entries, Item, Located, NodeReader, join
 from generator.spec.format import AUTHOR, COMPOSER, INTEGRATION, MODULE, SPEC
@@ -31,9 +31,9 @@ INTEGRATION_KEYS = INTEGRATION.keys()
 
 def target_problem(constraint: str) -> str | None:
     """What is wrong with ``magento:``: a constraint Composer cannot read, or one that targets
-    no Magento line magegen knows."""
+    no Magento release magegen knows."""
     try:
-        select_lines(constraint)
+        select_releases(constraint)
     except ConstraintError as exc:
         return str(exc)
     return None

@@ -1,0 +1,174 @@
+"""Every Magento release magegen knows (2.4.4 to 2.4.8-p1), and what each one holds.
+
+The facts come from Magento's own files, derived by ``scripts/build_releases.py`` into
+``data/releases/`` (see ``generator.magento.releasedata`` for the layout). Choosing releases
+reads only ``index.json``; each table (ACL, packages, modules, requires, routes) is read the
+first time a command asks for it, and a release's catalogs are built only for the releases a
+command targets.
+
+Releases are ordered as Composer orders versions: 2.4.7 < 2.4.7-p1 < ... < 2.4.7-p6 < 2.4.8.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from generator.magento.acl import (
+    CORE,
+    DEFAULT_INSTALL,
+    AclCatalog,
+    ModuleCatalog,
+    ModulePackage,
+    release_constraint,
+)
+from generator.magento.constraints import Version, release_key
+from generator.magento.lines import php_minors
+from generator.magento.releasedata import (
+    FORMAT,
+    acl_record,
+    decode_table,
+    expand,
+    line_of,
+    module_record,
+    requires_record,
+)
+
+if TYPE_CHECKING:
+    from generator.magento.routes import RouteCatalog
+
+DATA = Path(__file__).resolve().parent / "data" / "releases"
+FRAMEWORK = "magento/framework"
+
+
+@dataclass(frozen=True)
+class Release:
+    """One Magento Open Source release, such as 2.4.7-p4."""
+
+    name: str
+    framework: str  # magento/framework's version
+    php: str  # the framework's php constraint
+    php_minors: tuple[tuple[int, int], ...]
+
+    @property
+    def line(self) -> str:
+        """Its line: 2.4.7 for 2.4.7-p4."""
+        return line_of(self.name)
+
+    @property
+    def key(self) -> Version:
+        """The release as Composer orders it."""
+        return release_key(self.name)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@cache
+def known_releases() -> tuple[Release, ...]:
+    """Every bundled release, oldest first."""
+    document = json.loads((DATA / "index.json").read_text(encoding="utf-8"))
+    if document.get("format") != FORMAT:
+        raise ValueError(f"release index format {document.get('format')!r}, expected {FORMAT}")
+    found = (
+        Release(e["release"], e["framework"], e["php"], php_minors(e["php"]))
+        for e in document["releases"]
+    )
+    return tuple(sorted(found, key=lambda r: r.key))
+
+
+def release(name: str) -> Release:
+    """The known release ``name``; KeyError when magegen does not know it."""
+    for candidate in known_releases():
+        if candidate.name == name:
+            return candidate
+    raise KeyError(name)
+
+
+def newest_release() -> Release:
+    """The newest release magegen knows."""
+    return known_releases()[-1]
+
+
+@cache
+def _table(table: str) -> dict[str, Any]:
+    return decode_table((DATA / f"{table}.json").read_text(encoding="utf-8"))
+
+
+def _rows(table: str, name: str) -> list[Any]:
+    document = _table(table)
+    rows = document["rows"]
+    return [rows[i] for i in expand(document["releases"][name])]
+
+
+@cache
+def _acl_rows() -> tuple[Any, ...]:
+    return tuple(acl_record(row) for row in _table("acl")["rows"])
+
+
+@cache
+def release_acl(name: str) -> AclCatalog:
+    """The ACL tree of release ``name``, as Magento merges it (disabled ids included)."""
+    rows = _acl_rows()
+    return AclCatalog(name, tuple(rows[i] for i in expand(_table("acl")["releases"][name])))
+
+
+@cache
+def release_packages(name: str) -> dict[str, str]:
+    """Composer package to version, for every package release ``name`` installs (the
+    ``magento/*`` ones, and the other vendors' packages of a default install)."""
+    return dict(_rows("packages", name))
+
+
+@cache
+def release_requires(name: str) -> dict[str, tuple[tuple[str, str], ...]]:
+    """Composer package to the ``magento/*`` packages it requires in release ``name``, with
+    their constraints as its composer.json writes them (``*`` is common)."""
+    return dict(requires_record(row) for row in _rows("requires", name))
+
+
+def _origin(version: str) -> str:
+    """CORE for Magento's own modules (versioned 100.x and up, as the modules of magento2's
+    app/code are), DEFAULT_INSTALL for the rest (MSI 1.x, PageBuilder 2.x, ...)."""
+    major = version.split(".", 1)[0]
+    return CORE if major.isdigit() and int(major) >= 100 else DEFAULT_INSTALL
+
+
+@cache
+def release_modules(name: str) -> ModuleCatalog:
+    """The modules of release ``name``, each with its package and that package's release-line
+    constraint (``103.0.*`` for 103.0.7-p4)."""
+    versions = release_packages(name)
+    modules = {}
+    for row in _rows("modules", name):
+        record = module_record(row)
+        version = versions.get(record.package, "")
+        modules[record.module] = ModulePackage(
+            record.module,
+            record.package,
+            release_constraint(version) if version else None,
+            _origin(version),
+            record.sequence,
+            version or None,
+        )
+    framework = ModulePackage(
+        "Magento_Framework",
+        FRAMEWORK,
+        release_constraint(versions[FRAMEWORK]),
+        CORE,
+        (),
+        versions[FRAMEWORK],
+    )
+    return ModuleCatalog(name, framework, modules)
+
+
+@cache
+def release_routes(name: str) -> RouteCatalog:
+    """The REST routes of release ``name``, merged as Magento merges webapi.xml files."""
+    from generator.magento.routes import Route, RouteCatalog
+
+    routes = (Route(r[0], r[1], tuple(r[2]), r[3], r[4], r[5]) for r in _rows("routes", name))
+    return RouteCatalog(name, routes)
