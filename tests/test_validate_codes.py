@@ -55,6 +55,20 @@ def _remove(relative: str) -> Callable[[Path], None]:
     return lambda module: (module / relative).unlink()
 
 
+WEBAPI_XML = xml_naming(
+    "urn:magento:module:Magento_Webapi:etc/webapi.xsd",
+    """\
+    <route url="/V1/hexasync/orders" method="GET">
+        <service class="Beehexa\\IntegrationManager\\Api\\SyncInterface" method="getList"/>
+        <resources>
+            <resource ref="Beehexa_IntegrationManager::sync"/>
+        </resources>
+    </route>
+""",
+    root="routes",
+)
+
+
 def _add_file(relative: str, text: str) -> Callable[[Path], None]:
     def apply(module: Path) -> None:
         write(module / relative, text)
@@ -263,6 +277,12 @@ BREAKAGES = [
         "Setup/InstallData.php",
         None,
         also=frozenset({"MG303"}),  # the class Magento loads is not there: nothing is created
+    ),
+    Breakage(
+        "MG320",
+        _add_file("etc/webapi.xml", WEBAPI_XML),
+        "etc/webapi.xml",
+        '<resource ref="Beehexa_IntegrationManager::sync"/>',
     ),
     Breakage(
         "MG400",

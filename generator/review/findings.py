@@ -14,6 +14,7 @@ from generator.magento.moduletree import IntegrationFacts, Located, ModuleFacts
 from generator.magento.setupcode import SetupCode, setup_code
 from generator.review.fullaccess import full_access_message
 from generator.review.phptargets import php_findings
+from generator.review.routeacl import undeclared_route_ids
 from generator.review.setupscripts import setup_problems
 from generator.review.treecontext import Context
 
@@ -51,6 +52,7 @@ CODES = {
     "MG311": "a setup script's or patch's file name or folder is misspelled or has the wrong "
     "case, so Magento never runs it",
     "MG312": "a setup file declares another class than the one Magento loads from it",
+    "MG320": "a REST route of the module needs an ACL id no acl.xml declares",
     "MG400": "a PHP file does not parse",
 }
 
@@ -73,6 +75,7 @@ def check_module(module: ModuleFacts, context: Context) -> list[Problem]:
         *_integration_files(module, context, setup),
         *setup_problems(module, setup),
         *_resources(module, context, setup),
+        *undeclared_route_ids(module, context),
     ]
 
 
