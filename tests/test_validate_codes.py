@@ -205,6 +205,12 @@ BREAKAGES = [
         None,
     ),
     Breakage(
+        "MG216",
+        _composer(lambda c: c["require"].__setitem__("magento/framework", "100.0.*")),
+        "composer.json",
+        None,
+    ),
+    Breakage(
         "MG300",
         _edit_regex(MODULE_XML, r"\s*<sequence>.*</sequence>", ""),
         MODULE_XML,

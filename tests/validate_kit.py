@@ -22,7 +22,7 @@ Runner = Callable[..., Result]
 
 EXAMPLE_NAME = "Beehexa/IntegrationManager"
 WARNING_CODES = frozenset(
-    {"MG210", "MG214", "MG215", "MG300", "MG305", "MG308", "MG103", "MG110"}
+    {"MG210", "MG214", "MG215", "MG216", "MG300", "MG305", "MG308", "MG103", "MG110"}
 )
 FORMATS = ("text", "json", "github", "markdown")
 INTERNAL_ERROR_EXIT = 70

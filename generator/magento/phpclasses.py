@@ -30,7 +30,8 @@ _KEYWORDS = frozenset(
     extends false final finally float fn for foreach function global goto if implements include
     include_once instanceof insteadof int interface isset iterable list match mixed namespace new
     null object or parent print private protected public readonly require require_once return
-    self static string switch throw trait true try unset use var void while xor yield never""".split()
+    self static string switch throw trait true try unset use var void while xor yield
+    never""".split()
 )
 # The suffixes of classes Magento generates for a class of the module (a factory, a proxy).
 GENERATED_SUFFIXES = ("factory", "\\proxy", "\\interceptor")

@@ -155,7 +155,8 @@ class _Reader:
         match = _TOKEN.match(self.code, position)
         if match is None or match.lastgroup is None:
             return "end", "", len(self.code), len(self.code)
-        return match.lastgroup, match.group(match.lastgroup), match.start(match.lastgroup), match.end()
+        kind = match.lastgroup
+        return kind, match.group(kind), match.start(kind), match.end()
 
     def expression(self, position: int) -> tuple[object, int]:
         value, position = self.term(position)
@@ -168,8 +169,8 @@ class _Reader:
             if left is None or joined is None:
                 value = UNKNOWN
             else:
-                value = Text(left + joined, value.offset if isinstance(value, Text) else end,
-                             self.found.relative)
+                offset = value.offset if isinstance(value, Text) else end
+                value = Text(left + joined, offset, self.found.relative)
 
     def term(self, position: int) -> tuple[object, int]:
         kind, text, start, end = self.token(position)

@@ -9,11 +9,12 @@ from functools import lru_cache
 from pathlib import Path
 
 from generator.errors import Problem, Severity, shown
-from generator.magento.acl import ALL, AclCatalog, ModuleCatalog, module_of
+from generator.magento.acl import ALL, AclCatalog, module_of
 from generator.magento.moduletree import IntegrationFacts, Located, ModuleFacts
 from generator.magento.setupcode import SetupCode, setup_code
 from generator.review.fullaccess import full_access_message
 from generator.review.phptargets import php_findings
+from generator.review.requires import require_findings
 from generator.review.routeacl import undeclared_route_ids
 from generator.review.setupscripts import setup_problems
 from generator.review.treecontext import Context
@@ -36,6 +37,8 @@ CODES = {
     "MG213": "composer.json does not autoload registration.php",
     "MG214": "a module in the sequence is not required in composer.json",
     "MG215": "composer.json's php excludes every PHP version of a Magento line the module targets",
+    "MG216": "composer.json requires a Magento package at a version a targeted release does not "
+    "ship, or one Magento removed",
     "MG300": "integrations are declared but Magento_Integration is not in the sequence (the "
     "convention; nothing breaks)",
     "MG301": "config.xml, api.xml and integration.xml do not name the same integrations (an "
@@ -70,7 +73,7 @@ def check_module(module: ModuleFacts, context: Context) -> list[Problem]:
     setup = setup_code(module)
     return [
         *_registration(module),
-        *_composer(module, context.modules),
+        *_composer(module, context),
         *php_findings(module, context.store_lines),
         *_integration_files(module, context, setup),
         *setup_problems(module, setup),
@@ -150,7 +153,7 @@ def _registration(module: ModuleFacts) -> Iterator[Problem]:
         )
 
 
-def _composer(module: ModuleFacts, modules: ModuleCatalog) -> Iterator[Problem]:
+def _composer(module: ModuleFacts, context: Context) -> Iterator[Problem]:
     if module.composer_error is not None:
         message = f"is not valid: {shown(module.composer_error)}"
         yield _problem(module, "composer.json", message, "MG211")
@@ -172,18 +175,7 @@ def _composer(module: ModuleFacts, modules: ModuleCatalog) -> Iterator[Problem]:
         yield _problem(
             module, "composer.json", "autoload.files must list registration.php", "MG213"
         )
-    require = module.composer.get("require")
-    require = require if isinstance(require, dict) else {}
-    for dependency in module.sequence:
-        package = modules.modules.get(dependency.value)
-        if package is not None and package.package not in require:
-            yield _problem(
-                module,
-                "composer.json",
-                f"requires no {package.package}, though {dependency.value} is in the sequence",
-                "MG214",
-                severity=Severity.WARNING,
-            )
+    yield from require_findings(module, context)
 
 
 def _psr4(module: ModuleFacts, autoload: dict) -> Iterator[Problem]:

@@ -1,0 +1,153 @@
+"""composer.json's ``require`` against the Magento releases a module targets (MG214, MG216).
+
+- MG214: a module of the sequence whose package composer.json does not require. Composer
+  installs a package that a required package requires, so the requires are followed
+  transitively through each targeted release's package data (``releases.release_requires``);
+  only a package nothing pulls in is reported.
+- MG216: a Magento package required at a version no targeted release ships (``magento/framework
+  ~101.0`` is Magento 2.2; ``100.0.*`` is 2.0), or one Magento removed (``magento/module-
+  braintree``, gone in 2.4): Composer refuses to install the module on those releases.
+
+The targets are MG215's (``phptargets.module_targets``): the store's release when one is named,
+else the releases that ship the module (a package of Magento's own), else the default targets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from generator.errors import Problem, Severity, shown
+from generator.magento.constraints import (
+    ConstraintError,
+    admits,
+    parse_constraint,
+    release_key,
+)
+from generator.magento.moduletree import ModuleFacts
+from generator.magento.releases import Release, release_packages, release_requires
+from generator.magento.targetset import describe
+from generator.review.phptargets import module_targets
+from generator.review.treecontext import Context
+
+# Magento packages that no 2.4 release ships because 2.4.0 removed them (its release notes):
+# the core Braintree integration (replaced by PayPal's paypal/module-braintree) and the
+# deprecated Authorize.Net, eWay, CyberSource and Worldpay integrations.
+REMOVED_IN_2_4 = frozenset(
+    {
+        "magento/module-braintree",
+        "magento/module-braintree-graph-ql",
+        "magento/module-authorizenet",
+        "magento/module-authorizenet-acceptjs",
+        "magento/module-authorizenet-cardinal",
+        "magento/module-authorizenet-graph-ql",
+        "magento/module-cybersource",
+        "magento/module-eway",
+        "magento/module-worldpay",
+    }
+)
+
+
+def require_findings(module: ModuleFacts, context: Context) -> Iterator[Problem]:
+    """MG214 and MG216 for ``module``'s composer.json."""
+    require = module.composer.get("require") if isinstance(module.composer, dict) else None
+    if not isinstance(require, dict):
+        return
+    targets, why = module_targets(module, context.store_lines)
+    yield from _unrequired_sequence(module, context, require, targets)
+    yield from _unsatisfiable(module, require, targets, why)
+
+
+def _unrequired_sequence(
+    module: ModuleFacts, context: Context, require: dict, targets: tuple[Release, ...]
+) -> Iterator[Problem]:
+    pulled: set[str] | None = None  # read only when some sequence package is not required
+    for dependency in module.sequence:
+        package = context.modules.modules.get(dependency.value)
+        if package is None or package.package in require:
+            continue
+        if pulled is None:
+            pulled = pulled_in(require, targets)
+        if package.package in pulled:
+            continue
+        yield Problem(
+            module.display("composer.json"),
+            f"requires no {package.package}, though {dependency.value} is in the sequence (nor "
+            "does any package it requires)",
+            severity=Severity.WARNING,
+            code="MG214",
+        )
+
+
+def pulled_in(require: Iterable[str], targets: tuple[Release, ...]) -> set[str]:
+    """Every package Composer installs for ``require`` in some release of ``targets``: the
+    required ones and, transitively, the Magento packages they require."""
+    found = set(require)
+    for target in targets:
+        graph = release_requires(target.name)
+        todo = [package for package in require if package in graph]
+        seen = set(todo)
+        while todo:
+            for needed, _ in graph.get(todo.pop(), ()):
+                if needed not in seen:
+                    seen.add(needed)
+                    todo.append(needed)
+        found |= seen
+    return found
+
+
+def _unsatisfiable(
+    module: ModuleFacts, require: dict, targets: tuple[Release, ...], why: str
+) -> Iterator[Problem]:
+    for package, constraint in require.items():
+        if not isinstance(package, str) or not package.startswith("magento/"):
+            continue
+        if not isinstance(constraint, str):
+            continue  # composer validate reports it
+        refused = refusing_releases(package, constraint, targets)
+        if refused is None:
+            continue
+        where = describe(r.name for r in refused)
+        yield Problem(
+            module.display("composer.json"),
+            _message(package, constraint, where, why),
+            severity=Severity.WARNING,
+            code="MG216",
+        )
+
+
+def refusing_releases(
+    package: str, constraint: str, targets: tuple[Release, ...]
+) -> tuple[Release, ...] | None:
+    """The targeted releases that cannot satisfy ``package: constraint``; None when every one
+    can, or when magegen cannot tell (a constraint it cannot read, a package it does not know:
+    an Adobe Commerce one, say)."""
+    try:
+        admitted = parse_constraint(constraint)
+    except ConstraintError:
+        return None
+    refused = []
+    for target in targets:
+        version = release_packages(target.name).get(package)
+        if version is None and package not in REMOVED_IN_2_4:
+            return None  # not Magento Open Source's: magegen cannot judge it
+        if version == "":
+            continue  # shipped at a version the data does not record
+        try:
+            if version is not None and admits(admitted, release_key(version)):
+                continue
+        except ConstraintError:
+            continue
+        refused.append(target)
+    return tuple(refused) or None
+
+
+def _message(package: str, constraint: str, where: str, why: str) -> str:
+    if package in REMOVED_IN_2_4:
+        return (
+            f"requires {shown(package)}, which Magento removed in 2.4.0: Composer cannot "
+            f"install the module on {where} ({why})"
+        )
+    return (
+        f"requires {shown(package)} '{shown(constraint)}', which no version that Magento "
+        f"{where} ships satisfies: Composer cannot install the module there ({why})"
+    )
