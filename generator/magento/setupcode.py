@@ -118,11 +118,12 @@ def setup_code(module: ModuleFacts) -> SetupCode:
     namespace = _namespace(module)
     entries, misloaded = [], []
     for relative, found in files.items():
-        expected = expected_class(namespace, relative) if namespace else None
+        # Without a module name the class Magento loads is not known: take the file's own.
+        expected = expected_class(namespace or "", relative)
         if expected is None or not _runs_at_setup(module, relative):
             continue
         declared = tuple(name for _, name in found.declared)
-        if expected.casefold() in (name.casefold() for name in declared):
+        if namespace is None or expected.casefold() in (n.casefold() for n in declared):
             entries.append(relative)
         else:
             misloaded.append(Misloaded(relative, expected, declared))

@@ -15,6 +15,8 @@ else the releases that ship the module (a package of Magento's own), else the de
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from pathlib import Path
 
 from generator.errors import Problem, Severity, shown
 from generator.magento.constraints import (
@@ -52,9 +54,24 @@ def require_findings(module: ModuleFacts, context: Context) -> Iterator[Problem]
     require = module.composer.get("require") if isinstance(module.composer, dict) else None
     if not isinstance(require, dict):
         return
-    targets, why = module_targets(module, context.store_lines)
+    manifest = module.composer if isinstance(module.composer, dict) else {}
+    name, version = manifest.get("name"), manifest.get("version")
+    targets, why = _targets(
+        name if isinstance(name, str) else None,
+        version if isinstance(version, str) else None,
+        context.store_lines,
+    )
     yield from _unrequired_sequence(module, context, require, targets)
     yield from _unsatisfiable(module, require, targets, why)
+
+
+@lru_cache(maxsize=256)
+def _targets(
+    name: str | None, version: str | None, store: tuple[Release, ...] | None
+) -> tuple[tuple[Release, ...], str]:
+    """MG215's targets for a package ``name`` at ``version`` (modules of one tree share them)."""
+    manifest = ModuleFacts(Path(), composer={"name": name, "version": version})
+    return module_targets(manifest, store)
 
 
 def _unrequired_sequence(
@@ -83,16 +100,24 @@ def pulled_in(require: Iterable[str], targets: tuple[Release, ...]) -> set[str]:
     required ones and, transitively, the Magento packages they require."""
     found = set(require)
     for target in targets:
-        graph = release_requires(target.name)
-        todo = [package for package in require if package in graph]
-        seen = set(todo)
-        while todo:
-            for needed, _ in graph.get(todo.pop(), ()):
-                if needed not in seen:
-                    seen.add(needed)
-                    todo.append(needed)
-        found |= seen
+        for package in require:
+            found |= _closure(target.name, package)
     return found
+
+
+@lru_cache(maxsize=4096)
+def _closure(release: str, package: str) -> frozenset[str]:
+    """``package`` and every Magento package it requires in ``release``, transitively."""
+    graph = release_requires(release)
+    if package not in graph:
+        return frozenset()
+    seen, todo = {package}, [package]
+    while todo:
+        for needed, _ in graph.get(todo.pop(), ()):
+            if needed not in seen:
+                seen.add(needed)
+                todo.append(needed)
+    return frozenset(seen)
 
 
 def _unsatisfiable(
@@ -121,24 +146,27 @@ def refusing_releases(
     """The targeted releases that cannot satisfy ``package: constraint``; None when every one
     can, or when magegen cannot tell (a constraint it cannot read, a package it does not know:
     an Adobe Commerce one, say)."""
-    try:
-        admitted = parse_constraint(constraint)
-    except ConstraintError:
-        return None
     refused = []
     for target in targets:
         version = release_packages(target.name).get(package)
         if version is None and package not in REMOVED_IN_2_4:
             return None  # not Magento Open Source's: magegen cannot judge it
-        if version == "":
-            continue  # shipped at a version the data does not record
-        try:
-            if version is not None and admits(admitted, release_key(version)):
-                continue
-        except ConstraintError:
-            continue
-        refused.append(target)
+        satisfied = _satisfies(constraint, version) if version is not None else False
+        if satisfied is None:
+            return None
+        if not satisfied:
+            refused.append(target)
     return tuple(refused) or None
+
+
+@lru_cache(maxsize=8192)
+def _satisfies(constraint: str, version: str) -> bool | None:
+    """Whether ``constraint`` admits ``version``; None when either cannot be read (an empty
+    version: shipped at one the data does not record)."""
+    try:
+        return admits(parse_constraint(constraint), release_key(version))
+    except ConstraintError:
+        return None
 
 
 def _message(package: str, constraint: str, where: str, why: str) -> str:
