@@ -75,12 +75,17 @@ def _misloaded(module: ModuleFacts, setup: SetupCode) -> Iterator[Problem]:
     """MG312: a setup file that does not declare the class Magento loads from it."""
     for found in setup.misloaded:
         declared = ", ".join(shown(name) for name in found.declared[:3]) or "no class"
+        if found.relative.startswith("Setup/Patch/"):
+            # PatchReader lists the file, so Magento asks for the class, which does not exist.
+            outcome = "setup:upgrade stops when it tries to apply this patch"
+        else:
+            outcome = "Magento skips it without a word"
         yield _problem(
             module,
             found.relative,
             f"declares {declared}, not {shown(found.expected)}, the class Magento loads from "
-            "this file (from the module name in etc/module.xml): Magento never runs it, so "
-            "what it creates or updates never happens",
+            f"this file (from the module name in etc/module.xml): {outcome}, so what it "
+            "creates or updates never happens",
             "MG312",
         )
 
