@@ -35,7 +35,8 @@ CODES = {
     "MG211": "composer.json is not a JSON object",
     "MG212": "composer.json does not map the module's namespace to the folder of its classes",
     "MG213": "composer.json does not autoload registration.php",
-    "MG214": "a module in the sequence is not required in composer.json",
+    "MG214": "a module in the sequence is not required in composer.json, nor by a package it "
+    "requires",
     "MG215": "composer.json's php excludes every PHP version of a Magento line the module targets",
     "MG216": "composer.json requires a Magento package at a version a targeted release does not "
     "ship, or one Magento removed",

@@ -135,17 +135,17 @@ def _undeclared(module: ModuleFacts, setup: SetupCode) -> Iterator[Problem]:
     for name, creation in sorted(setup.processed.items()):
         if name in declared:
             continue
-        where = (creation.relative, creation.line, creation.column)
+        at = (creation.line, creation.column)
         if module.config is not None:
             message = (
                 f"processIntegrationConfig() names '{shown(name)}', which "
                 f"{CONFIG} does not declare: setup:upgrade fails with 'Undefined array key'"
             )
-            yield _problem(module, *where[:1], message, "MG310", *where[1:])
+            yield _problem(module, creation.relative, message, "MG310", *at)
         else:
             message = (
                 f"processIntegrationConfig() names '{shown(name)}', but the module has no "
                 f"{CONFIG}: unless another module declares it, setup:upgrade fails with "
                 "'Undefined array key'"
             )
-            yield _problem(module, *where[:1], message, "MG310", *where[1:], Severity.WARNING)
+            yield _problem(module, creation.relative, message, "MG310", *at, Severity.WARNING)
