@@ -27,7 +27,8 @@ def read_back(run_cli: Runner, root: Path) -> tuple[dict, str]:
 
 
 def assert_new_accepts(run_cli: Runner, tmp_path: Path, text: str) -> Path:
-    """``magegen new SPEC`` (no NAME: the spec names its module) accepts the spec read back."""
+    """``magegen new SPEC`` with no NAME accepts the spec read back (issue 21, item 11: the
+    spec names its module)."""
     spec = tmp_path / "back.yaml"
     spec.write_text(text, encoding="utf-8")
     result = run_cli("new", spec, "-o", tmp_path / "again")

@@ -10,10 +10,10 @@ from pathlib import Path
 import yaml
 
 from tests.test_findings_setup_code import BY_CONSOLIDATED_CALL, BY_SERVICE, _only_patch
+from tests.test_spec_from_real_shapes import assert_new_accepts, read_back
 from tests.validate_kit import (
     CONFIG,
     Runner,
-    assert_no_traceback,
     codes,
     edit,
     edit_json,
@@ -22,30 +22,12 @@ from tests.validate_kit import (
 )
 
 
-def _read_back(run_cli: Runner, root: Path) -> tuple[dict, str]:
-    result = run_cli("spec-from", root)
-    assert_no_traceback(result)
-    assert result.exit_code == 0, result.stderr
-    return yaml.safe_load(result.stdout), result.stdout
-
-
-def _new_accepts(run_cli: Runner, tmp_path: Path, text: str) -> Path:
-    """``magegen new SPEC`` with no NAME (item 11: the spec names its module)."""
-    spec = tmp_path / "back.yaml"
-    spec.write_text(text, encoding="utf-8")
-    out = tmp_path / "again"
-    result = run_cli("new", spec, "-o", out)
-    assert_no_traceback(result)
-    assert result.exit_code == 0, result.stderr
-    return out
-
-
 def test_an_api_only_integration_created_by_setup_code_is_kept(
     example: Path, tmp_path: Path, run_cli: Runner
 ) -> None:
     (example / CONFIG).unlink()
     _only_patch(example, BY_CONSOLIDATED_CALL)
-    body, text = _read_back(run_cli, example)
+    body, text = read_back(run_cli, example)
     assert body["name"] == "Beehexa/IntegrationManager"
     (integration,) = body["integrations"]
     assert (integration["name"], integration["email"]) == (
@@ -54,7 +36,7 @@ def test_an_api_only_integration_created_by_setup_code_is_kept(
     )
     assert body["setup"] == "data-patch"
     assert "creates integration 'testIntegration2' (processConfigBasedIntegrations)" in text
-    again = _new_accepts(run_cli, tmp_path, text)
+    again = assert_new_accepts(run_cli, tmp_path, text)
     _, report = validate_json(run_cli, again)
     assert report["findings"] == []
 
@@ -65,7 +47,7 @@ def test_an_email_that_is_no_constant_is_said(example: Path, run_cli: Runner) ->
         "'hexasync@beehexa.com'", "$this->email()"
     )
     _only_patch(example, body)
-    spec, text = _read_back(run_cli, example)
+    spec, text = read_back(run_cli, example)
     assert "integrations" not in spec
     assert "its email is not a constant magegen can read" in text
 
@@ -100,11 +82,11 @@ def test_a_consolidated_grant_never_reads_back_as_parents_false(
     # As a hand-written file would: the leaf alone (Magento adds the parents itself).
     lines = [line for line in text.splitlines() if "<resource " not in line or "reorder" in line]
     xml.write_text("\n".join(lines) + "\n")
-    body, back = _read_back(run_cli, root)
+    body, back = read_back(run_cli, root)
     (integration,) = body["integrations"]
     assert "parents" not in integration
     assert integration["resources"] == ["Magento_Sales::reorder"]
-    _new_accepts(run_cli, tmp_path, back)
+    assert_new_accepts(run_cli, tmp_path, back)
 
 
 def test_empty_composer_fields_are_left_out(
@@ -116,14 +98,14 @@ def test_empty_composer_fields_are_left_out(
         manifest["authors"] = [{"name": "Beehexa", "email": ""}]
 
     edit_json(example / "composer.json", empty)
-    body, text = _read_back(run_cli, example)
+    body, text = read_back(run_cli, example)
     assert "description" not in body["module"] and "license" not in body["module"]
     assert body["module"]["authors"] == [{"name": "Beehexa"}]
     assert '"description" is empty; the spec leaves it out' in text
-    _new_accepts(run_cli, tmp_path, text)
+    assert_new_accepts(run_cli, tmp_path, text)
 
 
 def test_a_license_list_keeps_its_names(example: Path, run_cli: Runner) -> None:
     edit(example / "composer.json", '"license": "MIT"', '"license": ["MIT", ""]')
-    body, _ = _read_back(run_cli, example)
+    body, _ = read_back(run_cli, example)
     assert body["module"]["license"] == ["MIT"]

@@ -13,6 +13,7 @@ import pytest
 from generator.magento.acl import bundled_acl
 from generator.review.findings import CODES
 from tests.fake_magento import build_magento_root
+from tests.test_findings_route_acl import ROUTE
 from tests.validate_kit import (
     API,
     CONFIG,
@@ -57,14 +58,7 @@ def _remove(relative: str) -> Callable[[Path], None]:
 
 WEBAPI_XML = xml_naming(
     "urn:magento:module:Magento_Webapi:etc/webapi.xsd",
-    """\
-    <route url="/V1/hexasync/orders" method="GET">
-        <service class="Beehexa\\IntegrationManager\\Api\\SyncInterface" method="getList"/>
-        <resources>
-            <resource ref="Beehexa_IntegrationManager::sync"/>
-        </resources>
-    </route>
-""",
+    ROUTE.format(path="orders", method="GET", ref="Beehexa_IntegrationManager::sync"),
     root="routes",
 )
 
