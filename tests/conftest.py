@@ -7,6 +7,7 @@ import os
 import shlex
 import shutil
 import stat
+import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -105,9 +106,26 @@ def snapshot(root: Path, *, folder_times: bool = True) -> dict[str, Entry]:
     return found
 
 
+def shared_folder() -> Path:
+    """``../shared`` beside the checkout; for a git worktree elsewhere, beside its main checkout
+    (the folder that holds the repository's common .git)."""
+    beside = REPO.parent / "shared"
+    if beside.is_dir():
+        return beside
+    found = subprocess.run(
+        ["git", "-C", str(REPO), "rev-parse", "--path-format=absolute", "--git-common-dir"],
+        capture_output=True,
+        text=True,
+    )
+    common = Path(found.stdout.strip()) if found.returncode == 0 else None
+    if common is not None and (common.parent.parent / "shared").is_dir():
+        return common.parent.parent / "shared"
+    return beside
+
+
 def _shared_magento() -> Path:
     override = os.environ.get("MAGEGEN_SHARED_MAGENTO")
-    return Path(override) if override else REPO.parent / "shared" / "magento"
+    return Path(override) if override else shared_folder() / "magento"
 
 
 def unavailable(reason: str) -> None:
