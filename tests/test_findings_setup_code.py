@@ -314,3 +314,17 @@ def test_a_missing_magento_integration_is_a_warning_about_the_convention(
     assert finding["severity"] == "warning"
     assert "Nothing breaks" in finding["message"] and "convention" in finding["message"]
     assert result.exit_code == 0
+
+
+def test_an_id_of_a_module_outside_the_sequence_is_no_finding(
+    example: Path, tmp_path: Path, magento_data: Path, run_cli: Runner
+) -> None:
+    """Issue 21, item 4 (MG309 is gone): load order does not matter to grants, since every
+    enabled module's acl.xml is merged before any grant is saved."""
+    from tests.fake_magento import build_magento_root
+
+    root = build_magento_root(tmp_path / "magento", "git", magento_data)
+    edit(example / API, "<resources>", '<resources>\n            <resource name="Acme_Erp::erp"/>')
+    result, report = validate_json(run_cli, example, "--magento-root", root)
+    assert report["findings"] == []  # Acme_Erp is installed, but not in the sequence
+    assert result.exit_code == 0
