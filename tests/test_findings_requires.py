@@ -55,9 +55,7 @@ def test_a_package_magento_removed_is_mg216(example: Path, run_cli: Runner) -> N
     assert "Magento removed in 2.4.0" in finding["message"]
 
 
-def test_requires_every_targeted_release_satisfies_are_fine(
-    example: Path, run_cli: Runner
-) -> None:
+def test_requires_every_targeted_release_satisfies_are_fine(example: Path, run_cli: Runner) -> None:
     _requires(
         example,
         magento__framework="^103.0",

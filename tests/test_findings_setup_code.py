@@ -137,8 +137,9 @@ def test_a_setup_class_magento_never_loads_is_an_error(example: Path, run_cli: R
     (misloaded,) = findings_with(report, "MG312")
     assert misloaded["file"] == str(patch)
     assert "CreateIntegrations" in misloaded["message"]
-    assert "Beehexa\\IntegrationManager\\Setup\\Patch\\Data\\CreateIntegration," in (
-        misloaded["message"]
+    assert (
+        "Beehexa\\IntegrationManager\\Setup\\Patch\\Data\\CreateIntegration,"
+        in (misloaded["message"])
     )
     assert "MG303" in codes(report)  # what it would create is never created
     assert result.exit_code == 1
@@ -204,7 +205,9 @@ def test_setup_helpers_are_not_misspelled_scripts(example: Path, run_cli: Runner
 
 def test_a_patch_in_a_subfolder_never_runs(example: Path, run_cli: Runner) -> None:
     """Issue 20, item 7: Magento reads Setup/Patch/Data/*.php, not its subfolders."""
-    patch = _only_patch(example, "        $this->manager->processIntegrationConfig(['testIntegration2']);\n")
+    patch = _only_patch(
+        example, "        $this->manager->processIntegrationConfig(['testIntegration2']);\n"
+    )
     nested = patch.parent / "Integrations" / patch.name
     nested.parent.mkdir()
     edit(patch, "Setup\\Patch\\Data;", "Setup\\Patch\\Data\\Integrations;")
@@ -255,8 +258,11 @@ def test_a_helper_counts_only_when_running_setup_code_reaches_it(
     assert never["severity"] == "error"
     assert "Setup/IntegrationInstaller.php would" in never["message"]
     # InstallData uses the helper: the helper runs at setup, and creates the integration.
-    edit(install, "    private ConfigBasedIntegrationManager", "    private IntegrationInstaller $i;\n"
-         "    private ConfigBasedIntegrationManager")
+    edit(
+        install,
+        "    private ConfigBasedIntegrationManager",
+        "    private IntegrationInstaller $i;\n    private ConfigBasedIntegrationManager",
+    )
     result, report = validate_json(run_cli, example)
     assert report["findings"] == []
     assert result.exit_code == 0
@@ -287,7 +293,11 @@ def test_a_helper_reached_only_from_a_script_that_never_runs_is_not_evidence(
 def test_full_access_mixed_with_other_ids_is_not_full_access(
     example: Path, run_cli: Runner
 ) -> None:
-    edit(example / API, "<resources>", '<resources>\n            <resource name="Magento_Backend::all"/>')
+    edit(
+        example / API,
+        "<resources>",
+        '<resources>\n            <resource name="Magento_Backend::all"/>',
+    )
     result, report = validate_json(run_cli, example)
     (finding,) = findings_with(report, "MG308")
     assert "does not get full access" in finding["message"]
@@ -298,7 +308,11 @@ def test_full_access_mixed_with_other_ids_is_not_full_access(
 def test_full_access_that_nothing_creates_is_not_reported(example: Path, run_cli: Runner) -> None:
     drop_sync_patch(example)
     (example / "Setup" / "InstallData.php").unlink()
-    edit(example / API, "<resources>", '<resources>\n            <resource name="Magento_Backend::all"/>')
+    edit(
+        example / API,
+        "<resources>",
+        '<resources>\n            <resource name="Magento_Backend::all"/>',
+    )
     _, report = validate_json(run_cli, example)
     assert "MG308" not in codes(report)
     assert "MG303" in codes(report)

@@ -7,8 +7,6 @@ import json
 import shutil
 from pathlib import Path
 
-import yaml
-
 from tests.test_findings_setup_code import BY_CONSOLIDATED_CALL, BY_SERVICE, _only_patch
 from tests.test_spec_from_real_shapes import assert_new_accepts, read_back
 from tests.validate_kit import (
@@ -89,9 +87,7 @@ def test_a_consolidated_grant_never_reads_back_as_parents_false(
     assert_new_accepts(run_cli, tmp_path, back)
 
 
-def test_empty_composer_fields_are_left_out(
-    example: Path, tmp_path: Path, run_cli: Runner
-) -> None:
+def test_empty_composer_fields_are_left_out(example: Path, tmp_path: Path, run_cli: Runner) -> None:
     def empty(manifest: dict) -> None:
         manifest["description"] = ""
         manifest["license"] = ""

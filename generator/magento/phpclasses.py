@@ -24,15 +24,15 @@ _CONSTANT = re.compile(rf"(?<![\w$\\>:])const\s+(?:{_QUALIFIED}\s+)?({_NAME})\s*
 _REFERENCE = re.compile(rf"(?<![\w$\\>:]){_QUALIFIED}(?![\w\\])")
 _CLASS_STRING = re.compile(rf"{_QUALIFIED}")
 # Words that look like names but never name a class.
-_KEYWORDS = frozenset(
-    """abstract and array as bool break callable case catch class clone const continue declare
-    default do echo else elseif empty enddeclare endfor endforeach endif endswitch endwhile enum
-    extends false final finally float fn for foreach function global goto if implements include
-    include_once instanceof insteadof int interface isset iterable list match mixed namespace new
-    null object or parent print private protected public readonly require require_once return
-    self static string switch throw trait true try unset use var void while xor yield
-    never""".split()
-)
+_KEYWORD_TEXT = """
+abstract and array as bool break callable case catch class clone const continue declare
+default do echo else elseif empty enddeclare endfor endforeach endif endswitch endwhile enum
+extends false final finally float fn for foreach function global goto if implements include
+include_once instanceof insteadof int interface isset iterable list match mixed namespace
+new null object or parent print private protected public readonly require require_once
+return self static string switch throw trait true try unset use var void while xor yield
+never"""
+_KEYWORDS = frozenset(_KEYWORD_TEXT.split())
 # The suffixes of classes Magento generates for a class of the module (a factory, a proxy).
 GENERATED_SUFFIXES = ("factory", "\\proxy", "\\interceptor")
 

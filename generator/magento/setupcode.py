@@ -143,7 +143,11 @@ def setup_code(module: ModuleFacts) -> SetupCode:
         elif _CALLS.search(found.php.code) and INTEGRATION_API.search(found.php.code):
             unreached.append(relative)
     return SetupCode(
-        frozenset(runs), tuple(creations), unknown, tuple(evidence), tuple(unreached),
+        frozenset(runs),
+        tuple(creations),
+        unknown,
+        tuple(evidence),
+        tuple(unreached),
         tuple(misloaded),
     )
 

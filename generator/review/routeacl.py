@@ -54,6 +54,4 @@ def _problem(
         message += f" (unless {shown(ref.partition('::')[0])}, a module magegen does not know, "
         message += "declares it: check with --magento-root)"
     severity = Severity.ERROR if sure else Severity.WARNING
-    return Problem(
-        module.display(WEBAPI_XML), message, line=line, severity=severity, code="MG320"
-    )
+    return Problem(module.display(WEBAPI_XML), message, line=line, severity=severity, code="MG320")
