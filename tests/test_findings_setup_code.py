@@ -342,3 +342,18 @@ def test_an_id_of_a_module_outside_the_sequence_is_no_finding(
     result, report = validate_json(run_cli, example, "--magento-root", root)
     assert report["findings"] == []  # Acme_Erp is installed, but not in the sequence
     assert result.exit_code == 0
+
+
+def test_hostile_setup_code_is_read_in_bounded_time(example: Path, run_cli: Runner) -> None:
+    """Arrays nested 20,000 deep, 20,000 casts and 100,000 ``use`` words: no crash, no hang."""
+    nested = "[" * 20_000 + "'testIntegration2'" + "]" * 20_000
+    casts = "(string)" * 20_000
+    body = (
+        f"        $this->manager->processIntegrationConfig({nested});\n"
+        f"        $this->manager->processConfigBasedIntegrations([{casts}self::INTEGRATION => 1]);\n"
+    )
+    patch = _only_patch(example, body)
+    edit(patch, "<?php\n", "<?php\n" + "use " * 100_000 + "\n")
+    result, report = validate_json(run_cli, example, "--no-php")
+    assert "MG190" not in codes(report)
+    assert "MG303" not in codes(report)  # the cast name is read: the integration is created

@@ -16,7 +16,8 @@ from generator.magento.phpcode import PhpCode, read_php
 _NAME = r"[A-Za-z_\x80-\U0010ffff][\w\x80-\U0010ffff]*"
 _QUALIFIED = rf"\\?{_NAME}(?:\\{_NAME})*"
 _NAMESPACE = re.compile(rf"(?<![\w$\\>:])namespace\s+({_NAME}(?:\\{_NAME})*)\s*[;{{]")
-_USE = re.compile(r"(?<![\w$\\>:])use\s+([^;]+);")
+_USE = re.compile(r"(?<![\w$\\>:])use\s")
+MAX_USE = 4000  # characters of one use statement (a real one holds a few hundred at most)
 _DECLARATION = re.compile(
     rf"(?<![\w$\\>:])(?:class|interface|trait|enum)\s+(?!extends\b|implements\b)({_NAME})"
 )
@@ -95,7 +96,9 @@ def read_classes(relative: str, source: str) -> PhpClasses:
     first_class = declared[0][0] if declared else len(code)
     imports: dict[str, str] = {}
     for match in _USE.finditer(code, 0, first_class):
-        imports.update(_imports(match.group(1)))
+        end = code.find(";", match.end(), min(match.end() + MAX_USE, first_class))
+        if end != -1:
+            imports.update(_imports(code[match.end() : end]))
     found = PhpClasses(relative, php, namespace, imports, declared)
     for match in _CONSTANT.finditer(code):
         owner = found.class_at(match.start())

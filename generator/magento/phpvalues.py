@@ -35,6 +35,7 @@ _MAGENTO_CONSTANTS = {
     },
 }
 MAX_DEPTH = 16  # constants naming constants; deeper (or circular) ones have no known value
+MAX_NESTING = 32  # arrays in arrays; a deeper one (no real setup code) has no known value
 
 _TOKEN = re.compile(
     r"\s*(?:(?P<arrow>=>)|(?P<cast>\(\s*string\s*\))|(?P<static>::)"
@@ -145,6 +146,7 @@ class _Reader:
         self.found = found
         self.code = found.php.code
         self.depth = depth
+        self.nesting = 0
 
     def token(self, position: int) -> tuple[str, str, int, int]:
         """(kind, text, start, end) of the token at ``position``, whitespace skipped."""
@@ -174,11 +176,12 @@ class _Reader:
 
     def term(self, position: int) -> tuple[object, int]:
         kind, text, start, end = self.token(position)
+        while kind == "cast":  # (string) changes no string
+            position = end
+            kind, text, start, end = self.token(position)
         if kind == "literal":
             value = self.found.php.literals[start][1]
             return (UNKNOWN if value is None else Text(value, start, self.found.relative)), end
-        if kind == "cast":
-            return self.term(end)
         if kind == "number":
             return int(text), end
         if kind == "other" and text == "[":
@@ -201,6 +204,27 @@ class _Reader:
         return UNKNOWN, self.skip(position)
 
     def array(self, position: int, closer: str) -> tuple[object, int]:
+        if self.nesting >= MAX_NESTING:
+            return UNKNOWN, self.skip_to_close(position)
+        self.nesting += 1
+        try:
+            return self._items(position, closer)
+        finally:
+            self.nesting -= 1
+
+    def skip_to_close(self, position: int) -> int:
+        """Just after the bracket that closes the one opened before ``position``."""
+        depth, code = 1, self.code
+        while position < len(code) and depth:
+            literal = self.found.php.literals.get(position)
+            if literal is not None:
+                position = literal[0]
+                continue
+            depth += {"[": 1, "(": 1, "{": 1, "]": -1, ")": -1, "}": -1}.get(code[position], 0)
+            position += 1
+        return position
+
+    def _items(self, position: int, closer: str) -> tuple[object, int]:
         items: list[tuple[object, object]] = []
         known = True
         while True:
