@@ -19,8 +19,7 @@ if TYPE_CHECKING:
 
 def route_loader(known: Catalogs) -> Callable[[], RouteCatalog] | None:
     """The store's REST routes, loaded when a spec asks for endpoints: a catalog file's
-    recorded routes, or an installation's merged over the bundled ones; None (the bundled
-    routes) without a store."""
+    recorded routes, or an installation's own; None (the targets' routes) without a store."""
     snapshot = known.snapshot
     if snapshot is not None and snapshot.routes is not None:
         recorded = snapshot.routes
@@ -39,10 +38,9 @@ def route_loader(known: Catalogs) -> Callable[[], RouteCatalog] | None:
         return None
 
     def load() -> RouteCatalog:
-        from generator.magento.routes import bundled_routes
         from generator.magento.webapixml import installation_routes
 
-        return installation_routes(installation.root, bundled_routes())[0]
+        return installation_routes(installation.root)[0]
 
     return load
 

@@ -1,14 +1,20 @@
 """The command-line options that name the store magegen checks against: ``--catalog`` (and
-``$MAGEGEN_CATALOG``) beside ``--magento-root`` (and ``$MAGENTO_ROOT``)."""
+``$MAGEGEN_CATALOG``) beside ``--magento-root`` (and ``$MAGENTO_ROOT``); or, without a store,
+``--magento`` for the bundled releases to answer for."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from generator.errors import Problem, UsageError
-from generator.magento.catalogs import CATALOG_ENV, CatalogFile
+from generator.magento.catalogs import CATALOG_ENV, CatalogFile, Catalogs
+
+if TYPE_CHECKING:
+    from generator.magento.routes import RouteCatalog
 
 CATALOG_OPTION = click.option(
     "--catalog",
@@ -40,3 +46,45 @@ def chosen_store(magento_root: Path | None, catalog: Path | None) -> Path | None
         else "MAGENTO_ROOT and MAGEGEN_CATALOG"
     )
     raise UsageError([Problem(where, "name two stores: give one of them")])
+
+
+MAGENTO_OPTION = click.option(
+    "--magento",
+    "magento",
+    metavar="CONSTRAINT",
+    help="The Magento releases to answer for, as a spec's magento: key says them "
+    "(2.4.8, '>=2.4.7-p4'); default: the releases of the lines in support. Not with a store.",
+)
+
+
+def catalogs_for(
+    magento_root: Path | None, catalog: Path | None, magento: str | None
+) -> tuple[Catalogs, Callable[[], RouteCatalog]]:
+    """The catalogs and REST routes to answer from: the store's own (--magento-root,
+    --catalog, $MAGEGEN_CATALOG) alone, or the releases --magento targets, or the default
+    ones. Raises UsageError for a store and --magento together, or a bad constraint."""
+    from generator.loadcontext import route_loader
+    from generator.magento.catalogs import catalogs
+
+    store = chosen_store(magento_root, catalog)
+    if store is not None and magento is not None:
+        raise UsageError([Problem("--magento", "a store is its own release: give one of them")])
+    if store is not None:
+        known = catalogs(store)
+        loader = route_loader(known)
+        if loader is not None:
+            return known, loader
+    if magento is None:
+        from generator.magento.targetset import default_targets
+
+        targets = default_targets()
+    else:
+        from generator.magento.constraints import ConstraintError
+        from generator.magento.targetset import select_releases
+
+        try:
+            targets = select_releases(magento)
+        except ConstraintError as exc:
+            raise UsageError([Problem("--magento", str(exc))]) from None
+    known = Catalogs(targets.acl(), targets.modules())
+    return known, targets.routes

@@ -92,9 +92,10 @@ class Blobs:
 
     def close(self) -> None:
         """Stop the cat-file process."""
-        assert self._process.stdin
+        assert self._process.stdin and self._process.stdout
         self._process.stdin.close()
         self._process.wait()
+        self._process.stdout.close()
 
 
 def releases(blobs: Blobs) -> list[str]:

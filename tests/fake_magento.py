@@ -1,8 +1,9 @@
 """A small fake Magento installation for ``--magento-root`` tests, in both layouts.
 
 It is built in ``tmp_path`` from the real 2.4.4 files in ../shared/magento: Magento_Backend,
-_Sales, _Customer and _Integration (acl.xml, module.xml, composer.json; Magento_Integration with
-its integration XSDs), the framework's module.xsd, and one custom module, Acme_Erp, whose acl.xml
+_Sales, _Customer, _Catalog, _Quote, _Paypal (the modules the example specs grant ids of; a store is the
+whole truth, so it must hold them) and _Integration (acl.xml, module.xml, composer.json, webapi.xml; Magento_Integration
+with its integration XSDs), the framework's module.xsd, and one custom module, Acme_Erp, whose acl.xml
 adds ``Acme_Erp::erp`` > ``Acme_Erp::orders`` > ``Acme_Erp::orders_export`` under the admin root
 and which ships an XSD of its own (etc/erp.xsd) and a composer.json (acme/module-erp 2.3.1).
 The root is built as a git checkout (``app/code/<Vendor>/<Module>``, ``lib/internal``) and as a
@@ -20,7 +21,15 @@ from pathlib import Path
 import pytest
 
 LAYOUTS = ("git", "composer")
-CORE_MODULES = ("Magento_Backend", "Magento_Sales", "Magento_Customer", "Magento_Integration")
+CORE_MODULES = (
+    "Magento_Backend",
+    "Magento_Sales",
+    "Magento_Customer",
+    "Magento_Integration",
+    "Magento_Catalog",
+    "Magento_Quote",
+    "Magento_Paypal",
+)
 ERP_PACKAGE = "acme/module-erp"
 ERP_VERSION = "2.3.1"
 
@@ -136,8 +145,9 @@ def build_magento_root(path: Path, layout: str, magento_data: Path) -> FakeRoot:
         package, git_path = packages[module]
         folder = root.module_folder(module, package)
         (folder / "etc").mkdir(parents=True)
-        for name in ("etc/acl.xml", "etc/module.xml", "composer.json"):
-            shutil.copyfile(magento_data / git_path / name, folder / name)
+        for name in ("etc/acl.xml", "etc/module.xml", "composer.json", "etc/webapi.xml"):
+            if (magento_data / git_path / name).is_file():
+                shutil.copyfile(magento_data / git_path / name, folder / name)
         if module == "Magento_Integration":
             shutil.copytree(
                 magento_data / git_path / "etc" / "integration",

@@ -102,3 +102,31 @@ def undeclared_in_patches(root: Path) -> list[tuple[str, str]]:
             if name not in declared:
                 found.append((path.relative_to(root).as_posix(), name))
     return found
+
+
+def _run(php: str, store: Path, *args: str) -> str:
+    result = subprocess.run(
+        [php, *FLAGS, str(STORE_PHP), str(store), *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def install_magento(php: str, store: Path, release: str, tree: dict[str, str | None]) -> None:
+    """Install Magento ``release`` in the store (or upgrade it), with its ACL ``tree``
+    (id to parent id)."""
+    path = store.with_name(f"{store.stem}-tree-{release}.json")
+    path.write_text(json.dumps(tree), encoding="utf-8")
+    _run(php, store, "magento", release, str(path))
+
+
+def authorised(php: str, store: Path, integration: str, refs: tuple[str, ...]) -> bool:
+    """Whether the store lets the active integration's token call a route needing ``refs``."""
+    path = store.with_name(f"{store.stem}-refs.json")
+    path.write_text(json.dumps(list(refs)), encoding="utf-8")
+    return json.loads(_run(php, store, "authorise", integration, str(path)))["authorised"]

@@ -291,13 +291,14 @@ def test_acl_tree_places_custom_resources_by_sort_order(
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
     below_admin = tree_children(lines, 2)
-    # Magento_Catalog is not in the fake root: it comes from the bundled catalog underneath.
+    # The store alone is the truth: its tree holds its own modules' ids, and nothing bundled.
     position = below_admin.index("Acme_Erp::erp")
     assert below_admin[position - 1 : position + 2] == [
         "Magento_Sales::sales",
         "Acme_Erp::erp",
         "Magento_Catalog::catalog",
     ]
+    assert "Magento_Cms::media_gallery" not in [line.split()[0] for line in lines]
     erp = next(i for i, line in enumerate(lines) if line.split()[0] == "Acme_Erp::erp")
     assert lines[erp : erp + 3] == [
         "  Acme_Erp::erp  ERP",

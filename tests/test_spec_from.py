@@ -392,6 +392,19 @@ def test_resources_of_an_installation_fold_with_magento_root(
         '<resource id="Acme_Erp::orders" title="Orders"/></resource>'
         "</resource></resources></acl></config>\n"
     )
+    # The store is the whole truth: it holds the Sales ids the spec grants too.
+    sales = tmp_path / "magento" / "app" / "code" / "Magento" / "Sales" / "etc"
+    sales.mkdir(parents=True)
+    (sales / "module.xml").write_text('<config><module name="Magento_Sales"/></config>\n')
+    (sales / "acl.xml").write_text(
+        '<config><acl><resources><resource id="Magento_Backend::admin">'
+        '<resource id="Magento_Sales::sales" title="Sales" sortOrder="20">'
+        '<resource id="Magento_Sales::sales_operation" title="Operations">'
+        '<resource id="Magento_Sales::sales_order" title="Orders">'
+        '<resource id="Magento_Sales::actions" title="Actions">'
+        '<resource id="Magento_Sales::reorder" title="Reorder"/>'
+        "</resource></resource></resource></resource></resource></resources></acl></config>\n"
+    )
     magento = tmp_path / "magento"
     spec = spec_at(
         tmp_path,

@@ -9,8 +9,7 @@ import click
 
 from generator.cli.running import MAGENTO_ROOT_OPTION, echo_problems, reports_errors
 from generator.errors import Problem, UsageError
-from generator.storeoption import CATALOG_OPTION
-from generator.storeoption import chosen_store as _store
+from generator.storeoption import CATALOG_OPTION, MAGENTO_OPTION, catalogs_for
 
 TEXT_OR_JSON = click.option(
     "--format",
@@ -38,6 +37,7 @@ TEXT_OR_JSON = click.option(
 )
 @MAGENTO_ROOT_OPTION
 @CATALOG_OPTION
+@MAGENTO_OPTION
 @reports_errors
 def acl(
     query: str | None,
@@ -46,6 +46,7 @@ def acl(
     module_dir: Path | None,
     magento_root: Path | None,
     catalog: Path | None,
+    magento: str | None,
 ) -> None:
     """Show Magento's ACL resources: the whole tree, or those matching QUERY.
 
@@ -55,10 +56,9 @@ def acl(
     in a spec by its id; magegen adds the parents it needs. --spec SPEC or --module
     MODULE_DIR adds a module's own resources (its acl: key, or its etc/acl.xml) to the tree.
     """
-    from generator.new import catalogs
     from generator.review import aclview
 
-    known = catalogs(_store(magento_root, catalog))
+    known, _ = catalogs_for(magento_root, catalog, magento)
     echo_problems(known.problems)
     catalog, problems = aclview.with_own(known.acl, spec, module_dir, known)
     echo_problems(problems)
@@ -88,9 +88,16 @@ def acl(
 )
 @TEXT_OR_JSON
 @MAGENTO_ROOT_OPTION
+@CATALOG_OPTION
+@MAGENTO_OPTION
 @reports_errors
 def routes(
-    words: tuple[str, ...], spec: Path | None, output_format: str, magento_root: Path | None
+    words: tuple[str, ...],
+    spec: Path | None,
+    output_format: str,
+    magento_root: Path | None,
+    catalog: Path | None,
+    magento: str | None,
 ) -> None:
     """Show Magento's REST routes and the ACL resources each one needs.
 
@@ -99,30 +106,34 @@ def routes(
     gates). A module folder (holding etc/module.xml) as QUERY, or --spec SPEC, lists the routes
     each of its integrations can call. Exit status: 0 found, 1 nothing found, 2 bad input.
     """
-    from generator.new import catalogs
     from generator.review import routeview
 
     query = " ".join(words) if words else None
-    known = catalogs(magento_root)
+    known, load_routes = catalogs_for(magento_root, catalog, magento)
+    store_given = known.from_store
     if spec is not None:
         from generator.speccatalog import catalogs_for_spec
 
-        known = catalogs_for_spec(spec, known, magento_root is not None)
-    catalog, problems = routeview.route_catalog(magento_root)
-    echo_problems([*known.problems, *problems])
+        known = catalogs_for_spec(spec, known, store_given)
+        if known.from_store and not store_given:
+            from generator.loadcontext import route_loader
+
+            load_routes = route_loader(known) or load_routes
+    catalog_routes = load_routes()
+    echo_problems(known.problems)
     tree = Path(query) if query and (Path(query) / "etc" / "module.xml").is_file() else None
     if spec is not None and query is not None:
         raise UsageError([Problem("QUERY", "give a QUERY or --spec SPEC, not both")])
     if spec is not None or tree is not None:
-        grants = routeview.grants_of(tree, spec, known.acl, known.modules, magento_root)
-        found = routeview.integration_routes(catalog, known.acl, grants)
-        click.echo(routeview.render_integrations(catalog, found, output_format), nl=False)
+        grants = routeview.grants_of(tree, spec, known.acl, known.modules, known.from_store)
+        found = routeview.integration_routes(catalog_routes, known.acl, grants)
+        click.echo(routeview.render_integrations(catalog_routes, found, output_format), nl=False)
         return
-    listed, failure, exit_code = routeview.find(catalog, known.acl, query)
+    listed, failure, exit_code = routeview.find(catalog_routes, known.acl, query)
     if failure is not None:
         click.echo(f"magegen: {failure}", err=True)
         sys.exit(exit_code)
-    click.echo(routeview.render_routes(catalog, listed, output_format), nl=False)
+    click.echo(routeview.render_routes(catalog_routes, listed, output_format), nl=False)
 
 
 @click.command("catalog")

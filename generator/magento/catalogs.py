@@ -47,9 +47,9 @@ class Catalogs(NamedTuple):
 
 
 def catalogs(magento_root: Path | None = None) -> Catalogs:
-    """Magento's core catalogs, merged with an installation's when ``magento_root`` is given;
-    those of a catalog file when it is a CatalogFile (refused with UsageError, exit 2, unless
-    it is a valid one)."""
+    """The bundled catalogs of the default target releases; an installation's own (and nothing
+    else) when ``magento_root`` is given; those of a catalog file when it is a CatalogFile
+    (refused with UsageError, exit 2, unless it is a valid one)."""
     if magento_root is None:
         return Catalogs(bundled_acl(), bundled_modules())
     if isinstance(magento_root, CatalogFile):
@@ -59,7 +59,7 @@ def catalogs(magento_root: Path | None = None) -> Catalogs:
         return Catalogs(snapshot.acl, snapshot.modules, snapshot=snapshot)
     from generator.magento.installation import load_installation
 
-    found = load_installation(magento_root, bundled_acl(), bundled_modules())
+    found = load_installation(magento_root)
     return Catalogs(found.acl, found.modules, found.problems, found)
 
 

@@ -64,6 +64,7 @@ def resolve_grant(
     parents: bool = True,
     own_module: str | None = None,
     unchecked: frozenset[str] = frozenset(),
+    below: Callable[[str, str], bool] | None = None,
 ) -> Grant:
     """The grant that the entries ``requested`` ask of the ACL tree ``acl``.
 
@@ -76,7 +77,8 @@ def resolve_grant(
     holds an installation's own modules, so an unknown module is really missing there.
     ``own_module`` is the module the grant is for: ``acl`` holds all it declares, so an unknown
     id of it is an error. Ids in ``unchecked`` that ``acl`` lacks are granted as written,
-    without a problem (the caller has said why).
+    without a problem (the caller has said why). ``below(root, id)`` says whether a subtree
+    ``root/**`` brings the descendant ``id`` (default: every enabled one).
     """
     knows = knows_module or declaring_modules(acl)
     granted: list[str] = []
@@ -105,9 +107,10 @@ def resolve_grant(
             granted += acl.ancestors_below_admin(resource_id)
         if subtree:
             granted += [
-                below
-                for below in acl.descendants(resource_id)
-                if not acl.get(below).disabled  # type: ignore[union-attr]
+                under
+                for under in acl.descendants(resource_id)
+                if not acl.get(under).disabled  # type: ignore[union-attr]
+                and (below is None or below(resource_id, under))
             ]
     resources = acl.in_tree_order(granted) + tuple(dict.fromkeys(foreign))
     return Grant(resources, tuple(owners), tuple(problems))

@@ -13,7 +13,14 @@ from pathlib import Path
 from lxml import etree
 
 from generator.errors import Problem, UsageError, shown
-from generator.magento.acl import AclCatalog, ModuleCatalog, ModulePackage, release_constraint
+from generator.magento.acl import (
+    CORE,
+    INSTALLATION,
+    AclCatalog,
+    ModuleCatalog,
+    ModulePackage,
+    release_constraint,
+)
 from generator.magento.aclxml import AclTreeBuilder, load_order
 from generator.magento.files import COMPOSER_JSON, JsonRefused, parse_json_as_php, read_capped
 from generator.magento.rules import MODULE_NAME
@@ -33,7 +40,8 @@ class ModuleDir:
 
 @dataclass(frozen=True)
 class Installation:
-    """What magegen knows from a Magento installation, merged over its bundled catalogs."""
+    """What magegen knows from a Magento installation: its own ACL tree and modules, nothing
+    else (the store's truth is never merged with magegen's bundled releases)."""
 
     root: Path
     acl: AclCatalog
@@ -162,8 +170,50 @@ def read_packages(
     return packages
 
 
-def load_installation(root: Path, acl: AclCatalog, modules: ModuleCatalog) -> Installation:
-    """The installation at ``root`` merged over the catalogs ``acl`` and ``modules``."""
+def _store_modules(
+    root: Path, version: str, packages: list[ModulePackage], found: list[ModuleDir]
+) -> ModuleCatalog:
+    """The installation's modules that have a composer.json package, with their sequences, and
+    its framework package."""
+    sequences = {m.name: m.sequence for m in found}
+    modules = {
+        p.module: p._replace(sequence=sequences.get(p.module, ()), origin=_origin(p))
+        for p in packages
+    }
+    from generator.magento.acl import bundled_modules
+
+    # 103.0.* on every 2.4 release, unless the store's own framework says otherwise
+    framework = bundled_modules().framework._replace(version=None)
+    for manifest in (
+        root / "vendor" / "magento" / "framework" / COMPOSER_JSON,
+        root / "lib" / "internal" / "Magento" / "Framework" / COMPOSER_JSON,
+    ):
+        content = read_capped(manifest) if manifest.is_file() else None
+        try:
+            document = parse_json_as_php(content) if content is not None else None
+        except JsonRefused:
+            document = None
+        if isinstance(document, dict) and isinstance(document.get("version"), str):
+            version_text = document["version"]
+            framework = framework._replace(
+                constraint=release_constraint(version_text), version=version_text
+            )
+            break
+    return ModuleCatalog(version, framework, modules)
+
+
+def _origin(package: ModulePackage) -> str:
+    """CORE for a package of Magento's own modules (``magento/``, versioned 100.x and up),
+    INSTALLATION for any other."""
+    if package.package.startswith("magento/") and package.constraint:
+        major = package.constraint.split(".", 1)[0]
+        if major.isdigit() and int(major) >= 100:
+            return CORE
+    return INSTALLATION
+
+
+def load_installation(root: Path) -> Installation:
+    """The installation at ``root``: its modules' ACL tree and packages, and nothing else."""
     if not root.is_dir():
         raise UsageError([Problem(str(root), "--magento-root is not a folder")])
     found, problems = find_modules(root)
@@ -176,7 +226,10 @@ def load_installation(root: Path, acl: AclCatalog, modules: ModuleCatalog) -> In
                 )
             ]
         )
-    merged_acl, acl_problems = read_acl(found, acl, f"{acl.magento_version} + {root}")
-    merged_modules = modules.merged_with(read_packages(found, problems))
+    from generator.magento.snapshot import magento_version
+
+    version = magento_version(root)[0] or str(root)
+    merged_acl, acl_problems = read_acl(found, None, version)
+    merged_modules = _store_modules(root, version, read_packages(found, problems), found)
     paths = {m.name: m.path for m in found}
     return Installation(root, merged_acl, merged_modules, tuple(problems + acl_problems), paths)

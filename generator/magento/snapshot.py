@@ -3,7 +3,7 @@
 
 The file is JSON: sorted keys, no timestamps or machine paths, so that it diffs well in review;
 ``format`` says which layout it has, and a file of another format is refused. It holds what
-``--magento-root`` would give (the installation merged over the bundled 2.4.4 catalogs), each
+``--magento-root`` would give (the installation alone: never merged with bundled data), each
 module's version and whether the installation has it, the Magento version it came from and,
 when magegen knows REST routes, the installation's routes.
 """
@@ -25,8 +25,6 @@ from generator.magento.acl import (
     AclResource,
     ModuleCatalog,
     ModulePackage,
-    bundled_acl,
-    bundled_modules,
 )
 from generator.magento.installation import Installation, find_modules, load_installation
 from generator.magento.rules import version_pattern
@@ -92,12 +90,10 @@ def magento_version(root: Path) -> tuple[str | None, str | None]:
 
 
 def _route_entries(root: Path) -> list[dict[str, Any]]:
-    """The installation's REST routes: the bundled ones with its own webapi.xml files merged
-    over them, as Magento merges them."""
-    from generator.magento.routes import bundled_routes
+    """The installation's REST routes: its own webapi.xml files, merged as Magento merges them."""
     from generator.magento.webapixml import installation_routes
 
-    catalog, _ = installation_routes(root, bundled_routes())
+    catalog, _ = installation_routes(root, None)
     entries = [
         {"method": route.method, "url": route.url, "resources": list(route.resources)}
         for route in catalog
@@ -107,7 +103,7 @@ def _route_entries(root: Path) -> list[dict[str, Any]]:
 
 def build_document(root: Path) -> tuple[dict[str, Any], tuple[Problem, ...]]:
     """The catalog document of the installation at ``root``, and what reading it skipped."""
-    found = load_installation(root, bundled_acl(), bundled_modules())
+    found = load_installation(root)
     folders, _ = find_modules(root)
     sequences = {folder.name: folder.sequence for folder in folders}
     version, source = magento_version(root)

@@ -147,10 +147,12 @@ def read_routes(
     return merger.build(magento_version), problems
 
 
-def installation_routes(root: Path, base: RouteCatalog) -> tuple[RouteCatalog, list[Problem]]:
-    """The routes of the installation at ``root`` (app/code or vendor layout), merged over
-    ``base`` in the installation's module load order, and what was wrong with its webapi.xml
-    files (problems of its module.xml files are ``load_installation``'s to report)."""
+def installation_routes(
+    root: Path, base: RouteCatalog | None = None
+) -> tuple[RouteCatalog, list[Problem]]:
+    """The routes of the installation at ``root`` (app/code or vendor layout), in its module load
+    order (merged over ``base`` when given), and what was wrong with its webapi.xml files
+    (problems of its module.xml files are ``load_installation``'s to report)."""
     from generator.magento.aclxml import load_order
     from generator.magento.installation import find_modules
 
@@ -160,6 +162,6 @@ def installation_routes(root: Path, base: RouteCatalog) -> tuple[RouteCatalog, l
     catalog, more = read_routes(
         [(name, by_name[name].path) for name in ordered],
         base,
-        f"{base.magento_version} + {root}",
+        f"{base.magento_version} + {root}" if base is not None else str(root),
     )
     return catalog, more

@@ -53,7 +53,7 @@ def module_targets(
     )
     if shipping:
         return shipping, f"Magento {describe(r.name for r in shipping)} ships {name} {version}"
-    return default_targets().releases, "the default targets; name the store with --catalog"
+    return default_targets().php_sources(), "the default targets; name the store with --catalog"
 
 
 def php_findings(module: ModuleFacts, store: tuple[Release, ...] | None) -> Iterator[Problem]:

@@ -101,14 +101,14 @@ def integration_routes(
 
 
 def route_catalog(magento_root: Path | None) -> tuple[RouteCatalog, list[Problem]]:
-    """The bundled routes, with an installation's webapi.xml files merged over them."""
+    """The bundled routes of the default targets, or an installation's own."""
     from generator.magento.routes import bundled_routes
 
     if magento_root is None:
         return bundled_routes(), []
     from generator.magento.webapixml import installation_routes
 
-    return installation_routes(magento_root, bundled_routes())
+    return installation_routes(magento_root)
 
 
 def grants_of(
@@ -116,13 +116,13 @@ def grants_of(
     spec: Path | None,
     acl: AclCatalog,
     modules: ModuleCatalog,
-    magento_root: Path | None,
+    from_store: bool,
 ) -> dict[str, tuple[str, ...]]:
     """The granted ids of each integration of the module ``tree``, or else of ``spec``."""
     if tree is not None:
         return grants_of_tree(tree)
     assert spec is not None
-    return grants_of_spec(spec, acl, modules, magento_root is not None)
+    return grants_of_spec(spec, acl, modules, from_store)
 
 
 def grants_of_spec(

@@ -27,6 +27,7 @@ from generator.spec.ownacl import own_acl
 from generator.spec.sections import IntegrationSection, ModuleSection, SpecSections
 from generator.spec.targets import (
     release_problems,
+    subtree_filter,
     target_php,
     target_releases,
     with_release_ancestors,
@@ -258,6 +259,7 @@ def _grant(
         parents=section.parents,
         own_module=known.own_module,
         unchecked=frozenset(i for i, (_, severity) in gaps.items() if severity == "warning"),
+        below=subtree_filter(targets) if targets is not None else None,
     )
     for problem in grant.problems:
         item = items[problem.index]

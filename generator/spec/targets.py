@@ -8,7 +8,7 @@ move between releases (2.4.8 put ``Magento_Paypal::paypal`` under ``Magento_Paym
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from generator.magento.acl import AclCatalog, module_of
 from generator.magento.lines import known_lines, php_constraint
@@ -125,6 +125,24 @@ def _replacements(resource_id: str, lacking: list[str], elsewhere: tuple[str, ..
         if other is not None and resource_id not in other.resources and other.acl_ids:
             found.append(f"{route} needs {', '.join(other.acl_ids)} there instead")
     return f" ({'; '.join(found)})" if found else ""
+
+
+def subtree_filter(targets: Targets) -> Callable[[str, str], bool]:
+    """What a subtree ``root/**`` brings for ``targets``: the descendants every targeted release
+    has, enabled, of Magento's core modules or of the root's own module. Ids of optional
+    packages a store may have removed (MSI, Payment Services) are granted only when named."""
+    catalogs = [release_acl(name) for name in targets.names]
+    modules = targets.modules()
+
+    def brings(root: str, resource_id: str) -> bool:
+        owner = module_of(resource_id)
+        if owner != module_of(root) and not (owner is not None and modules.is_core(owner)):
+            return False
+        return all(
+            (found := acl.get(resource_id)) is not None and not found.disabled for acl in catalogs
+        )
+
+    return brings
 
 
 def with_release_ancestors(

@@ -13,6 +13,14 @@
  *       The same, then what an admin's Activate does to every inactive integration: status 1
  *       and an access token for its consumer.
  *
+ *   php run_store.php <store.json> magento <release> <tree.json>
+ *       Installs (or upgrades the store to) Magento <release>, whose ACL tree is <tree.json>
+ *       ({id: parent id}). Grants saved from then on write their rule rows against it.
+ *   php run_store.php <store.json> authorise <integration name> <refs.json>
+ *       Whether the integration's token may call a route needing the refs of <refs.json>
+ *       (all of them, as Webapi\Authorization does; anonymous passes, self never does):
+ *       prints {"authorised": true|false} instead of the tables.
+ *
  * Prints the store's tables as JSON. Warnings and notices are errors.
  */
 
@@ -122,6 +130,21 @@ try {
                 $store->addToken((int)$row['consumer_id']);
             }
         }
+    } elseif ($command === 'magento') {
+        $store->release = $argv[3];
+        $store->tree = json_decode((string)file_get_contents($argv[4]), true, 512, JSON_THROW_ON_ERROR);
+    } elseif ($command === 'authorise') {
+        $row = $store->findRow('name', $argv[3]);
+        if ($row === null || $row['status'] !== 1) {
+            throw new RuntimeException("no active integration named {$argv[3]}");
+        }
+        $allowed = true;
+        foreach (json_decode((string)file_get_contents($argv[4]), true, 512, JSON_THROW_ON_ERROR) as $ref) {
+            $allowed = $allowed && $ref !== 'self'
+                && ($ref === 'anonymous' || $store->isAllowed((string)$row['integration_id'], $ref));
+        }
+        echo json_encode(['authorised' => $allowed], JSON_THROW_ON_ERROR);
+        exit(0);
     } else {
         throw new RuntimeException("unknown command $command");
     }

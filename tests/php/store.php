@@ -365,6 +365,7 @@ namespace Magento\Integration\Model\Plugin {
             }
             $resources = $integration->getData('resource');
             Store::$current->grants[(string)$integration->getId()] = is_array($resources) ? array_values($resources) : [];
+            Store::$current->saveRules((string)$integration->getId());
             return $integration;
         }
 
@@ -393,6 +394,10 @@ namespace MagegenTest {
         public array $patchList = [];
         public array $setupModule = []; // module => version
         public int $nextId = 1;
+        /** The store's Magento release and ACL tree (id => parent id), once installed. */
+        public string $release = '';
+        public array $tree = [];
+        public array $rules = []; // integration id => [ACL id => allowed], as authorization_rule holds them
 
         /** This run's merged configuration: config.xml, api.xml and integration.xml. */
         public array $config = [];
@@ -421,7 +426,46 @@ namespace MagegenTest {
                 'integrations' => $this->integrations, 'consumers' => $this->consumers,
                 'tokens' => $this->tokens, 'grants' => $this->grants, 'patchList' => $this->patchList,
                 'setupModule' => $this->setupModule, 'nextId' => $this->nextId,
-            ];
+            ] + ($this->tree === [] ? [] : [
+                'release' => $this->release, 'tree' => $this->tree, 'rules' => $this->rules,
+            ]);
+        }
+
+        /**
+         * Saving a grant writes a rule row for every id of the tree as it is now: allow for
+         * Magento_Backend::admin and the granted ids, deny for every other one.
+         */
+        public function saveRules(string $integrationId): void
+        {
+            if ($this->tree === []) {
+                return;
+            }
+            $granted = array_flip($this->grants[$integrationId] ?? []);
+            $rules = [];
+            foreach (array_keys($this->tree) as $id) {
+                $rules[$id] = $id === 'Magento_Backend::admin' || isset($granted[$id]);
+            }
+            $this->rules[$integrationId] = $rules;
+        }
+
+        /**
+         * Whether the integration's role may use the ACL id: its own rule row decides (a child's
+         * deny wins over an allowed parent). Without a row, 2.4.5 and later deny; 2.4.4 and
+         * earlier take the parent's rule. An id the tree lacks is denied.
+         */
+        public function isAllowed(string $integrationId, string $resource): bool
+        {
+            $rules = $this->rules[$integrationId] ?? [];
+            $denyWithoutRow = version_compare(explode('-', $this->release)[0], '2.4.5', '>=');
+            for ($id = $resource; $id !== null; $id = $this->tree[$id]) {
+                if (array_key_exists($id, $rules)) {
+                    return $rules[$id];
+                }
+                if (!array_key_exists($id, $this->tree) || $denyWithoutRow) {
+                    return false;
+                }
+            }
+            return false;
         }
 
         /** utf8_general_ci, approximately: no case, no trailing spaces. */

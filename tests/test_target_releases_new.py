@@ -1,5 +1,6 @@
-"""`magento:` through `magegen new`: composer.json's php follows the target lines, and the id
-2.4.7 added is accepted for 2.4.7 on and explained for older targets."""
+"""`magento:` through `magegen new`: composer.json's php follows the targeted releases, and
+``Magento_Sales::api_actions`` (2.4.4-p12, 2.4.5-p11, 2.4.6-p9, 2.4.7-p4, 2.4.8 on) is accepted
+where every target has it and explained where some lack it."""
 
 from __future__ import annotations
 
@@ -76,7 +77,7 @@ def test_the_spec_php_wins_over_the_target_lines(
     ("magento", "column", "reason"),
     [
         ("banana", 10, "'banana' is not a version constraint Composer reads"),
-        ("2.3.*", 10, "'2.3.*' targets none of the Magento lines known: 2.4.4"),
+        ("2.3.*", 10, "'2.3.*' targets none of the Magento releases magegen knows: 2.4.4 to"),
         ("dev-main", 10, "'dev-main': the branch 'dev-main' names no version"),
     ],
 )
@@ -90,9 +91,9 @@ def test_a_bad_magento_key_is_refused_at_its_place(
     assert not target.exists()
 
 
-@pytest.mark.parametrize("magento", [">=2.4.7", "2.4.9.*", None])
-def test_the_2_4_7_id_is_accepted_when_every_target_has_it(
-    tmp_path: Path, run_cli: Callable[..., Result], magento: str | None
+@pytest.mark.parametrize("magento", [">=2.4.7-p4", "2.4.6-p9", "~2.4.8", "2.4.9.*"])
+def test_api_actions_is_accepted_where_every_target_has_it(
+    tmp_path: Path, run_cli: Callable[..., Result], magento: str
 ) -> None:
     result, target, _ = run_new(tmp_path, run_cli, spec_text(magento, [API_ACTIONS]))
     assert result.exit_code == 0, result.stderr
@@ -107,34 +108,46 @@ def test_the_2_4_7_id_is_accepted_when_every_target_has_it(
     ]
 
 
-def test_a_subtree_does_not_take_in_the_2_4_7_id_unasked(
+def test_a_subtree_does_not_take_in_an_id_some_targets_lack(
     tmp_path: Path, run_cli: Callable[..., Result]
 ) -> None:
+    # The default targets run from 2.4.7, which lacks api_actions, to 2.4.8-p1, which has it.
     result, target, _ = run_new(tmp_path, run_cli, spec_text(None, ["Magento_Sales::actions/**"]))
     assert result.exit_code == 0, result.stderr
     api = (target / "etc" / "integration" / "api.xml").read_text(encoding="utf-8")
     assert API_ACTIONS not in api
+    assert "Magento_Sales::reorder" in api
+    (tmp_path / "p4").mkdir()
+    result, target, _ = run_new(
+        tmp_path / "p4", run_cli, spec_text(">=2.4.7-p4", ["Magento_Sales::actions/**"])
+    )
+    assert result.exit_code == 0, result.stderr
+    assert API_ACTIONS in (target / "etc" / "integration" / "api.xml").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize(
-    ("magento", "claim"),
+    ("magento", "lacking"),
     [
-        (">=2.4.6", "but the module also targets Magento 2.4.6, where it does not exist"),
-        ("~2.4.4", "but the module also targets Magento 2.4.4, 2.4.5, 2.4.6, where"),
-        ("2.4.6.*", "but the module targets only Magento 2.4.6"),
+        (None, "does not exist in Magento 2.4.7 to 2.4.7-p3"),
+        (">=2.4.6", "does not exist in Magento 2.4.6 to 2.4.6-p8, 2.4.7 to 2.4.7-p3"),
+        ("2.4.7-p3", "does not exist in Magento 2.4.7-p3"),
+        ("2.4.6.*", "does not exist in Magento 2.4.6 to 2.4.6-p8"),
     ],
 )
-def test_the_2_4_7_id_is_refused_with_why_for_an_older_target(
-    tmp_path: Path, run_cli: Callable[..., Result], magento: str, claim: str
+def test_api_actions_is_refused_naming_the_releases_that_lack_it(
+    tmp_path: Path, run_cli: Callable[..., Result], magento: str | None, lacking: str
 ) -> None:
     result, target, spec = run_new(tmp_path, run_cli, spec_text(magento, [API_ACTIONS]))
     assert result.exit_code == 2
     (line,) = [line for line in result.stderr.splitlines() if "error" in line]
-    assert line.startswith(f"{spec}:7:9: error: integrations[0].resources[0]: ACL resource ")
-    assert f"{API_ACTIONS} exists from Magento 2.4.7 on, {claim}" in line
-    assert "magento: '>=2.4.7'" in line
-    assert "source: magento/magento2 app/code/Magento/Sales/etc/acl.xml" in line
-    assert "unknown ACL resource" not in result.stderr  # one explanation, not two
+    row = 7 if magento is not None else 6
+    assert line.startswith(f"{spec}:{row}:9: error: integrations[0].resources[0]: ACL resource ")
+    assert f"{API_ACTIONS} {lacking}" in line
+    assert "it exists in Magento 2.4.4-p12 to 2.4.4-p13, 2.4.5-p11 to 2.4.5-p13" in line
+    # The id that took its place where it is missing.
+    assert "POST /V1/orders needs Magento_Sales::create there instead" in line
+    assert "--catalog FILE" in line
+    assert "did you mean" not in result.stderr  # never "corrected" to another id
     assert not target.exists()
 
 
@@ -151,10 +164,10 @@ def test_an_unknown_id_of_a_known_module_says_how_to_give_the_catalog(
     assert not target.exists()
 
 
-def test_validate_knows_the_2_4_7_id_of_a_module_for_default_targets(
+def test_validate_knows_api_actions_for_default_targets(
     tmp_path: Path, run_cli: Callable[..., Result]
 ) -> None:
-    result, target, _ = run_new(tmp_path, run_cli, spec_text(None, [API_ACTIONS]))
+    result, target, _ = run_new(tmp_path, run_cli, spec_text(">=2.4.8", [API_ACTIONS]))
     assert result.exit_code == 0, result.stderr
     checked = run_cli("validate", target, "--no-php", "--strict")
     assert checked.exit_code == 0, checked.stdout
