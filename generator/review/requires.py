@@ -51,10 +51,10 @@ REMOVED_IN_2_4 = frozenset(
 
 def require_findings(module: ModuleFacts, context: Context) -> Iterator[Problem]:
     """MG214 and MG216 for ``module``'s composer.json."""
-    require = module.composer.get("require") if isinstance(module.composer, dict) else None
+    manifest = module.composer if isinstance(module.composer, dict) else {}
+    require = manifest.get("require")
     if not isinstance(require, dict):
         return
-    manifest = module.composer if isinstance(module.composer, dict) else {}
     name, version = manifest.get("name"), manifest.get("version")
     targets, why = _targets(
         name if isinstance(name, str) else None,
