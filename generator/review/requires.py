@@ -71,7 +71,10 @@ def _targets(
 ) -> tuple[tuple[Release, ...], str]:
     """MG215's targets for a package ``name`` at ``version`` (modules of one tree share them)."""
     manifest = ModuleFacts(Path(), composer={"name": name, "version": version})
-    return module_targets(manifest, store)
+    targets, why = module_targets(manifest, store)
+    # A line without a known release (2.4.9) has no package data: its judge, the newest known
+    # release, is among the targets.
+    return tuple(t for t in targets if isinstance(t, Release)), why
 
 
 def _unrequired_sequence(
