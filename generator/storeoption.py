@@ -88,3 +88,32 @@ def catalogs_for(
             raise UsageError([Problem("--magento", str(exc))]) from None
     known = Catalogs(targets.acl(), targets.modules())
     return known, targets.routes
+
+
+BUNDLED_OPTION = click.option(
+    "--bundled",
+    is_flag=True,
+    help="Check against magegen's bundled releases even when run inside a Magento root "
+    "(or writing under one's app/code).",
+)
+
+
+def is_magento_root(folder: Path) -> bool:
+    """Whether ``folder`` is a Magento installation: bin/magento and the framework."""
+    framework = (folder / "vendor/magento/framework", folder / "lib/internal/Magento/Framework")
+    return (folder / "bin" / "magento").is_file() and any(f.is_dir() for f in framework)
+
+
+def surrounding_store(output: Path | None) -> Path | None:
+    """The Magento root ``new`` runs in: the current folder, or the root whose app/code holds
+    ``output``; None when there is none."""
+    here = Path.cwd()
+    if is_magento_root(here):
+        return here
+    if output is None:
+        return None
+    for folder in output.resolve().parents:
+        if folder.name == "code" and folder.parent.name == "app":
+            root = folder.parent.parent
+            return root if is_magento_root(root) else None
+    return None

@@ -100,7 +100,7 @@ class Blobs:
 
 def releases(blobs: Blobs) -> list[str]:
     """The releases of the repository that magegen bundles, oldest first."""
-    names = [b.strip().lstrip("* ") for b in blobs.run("branch", "--format=%(refname:short)").split()]
+    names = blobs.run("branch", "--format=%(refname:short)").split()
     wanted = [n for n in names if release_key(n) >= release_key(FIRST_RELEASE)]
     return sorted(wanted, key=release_key)
 

@@ -144,7 +144,8 @@ def test_every_release_is_targeted_by_its_own_name_and_what_composer_admits(php:
     pairs = [[c, v] for c in constraints for v in names]
     admitted = _composer(php, SATISFIES, pairs)
     for constraint in constraints:
-        expected = [v for (c, v), yes in zip(pairs, admitted, strict=True) if yes and c == constraint]
+        answers = zip(pairs, admitted, strict=True)
+        expected = [v for (c, v), yes in answers if yes and c == constraint]
         assert list(select_releases(constraint).names) == expected, constraint
 
 

@@ -45,8 +45,9 @@ def _module(
 def _calls(php: str, store: Path, release: str, routes: tuple[tuple[str, str], ...]) -> list[bool]:
     catalog = release_routes(release)
     return [
-        authorised(php, store, "Orders", catalog.get(method, url).resources)  # type: ignore[union-attr]
+        authorised(php, store, "Orders", found.resources)
         for method, url in routes
+        if (found := catalog.get(method, url)) is not None
     ]
 
 

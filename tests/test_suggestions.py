@@ -140,7 +140,11 @@ def test_acl_matches_every_word_across_ids_titles_and_paths(
             [
                 "Magento_InventoryApi::source",
                 "Magento_InventoryApi::source_edit",
+                "Magento_InventoryApi::ship_source_selection",
+                "Magento_InventorySourceSelectionApi::source_selection_algorithm",
+                "Magento_InventorySourceSelectionApi::source_selection_algorithm_post",
                 "Magento_InventoryApi::stock_source_link",
+                "Magento_InventoryApi::stock_source_item_assign",
             ],
         ),
         ("ORDERS cancel", ["Magento_Sales::cancel"]),  # "orders" only in the path

@@ -171,3 +171,31 @@ def test_validate_knows_api_actions_for_default_targets(
     assert result.exit_code == 0, result.stderr
     checked = run_cli("validate", target, "--no-php", "--strict")
     assert checked.exit_code == 0, checked.stdout
+
+
+def test_orders_endpoint_for_2_4_7_on_grants_create_and_api_actions(
+    tmp_path: Path, run_cli: Callable[..., Result]
+) -> None:
+    text = 'name: Acme/Orders\nmagento: ">=2.4.7"\nintegrations:\n  - name: Orders\n'
+    text += "    email: orders@example.com\n    endpoints: [POST /V1/orders]\n"
+    result, target, spec = run_new(tmp_path, run_cli, text)
+    assert result.exit_code == 0, result.stderr
+    api = (target / "etc" / "integration" / "api.xml").read_text(encoding="utf-8")
+    assert '"Magento_Sales::create"' in api and f'"{API_ACTIONS}"' in api
+    assert (
+        f"{spec}:6:17: warning: integrations[0].endpoints[0]: POST /V1/orders needs different "
+        "ACL resources on the targeted releases: Magento_Sales::create on Magento 2.4.7 to "
+        f"2.4.7-p3; {API_ACTIONS} on Magento 2.4.7-p4 to 2.4.8-p1"
+    ) in result.stderr
+
+
+def test_a_route_some_targets_lack_is_an_error_naming_them(
+    tmp_path: Path, run_cli: Callable[..., Result]
+) -> None:
+    text = 'name: Acme/Orders\nmagento: ">=2.4.6"\nintegrations:\n  - name: Orders\n'
+    text += "    email: orders@example.com\n"
+    text += "    endpoints: [GET /V1/products/attributes/:attributeCode/is-filterable]\n"
+    result, target, _ = run_new(tmp_path, run_cli, text)
+    assert result.exit_code == 2
+    assert "does not exist in Magento 2.4.6 to 2.4.6-p11, which the module targets" in result.stderr
+    assert not target.exists()

@@ -119,8 +119,12 @@ def routes(
             from generator.loadcontext import route_loader
 
             load_routes = route_loader(known) or load_routes
-    catalog_routes = load_routes()
     echo_problems(known.problems)
+    if known.installation is not None:  # its unreadable webapi.xml files are worth a warning
+        catalog_routes, problems = routeview.route_catalog(known.installation.root)
+        echo_problems(problems)
+    else:
+        catalog_routes = load_routes()
     tree = Path(query) if query and (Path(query) / "etc" / "module.xml").is_file() else None
     if spec is not None and query is not None:
         raise UsageError([Problem("QUERY", "give a QUERY or --spec SPEC, not both")])

@@ -11,6 +11,7 @@ import click
 from generator.cli.running import MAGENTO_ROOT_OPTION, echo_problems, reports_errors
 from generator.errors import Problem, UsageError
 from generator.storeoption import CATALOG_OPTION
+from generator.storeoption import BUNDLED_OPTION
 from generator.storeoption import chosen_store as _store
 
 if TYPE_CHECKING:
@@ -58,6 +59,7 @@ if TYPE_CHECKING:
 )
 @MAGENTO_ROOT_OPTION
 @CATALOG_OPTION
+@BUNDLED_OPTION
 @reports_errors
 def new(
     modules: tuple[str, ...],
@@ -70,6 +72,7 @@ def new(
     quiet: bool,
     magento_root: Path | None,
     catalog: Path | None,
+    bundled: bool,
 ) -> None:
     """Generate the module NAME (Vendor/Module or Vendor_Module) from the YAML file SPEC.
 
@@ -83,6 +86,8 @@ def new(
 
     mode = Mode.from_options(force=force, dry_run=dry_run, check=check, diff=diff)
     store = _store(magento_root, catalog)
+    if store is None and not bundled:
+        store = _store_around(output, modules)
     generated = generate_all(_pairs(modules), output, force, mode, store, templates)
     results = generated.results
     echo_problems(generated.warnings)
@@ -113,6 +118,26 @@ def new(
 
         for line in next_steps([result.spec for result in results if result.spec]):
             click.echo(line, err=True)
+
+
+def _store_around(output: Path | None, modules: tuple[str, ...]) -> Path | None:
+    """Run inside a Magento root (or writing under its app/code), with no store named: that
+    store is the truth, said in one line; unless a spec names its own catalog: file."""
+    from generator.spec.reader import spec_catalog
+    from generator.storeoption import surrounding_store
+
+    root = surrounding_store(output)
+    if root is None:
+        return None
+    specs = [Path(m) for m in modules if Path(m).suffix in SPEC_SUFFIXES and Path(m).is_file()]
+    if any(spec_catalog(spec) is not None for spec in specs):
+        return None
+    click.echo(
+        f"magegen: checking against the Magento store at {root} (its own ACL tree, modules "
+        "and routes); --bundled to use magegen's bundled releases instead",
+        err=True,
+    )
+    return root
 
 
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")

@@ -87,20 +87,15 @@ def acl_diff(
     Each side is a module folder or a spec file. Exit status: 0 when no integration changes,
     1 when some do, 2 for bad input.
     """
-    from generator.new import catalogs
     from generator.review import acldiff, diffroutes
+    from generator.storeoption import catalogs_for
 
-    store = _store(magento_root, catalog)
-    known = catalogs(store)
-    before, old_bearer, old_acl = _side(old, known, store is not None)
-    after, new_bearer, new_acl = _side(new, known, store is not None)
+    known, load_routes = catalogs_for(magento_root, catalog, None)
+    before, old_bearer, old_acl = _side(old, known, known.from_store)
+    after, new_bearer, new_acl = _side(new, known, known.from_store)
     changes = acldiff.compare(before, after, new_acl, old_acl)
     if any(c.granted or c.revoked for c in changes):
-        from generator.review.routeview import route_catalog
-
-        routes, problems = route_catalog(magento_root)
-        echo_problems(problems)
-        changes = diffroutes.with_routes(changes, before, after, new_acl, routes)
+        changes = diffroutes.with_routes(changes, before, after, new_acl, load_routes())
     notes = diffroutes.bearer_note(old_bearer, new_bearer)
     renderer = {
         "text": acldiff.render_text,

@@ -206,8 +206,8 @@ class ModuleCatalog(NamedTuple):
     def knows(self, module: str) -> bool:
         """Whether ``module`` is a module of this catalog (case ignored).
 
-        The bundled catalog knows a default Open Source 2.4.4 install; with --magento-root, the
-        installation's modules too. An unknown module may still exist where it is installed
+        The bundled catalog knows the default installs of the targeted releases; a store's
+        catalog, the store's modules. An unknown module may still exist where it is installed
         (Adobe Commerce's ``Magento_Rma``, a third-party module), so checks should warn about its
         ids rather than call them typos.
         """

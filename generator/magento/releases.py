@@ -12,15 +12,18 @@ Releases are ordered as Composer orders versions: 2.4.7 < 2.4.7-p1 < ... < 2.4.7
 from __future__ import annotations
 
 import json
+from collections.abc import Container
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator.magento.acl import (
+    ADMIN,
     CORE,
     DEFAULT_INSTALL,
     AclCatalog,
+    AclResource,
     ModuleCatalog,
     ModulePackage,
     release_constraint,
@@ -110,6 +113,25 @@ def _acl_rows() -> tuple[Any, ...]:
 
 
 @cache
+def release_ids(name: str) -> dict[str, AclResource]:
+    """Release ``name``'s ACL records by id: a cheap lookup for checks that need no tree."""
+    rows = _acl_rows()
+    return {rows[i].id: rows[i] for i in expand(_table("acl")["releases"][name])}
+
+
+def release_ancestors(name: str, resource_id: str) -> list[str]:
+    """The ancestors of ``resource_id`` below the admin root in release ``name``, nearest
+    first; empty when the release lacks it."""
+    records = release_ids(name)
+    chain: list[str] = []
+    found = records.get(resource_id)
+    while found is not None and found.parent is not None and found.parent != ADMIN:
+        chain.append(found.parent)
+        found = records.get(found.parent)
+    return chain
+
+
+@cache
 def release_acl(name: str) -> AclCatalog:
     """The ACL tree of release ``name``, as Magento merges it (disabled ids included)."""
     rows = _acl_rows()
@@ -130,6 +152,7 @@ def release_requires(name: str) -> dict[str, tuple[tuple[str, str], ...]]:
     return dict(requires_record(row) for row in _rows("requires", name))
 
 
+@cache
 def _origin(version: str) -> str:
     """CORE for Magento's own modules (versioned 100.x and up, as the modules of magento2's
     app/code are), DEFAULT_INSTALL for the rest (MSI 1.x, PageBuilder 2.x, ...)."""
@@ -138,22 +161,38 @@ def _origin(version: str) -> str:
 
 
 @cache
-def release_modules(name: str) -> ModuleCatalog:
-    """The modules of release ``name``, each with its package and that package's release-line
-    constraint (``103.0.*`` for 103.0.7-p4)."""
+def line_constraint(version: str) -> str:
+    """``release_constraint``, once per version."""
+    return release_constraint(version)
+
+
+def release_module_packages(name: str, skip: Container[str]) -> dict[str, ModulePackage]:
+    """The modules of release ``name`` not in ``skip``, each with its package and that
+    package's release-line constraint (``103.0.*`` for 103.0.7-p4)."""
     versions = release_packages(name)
     modules = {}
     for row in _rows("modules", name):
+        if row[0] in skip:
+            continue
         record = module_record(row)
         version = versions.get(record.package, "")
         modules[record.module] = ModulePackage(
             record.module,
             record.package,
-            release_constraint(version) if version else None,
+            line_constraint(version) if version else None,
             _origin(version),
             record.sequence,
             version or None,
         )
+    return modules
+
+
+@cache
+def release_modules(name: str) -> ModuleCatalog:
+    """The modules of release ``name``, each with its package and that package's release-line
+    constraint (``103.0.*`` for 103.0.7-p4)."""
+    versions = release_packages(name)
+    modules = release_module_packages(name, ())
     framework = ModulePackage(
         "Magento_Framework",
         FRAMEWORK,

@@ -1,4 +1,4 @@
-"""Magento's REST routes and the ACL resources each one needs: the bundled 2.4.4 catalog.
+"""Magento's REST routes and the ACL resources each one needs.
 
 Every module's ``etc/webapi.xml`` declares routes, ``<route url="/V1/orders/:id" method="GET">``,
 each with a service method and the ACL resources a caller needs: all of them (Magento's
@@ -7,9 +7,9 @@ each with a service method and the ACL resources a caller needs: all of them (Ma
 that customer's own data; an integration token never passes).
 
 The bundled catalogs hold the routes of each release magegen knows (``releases.release_routes``),
-merged the way Magento merges webapi.xml files (see ``generator.magento.webapixml``). It is loaded only by
-what needs it: nothing on the path of ``magegen new`` for a spec without endpoints imports this
-module.
+merged the way Magento merges webapi.xml files (see ``generator.magento.webapixml``). This module
+is loaded only by what needs it: nothing on the path of ``magegen new`` for a spec without
+endpoints imports it.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from typing import NamedTuple
 ANONYMOUS = "anonymous"  # anyone may call the route
 SELF = "self"  # only a customer token, for the customer's own data
 METHODS = ("GET", "POST", "PUT", "DELETE")  # the HTTP methods webapi.xml allows, in listing order
-
 
 
 def is_variable(segment: str) -> bool:

@@ -19,7 +19,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from generator.errors import shown
-from generator.magento.acl import AclCatalog, ModuleCatalog, release_constraint
+from generator.magento.acl import AclCatalog, ModuleCatalog
 from generator.magento.constraints import (
     ConstraintError,
     Interval,
@@ -35,8 +35,12 @@ from generator.magento.lines import MagentoLine, known_lines, line_facts
 from generator.magento.releases import (
     Release,
     known_releases,
+    line_constraint,
     release_acl,
+    release_ids,
+    release_module_packages,
     release_modules,
+    release_packages,
     release_routes,
 )
 
@@ -98,7 +102,9 @@ def describe(names: Iterable[str]) -> str:
     return ", ".join(parts)
 
 
-def _beyond_known(admitted: tuple[Interval, ...], line: MagentoLine, newest: Release | None) -> bool:
+def _beyond_known(
+    admitted: tuple[Interval, ...], line: MagentoLine, newest: Release | None
+) -> bool:
     """Whether ``admitted`` takes a version of ``line`` after its newest known release."""
     span = patch_span(*line.key)
     if newest is not None:
@@ -106,6 +112,7 @@ def _beyond_known(admitted: tuple[Interval, ...], line: MagentoLine, newest: Rel
     return admits_some(admitted, span)
 
 
+@cache
 def select_releases(constraint: str, *, notes: bool = True) -> Targets:
     """The known releases ``constraint`` (Composer syntax, over Magento versions) targets.
 
@@ -148,6 +155,7 @@ def _newest_before(line: MagentoLine) -> Release | None:
     return before[-1] if before else None
 
 
+@cache
 def default_targets() -> Targets:
     """The releases a module targets unless it says otherwise: those of the lines Adobe
     supported on the date the line facts were checked; no notes (the README says how a line
@@ -159,15 +167,18 @@ def default_targets() -> Targets:
 def union_acl(names: tuple[str, ...]) -> AclCatalog:
     """The ACL ids of the releases ``names`` (oldest first) in one tree: the newest release's
     tree, plus the ids only older ones have, under their parents there."""
-    catalogs = [release_acl(name) for name in names]
-    newest = catalogs[-1]
+    newest = release_acl(names[-1])
     extra = {}
-    for catalog in reversed(catalogs[:-1]):
-        for resource in catalog.resources:
-            if resource.id not in newest and resource.id not in extra:
-                extra[resource.id] = resource
+    for name in reversed(names[:-1]):
+        for resource_id, resource in release_ids(name).items():
+            if resource_id not in newest and resource_id not in extra:
+                extra[resource_id] = resource
     if not extra:
         return newest
+    order = {name: release_acl(name) for name in names[:-1]}  # tree order, parents first
+    extra = {
+        r.id: r for name in reversed(names[:-1]) for r in order[name].resources if r.id in extra
+    }
     from generator.magento.aclxml import AclTreeBuilder
 
     builder = AclTreeBuilder()
@@ -181,21 +192,23 @@ def union_modules(names: tuple[str, ...]) -> ModuleCatalog:
     """The modules of the releases ``names`` (oldest first): the newest declaration of each,
     with a constraint that admits the package's version in every release that has it
     (``1.2.*||1.3.*``)."""
-    catalogs = [release_modules(name) for name in names]
-    if len(catalogs) == 1:
-        return catalogs[0]
-    versions: dict[str, list[str]] = {}
-    modules = {}
-    for catalog in catalogs:
-        for module, package in catalog.modules.items():
-            modules[module] = package
-            if package.constraint and package.constraint not in versions.setdefault(module, []):
-                versions[module].append(package.constraint)
-    for module, constraints in versions.items():
-        modules[module] = modules[module]._replace(constraint="||".join(constraints))
-    framework = catalogs[-1].framework
-    frameworks = dict.fromkeys(release_constraint(c.framework.version or "") for c in catalogs)
-    framework = framework._replace(constraint="||".join(frameworks))
+    newest = release_modules(names[-1])
+    if len(names) == 1:
+        return newest
+    constraints: dict[str, dict[str, None]] = {}  # package to its constraints, oldest first
+    for name in names:
+        for package, version in release_packages(name).items():
+            constraints.setdefault(package, {})[line_constraint(version)] = None
+    modules = dict(newest.modules)
+    for name in reversed(names[:-1]):  # modules only older targets ship, the newest one's
+        modules.update(release_module_packages(name, modules))
+    for module, package in modules.items():
+        joined = "||".join(constraints.get(package.package, ()))
+        if joined and joined != package.constraint:
+            modules[module] = package._replace(constraint=joined)
+    framework = newest.framework
+    joined = "||".join(constraints.get(framework.package, ()))
+    framework = framework._replace(constraint=joined or framework.constraint)
     return ModuleCatalog(describe(names), framework, modules)
 
 

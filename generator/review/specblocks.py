@@ -6,6 +6,7 @@ on the file it comes from.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,8 @@ class Reading:
     notes: dict[str, list[str]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     setup_script: str | None = None  # the script found creating the integrations
+    # What a subtree Parent/** brings for the spec's targets (None: everything below it).
+    brings: Callable[[str, str], bool] | None = None
 
     def note(self, path: str, message: str) -> None:
         """Record that the spec does not hold something of the file ``path``."""
@@ -304,7 +307,7 @@ def _integration(
         item["resources"] = list(dict.fromkeys(listed))
         item["parents"] = False
     else:
-        item["resources"] = fold_resources(listed, acl)
+        item["resources"] = fold_resources(listed, acl, reading.brings)
     return item
 
 

@@ -86,6 +86,13 @@ def spec_from(
     acl = acl or bundled_acl()
     modules = modules or bundled_modules()
     module, reading = _read(root)
+    if not from_installation:
+        from generator.magento.targetset import default_targets, select_releases
+        from generator.spec.targets import subtree_filter
+
+        magento = magento_targets(module.composer)
+        targets = select_releases(magento) if magento else default_targets()
+        reading.brings = subtree_filter(targets)
     vendor, name = _split_name(reading, module)
     own, merged = own_acl(root, f"{vendor}_{name}", acl)
     integration_format, found = integrations(reading, module, merged)

@@ -72,7 +72,8 @@ def module_spec(
     known = known._replace(acl=merged, own_module=own_name)
     targets = known.targets or target_releases(sections.magento)
     known = known._replace(targets=targets)
-    for note in targets.notes if sections.magento is not None else ():
+    said = sections.magento is not None and not known.from_installation
+    for note in targets.notes if said else ():
         report.add(sections.magento.at, "magento", note, severity="note")
     integrations, retired, owners = _integrations(report, sections.integrations or (), known)
     integration_format = IntegrationFormat(

@@ -78,11 +78,12 @@ def load_spec(
     """Read the spec at ``path`` for the module ``module_name``.
 
     Without ``module_name``, the spec's ``name:`` key names the module (else ``fallback_name``
-    does; else it is an error). ACL ids are checked against ``acl`` and sequence modules looked
-    up in ``modules`` (both default to Magento's core, bundled; ``from_installation`` says they
-    include an installation's own). ``routes`` loads the REST routes, only for a spec with
-    ``endpoints:`` (default: the bundled 2.4.4 routes). Raises UsageError for a bad module
-    name and SpecError listing every problem in the spec.
+    does; else it is an error). With ``from_installation``, ACL ids are checked against ``acl``
+    and sequence modules looked up in ``modules``, a store's own; without it, against the
+    releases the spec's ``magento:`` targets (each release on its own, and their union).
+    ``routes`` loads the REST routes, only for a spec with ``endpoints:`` (default: the targets'
+    routes). Raises UsageError for a bad module name and SpecError listing every problem in the
+    spec.
 
     ``acl_for(vendor, module, acl)``, once the module is named, gives the tree its grants are
     resolved against when the spec declares no ``acl:`` (``new`` merges in the target folder's

@@ -22,7 +22,9 @@ def route_in_releases(
     """The route as each targeted release declares it (one per distinct set of resources), and
     what to say: (message, severity) when some target lacks it (an error) or when targets need
     different resources for it (a warning); None when all agree."""
-    by_release = {r.name: release_routes(r.name).get(route.method, route.url) for r in targets.releases}
+    by_release = {
+        r.name: release_routes(r.name).get(route.method, route.url) for r in targets.releases
+    }
     missing = [name for name, found in by_release.items() if found is None]
     variants: dict[tuple[str, ...], list[str]] = {}
     for name, found in by_release.items():
@@ -33,7 +35,9 @@ def route_in_releases(
         for resources in variants
     )
     if missing:
-        having = [r.name for r in known_releases() if release_routes(r.name).get(route.method, route.url)]
+        having = [
+            r.name for r in known_releases() if release_routes(r.name).get(route.method, route.url)
+        ]
         return declared, (
             f"{shown(str(route))} does not exist in Magento {describe(missing)}, which the module "
             f"targets (Magento {describe(having)} has it): target only releases that have it "

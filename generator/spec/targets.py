@@ -12,7 +12,14 @@ from collections.abc import Callable, Iterable
 
 from generator.magento.acl import AclCatalog, module_of
 from generator.magento.lines import known_lines, php_constraint
-from generator.magento.releases import Release, known_releases, release_acl, release_modules
+from generator.magento.releases import (
+    Release,
+    known_releases,
+    release_acl,
+    release_ancestors,
+    release_ids,
+    release_modules,
+)
 from generator.magento.targetset import Targets, default_targets, describe, select_releases
 from generator.spec.fields import Located
 
@@ -46,7 +53,7 @@ def having(resource_id: str) -> tuple[str, ...]:
     return tuple(
         r.name
         for r in known_releases()
-        if (found := release_acl(r.name).get(resource_id)) is not None and not found.disabled
+        if (found := release_ids(r.name).get(resource_id)) is not None and not found.disabled
     )
 
 
@@ -59,23 +66,26 @@ def release_problems(ids: Iterable[str], targets: Targets) -> dict[str, tuple[st
     """
     problems = {}
     for resource_id in dict.fromkeys(ids):
+        found = [release_ids(r.name).get(resource_id) for r in targets.releases]
+        if all(f is not None and not f.disabled for f in found):
+            continue  # enabled in every target: nothing to say
         shipping = [r for r in targets.releases if _ships_module(r, resource_id)]
         if not shipping:
             elsewhere = having(resource_id)
             if elsewhere:
                 problems[resource_id] = (_not_shipped(resource_id, targets, elsewhere), "warning")
             continue
-        lacking = [r.name for r in shipping if resource_id not in release_acl(r.name)]
+        lacking = [r.name for r in shipping if resource_id not in release_ids(r.name)]
         disabled = [
             r.name
             for r in shipping
-            if (found := release_acl(r.name).get(resource_id)) is not None and found.disabled
+            if (found := release_ids(r.name).get(resource_id)) is not None and found.disabled
         ]
         if not lacking and not disabled:
             continue
         elsewhere = having(resource_id)
-        if not elsewhere and not disabled:
-            continue  # in no release at all: a typo, which resolve_grant words
+        if not elsewhere:
+            continue  # enabled in no release: a typo or a disabled id, as resolve_grant says
         problems[resource_id] = (
             _release_message(resource_id, lacking, disabled, elsewhere),
             "error",
@@ -130,17 +140,17 @@ def _replacements(resource_id: str, lacking: list[str], elsewhere: tuple[str, ..
 def subtree_filter(targets: Targets) -> Callable[[str, str], bool]:
     """What a subtree ``root/**`` brings for ``targets``: the descendants every targeted release
     has, enabled, of Magento's core modules or of the root's own module. Ids of optional
-    packages a store may have removed (MSI, Payment Services) are granted only when named."""
-    catalogs = [release_acl(name) for name in targets.names]
-    modules = targets.modules()
-
+    packages a store may have removed (MSI, Payment Services) are granted only when named. Ids
+    no targeted release knows (a module's own, declared by its spec or acl.xml) are brought."""
     def brings(root: str, resource_id: str) -> bool:
+        found = [release_ids(name).get(resource_id) for name in targets.names]
+        if all(resource is None for resource in found):
+            return True
         owner = module_of(resource_id)
-        if owner != module_of(root) and not (owner is not None and modules.is_core(owner)):
+        core = owner is not None and targets.modules().is_core(owner)
+        if owner != module_of(root) and not core:
             return False
-        return all(
-            (found := acl.get(resource_id)) is not None and not found.disabled for acl in catalogs
-        )
+        return all(resource is not None and not resource.disabled for resource in found)
 
     return brings
 
@@ -153,9 +163,7 @@ def with_release_ancestors(
     granted = list(resources)
     for resource_id in list(granted):
         for release in targets.releases:
-            tree = release_acl(release.name)
-            if resource_id in tree:
-                granted += [a for a in tree.ancestors_below_admin(resource_id) if a in acl]
+            granted += [a for a in release_ancestors(release.name, resource_id) if a in acl]
     known = [r for r in granted if r in acl]
     return acl.in_tree_order(known) + tuple(dict.fromkeys(r for r in granted if r not in acl))
 
