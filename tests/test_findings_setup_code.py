@@ -245,14 +245,21 @@ class IntegrationInstaller
 """
 
 
+def _helper_creates(example: Path, folder: str) -> Path:
+    """The module whose InstallData creates nothing, with a helper in ``folder`` that would;
+    returns InstallData."""
+    drop_sync_patch(example)
+    install = example / "Setup" / "InstallData.php"
+    edit(install, "processIntegrationConfig", "processNothing")
+    write(example / folder / "IntegrationInstaller.php", HELPER.format(folder=folder))
+    return install
+
+
 def test_a_helper_counts_only_when_running_setup_code_reaches_it(
     example: Path, run_cli: Runner
 ) -> None:
     """Issue 20, item 7: a helper's call creates only if Magento runs code that calls it."""
-    drop_sync_patch(example)
-    install = example / "Setup" / "InstallData.php"
-    edit(install, "processIntegrationConfig", "processNothing")
-    write(example / "Setup" / "IntegrationInstaller.php", HELPER.format(folder="Setup"))
+    install = _helper_creates(example, "Setup")
     result, report = validate_json(run_cli, example)
     (never,) = findings_with(report, "MG303")
     assert never["severity"] == "error"
@@ -271,10 +278,7 @@ def test_a_helper_counts_only_when_running_setup_code_reaches_it(
 def test_a_helper_reached_only_from_a_script_that_never_runs_is_not_evidence(
     example: Path, run_cli: Runner
 ) -> None:
-    drop_sync_patch(example)
-    install = example / "Setup" / "InstallData.php"
-    edit(install, "processIntegrationConfig", "processNothing")
-    write(example / "Model" / "IntegrationInstaller.php", HELPER.format(folder="Model"))
+    _helper_creates(example, "Model")
     # Not named by any file: runtime code (a route, an observer) may reach it: a warning.
     _, report = validate_json(run_cli, example)
     assert [f["severity"] for f in findings_with(report, "MG303")] == ["warning"]
