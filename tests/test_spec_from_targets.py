@@ -60,30 +60,3 @@ def test_a_php_no_target_set_gives_stays_in_composer_require(
     back = run_cli("spec-from", first)
     assert "magento:" not in back.stdout
     assert "php: ^8.3" in back.stdout or "php: '^8.3'" in back.stdout
-
-
-def test_a_php_that_names_other_targets_than_the_grants_is_kept_as_php(
-    tmp_path: Path, run_cli: Callable[..., Result]
-) -> None:
-    """The php is 2.4.7's, but the module was written for the default targets: its api.xml
-    orders Magento_Paypal::paypal as 2.4.8 places it. ``magento: 2.4.7.*`` would reorder it, so
-    the spec keeps the php as a requirement (a case test_random_specs_round_trip found)."""
-    spec = tmp_path / "spec.yaml"
-    spec.write_text(
-        "module:\n  sequence: [Magento_Sales]\ncomposer:\n  require:\n"
-        "    magento/module-sales: 103.0.*\n    php: ~8.1.0||~8.2.0||~8.3.0\n"
-        "integrations:\n  - name: Sync\n    email: ops@example.com\n"
-        "    resources: [Magento_Backend::admin/**]\n"
-    )
-    first = tmp_path / "first"
-    assert run_cli("new", "Acme/Prop", spec, "-o", first).exit_code == 0
-    read = run_cli("spec-from", first)
-    assert read.exit_code == 0, read.stderr
-    assert "magento:" not in read.stdout
-    assert "php: ~8.1.0||~8.2.0||~8.3.0" in read.stdout
-    assert "# Not reproduced" not in read.stdout
-    back = tmp_path / "back.yaml"
-    back.write_text(read.stdout, encoding="utf-8")
-    again = tmp_path / "again"
-    assert run_cli("new", back, "-o", again).exit_code == 0
-    assert files(again) == files(first)

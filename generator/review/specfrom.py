@@ -82,38 +82,15 @@ def spec_from(
     ACL ids are looked up in ``acl`` and sequence modules in ``modules`` (both default to
     Magento's core, bundled). Raises ModuleError when a file of the module is missing, unreadable
     or invalid.
-
-    composer.json's php may name a target set (``magento:``); when the integration files were
-    written for other targets (their ids' order differs), the spec keeps the php instead.
     """
-    found = _spec_from(root, acl, modules, from_installation, infer_targets=True)
-    if any(note.startswith(_INTEGRATION_DRIFT) for note in found.notes):
-        kept = _spec_from(root, acl, modules, from_installation, infer_targets=False)
-        if len(kept.notes) < len(found.notes):
-            return kept
-    return found
-
-
-# What a note says of an integration file the spec does not reproduce.
-_INTEGRATION_DRIFT = tuple(f"{path}: differs from" for path in INTEGRATION_FILES)
-
-
-def _spec_from(
-    root: Path,
-    acl: AclCatalog | None,
-    modules: ModuleCatalog | None,
-    from_installation: bool,
-    infer_targets: bool,
-) -> SpecFromResult:
-    """``spec_from``; ``infer_targets``: read ``magento:`` from composer.json's php."""
     acl = acl or bundled_acl()
     modules = modules or bundled_modules()
     module, reading = _read(root)
-    magento = magento_targets(module.composer) if infer_targets else None
     if not from_installation:
         from generator.magento.targetset import default_targets, select_releases
         from generator.spec.targets import subtree_filter
 
+        magento = magento_targets(module.composer)
         targets = select_releases(magento) if magento else default_targets()
         reading.brings = subtree_filter(targets)
     vendor, name = _split_name(reading, module)
@@ -129,6 +106,7 @@ def _spec_from(
     )
     if block:
         spec["module"] = block
+    magento = magento_targets(module.composer)
     php = target_lines_php(magento)
     composer = composer_block(reading, module.composer, vendor, name, sequence, modules, php)
     if composer:
