@@ -34,6 +34,7 @@ sys.path.insert(0, str(REPO))
 
 from lxml import etree  # noqa: E402
 
+from generator.magento.acl import release_constraint  # noqa: E402
 from generator.magento.aclxml import AclTreeBuilder, load_order  # noqa: E402
 from generator.magento.constraints import release_key  # noqa: E402
 from generator.magento.releasedata import (  # noqa: E402
@@ -158,6 +159,13 @@ class Source:
         return found
 
 
+def _module_record(
+    name: str, package: str, sequence: tuple[str, ...], packages: list[PackageRecord]
+) -> ModuleRecord:
+    version = next((p.version for p in packages if p.name == package), "")
+    return ModuleRecord(name, package, sequence, release_constraint(version) if version else None)
+
+
 def derive(source: Source, release: str) -> Facts:
     """What magegen bundles of one release."""
     packages: list[PackageRecord] = []
@@ -195,7 +203,9 @@ def derive(source: Source, release: str) -> Facts:
         acl.build(release).resources,
         tuple(sorted(routes.build(release).routes, key=Route.sort_key)),
         tuple(sorted(packages)),
-        tuple(sorted(ModuleRecord(name, entry[0], entry[1]) for name, entry in modules.items())),
+        tuple(
+            sorted(_module_record(name, *entry[:2], packages) for name, entry in modules.items())
+        ),
     )
 
 

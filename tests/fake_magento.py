@@ -4,8 +4,8 @@ It is built in ``tmp_path`` from the real 2.4.4 files in ../shared/magento: Mage
 _Sales, _Customer, _Catalog, _Quote, _Paypal (the modules the example specs grant ids of; a store
 is the whole truth, so it must hold them) and _Integration (acl.xml, module.xml, composer.json,
 webapi.xml; Magento_Integration with its integration XSDs), the framework's module.xsd, and one
-custom module, Acme_Erp, whose acl.xml adds ``Acme_Erp::erp`` > ``Acme_Erp::orders`` > ``Acme_Erp::orders_export`` under the admin root
-and which ships an XSD of its own (etc/erp.xsd) and a composer.json (acme/module-erp 2.3.1).
+custom module, Acme_Erp, whose acl.xml adds ``Acme_Erp::erp`` > ``Acme_Erp::orders`` >
+``Acme_Erp::orders_export`` under the admin root and which ships an XSD of its own (etc/erp.xsd) and a composer.json (acme/module-erp 2.3.1).
 The root is built as a git checkout (``app/code/<Vendor>/<Module>``, ``lib/internal``) and as a
 Composer install (``vendor/<vendor>/<package>``). Its fixture is registered in conftest.py.
 """

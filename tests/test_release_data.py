@@ -59,7 +59,7 @@ def test_the_bundled_data_is_what_the_script_derives(derived: dict[str, list[Fac
 
 def test_the_data_is_compact(derived: dict[str, list[Facts]]) -> None:
     size = sum(path.stat().st_size for path in DATA.iterdir())
-    assert size < 600_000  # 49 releases; one copy each would be about 15 MB
+    assert size < 600_000  # 49 releases; one copy each would be about 12 MB
     assert [r.name for r in known_releases()] == [f.release for f in sum(derived.values(), [])]
 
 

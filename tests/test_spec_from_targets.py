@@ -1,5 +1,7 @@
-"""spec-from writes `magento:` when composer.json's php is exactly a target set's, and the spec
-it writes makes the same module again, byte for byte."""
+"""spec-from writes `magento:` when composer.json's php is exactly a target set's and the module
+grants nothing (with grants, `magento:` also decides the ids and ancestors, which php cannot tell,
+so php stays in composer.require), and the spec it writes makes the same module again, byte for
+byte."""
 
 from __future__ import annotations
 
@@ -31,11 +33,7 @@ def test_spec_from_names_the_targets_and_round_trips(
 ) -> None:
     spec = tmp_path / "spec.yaml"
     head = f'magento: "{magento}"\n' if magento else ""
-    spec.write_text(
-        head + "integrations:\n  - name: Sync\n    email: s@example.com\n"
-        "    resources: [Magento_Sales::sales]\n",
-        encoding="utf-8",
-    )
+    spec.write_text(head + "module: {description: Sync}\n", encoding="utf-8")
     first = tmp_path / "first"
     assert run_cli("new", "Acme/Sync", spec, "-o", first).exit_code == 0
     back = run_cli("spec-from", first)
@@ -60,3 +58,20 @@ def test_a_php_no_target_set_gives_stays_in_composer_require(
     back = run_cli("spec-from", first)
     assert "magento:" not in back.stdout
     assert "php: ^8.3" in back.stdout or "php: '^8.3'" in back.stdout
+
+
+def test_a_granting_module_keeps_its_php_and_round_trips(
+    tmp_path: Path, run_cli: Callable[..., Result]
+) -> None:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(
+        'magento: "2.4.7.*"\nintegrations:\n  - name: Sync\n    email: s@example.com\n'
+        "    resources: [Magento_Backend::admin/**]\n",
+        encoding="utf-8",
+    )
+    first = tmp_path / "first"
+    assert run_cli("new", "Acme/Sync", spec, "-o", first).exit_code == 0
+    back = run_cli("spec-from", first)
+    assert back.exit_code == 0, back.stderr
+    assert "magento:" not in back.stdout
+    assert "~8.1.0||~8.2.0||~8.3.0" in back.stdout  # 2.4.7's php, in composer.require

@@ -13,7 +13,8 @@ Rows, as JSON arrays:
 - routes: ``[method, url, [refs], service class, service method, module]``
 - packages: ``[name, version]``
 - requires: ``[name, [[magento package it requires, constraint], ...]]``
-- modules: ``[module, package, [modules it sequences]]``
+- modules: ``[module, package, [modules it sequences], its package's line constraint]``, so
+  that ``new`` needs no package versions
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ class ModuleRecord(NamedTuple):
     module: str
     package: str
     sequence: tuple[str, ...] = ()
+    constraint: str | None = None  # the package's release-line constraint (103.0.*), if known
 
 
 class Facts(NamedTuple):
@@ -73,7 +75,7 @@ def _row(table: str, record: Any) -> list[Any]:
     if table == "requires":
         return [record.name, [list(pair) for pair in record.requires]]
     if table == "modules":
-        return [record.module, record.package, list(record.sequence)]
+        return [record.module, record.package, list(record.sequence), record.constraint]
     return list(record)
 
 
@@ -138,4 +140,4 @@ def requires_record(row: list[Any]) -> tuple[str, tuple[tuple[str, str], ...]]:
 
 def module_record(row: list[Any]) -> ModuleRecord:
     """One ``modules`` row."""
-    return ModuleRecord(row[0], row[1], tuple(row[2]))
+    return ModuleRecord(row[0], row[1], tuple(row[2]), row[3])

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Container
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -61,7 +61,7 @@ class Release:
         """Its line: 2.4.7 for 2.4.7-p4."""
         return line_of(self.name)
 
-    @property
+    @cached_property
     def key(self) -> Version:
         """The release as Composer orders it."""
         return release_key(self.name)
@@ -155,7 +155,8 @@ def release_requires(name: str) -> dict[str, tuple[tuple[str, str], ...]]:
 @cache
 def _origin(version: str) -> str:
     """CORE for Magento's own modules (versioned 100.x and up, as the modules of magento2's
-    app/code are), DEFAULT_INSTALL for the rest (MSI 1.x, PageBuilder 2.x, ...)."""
+    app/code are), DEFAULT_INSTALL for the rest (MSI 1.x, PageBuilder 2.x, ...); ``version``
+    may be a constraint such as 103.0.*."""
     major = version.split(".", 1)[0]
     return CORE if major.isdigit() and int(major) >= 100 else DEFAULT_INSTALL
 
@@ -166,25 +167,30 @@ def line_constraint(version: str) -> str:
     return release_constraint(version)
 
 
-def release_module_packages(name: str, skip: Container[str]) -> dict[str, ModulePackage]:
-    """The modules of release ``name`` not in ``skip``, each with its package and that
-    package's release-line constraint (``103.0.*`` for 103.0.7-p4)."""
-    versions = release_packages(name)
+def release_module_packages(
+    name: str, skip: Container[str], versions: dict[str, str] | None = None
+) -> dict[str, ModulePackage]:
+    """The modules of release ``name`` not in ``skip``, each with its package, that package's
+    release-line constraint (``103.0.*`` for 103.0.7-p4) and, from ``versions``, its version."""
     modules = {}
     for row in _rows("modules", name):
         if row[0] in skip:
             continue
         record = module_record(row)
-        version = versions.get(record.package, "")
         modules[record.module] = ModulePackage(
             record.module,
             record.package,
-            line_constraint(version) if version else None,
-            _origin(version),
+            record.constraint,
+            _origin(record.constraint or ""),
             record.sequence,
-            version or None,
+            versions.get(record.package) if versions is not None else None,
         )
     return modules
+
+
+def release_module_constraints(name: str) -> list[tuple[str, str | None]]:
+    """(module, its package's release-line constraint) of every module of release ``name``."""
+    return [(row[0], row[3]) for row in _rows("modules", name)]
 
 
 @cache
@@ -192,16 +198,14 @@ def release_modules(name: str) -> ModuleCatalog:
     """The modules of release ``name``, each with its package and that package's release-line
     constraint (``103.0.*`` for 103.0.7-p4)."""
     versions = release_packages(name)
-    modules = release_module_packages(name, ())
-    framework = ModulePackage(
-        "Magento_Framework",
-        FRAMEWORK,
-        release_constraint(versions[FRAMEWORK]),
-        CORE,
-        (),
-        versions[FRAMEWORK],
-    )
-    return ModuleCatalog(name, framework, modules)
+    return ModuleCatalog(name, framework_package(name), release_module_packages(name, (), versions))
+
+
+def framework_package(name: str) -> ModulePackage:
+    """magento/framework of release ``name``, from the release index (no table read)."""
+    version = release(name).framework
+    constraint = line_constraint(version)
+    return ModulePackage("Magento_Framework", FRAMEWORK, constraint, CORE, (), version)
 
 
 @cache

@@ -35,12 +35,12 @@ from generator.magento.lines import MagentoLine, known_lines, line_facts
 from generator.magento.releases import (
     Release,
     known_releases,
-    line_constraint,
+    framework_package,
     release_acl,
     release_ids,
+    release_module_constraints,
     release_module_packages,
     release_modules,
-    release_packages,
     release_routes,
 )
 
@@ -192,23 +192,23 @@ def union_modules(names: tuple[str, ...]) -> ModuleCatalog:
     """The modules of the releases ``names`` (oldest first): the newest declaration of each,
     with a constraint that admits the package's version in every release that has it
     (``1.2.*||1.3.*``)."""
-    newest = release_modules(names[-1])
     if len(names) == 1:
-        return newest
-    constraints: dict[str, dict[str, None]] = {}  # package to its constraints, oldest first
+        return release_modules(names[0])
+    constraints: dict[str, dict[str, None]] = {}  # module to its constraints, oldest first
     for name in names:
-        for package, version in release_packages(name).items():
-            constraints.setdefault(package, {})[line_constraint(version)] = None
-    modules = dict(newest.modules)
+        for module, constraint in release_module_constraints(name):
+            if constraint:
+                constraints.setdefault(module, {})[constraint] = None
+    modules = release_module_packages(names[-1], ())
     for name in reversed(names[:-1]):  # modules only older targets ship, the newest one's
         modules.update(release_module_packages(name, modules))
     for module, package in modules.items():
-        joined = "||".join(constraints.get(package.package, ()))
+        joined = "||".join(constraints.get(module, ()))
         if joined and joined != package.constraint:
             modules[module] = package._replace(constraint=joined)
-    framework = newest.framework
-    joined = "||".join(constraints.get(framework.package, ()))
-    framework = framework._replace(constraint=joined or framework.constraint)
+    frameworks = [framework_package(name) for name in names]
+    joined = "||".join(dict.fromkeys(f.constraint or "" for f in frameworks))
+    framework = frameworks[-1]._replace(constraint=joined, version=None)
     return ModuleCatalog(describe(names), framework, modules)
 
 

@@ -86,13 +86,15 @@ def spec_from(
     acl = acl or bundled_acl()
     modules = modules or bundled_modules()
     module, reading = _read(root)
+    # magento: decides which ids and ancestors a grant gets, which composer.json's php cannot
+    # tell: a module that grants keeps its php in composer.require, and the default targets.
+    granting = bool(module.api or module.consolidated)
+    magento = None if granting else magento_targets(module.composer)
     if not from_installation:
-        from generator.magento.targetset import default_targets, select_releases
+        from generator.magento.targetset import default_targets
         from generator.spec.targets import subtree_filter
 
-        magento = magento_targets(module.composer)
-        targets = select_releases(magento) if magento else default_targets()
-        reading.brings = subtree_filter(targets)
+        reading.brings = subtree_filter(default_targets())
     vendor, name = _split_name(reading, module)
     own, merged = own_acl(root, f"{vendor}_{name}", acl)
     integration_format, found = integrations(reading, module, merged)
@@ -106,7 +108,6 @@ def spec_from(
     )
     if block:
         spec["module"] = block
-    magento = magento_targets(module.composer)
     php = target_lines_php(magento)
     composer = composer_block(reading, module.composer, vendor, name, sequence, modules, php)
     if composer:
