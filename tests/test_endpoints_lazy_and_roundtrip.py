@@ -78,7 +78,8 @@ def test_spec_from_reads_parents_false_back(tmp_path: Path, run_cli: Callable[..
     result = run_cli("spec-from", target)
     assert result.exit_code == 0, result.stderr
     text = result.stdout
-    assert "# Read back from the module by magegen spec-from.\nsetup:" in text  # no notes
+    # No notes: the comment is followed by the spec's name and its setup.
+    assert "# Read back from the module by magegen spec-from.\nname: Acme/Erp\nsetup:" in text
     first, second = text.split("- name: Full")
     assert "parents: false" in first
     assert "parents" not in second

@@ -45,8 +45,8 @@ def test_retired_entries_round_trip(
     read = run_cli("spec-from", out, "-o", back)
     assert read.exit_code == 0, read.stderr
     text = back.read_text(encoding="utf-8")
-    # Only the two comment lines at the top: nothing the spec fails to reproduce.
-    assert text.splitlines()[2:] == SPECS[case].splitlines(), text
+    # Only the two comment lines and the name at the top: nothing the spec fails to reproduce.
+    assert text.splitlines()[2:] == [f"name: {MODULE}", *SPECS[case].splitlines()], text
     again = run_cli("new", MODULE, back, "-o", out, "--force")
     assert again.exit_code == 0, again.stderr
     assert "missing from the spec" not in again.stderr

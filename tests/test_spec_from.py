@@ -90,6 +90,7 @@ def test_every_case_round_trips(case: str, run_cli: RunCli, tmp_path: Path) -> N
 def test_example_spec_round_trips_to_a_short_spec(run_cli: RunCli, tmp_path: Path) -> None:
     _, text = round_trip(run_cli, tmp_path, "Beehexa/IntegrationManager", EXAMPLE_SPEC)
     assert spec_body(text) == {
+        "name": "Beehexa/IntegrationManager",
         "module": {
             "description": "Creates the HexaSync integration",
             "version": "1.0.1",
@@ -110,6 +111,7 @@ def test_example_spec_round_trips_to_a_short_spec(run_cli: RunCli, tmp_path: Pat
     # The README's key order, defaults left out (no setup_version: it equals version; no
     # Magento_Integration in the sequence; no composer block).
     assert [line for line in text.splitlines() if not line.startswith((" ", "#"))] == [
+        "name: Beehexa/IntegrationManager",
         "module:",
         "setup: install-data",
         "integrations:",

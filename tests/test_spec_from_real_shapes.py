@@ -26,6 +26,17 @@ def read_back(run_cli: Runner, root: Path) -> tuple[dict, str]:
     return yaml.safe_load(result.stdout), result.stdout
 
 
+def assert_new_accepts(run_cli: Runner, tmp_path: Path, text: str) -> Path:
+    """``magegen new SPEC`` with no NAME accepts the spec read back (issue 21, item 11: the
+    spec names its module)."""
+    spec = tmp_path / "back.yaml"
+    spec.write_text(text, encoding="utf-8")
+    result = run_cli("new", spec, "-o", tmp_path / "again")
+    assert_no_traceback(result)
+    assert result.exit_code == 0, result.stderr
+    return tmp_path / "again"
+
+
 def module(run_cli: Runner, tmp_path: Path) -> Path:
     return new_module(run_cli, tmp_path / "module" / EXAMPLE_NAME)
 
@@ -73,11 +84,13 @@ def test_integrations_created_by_upgrade_data_are_not_claimed_install_data(
     )
     install.unlink()
     body, text = read_back(run_cli, root)
-    assert body["setup"] == "none"
+    assert body["setup"] == "data-patch"
     assert (
         "Setup/UpgradeData.php: refers to ConfigBasedIntegrationManager, "
         "processIntegrationConfig: it may create the integrations" in text
     )
+    assert "the spec says setup: data-patch" in text
+    assert_new_accepts(run_cli, tmp_path, text)
 
 
 def test_integrations_created_by_a_schema_patch_are_not_claimed(
@@ -90,16 +103,19 @@ def test_integrations_created_by_a_schema_patch_are_not_claimed(
     patch.write_text(install.read_text())
     install.unlink()
     body, text = read_back(run_cli, root)
-    assert body["setup"] == "none"
+    assert body["setup"] == "data-patch"
     assert "Setup/Patch/Schema/CreateIntegrations.php: refers to" in text
+    assert_new_accepts(run_cli, tmp_path, text)
 
 
 def test_no_script_at_all_says_so(run_cli: Runner, tmp_path: Path) -> None:
     root = module_without_setup(run_cli, tmp_path)
     (root / "Setup" / "InstallData.php").unlink()
     body, text = read_back(run_cli, root)
-    assert body["setup"] == "none"
+    assert body["setup"] == "data-patch"
     assert "Magento never creates them" in text
+    assert "the module magegen new writes does create them" in text
+    assert_new_accepts(run_cli, tmp_path, text)
 
 
 def test_a_schema_invalid_api_xml_is_read_as_magento_reads_it(

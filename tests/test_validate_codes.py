@@ -13,6 +13,7 @@ import pytest
 from generator.magento.acl import bundled_acl
 from generator.review.findings import CODES
 from tests.fake_magento import build_magento_root
+from tests.test_findings_route_acl import ROUTE
 from tests.validate_kit import (
     API,
     CONFIG,
@@ -53,6 +54,13 @@ class Breakage:
 
 def _remove(relative: str) -> Callable[[Path], None]:
     return lambda module: (module / relative).unlink()
+
+
+WEBAPI_XML = xml_naming(
+    "urn:magento:module:Magento_Webapi:etc/webapi.xsd",
+    ROUTE.format(path="orders", method="GET", ref="Beehexa_IntegrationManager::sync"),
+    root="routes",
+)
 
 
 def _add_file(relative: str, text: str) -> Callable[[Path], None]:
@@ -194,6 +202,12 @@ BREAKAGES = [
         None,
     ),
     Breakage(
+        "MG216",
+        _composer(lambda c: c["require"].__setitem__("magento/framework", "100.0.*")),
+        "composer.json",
+        None,
+    ),
+    Breakage(
         "MG300",
         _edit_regex(MODULE_XML, r"\s*<sequence>.*</sequence>", ""),
         MODULE_XML,
@@ -242,13 +256,6 @@ BREAKAGES = [
         "MG308", _without_sync_patch(_grant("Magento_Backend::all")), API, "Magento_Backend::all"
     ),
     Breakage(
-        "MG309",
-        _without_sync_patch(_grant("Acme_Erp::erp")),
-        API,
-        "Acme_Erp::erp",
-        needs_root=True,
-    ),
-    Breakage(
         "MG203",
         _edit("registration.php", "__DIR__", "__DIR__ . '/src'"),
         "registration.php",
@@ -291,6 +298,25 @@ BREAKAGES = [
         "Setup/installData.php",
         None,
         also=frozenset({"MG303"}),  # the misnamed script never runs, so nothing is created
+    ),
+    Breakage(
+        "MG312",
+        _without_sync_patch(
+            _edit(
+                "Setup/InstallData.php",
+                "namespace Beehexa\\IntegrationManager\\Setup;",
+                "namespace Beehexa\\Integration\\Setup;",
+            )
+        ),
+        "Setup/InstallData.php",
+        None,
+        also=frozenset({"MG303"}),  # the class Magento loads is not there: nothing is created
+    ),
+    Breakage(
+        "MG323",
+        _add_file("etc/webapi.xml", WEBAPI_XML),
+        "etc/webapi.xml",
+        '<resource ref="Beehexa_IntegrationManager::sync"/>',
     ),
     Breakage(
         "MG400",

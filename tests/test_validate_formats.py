@@ -81,7 +81,9 @@ def test_github_annotations(example: Path, run_cli: Runner) -> None:
     reg_col = (example / "registration.php").read_text().splitlines()[6].index("Beehexa_Other") + 1
     assert result.stdout.splitlines() == [  # sorted by file: etc/ before registration.php
         f"::warning file={example}/{API},line={api_line},col={api_col},title=MG308::integration "
-        "'testIntegration2' has full access (Magento_Backend::all)",
+        "'testIntegration2' lists Magento_Backend::all with 6 other id(s): Magento then allows "
+        "only the listed ids and writes an explicit deny for every other resource, so it does "
+        "not get full access; list Magento_Backend::all alone for full access, or remove it",
         f"::error file={example}/registration.php,line=7,col={reg_col},title=MG201::registers "
         "'Beehexa_Other' "
         "but etc/module.xml declares 'Beehexa_IntegrationManager': Magento then skips the "

@@ -21,7 +21,9 @@ from tests.conftest import CASE_NAMES, EXAMPLE_SPEC, case_command
 Runner = Callable[..., Result]
 
 EXAMPLE_NAME = "Beehexa/IntegrationManager"
-WARNING_CODES = frozenset({"MG210", "MG214", "MG215", "MG305", "MG308", "MG309", "MG103", "MG110"})
+WARNING_CODES = frozenset(
+    {"MG210", "MG214", "MG215", "MG216", "MG300", "MG305", "MG308", "MG103", "MG110"}
+)
 FORMATS = ("text", "json", "github", "markdown")
 INTERNAL_ERROR_EXIT = 70
 

@@ -9,17 +9,14 @@ from functools import lru_cache
 from pathlib import Path
 
 from generator.errors import Problem, Severity, shown
-from generator.magento.acl import (
-    ADMIN,
-    ALL,
-    AclCatalog,
-    ModuleCatalog,
-    bundled_core,
-    module_of,
-)
+from generator.magento.acl import ADMIN, ALL, AclCatalog, module_of
 from generator.magento.moduletree import IntegrationFacts, Located, ModuleFacts
+from generator.magento.setupcode import SetupCode, setup_code
+from generator.review.fullaccess import full_access_message
 from generator.review.phptargets import php_findings
 from generator.review.readscope import di_problems, registration_path_problems
+from generator.review.requires import require_findings
+from generator.review.routeacl import undeclared_route_ids
 from generator.review.setupscripts import setup_problems
 from generator.review.syncrecord import unsynced_problems
 from generator.review.treecontext import Context
@@ -41,23 +38,31 @@ CODES = {
     "MG211": "composer.json is not a JSON object",
     "MG212": "composer.json does not map the module's namespace to the folder of its classes",
     "MG213": "composer.json does not autoload registration.php",
-    "MG214": "a module in the sequence is not required in composer.json",
+    "MG214": "a module in the sequence is not required in composer.json, nor by a package it "
+    "requires",
     "MG215": "composer.json's php excludes every PHP version of a Magento line the module targets",
-    "MG300": "integrations are declared but the module does not load after Magento_Integration",
-    "MG301": "config.xml, api.xml and integration.xml do not name the same integrations",
+    "MG216": "composer.json requires a Magento package at a version a targeted release does not "
+    "ship, or one Magento removed",
+    "MG300": "integrations are declared but Magento_Integration is not in the sequence (the "
+    "convention; nothing breaks)",
+    "MG301": "config.xml, api.xml and integration.xml do not name the same integrations (an "
+    "api.xml integration that setup code creates by name counts as declared)",
     "MG302": "Setup/InstallData.php exists but module.xml has no setup_version",
-    "MG303": "an integration of config.xml is processed by no setup script",
+    "MG303": "an integration of config.xml is created by no setup code that Magento runs",
     "MG304": "an ACL resource is unknown",
     "MG305": "api.xml grants a resource without its parents",
     "MG306": "an integration name holds an apostrophe",
     "MG307": "an ACL resource is disabled",
-    "MG308": "an integration has full access (Magento_Backend::all)",
-    "MG309": "a granted resource's module is neither core nor in the sequence",
+    "MG308": "an integration has full access (Magento_Backend::all), or lists it with other ids "
+    "(then it does not)",
     "MG310": "processIntegrationConfig() names an integration config.xml does not declare",
-    "MG311": "a setup script's file name has the wrong case, so Magento never runs it",
+    "MG311": "a setup script's or patch's file name or folder is misspelled or has the wrong "
+    "case, so Magento never runs it",
+    "MG312": "a setup file declares another class than the one Magento loads from it",
     "MG320": "a di.xml changes the code that reads or applies integration grants",
     "MG321": "an integration name is declared by more than one module; Magento merges them",
     "MG322": "config.xml or api.xml differ from the sync patch's record: stores never get it",
+    "MG323": "a REST route of the module needs an ACL id no acl.xml declares",
     "MG400": "a PHP file does not parse",
 }
 
@@ -72,16 +77,18 @@ SUGGEST_LIMIT = 200  # characters of an unknown id for which near matches are lo
 
 def check_module(module: ModuleFacts, context: Context) -> list[Problem]:
     """Every cross-file problem of ``module``."""
+    setup = setup_code(module)
     return [
         *_registration(module),
         *registration_path_problems(module),
         *di_problems(module),
-        *_composer(module, context.modules),
+        *_composer(module, context),
         *php_findings(module, context.store_lines),
-        *_integration_files(module, context),
-        *setup_problems(module),
+        *_integration_files(module, context, setup),
+        *setup_problems(module, setup),
         *unsynced_problems(module),
-        *_resources(module, context),
+        *_resources(module, context, setup),
+        *undeclared_route_ids(module, context),
     ]
 
 
@@ -157,7 +164,7 @@ def _registration(module: ModuleFacts) -> Iterator[Problem]:
         )
 
 
-def _composer(module: ModuleFacts, modules: ModuleCatalog) -> Iterator[Problem]:
+def _composer(module: ModuleFacts, context: Context) -> Iterator[Problem]:
     if module.composer_error is not None:
         message = f"is not valid: {shown(module.composer_error)}"
         yield _problem(module, "composer.json", message, "MG211")
@@ -179,18 +186,7 @@ def _composer(module: ModuleFacts, modules: ModuleCatalog) -> Iterator[Problem]:
         yield _problem(
             module, "composer.json", "autoload.files must list registration.php", "MG213"
         )
-    require = module.composer.get("require")
-    require = require if isinstance(require, dict) else {}
-    for dependency in module.sequence:
-        package = modules.modules.get(dependency.value)
-        if package is not None and package.package not in require:
-            yield _problem(
-                module,
-                "composer.json",
-                f"requires no {package.package}, though {dependency.value} is in the sequence",
-                "MG214",
-                severity=Severity.WARNING,
-            )
+    yield from require_findings(module, context)
 
 
 def _psr4(module: ModuleFacts, autoload: dict) -> Iterator[Problem]:
@@ -225,7 +221,9 @@ def _holds_classes(module: ModuleFacts, folder: str) -> bool:
     return any(f.startswith(prefix) and f.endswith(".php") for f in module.files.files)
 
 
-def _integration_files(module: ModuleFacts, context: Context) -> Iterator[Problem]:
+def _integration_files(
+    module: ModuleFacts, context: Context, setup: SetupCode
+) -> Iterator[Problem]:
     declared = [*(module.config or {}).values(), *(module.consolidated or {}).values()]
     if (
         (declared or module.api)
@@ -235,12 +233,14 @@ def _integration_files(module: ModuleFacts, context: Context) -> Iterator[Proble
         yield _problem(
             module,
             "etc/module.xml",
-            "declares integrations but does not load after "
-            "Magento_Integration: add it to the sequence",
+            "declares integrations but does not load after Magento_Integration. Nothing breaks "
+            "(every table exists before data scripts run), but the convention is to list the "
+            "module whose features it uses in the sequence: add Magento_Integration",
             "MG300",
             module.name,
+            Severity.WARNING,
         )
-    yield from _unmatched(module)
+    yield from _unmatched(module, setup)
     for relative, integrations in _integration_sources(module):
         for facts in integrations.values():
             if "'" in facts.name:
@@ -255,8 +255,10 @@ def _integration_files(module: ModuleFacts, context: Context) -> Iterator[Proble
                 )
 
 
-def _unmatched(module: ModuleFacts) -> Iterator[Problem]:
-    """MG301, after merging api.xml with integration.xml as Magento does for resources."""
+def _unmatched(module: ModuleFacts, setup: SetupCode) -> Iterator[Problem]:
+    """MG301, after merging api.xml with integration.xml as Magento does for resources. An
+    api.xml integration that setup code creates by name as a config integration is declared:
+    Magento grants it what api.xml lists."""
     if module.config is None and module.api is None:
         return
     if _refused(module, CONSOLIDATED):
@@ -275,6 +277,8 @@ def _unmatched(module: ModuleFacts) -> Iterator[Problem]:
             )
     if not _refused(module, CONFIG):
         for name in api.keys() - config.keys() - consolidated.keys():
+            if setup.grants_api(name):
+                continue
             yield _problem(
                 module,
                 API,
@@ -294,30 +298,22 @@ def _integration_sources(module: ModuleFacts) -> Iterator[tuple[str, dict[str, I
             yield relative, integrations
 
 
-def _resources(module: ModuleFacts, context: Context) -> Iterator[Problem]:
-    # Modules whose resources need no note: core, loaded before this one, or the module itself.
-    expected = {*bundled_core(), *context.loads_after(module)}
-    if module.name:
-        expected.add(module.name.value)
+def _resources(module: ModuleFacts, context: Context, setup: SetupCode) -> Iterator[Problem]:
+    # No note on a resource of a module outside the sequence: load order does not matter to
+    # grants, since every enabled module's acl.xml is merged before any grant is saved.
     for relative, integrations in ((API, module.api), (CONSOLIDATED, module.consolidated)):
         for facts in (integrations or {}).values():
             granted = {r.value for r in facts.resources}
             for resource in facts.resources:
-                yield from _resource(module, relative, facts, resource, context)
-                known = context.acl.get(resource.value)
-                if known is None:
+                if resource.value == ALL:
+                    message = full_access_message(module, relative, facts, setup)
+                    if message is not None:
+                        yield _problem(
+                            module, relative, message, "MG308", resource, Severity.WARNING
+                        )
                     continue
-                if known.module not in expected:
-                    yield _problem(
-                        module,
-                        relative,
-                        f"{shown(resource.value)} belongs to {shown(known.module)}, "
-                        "which is not a core module and not in the sequence",
-                        "MG309",
-                        resource,
-                        Severity.WARNING,
-                    )
-                if relative == API:
+                yield from _resource(module, relative, facts, resource, context)
+                if relative == API and resource.value in context.acl:
                     yield from _parents(module, resource, granted, context.acl)
 
 
@@ -359,15 +355,6 @@ def _resource(
             "MG307",
             resource,
         )
-    elif resource.value == ALL:
-        message = f"integration '{shown(facts.name)}' has full access ({ALL})"
-        if relative == CONSOLIDATED:
-            message = (
-                f"integration '{shown(facts.name)}' lists {ALL}, which Magento's converter of "
-                "etc/integration.xml drops (it keeps only ids below Magento_Backend::admin): "
-                "no full access, and the id grants nothing"
-            )
-        yield _problem(module, relative, message, "MG308", resource, Severity.WARNING)
 
 
 def _unknown(module: ModuleFacts, relative: str, resource: Located, context: Context) -> Problem:

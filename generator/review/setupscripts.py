@@ -1,57 +1,27 @@
 """What a module's PHP does with its integrations: which setup scripts run, which integrations
-they pass to ``processIntegrationConfig()``, and what else in the module uses Magento's
-integration APIs (MG302, MG303, MG310, MG311)."""
+they create, and what else in the module uses Magento's integration APIs (MG302, MG303, MG310,
+MG311, MG312). Which code Magento runs, and what it creates, is read by
+``generator.magento.setupcode``."""
 
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 from generator.errors import Problem, Severity, shown
+from generator.magento.files import INSTALL_DATA
 from generator.magento.moduletree import ModuleFacts
-from generator.magento.phpcode import PhpCode, read_php
+from generator.magento.setupcode import SETUP_SCRIPTS, SetupCode, setup_code
+from generator.review.setupnames import misspelled_scripts
 
 CONFIG = "etc/integration/config.xml"
-INSTALL_DATA = "Setup/InstallData.php"
-# Setup classes Magento finds by exact file and class name; they run only with a setup_version.
-VERSIONED_SCRIPTS = ("InstallData", "UpgradeData", "InstallSchema", "UpgradeSchema")
-SETUP_SCRIPTS = (*VERSIONED_SCRIPTS, "Recurring", "RecurringData", "Uninstall")
-PHP_LIMIT = 2 << 20  # bytes read of one PHP file; larger files are not searched
-
-# Each name is matched first and then checked not to continue an identifier (the lookbehind
-# after it): a pattern that starts with a lookbehind is tried at every offset of the file.
-_CALL = re.compile(r"processIntegrationConfig(?<![\w$]processIntegrationConfig)\s*\(")
-# Code that can create an integration without a literal processIntegrationConfig() call.
-_INTEGRATION_NAMES = (
-    "ConfigBasedIntegrationManager",
-    "IntegrationServiceInterface",
-    "IntegrationService",
-    "IntegrationFactory",
-    "processConfigBasedIntegrations",
-    "processIntegrationConfig",
-)
-_NAMES_SHARE = b"Integration"  # every name above holds it: a file without it calls none
-_INTEGRATION_API = re.compile(
-    "(" + "|".join(rf"{name}(?<![\w$]{name})" for name in _INTEGRATION_NAMES) + r")(?!\w)"
-)
-_PARENTHESIS = re.compile(r"[()]")
-_ONLY_LISTS = re.compile(r"(?i:array)|[\s\[\](),]")
 
 
-@dataclass
-class _Scan:
-    """What the module's PHP does with integrations."""
-
-    processed: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # name: where
-    anything: bool = False  # a running setup script passes something other than literals
-    evidence: list[str] = field(default_factory=list)  # other uses of the integration APIs
-
-
-def setup_problems(module: ModuleFacts) -> Iterator[Problem]:
-    """MG302, MG303, MG310 and MG311 for ``module``."""
+def setup_problems(module: ModuleFacts, setup: SetupCode | None = None) -> Iterator[Problem]:
+    """MG302, MG303, MG310, MG311 and MG312 for ``module`` (``setup``: its setup code, read
+    here when not given)."""
     yield from _misnamed_scripts(module)
+    yield from misspelled_scripts(module)
     install_data = module.root / INSTALL_DATA
     if install_data.is_file() and module.setup_version is None and not _refused(module, "module"):
         yield _problem(
@@ -59,9 +29,10 @@ def setup_problems(module: ModuleFacts) -> Iterator[Problem]:
         )
     if _refused(module, "integration") or _refused(module, "module"):
         return  # a refused file: what it declares (integrations, setup_version) is not known
-    scan = _scan(module)
-    yield from _never_created(module, scan)
-    yield from _undeclared(module, scan)
+    setup = setup if setup is not None else setup_code(module)
+    yield from _misloaded(module, setup)
+    yield from _never_created(module, setup)
+    yield from _undeclared(module, setup)
 
 
 def _refused(module: ModuleFacts, kind: str) -> bool:
@@ -100,19 +71,38 @@ def _misnamed_scripts(module: ModuleFacts) -> Iterator[Problem]:
             )
 
 
-def _never_created(module: ModuleFacts, scan: _Scan) -> Iterator[Problem]:
-    if not module.config or scan.anything:
+def _misloaded(module: ModuleFacts, setup: SetupCode) -> Iterator[Problem]:
+    """MG312: a setup file that does not declare the class Magento loads from it."""
+    for found in setup.misloaded:
+        declared = ", ".join(shown(name) for name in found.declared[:3]) or "no class"
+        if found.relative.startswith("Setup/Patch/"):
+            # PatchReader lists the file, so Magento asks for the class, which does not exist.
+            outcome = "setup:upgrade stops when it tries to apply this patch"
+        else:
+            outcome = "Magento skips it without a word"
+        yield _problem(
+            module,
+            found.relative,
+            f"declares {declared}, not {shown(found.expected)}, the class Magento loads from "
+            f"this file (from the module name in etc/module.xml): {outcome}, so what it "
+            "creates or updates never happens",
+            "MG312",
+        )
+
+
+def _never_created(module: ModuleFacts, setup: SetupCode) -> Iterator[Problem]:
+    if not module.config or setup.unknown:
         return
     for name, facts in module.config.items():
-        if name in scan.processed or _consolidated(module, name):
+        if setup.creation(name) is not None or _consolidated(module, name):
             continue
-        if scan.evidence:
-            found = ", ".join(scan.evidence[:3]) + (" and more" * (len(scan.evidence) > 3))
+        if setup.evidence:
+            found = ", ".join(setup.evidence[:3]) + (" and more" * (len(setup.evidence) > 3))
             yield _problem(
                 module,
                 CONFIG,
-                f"integration '{shown(name)}' is passed to processIntegrationConfig() by no setup "
-                f"script; check that other code creates it ({found})",
+                f"integration '{shown(name)}' is created by no setup script that runs; check "
+                f"that other code creates it ({shown(found)})",
                 "MG303",
                 facts.line,
                 severity=Severity.WARNING,
@@ -121,118 +111,41 @@ def _never_created(module: ModuleFacts, scan: _Scan) -> Iterator[Problem]:
             yield _problem(
                 module,
                 CONFIG,
-                f"integration '{shown(name)}' is never created: no setup script that runs passes "
-                "it to processIntegrationConfig(), and no PHP of the module uses Magento's "
-                "integration APIs",
+                f"integration '{shown(name)}' is never created: no setup script that runs "
+                "creates it (processIntegrationConfig() and the like), and no other PHP of the "
+                f"module uses Magento's integration APIs{_unreached(setup)}",
                 "MG303",
                 facts.line,
             )
+
+
+def _unreached(setup: SetupCode) -> str:
+    if not setup.unreached:
+        return ""
+    files = ", ".join(shown(relative) for relative in setup.unreached[:3])
+    return f" ({files} would, but Magento never runs that code at setup)"
 
 
 def _consolidated(module: ModuleFacts, name: str) -> bool:
     return name in (module.consolidated or {})
 
 
-def _undeclared(module: ModuleFacts, scan: _Scan) -> Iterator[Problem]:
+def _undeclared(module: ModuleFacts, setup: SetupCode) -> Iterator[Problem]:
     declared = module.config or {}
-    for name, (relative, line, column) in sorted(scan.processed.items()):
+    for name, creation in sorted(setup.processed.items()):
         if name in declared:
             continue
+        at = (creation.line, creation.column)
         if module.config is not None:
             message = (
                 f"processIntegrationConfig() names '{shown(name)}', which "
                 f"{CONFIG} does not declare: setup:upgrade fails with 'Undefined array key'"
             )
-            yield _problem(module, relative, message, "MG310", line, column)
+            yield _problem(module, creation.relative, message, "MG310", *at)
         else:
             message = (
                 f"processIntegrationConfig() names '{shown(name)}', but the module has no "
                 f"{CONFIG}: unless another module declares it, setup:upgrade fails with "
                 "'Undefined array key'"
             )
-            yield _problem(module, relative, message, "MG310", line, column, Severity.WARNING)
-
-
-def _scan(module: ModuleFacts) -> _Scan:
-    scan = _Scan()
-    for path in module.php_files:
-        relative = path.relative_to(module.root).as_posix()
-        runs = _runs(module, relative)
-        if not runs and _is_dormant_setup_script(relative):
-            continue  # never run, and no sign of other code creating integrations either
-        php = _read(module, relative)
-        if php is None:
-            continue
-        if runs:
-            _scan_setup_script(scan, relative, php)
-        else:
-            for match in _INTEGRATION_API.finditer(php.code):
-                at = php.line_at(match.start())
-                scan.evidence.append(f"{shown(relative)}:{at} uses {match.group(1)}")
-                break
-    return scan
-
-
-def _runs(module: ModuleFacts, relative: str) -> bool:
-    """Whether Magento runs the PHP file ``relative`` as setup (data patches, setup classes)."""
-    if not relative.startswith("Setup/"):
-        return False
-    stem = relative.removeprefix("Setup/").removesuffix(".php")
-    if stem.casefold() in (s.casefold() for s in SETUP_SCRIPTS):
-        return stem in SETUP_SCRIPTS and (
-            module.setup_version is not None or stem not in VERSIONED_SCRIPTS
-        )
-    return True
-
-
-def _is_dormant_setup_script(relative: str) -> bool:
-    """A setup class Magento would only run with a setup_version (or another spelling)."""
-    stem = relative.removeprefix("Setup/").removesuffix(".php")
-    return relative.startswith("Setup/") and stem.casefold() in (
-        s.casefold() for s in SETUP_SCRIPTS
-    )
-
-
-def _scan_setup_script(scan: _Scan, relative: str, php: PhpCode) -> None:
-    for call in _CALL.finditer(php.code):
-        start, end = call.end(), _closing(php.code, call.end())
-        arguments, names, rest = php.code[start:end], [], []
-        position = 0
-        for offset, literal_end, value in php.literal_runs(start, end):
-            rest.append(arguments[position : offset - start])
-            position = literal_end - start
-            if value is None:
-                scan.anything = True
-            else:
-                names.append((value, offset))
-        rest.append(arguments[position:])
-        if _ONLY_LISTS.sub("", "".join(rest)) or (not names and arguments.strip()):
-            scan.anything = True  # a variable or expression: any integration may be processed
-        for name, offset in names:
-            where = (relative, php.line_at(offset), php.column_at(offset) + 1)
-            scan.processed.setdefault(name, where)
-    for match in _INTEGRATION_API.finditer(php.code):
-        if match.group(1) not in ("ConfigBasedIntegrationManager", "processIntegrationConfig"):
-            scan.evidence.append(
-                f"{shown(relative)}:{php.line_at(match.start())} uses {match.group(1)}"
-            )
-            break
-
-
-def _closing(code: str, start: int) -> int:
-    """The offset of the bracket that closes the call opened just before ``start``."""
-    depth = 1
-    for bracket in _PARENTHESIS.finditer(code, start):
-        depth += 1 if bracket.group() == "(" else -1
-        if depth == 0:
-            return bracket.start()
-    return len(code)
-
-
-def _read(module: ModuleFacts, relative: str) -> PhpCode | None:
-    """The PHP file as the module reader read it (inside the tree, a regular file, capped), if
-    it is not absurdly large for PHP source."""
-    content = module.files.read(relative) if module.files is not None else None
-    if content is None or len(content) > PHP_LIMIT or _NAMES_SHARE not in content:
-        return None  # (a file that names none of the integration APIs has nothing to scan)
-    return read_php(content.decode("utf-8", "surrogateescape"))
+            yield _problem(module, creation.relative, message, "MG310", *at, Severity.WARNING)

@@ -3,8 +3,10 @@
 A spec can describe two ways: ``Setup/InstallData.php`` or a data patch in ``Setup/Patch/Data``
 calling ``processIntegrationConfig()``. A module may create its integrations another way (from
 UpgradeData, a schema patch, a wrapper class, ``IntegrationService::create()`` at runtime), or
-not at all. Then the spec says ``setup: none``, never a style the module does not use, and a
-note names what was found.
+not at all. A split-format spec must say how its integrations are created (``new`` refuses
+``setup: none`` there), so the spec then says ``setup: data-patch``, the way that needs no
+setup_version and reaches installed stores too, and a note names what was found and what the
+spec's module does instead.
 """
 
 from __future__ import annotations
@@ -55,16 +57,18 @@ def setup_style(module: ModuleFacts) -> SetupStyle:
             (
                 relative,
                 f"refers to {what}: it may create the integrations, in a way a spec cannot "
-                "describe; the spec says setup: none",
+                f"describe; the spec says setup: {Setup.DATA_PATCH.value}, so the module magegen "
+                "new writes creates them with processIntegrationConfig() in a data patch",
             )
             for relative, what in found
         )
-        return SetupStyle(Setup.NONE, notes=notes)
+        return SetupStyle(Setup.DATA_PATCH, notes=notes)
     message = (
         "no PHP of the module passes these integrations to processIntegrationConfig(), so "
-        "Magento never creates them; the spec says setup: none"
+        f"Magento never creates them; the spec says setup: {Setup.DATA_PATCH.value}, so the "
+        "module magegen new writes does create them, in a data patch"
     )
-    return SetupStyle(Setup.NONE, notes=((CONFIG_XML, message),))
+    return SetupStyle(Setup.DATA_PATCH, notes=((CONFIG_XML, message),))
 
 
 def _php_files(module: ModuleFacts) -> list[str]:

@@ -27,6 +27,7 @@ from generator.magento.files import (
 )
 from generator.magento.integrations import IntegrationFacts
 from generator.magento.moduletree import ModuleFacts
+from generator.magento.setupcode import setup_code
 from generator.review.foldacl import fold_resources
 from generator.spec.model import (
     IntegrationFormat,
@@ -111,6 +112,9 @@ def _default_setup_version(version: str | None, setup: str) -> str | None:
 
 
 def _text(reading: Reading, value: object, key: str) -> str | None:
+    if value == "":  # new refuses an empty value
+        reading.note(COMPOSER_JSON, f'"{key}" is empty; the spec leaves it out')
+        return None
     if isinstance(value, str):
         return value
     reading.note(COMPOSER_JSON, f'"{key}" is not a string; the spec leaves it out')
@@ -118,10 +122,13 @@ def _text(reading: Reading, value: object, key: str) -> str | None:
 
 
 def _license(reading: Reading, value: object) -> str | list[str] | None:
-    if isinstance(value, str):
-        return value
     if isinstance(value, list) and all(isinstance(item, str) for item in value):
-        return list(value)
+        kept = [item for item in value if item]
+        if len(kept) < len(value):
+            reading.note(COMPOSER_JSON, '"license" lists an empty name; the spec leaves it out')
+        return kept or None
+    if isinstance(value, str):
+        return _text(reading, value, "license")
     reading.note(COMPOSER_JSON, '"license" is neither a string nor a list of strings')
     return None
 
@@ -135,9 +142,14 @@ def _authors(reading: Reading, value: object) -> list[dict[str, str]]:
         if not isinstance(author, dict) or not isinstance(author.get("name"), str):
             reading.note(COMPOSER_JSON, f'"authors"[{index}] has no "name"; the spec leaves it out')
             continue
+        if not author["name"]:
+            reading.note(COMPOSER_JSON, f'"authors"[{index}] has an empty "name"; left out')
+            continue
         entry = {}
         for key, item in author.items():
-            if key in AUTHOR_KEYS and isinstance(item, str):
+            if key in AUTHOR_KEYS and item == "":
+                reading.note(COMPOSER_JSON, f'"authors"[{index}]: "{key}" is empty; left out')
+            elif key in AUTHOR_KEYS and isinstance(item, str):
                 entry[key] = item
             else:
                 reading.note(
@@ -224,9 +236,7 @@ def integrations(
             "this one keeps the split format",
         )
     contacts, grants = module.config or {}, module.api or {}
-    for name in grants:
-        if name not in contacts:
-            reading.note(API_XML, f"integration {rules.shown(name)} is not in config.xml; left out")
+    contacts = {**contacts, **_created_by_code(reading, module, contacts, grants)}
     found = []
     for name, contact in contacts.items():
         if name not in grants:
@@ -234,6 +244,39 @@ def integrations(
             continue
         found.append(_integration(reading, contact, grants[name], acl, API_XML))
     return None, [item for item in found if item is not None]
+
+
+def _created_by_code(
+    reading: Reading,
+    module: ModuleFacts,
+    contacts: dict[str, IntegrationFacts],
+    grants: dict[str, IntegrationFacts],
+) -> dict[str, IntegrationFacts]:
+    """The contacts of integrations only api.xml names that setup code creates by name (their
+    email from that code); a note for each api.xml integration left out."""
+    missing = [name for name in grants if name not in contacts]
+    if not missing:
+        return {}
+    setup = setup_code(module)
+    found = {}
+    for name in missing:
+        creation = setup.creation(name)
+        if not setup.grants_api(name) or creation is None:
+            reading.note(API_XML, f"integration {rules.shown(name)} is not in config.xml; left out")
+        elif creation.email is None:
+            reading.note(
+                creation.relative,
+                f"creates integration {rules.shown(name)} ({creation.call}), but its email is "
+                "not a constant magegen can read; left out: add it to the spec with its email",
+            )
+        else:
+            found[name] = IntegrationFacts(name, None, email=creation.email)
+            reading.note(
+                creation.relative,
+                f"creates integration {rules.shown(name)} ({creation.call}); the spec gives it "
+                "config.xml's contact fields instead",
+            )
+    return found
 
 
 def _integration(
@@ -259,7 +302,8 @@ def _integration(
             item[key] = value
     if listed == [ALL]:
         item["all_resources"] = True
-    elif without_parents(listed, acl):
+    elif grant_file != CONSOLIDATED_XML and without_parents(listed, acl):
+        # (In the consolidated format Magento adds the parents itself: never parents: false.)
         item["resources"] = list(dict.fromkeys(listed))
         item["parents"] = False
     else:

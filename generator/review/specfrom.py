@@ -100,7 +100,8 @@ def spec_from(
     integration_format, found = integrations(reading, module, merged)
     setup, retired = _setup_and_retired(reading, module, found, integration_format)
     found += retired
-    spec: dict[str, Any] = {}
+    # The module's name, so that ``magegen new SPEC`` needs no NAME.
+    spec: dict[str, Any] = {"name": f"{vendor}/{name}"}
     sequence = [m.value for m in module.sequence]
     block = module_block(
         reading, module.composer, module.setup_version, sequence, setup.style, bool(found)

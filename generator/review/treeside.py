@@ -65,7 +65,12 @@ def read_tree_side(root: Path) -> TreeSide:
         modules.append(module)
     merged = merged_across_modules((m.config, m.api, m.consolidated) for m in modules)
     synced = frozenset().union(*(synced_names(m) for m in modules))
-    states = {i.name: replace(i, synced=i.name in synced) for i in merged}
+    applied = _applied(modules)
+    states = {
+        i.name: replace(i, email=i.email or applied[i.name].email, synced=i.name in synced)
+        for i in merged
+        if i.name in applied  # an api.xml grant nothing applies is not granted
+    }
     for module in modules:
         for name in retired_names(module):
             states[name] = IntegrationFacts(name, None, RETIRED)
@@ -79,6 +84,14 @@ def read_tree_side(root: Path) -> TreeSide:
         notes += [f"{label}{relative}: {BEARER_IN_PHP}" for relative in _bearer_in_php(module)]
     bearer = any(m.bearer_scopes for m in modules)
     return TreeSide(states, bearer, tuple(notes), tuple(modules))
+
+
+def _applied(modules: list[ModuleFacts]) -> dict[str, IntegrationFacts]:
+    """The integrations whose declared grant Magento may apply, by name: declared in a
+    config.xml or integration.xml, or named only in api.xml and created by setup code."""
+    from generator.magento.setupcode import applied_integrations
+
+    return {facts.name: facts for module in modules for facts in applied_integrations(module)}
 
 
 BEARER_IN_PHP = (

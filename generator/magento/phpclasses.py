@@ -1,0 +1,132 @@
+"""What a PHP file declares and names, read without PHP: its namespace, its imports (``use``),
+the classes it declares, the string constants they hold, and the classes it refers to.
+
+It reads the code ``generator.magento.phpcode`` gives (comments, heredocs and string contents
+blanked), so a name in a comment or a string is never taken for code. Class names are compared
+as PHP compares them: without regard to case.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from generator.magento.phpcode import PhpCode, read_php
+
+_NAME = r"[A-Za-z_\x80-\U0010ffff][\w\x80-\U0010ffff]*"
+_QUALIFIED = rf"\\?{_NAME}(?:\\{_NAME})*"
+_NAMESPACE = re.compile(rf"(?<![\w$\\>:])namespace\s+({_NAME}(?:\\{_NAME})*)\s*[;{{]")
+_USE = re.compile(r"(?<![\w$\\>:])use\s")
+MAX_USE = 4000  # characters of one use statement (a real one holds a few hundred at most)
+_DECLARATION = re.compile(
+    rf"(?<![\w$\\>:])(?:class|interface|trait|enum)\s+(?!extends\b|implements\b)({_NAME})"
+)
+_CONSTANT = re.compile(rf"(?<![\w$\\>:])const\s+(?:{_QUALIFIED}\s+)?({_NAME})\s*=(?!=)")
+_REFERENCE = re.compile(rf"(?<![\w$\\>:]){_QUALIFIED}(?![\w\\])")
+_CLASS_STRING = re.compile(rf"{_QUALIFIED}")
+# Words that look like names but never name a class.
+_KEYWORD_TEXT = """
+abstract and array as bool break callable case catch class clone const continue declare
+default do echo else elseif empty enddeclare endfor endforeach endif endswitch endwhile enum
+extends false final finally float fn for foreach function global goto if implements include
+include_once instanceof insteadof int interface isset iterable list match mixed namespace
+new null object or parent print private protected public readonly require require_once
+return self static string switch throw trait true try unset use var void while xor yield
+never"""
+_KEYWORDS = frozenset(_KEYWORD_TEXT.split())
+# The suffixes of classes Magento generates for a class of the module (a factory, a proxy).
+GENERATED_SUFFIXES = ("factory", "\\proxy", "\\interceptor")
+
+
+@dataclass(frozen=True)
+class PhpClasses:
+    """One PHP file seen as declarations and references."""
+
+    relative: str  # the file, relative to its module
+    php: PhpCode
+    namespace: str
+    imports: dict[str, str]  # alias (case folded) -> fully qualified name
+    declared: tuple[tuple[int, str], ...]  # (offset, fully qualified name) of each class
+    constants: dict[str, int] = field(default_factory=dict)  # "Class::NAME" (folded) -> offset
+
+    def resolve(self, name: str) -> str:
+        """The fully qualified class name ``name`` means in this file (no leading backslash)."""
+        if name.startswith("\\"):
+            return name[1:]
+        first, _, rest = name.partition("\\")
+        imported = self.imports.get(first.casefold())
+        if imported is not None:
+            return f"{imported}\\{rest}" if rest else imported
+        if first.casefold() == "namespace" and rest:
+            return f"{self.namespace}\\{rest}" if self.namespace else rest
+        return f"{self.namespace}\\{name}" if self.namespace else name
+
+    def class_at(self, offset: int) -> str | None:
+        """The class whose body holds ``offset``: the last one declared before it."""
+        found = None
+        for start, name in self.declared:
+            if start > offset:
+                break
+            found = name
+        return found
+
+    def references(self) -> set[str]:
+        """Every class name the file's code or strings name, fully qualified and case folded."""
+        names = {
+            self.resolve(match.group()).casefold()
+            for match in _REFERENCE.finditer(self.php.code)
+            if match.group().lstrip("\\").casefold() not in _KEYWORDS
+        }
+        for _, value in self.php.literals.values():
+            if value is not None and "\\" in value and _CLASS_STRING.fullmatch(value):
+                names.add(value.lstrip("\\").casefold())
+        return names
+
+
+def read_classes(relative: str, source: str) -> PhpClasses:
+    """The declarations and references of the PHP file ``relative`` holding ``source``."""
+    php = read_php(source)
+    code = php.code
+    namespace_match = _NAMESPACE.search(code)
+    namespace = namespace_match.group(1) if namespace_match else ""
+    declared = tuple(
+        (match.start(), f"{namespace}\\{match.group(1)}" if namespace else match.group(1))
+        for match in _DECLARATION.finditer(code)
+    )
+    first_class = declared[0][0] if declared else len(code)
+    imports: dict[str, str] = {}
+    for match in _USE.finditer(code, 0, first_class):
+        end = code.find(";", match.end(), min(match.end() + MAX_USE, first_class))
+        if end != -1:
+            imports.update(_imports(code[match.end() : end]))
+    found = PhpClasses(relative, php, namespace, imports, declared)
+    for match in _CONSTANT.finditer(code):
+        owner = found.class_at(match.start())
+        if owner is not None:
+            found.constants[f"{owner}::{match.group(1)}".casefold()] = match.end()
+    return found
+
+
+def _imports(clause: str) -> dict[str, str]:
+    """The aliases of one ``use`` statement: ``A\\B``, ``A\\B as C``, ``A\\{B, C as D}``."""
+    clause = " ".join(clause.split())
+    if clause.startswith(("function ", "const ")):
+        return {}
+    prefix, brace, group = clause.partition("{")
+    items = group.rstrip("} ").split(",") if brace else prefix.split(",")
+    base = prefix.strip().rstrip("\\") + "\\" if brace else ""
+    found = {}
+    for item in items:
+        name, _, alias = item.strip().partition(" as ")
+        name = (base + name.strip()).lstrip("\\")
+        if name:
+            found[(alias.strip() or name.rpartition("\\")[2]).casefold()] = name
+    return found
+
+
+def generated_from(name: str) -> str:
+    """The class a generated one (``XFactory``, ``X\\Proxy``) is made for; else ``name``."""
+    for suffix in GENERATED_SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
+    return name

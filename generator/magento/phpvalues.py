@@ -1,0 +1,275 @@
+"""The values of PHP expressions a module writes as constants: string literals, class constants
+(its own and the few of Magento's that integration code uses), ``::class``, ``(string)`` casts,
+concatenation, arrays, and a variable assigned one of those earlier in the same file.
+
+Anything else (a call, a property, arithmetic) has no known value: ``UNKNOWN``. Nothing is run.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from generator.magento.phpclasses import PhpClasses
+
+# Magento's constants that integration code uses as array keys and setup types (2.4, every
+# release): Magento\Integration\Model\Integration and its config converter.
+_MAGENTO_CONSTANTS = {
+    "magento\\integration\\model\\integration": {
+        "ID": "integration_id",
+        "NAME": "name",
+        "EMAIL": "email",
+        "ENDPOINT": "endpoint",
+        "IDENTITY_LINK_URL": "identity_link_url",
+        "SETUP_TYPE": "setup_type",
+        "CONSUMER_ID": "consumer_id",
+        "STATUS": "status",
+        "TYPE_MANUAL": 0,
+        "TYPE_CONFIG": 1,
+    },
+    "magento\\integration\\model\\config\\converter": {
+        "KEY_EMAIL": "email",
+        "KEY_AUTHENTICATION_ENDPOINT_URL": "endpoint_url",
+        "KEY_IDENTITY_LINKING_URL": "identity_link_url",
+    },
+}
+MAX_DEPTH = 16  # constants naming constants; deeper (or circular) ones have no known value
+MAX_NESTING = 32  # arrays in arrays; a deeper one (no real setup code) has no known value
+
+_TOKEN = re.compile(
+    r"\s*(?:(?P<arrow>=>)|(?P<cast>\(\s*string\s*\))|(?P<static>::)"
+    r"|(?P<name>\\?[A-Za-z_\x80-\U0010ffff][\w\\\x80-\U0010ffff]*)"
+    r"|(?P<variable>\$[A-Za-z_]\w*)|(?P<number>\d+)(?![\w.])|(?P<other>.))",
+    re.DOTALL,
+)
+_SPACE = re.compile(r"\s*")
+_CLOSERS = {"[": "]", "(": ")", "{": "}"}
+
+
+class _Unknown:
+    def __repr__(self) -> str:
+        return "UNKNOWN"
+
+
+UNKNOWN = _Unknown()
+
+
+@dataclass(frozen=True)
+class Text:
+    """A string value and the offset of the literal it comes from (for locations)."""
+
+    value: str
+    offset: int
+    file: str  # the module-relative file of that literal
+
+
+@dataclass(frozen=True)
+class PhpArray:
+    """An array literal: (key, value) pairs in order; a key is None where PHP numbers it."""
+
+    items: tuple[tuple[object, object], ...]
+
+    def get(self, key: str | int) -> object:
+        """The value of the last item whose key is ``key`` (as PHP keeps it), else None."""
+        found = None
+        for item_key, value in self.items:
+            if _key(item_key) == key:
+                found = value
+        return found
+
+
+def _key(value: object) -> object:
+    if isinstance(value, Text):
+        return value.value
+    return value
+
+
+def text_of(value: object) -> str | None:
+    """``value`` as a string, if it is a known one (a number becomes its digits)."""
+    if isinstance(value, Text):
+        return value.value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+class ModuleValues:
+    """Reads values in the PHP files of one module, whose constants may name each other."""
+
+    def __init__(self, files: Mapping[str, PhpClasses]) -> None:
+        self.files = files
+        self._constants: dict[str, tuple[PhpClasses, int]] = {}
+        for found in files.values():
+            for key, offset in found.constants.items():
+                self._constants.setdefault(key, (found, offset))
+
+    def value(self, found: PhpClasses, start: int, depth: int = 0) -> tuple[object, int]:
+        """The value of the expression at ``start`` of ``found``, and where it ends."""
+        return _Reader(self, found, depth).expression(start)
+
+    def constant(self, found: PhpClasses, owner: str, name: str, at: int, depth: int) -> object:
+        """The value of ``owner::name`` as written at ``at`` in ``found``."""
+        if name.casefold() == "class":
+            return Text(found.resolve(owner), at, found.relative)
+        if owner.casefold() in ("self", "static"):
+            resolved = found.class_at(at)
+            if resolved is None:
+                return UNKNOWN
+        else:
+            resolved = found.resolve(owner)
+        magento = _MAGENTO_CONSTANTS.get(resolved.casefold(), {})
+        if name in magento:
+            return magento[name]
+        declared = self._constants.get(f"{resolved}::{name}".casefold())
+        if declared is None or depth >= MAX_DEPTH:
+            return UNKNOWN
+        where, offset = declared
+        return self.value(where, offset, depth + 1)[0]
+
+    def assigned(self, found: PhpClasses, variable: str, before: int, depth: int) -> object:
+        """The value last assigned to ``variable`` (``$name = ...;``) before ``before``."""
+        pattern = re.compile(re.escape(variable) + r"\s*=(?![=>])")
+        last = None
+        for match in pattern.finditer(found.php.code, 0, before):
+            last = match
+        if last is None or depth >= MAX_DEPTH:
+            return UNKNOWN
+        return self.value(found, last.end(), depth + 1)[0]
+
+
+class _Reader:
+    """A small reader of constant PHP expressions over ``PhpClasses.php``."""
+
+    def __init__(self, values: ModuleValues, found: PhpClasses, depth: int) -> None:
+        self.values = values
+        self.found = found
+        self.code = found.php.code
+        self.depth = depth
+        self.nesting = 0
+
+    def token(self, position: int) -> tuple[str, str, int, int]:
+        """(kind, text, start, end) of the token at ``position``, whitespace skipped."""
+        stripped = _SPACE.match(self.code, position).end()  # type: ignore[union-attr]
+        literal = self.found.php.literals.get(stripped)
+        if literal is not None:
+            return "literal", "", stripped, literal[0]
+        match = _TOKEN.match(self.code, position)
+        if match is None or match.lastgroup is None:
+            return "end", "", len(self.code), len(self.code)
+        kind = match.lastgroup
+        return kind, match.group(kind), match.start(kind), match.end()
+
+    def expression(self, position: int) -> tuple[object, int]:
+        value, position = self.term(position)
+        while True:
+            kind, text, _, end = self.token(position)
+            if kind != "other" or text != ".":
+                return value, position
+            right, position = self.term(end)
+            left, joined = text_of(value), text_of(right)
+            if left is None or joined is None:
+                value = UNKNOWN
+            else:
+                offset = value.offset if isinstance(value, Text) else end
+                value = Text(left + joined, offset, self.found.relative)
+
+    def term(self, position: int) -> tuple[object, int]:
+        kind, text, start, end = self.token(position)
+        while kind == "cast":  # (string) changes no string
+            position = end
+            kind, text, start, end = self.token(position)
+        if kind == "literal":
+            value = self.found.php.literals[start][1]
+            return (UNKNOWN if value is None else Text(value, start, self.found.relative)), end
+        if kind == "number":
+            return int(text), end
+        if kind == "other" and text == "[":
+            return self.array(end, "]")
+        if kind == "name" and text.casefold() == "array":
+            after = self.token(end)
+            if after[1] == "(":
+                return self.array(after[3], ")")
+        if kind == "name":
+            after = self.token(end)
+            if after[0] == "static":
+                member = self.token(after[3])
+                if member[0] == "name":
+                    value = self.values.constant(self.found, text, member[1], start, self.depth)
+                    return value, member[3]
+        if kind == "variable":
+            following = self.token(end)
+            if following[1] in (",", ")", "]", ";") or following[0] == "arrow":
+                return self.values.assigned(self.found, text, start, self.depth), end
+        return UNKNOWN, self.skip(position)
+
+    def array(self, position: int, closer: str) -> tuple[object, int]:
+        if self.nesting >= MAX_NESTING:
+            return UNKNOWN, self.skip_to_close(position)
+        self.nesting += 1
+        try:
+            return self._items(position, closer)
+        finally:
+            self.nesting -= 1
+
+    def skip_to_close(self, position: int) -> int:
+        """Just after the bracket that closes the one opened before ``position``."""
+        depth, code = 1, self.code
+        while position < len(code) and depth:
+            literal = self.found.php.literals.get(position)
+            if literal is not None:
+                position = literal[0]
+                continue
+            depth += {"[": 1, "(": 1, "{": 1, "]": -1, ")": -1, "}": -1}.get(code[position], 0)
+            position += 1
+        return position
+
+    def _items(self, position: int, closer: str) -> tuple[object, int]:
+        items: list[tuple[object, object]] = []
+        known = True
+        while True:
+            kind, text, _, end = self.token(position)
+            if kind == "end":
+                return UNKNOWN, end
+            if text == closer:
+                return (PhpArray(tuple(items)) if known else UNKNOWN), end
+            if text == ",":
+                position = end
+                continue
+            if text in (";", "}", ")", "]"):  # not this array's closer: malformed
+                return UNKNOWN, end
+            if kind == "other" and text == ".":  # a spread (...$x): the items are not known
+                known = False
+            before = position
+            first, position = self.expression(position)
+            if position == before:
+                return UNKNOWN, end
+            kind, text, _, end = self.token(position)
+            if kind == "arrow":
+                second, position = self.expression(end)
+                items.append((first, second))
+            else:
+                items.append((None, first))
+            kind, text, _, end = self.token(position)
+            if text not in (",", closer):
+                known = False
+                position = self.skip(position)
+
+    def skip(self, position: int) -> int:
+        """The end of the expression at ``position``: the next ``,`` ``;`` ``=>`` or closing
+        bracket outside brackets."""
+        depth, code = [], self.code
+        while position < len(code):
+            literal = self.found.php.literals.get(position)
+            if literal is not None:
+                position = literal[0]
+                continue
+            char = code[position]
+            if char in _CLOSERS:
+                depth.append(_CLOSERS[char])
+            elif depth and char == depth[-1]:
+                depth.pop()
+            elif not depth and (char in ",;)]}" or code.startswith("=>", position)):
+                return position
+            position += 1
+        return position

@@ -1,0 +1,327 @@
+"""Which PHP of a module Magento runs at setup, and which integrations that code creates.
+
+Magento finds a module's setup classes by name, from the module name etc/module.xml declares
+(``Vendor_Module`` gives the namespace ``Vendor\\Module``):
+
+- ``Setup\\InstallSchema``, ``UpgradeSchema``, ``InstallData`` and ``UpgradeData`` run only when
+  module.xml has a ``setup_version``; ``Recurring`` and ``RecurringData`` on every
+  ``setup:upgrade``; ``Uninstall`` only on ``module:uninstall``. A class that does not exist is
+  skipped without a word (``Installer::createSchemaDataHandler`` checks ``class_exists``).
+- Data and schema patches: each ``*.php`` directly in ``Setup/Patch/Data`` or
+  ``Setup/Patch/Schema`` (``PatchReader`` globs that folder, not its subfolders), as the class
+  ``Vendor\\Module\\Setup\\Patch\\Data\\<file name>``.
+
+The autoloader finds a class by its file name, so a file that declares another namespace or
+class is loaded, but the class Magento asks for never exists. Code that a running setup class
+names (a helper of the module, its factory or proxy) runs too, transitively.
+
+Integrations are created, or updated, by ``ConfigBasedIntegrationManager::
+processIntegrationConfig([names])`` (config.xml's contact, api.xml's grant),
+``processConfigBasedIntegrations([name => [email, ...]])`` and ``IntegrationService::create()``
+with ``setup_type`` 1 ("config"): Magento's plugin then grants what api.xml (or integration.xml)
+lists for that name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from functools import cached_property
+
+from generator.magento.files import DATA_PATCH_DIR, SCHEMA_PATCH_DIR
+from generator.magento.integrations import IntegrationFacts
+from generator.magento.moduletree import ModuleFacts
+from generator.magento.phpclasses import PhpClasses, generated_from, read_classes
+from generator.magento.phpvalues import UNKNOWN, ModuleValues, PhpArray, Text, text_of
+
+# Setup classes Magento finds by exact file and class name; the versioned ones need a
+# setup_version; Uninstall runs only on module:uninstall.
+VERSIONED_SCRIPTS = ("InstallData", "UpgradeData", "InstallSchema", "UpgradeSchema")
+SETUP_SCRIPTS = (*VERSIONED_SCRIPTS, "Recurring", "RecurringData", "Uninstall")
+NOT_AT_SETUP = frozenset({"Uninstall"})
+PATCH_DIRS = (DATA_PATCH_DIR, SCHEMA_PATCH_DIR)
+PHP_LIMIT = 2 << 20  # bytes read of one PHP file; larger files are not searched
+
+PROCESS = "processIntegrationConfig"
+PROCESS_CONSOLIDATED = "processConfigBasedIntegrations"
+SERVICE_CREATE = "IntegrationService::create"
+_CALLS = re.compile(
+    r"(?<![\w$])(processIntegrationConfig|processConfigBasedIntegrations)\s*\("
+    r"|->\s*(create|update)\s*\("
+)
+# Code that can create an integration: Magento's integration APIs, named anywhere in a file.
+INTEGRATION_API = re.compile(
+    r"(?<![\w$])(ConfigBasedIntegrationManager|IntegrationServiceInterface|IntegrationService"
+    r"|IntegrationFactory|processConfigBasedIntegrations|processIntegrationConfig)(?!\w)"
+)
+_SERVICE = re.compile(r"IntegrationService(?:Interface)?(?!\w)")
+TYPE_CONFIG = 1
+
+
+@dataclass(frozen=True)
+class Creation:
+    """An integration that setup code creates (or updates) by name, and where."""
+
+    name: str
+    relative: str
+    line: int
+    column: int
+    call: str  # PROCESS, PROCESS_CONSOLIDATED or SERVICE_CREATE
+    by_config: bool  # created as a config integration: Magento grants what api.xml lists
+    email: str | None = None  # the email the code gives, when it is a constant
+
+
+@dataclass(frozen=True)
+class Misloaded:
+    """A setup file that does not declare the class Magento loads from it."""
+
+    relative: str
+    expected: str
+    declared: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SetupCode:
+    """What a module's setup code does with integrations, as Magento runs it."""
+
+    runs: frozenset[str]  # the module's PHP files that run at setup (entry points and reached)
+    creations: tuple[Creation, ...]  # by running code, in file order
+    unknown: bool  # a running call creates integrations whose names cannot be read
+    evidence: tuple[str, ...]  # other code of the module that uses the integration APIs
+    unreached: tuple[str, ...]  # creating calls in code Magento never runs at setup
+    misloaded: tuple[Misloaded, ...]
+
+    @cached_property
+    def processed(self) -> dict[str, Creation]:
+        """The names passed to processIntegrationConfig(), each where it is first passed."""
+        found: dict[str, Creation] = {}
+        for creation in self.creations:
+            if creation.call == PROCESS:
+                found.setdefault(creation.name, creation)
+        return found
+
+    def creation(self, name: str) -> Creation | None:
+        """How running setup code creates ``name``, if it does (the first such call)."""
+        return next((c for c in self.creations if c.name == name), None)
+
+    def grants_api(self, name: str) -> bool:
+        """Whether running setup code creates ``name`` so that api.xml's grant applies (or may:
+        some call's names cannot be read)."""
+        return self.unknown or any(c.name == name and c.by_config for c in self.creations)
+
+
+def setup_code(module: ModuleFacts) -> SetupCode:
+    """What the setup code of ``module`` does with integrations (see the module docstring)."""
+    files = _read_files(module)
+    graph = _References(files)
+    namespace = _namespace(module)
+    entries, misloaded = [], []
+    for relative, found in files.items():
+        # Without a module name the class Magento loads is not known: take the file's own.
+        expected = expected_class(namespace or "", relative)
+        if expected is None or not _runs_at_setup(module, relative):
+            continue
+        declared = tuple(name for _, name in found.declared)
+        if namespace is None or expected.casefold() in (n.casefold() for n in declared):
+            entries.append(relative)
+        else:
+            misloaded.append(Misloaded(relative, expected, declared))
+    runs = graph.reached(entries)
+    live = graph.reached([*runs, *graph.unreferenced_outside_setup()])
+    values = ModuleValues(files)
+    creations: list[Creation] = []
+    unknown = False
+    evidence, unreached = [], []
+    for relative, found in files.items():
+        if relative in runs:
+            found_unknown = _creations(values, found, creations)
+            unknown = unknown or found_unknown
+            evidence += _uses(found, skip=("ConfigBasedIntegrationManager", PROCESS))
+        elif relative in live and not relative.startswith("Setup/"):
+            evidence += _uses(found)
+        elif _CALLS.search(found.php.code) and INTEGRATION_API.search(found.php.code):
+            unreached.append(relative)
+    return SetupCode(
+        frozenset(runs),
+        tuple(creations),
+        unknown,
+        tuple(evidence),
+        tuple(unreached),
+        tuple(misloaded),
+    )
+
+
+def expected_class(namespace: str, relative: str) -> str | None:
+    """The class Magento loads from the setup file ``relative`` of the module whose namespace
+    is ``namespace``; None for a file Magento does not load as setup."""
+    folder, _, file_name = relative.rpartition("/")
+    stem = file_name.removesuffix(".php")
+    if not file_name.endswith(".php") or not stem:
+        return None
+    if folder == "Setup" and stem in SETUP_SCRIPTS:
+        return f"{namespace}\\Setup\\{stem}"
+    if folder in PATCH_DIRS:
+        return f"{namespace}\\{folder.replace('/', chr(92))}\\{stem}"
+    return None
+
+
+def _namespace(module: ModuleFacts) -> str | None:
+    named = module.name or module.registered
+    if named is None or "_" not in named.value:
+        return None
+    return named.value.replace("_", "\\")
+
+
+def _runs_at_setup(module: ModuleFacts, relative: str) -> bool:
+    stem = relative.rpartition("/")[2].removesuffix(".php")
+    if relative.rpartition("/")[0] in PATCH_DIRS:
+        return True
+    if stem in NOT_AT_SETUP:
+        return False
+    return module.setup_version is not None or stem not in VERSIONED_SCRIPTS
+
+
+def _read_files(module: ModuleFacts) -> dict[str, PhpClasses]:
+    """Every PHP file of the module that the reading rules allow, read as classes."""
+    found = {}
+    for path in module.php_files:
+        relative = path.relative_to(module.root).as_posix()
+        content = module.files.read(relative) if module.files is not None else None
+        if content is None or len(content) > PHP_LIMIT:
+            continue
+        found[relative] = read_classes(relative, content.decode("utf-8", "surrogateescape"))
+    return found
+
+
+class _References:
+    """Which file of the module names which other (through the classes they declare)."""
+
+    def __init__(self, files: dict[str, PhpClasses]) -> None:
+        owner = {
+            name.casefold(): relative
+            for relative, found in files.items()
+            for _, name in found.declared
+        }
+        self.names: dict[str, set[str]] = {}
+        self.named_by: dict[str, set[str]] = {relative: set() for relative in files}
+        for relative, found in files.items():
+            targets = {owner.get(generated_from(name)) for name in found.references()}
+            targets = {t for t in targets if t is not None and t != relative}
+            self.names[relative] = targets
+            for target in targets:
+                self.named_by[target].add(relative)
+
+    def reached(self, start: list[str]) -> set[str]:
+        """``start`` and every file it names, transitively."""
+        seen, todo = set(start), list(start)
+        while todo:
+            for target in self.names.get(todo.pop(), ()):
+                if target not in seen:
+                    seen.add(target)
+                    todo.append(target)
+        return seen
+
+    def unreferenced_outside_setup(self) -> list[str]:
+        """Files outside Setup/ that no other file names: Magento may reach them from XML
+        (di.xml, events.xml, a route), so they may run."""
+        return [r for r, by in self.named_by.items() if not by and not r.startswith("Setup/")]
+
+
+def _uses(found: PhpClasses, skip: tuple[str, ...] = ()) -> list[str]:
+    for match in INTEGRATION_API.finditer(found.php.code):
+        if match.group(1) not in skip:
+            line = found.php.line_at(match.start())
+            return [f"{found.relative}:{line} uses {match.group(1)}"]
+    return []
+
+
+def _creations(values: ModuleValues, found: PhpClasses, into: list[Creation]) -> bool:
+    """Append the creations of the running file ``found``; True when some names are unknown."""
+    unknown = False
+    uses_service = _SERVICE.search(found.php.code) is not None
+    for match in _CALLS.finditer(found.php.code):
+        call = match.group(1) or SERVICE_CREATE
+        if call == SERVICE_CREATE and not uses_service:
+            continue
+        argument, _ = values.value(found, match.end())
+        located = _Locator(found, match.start())
+        if call == PROCESS:
+            unknown |= _processed(located, argument, into)
+        elif call == PROCESS_CONSOLIDATED:
+            unknown |= _consolidated(located, argument, into)
+        else:
+            into += _service_create(located, argument)
+    return unknown
+
+
+def _processed(located: _Locator, argument: object, into: list[Creation]) -> bool:
+    if not isinstance(argument, PhpArray):
+        return True
+    unknown = False
+    for _, item in argument.items:
+        if isinstance(item, Text):
+            into.append(located.creation(item, PROCESS, True, None))
+        else:
+            unknown = True
+    return unknown
+
+
+def _consolidated(located: _Locator, argument: object, into: list[Creation]) -> bool:
+    if not isinstance(argument, PhpArray):
+        return True
+    unknown = False
+    for key, details in argument.items:
+        if not isinstance(key, Text):
+            unknown = True
+            continue
+        email = details.get("email") if isinstance(details, PhpArray) else None
+        into.append(located.creation(key, PROCESS_CONSOLIDATED, True, text_of(email)))
+    return unknown
+
+
+def _service_create(located: _Locator, argument: object) -> Iterator[Creation]:
+    if not isinstance(argument, PhpArray):
+        return
+    name = argument.get("name")
+    setup_type = argument.get("setup_type")
+    if not isinstance(name, Text) or (setup_type is None and argument.get("email") is None):
+        return
+    by_config = setup_type is not UNKNOWN and text_of(setup_type) == str(TYPE_CONFIG)
+    email = text_of(argument.get("email"))
+    yield located.creation(name, SERVICE_CREATE, by_config, email)
+
+
+@dataclass(frozen=True)
+class _Locator:
+    """A call of a running file, to locate what it creates."""
+
+    found: PhpClasses
+    call_at: int
+
+    def creation(self, name: Text, call: str, by_config: bool, email: str | None) -> Creation:
+        """The creation of ``name``, located at its literal when that is in this file (a
+        constant of the file included), else at the call."""
+        php = self.found.php
+        here = name.file == self.found.relative
+        offset = name.offset if here else self.call_at
+        line, column = php.line_at(offset), php.column_at(offset) + here  # after the quote
+        return Creation(name.value, self.found.relative, line, column, call, by_config, email)
+
+
+def applied_integrations(
+    module: ModuleFacts, setup: SetupCode | None = None
+) -> tuple[IntegrationFacts, ...]:
+    """The module's integrations whose declared grant Magento may apply: those of config.xml
+    and integration.xml, and those only api.xml names that setup code creates by name as config
+    integrations (their email taken from that code, where it is a constant)."""
+    setup = setup if setup is not None else setup_code(module)
+    kept = []
+    for facts in module.integrations():
+        if facts.name in (module.config or {}) or facts.name in (module.consolidated or {}):
+            kept.append(facts)
+        elif setup.grants_api(facts.name):
+            creation = setup.creation(facts.name)
+            email = creation.email if creation is not None else None
+            kept.append(replace(facts, email=email))
+    return tuple(kept)
