@@ -297,6 +297,7 @@ def test_a_helper_reached_only_from_a_script_that_never_runs_is_not_evidence(
 def test_full_access_mixed_with_other_ids_is_not_full_access(
     example: Path, run_cli: Runner
 ) -> None:
+    drop_sync_patch(example)  # a hand edit: the InstallData applies it on a fresh install
     edit(
         example / API,
         "<resources>",
@@ -342,6 +343,7 @@ def test_an_id_of_a_module_outside_the_sequence_is_no_finding(
     from tests.fake_magento import build_magento_root
 
     root = build_magento_root(tmp_path / "magento", "git", magento_data)
+    drop_sync_patch(example)  # a hand edit: the InstallData applies it on a fresh install
     edit(example / API, "<resources>", '<resources>\n            <resource name="Acme_Erp::erp"/>')
     result, report = validate_json(run_cli, example, "--magento-root", root)
     assert report["findings"] == []  # Acme_Erp is installed, but not in the sequence
