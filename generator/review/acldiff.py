@@ -158,7 +158,7 @@ def _removed(before: IntegrationFacts, acl: AclCatalog) -> IntegrationChange:
     warning = (
         "removing it from the module does not delete it from stores where it exists; mark it "
         "retired: true in the spec (magegen's sync patch deletes it) or delete it in the admin "
-        "(System > Integrations)"
+        "(System > Extensions > Integrations)"
     )
     return IntegrationChange(
         before.name, "removed", before.format, revoked=_granted(before, acl), warnings=(warning,)
