@@ -58,8 +58,8 @@ def test_imports_follow_the_layers(module: str) -> None:
 
 def test_the_rule_catches_a_wrong_import() -> None:
     assert not _allowed("generator.magento.acl", "generator.spec.model")
-    assert not _allowed("generator.spec.reader", "generator.render")
-    assert not _allowed("generator.new", "generator.review.validate")
+    assert not _allowed("generator.spec.reader", "generator.pipeline.render")
+    assert not _allowed("generator.pipeline.new", "generator.review.validate")
     assert _allowed("generator.cli.review", "generator.review.validate")
 
 

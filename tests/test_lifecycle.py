@@ -11,8 +11,8 @@ from pathlib import Path
 
 from click.testing import Result
 
-from generator.render import environment
-from generator.sync import INSTALL_DATA_PREFIX
+from generator.pipeline.render import environment
+from generator.pipeline.sync import INSTALL_DATA_PREFIX
 from tests.conftest import tree
 from tests.store_kit import rows, state, tokens_of, upgrade
 

@@ -23,7 +23,7 @@ from lxml import etree
 from generator.cli import main
 from generator.magento import rules
 from generator.magento.acl import ADMIN, ALL, bundled_acl
-from generator.new import build
+from generator.pipeline.new import build
 from tests.conftest import IN_CI
 from tests.xsd_harness import (
     ENGINES,

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from generator import write
 from generator.errors import TargetError
-from generator.render import RenderedFile
+from generator.pipeline import write
+from generator.pipeline.render import RenderedFile
 from tests.conftest import EXAMPLE_FILES, EXAMPLE_SPEC, snapshot
 
 NAME = "Beehexa/IntegrationManager"
@@ -34,12 +34,12 @@ def _fail_nth(
 
 
 def fail_on_call(monkeypatch: pytest.MonkeyPatch, name: str, call: int, error: OSError) -> None:
-    """Make ``generator.write.<name>`` raise ``error`` on its ``call``-th use."""
+    """Make ``generator.pipeline.write.<name>`` raise ``error`` on its ``call``-th use."""
     _fail_nth(monkeypatch, write, name, call, error)
 
 
 def fail_os_call(monkeypatch: pytest.MonkeyPatch, name: str, call: int, error: OSError) -> None:
-    """Make ``os.<name>`` as seen by generator.write raise ``error`` on its ``call``-th use."""
+    """Make ``os.<name>`` as seen by generator.pipeline.write raise ``error`` on its ``call``-th use."""
     _fail_nth(monkeypatch, write.os, name, call, error)
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import click
 
 from generator.cli.running import MAGENTO_ROOT_OPTION, echo_problems, reports_errors
+from generator.cli.storeoption import CATALOG_OPTION
+from generator.cli.storeoption import chosen_store as _store
 from generator.errors import Problem, UsageError
-from generator.storeoption import CATALOG_OPTION
-from generator.storeoption import chosen_store as _store
 
 TEXT_OR_JSON = click.option(
     "--format",
@@ -55,7 +55,7 @@ def acl(
     in a spec by its id; magegen adds the parents it needs. --spec SPEC or --module
     MODULE_DIR adds a module's own resources (its acl: key, or its etc/acl.xml) to the tree.
     """
-    from generator.new import catalogs
+    from generator.pipeline.new import catalogs
     from generator.review import aclview
 
     known = catalogs(_store(magento_root, catalog))
@@ -99,13 +99,13 @@ def routes(
     gates). A module folder (holding etc/module.xml) as QUERY, or --spec SPEC, lists the routes
     each of its integrations can call. Exit status: 0 found, 1 nothing found, 2 bad input.
     """
-    from generator.new import catalogs
+    from generator.pipeline.new import catalogs
     from generator.review import routeview
 
     query = " ".join(words) if words else None
     known = catalogs(magento_root)
     if spec is not None:
-        from generator.speccatalog import catalogs_for_spec
+        from generator.pipeline.speccatalog import catalogs_for_spec
 
         known = catalogs_for_spec(spec, known, magento_root is not None)
     catalog, problems = routeview.route_catalog(magento_root)

@@ -9,14 +9,14 @@ from typing import TYPE_CHECKING
 import click
 
 from generator.cli.running import MAGENTO_ROOT_OPTION, echo_problems, reports_errors
+from generator.cli.storeoption import CATALOG_OPTION
+from generator.cli.storeoption import chosen_store as _store
 from generator.review.report import FORMATS as VALIDATE_FORMATS
-from generator.storeoption import CATALOG_OPTION
-from generator.storeoption import chosen_store as _store
 
 if TYPE_CHECKING:
     from generator.magento.acl import AclCatalog
     from generator.magento.integrations import IntegrationFacts
-    from generator.new import Catalogs
+    from generator.pipeline.new import Catalogs
 
 
 @click.command()
@@ -47,7 +47,7 @@ def validate(
     Exit status: 0 without errors, 1 with errors (with --strict, with warnings too), 2 for bad
     usage. Files are read as untrusted: no DTDs, no entity expansion, no network.
     """
-    from generator.progress import Progress
+    from generator.cli.progress import Progress
     from generator.review import report
     from generator.review.validate import validate_paths
 
@@ -87,7 +87,7 @@ def acl_diff(
     Each side is a module folder or a spec file. Exit status: 0 when no integration changes,
     1 when some do, 2 for bad input.
     """
-    from generator.new import catalogs
+    from generator.pipeline.new import catalogs
     from generator.review import acldiff, diffroutes
 
     store = _store(magento_root, catalog)
@@ -120,11 +120,11 @@ def _side(
     acl:) merged in."""
     from generator.magento.configxml import CONFIG_XML, bearer_in_text
     from generator.magento.files import read_capped
+    from generator.pipeline.speccatalog import catalogs_for_spec
     from generator.review import acldiff
     from generator.review.treecontext import tree_context
     from generator.spec.ownacl import with_own_acl
     from generator.spec.reader import load_spec
-    from generator.speccatalog import catalogs_for_spec
 
     if path.is_dir():
         config = path / CONFIG_XML
@@ -158,7 +158,7 @@ def spec_from(
     express (files magegen does not write, custom PHP, other XML or composer keys) is listed in a
     comment at its top. Exit status: 0 success, 2 for a missing, unreadable or invalid module.
     """
-    from generator.new import catalogs
+    from generator.pipeline.new import catalogs
     from generator.review.specfrom import spec_from as read_back
     from generator.review.specfrom import write_spec
 

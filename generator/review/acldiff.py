@@ -46,7 +46,7 @@ class IntegrationChange:
 def states_of_spec(spec: ModuleSpec) -> dict[str, IntegrationFacts]:
     """The integrations a spec declares, resources completed as magegen writes them; those it
     retires have the format RETIRED."""
-    from generator.sync import wants_sync
+    from generator.pipeline.sync import wants_sync
 
     synced = wants_sync(spec)
     states = {
@@ -86,7 +86,7 @@ def states_of_tree(root: Path) -> dict[str, IntegrationFacts]:
 
 def _synced_names(module: ModuleFacts) -> frozenset[str]:
     """The integrations a magegen sync data patch of the tree brings installed stores to."""
-    from generator.sync import parse_sync_patch
+    from generator.pipeline.sync import parse_sync_patch
 
     names: set[str] = set()
     for relative in module.files.files if module.files is not None else ():

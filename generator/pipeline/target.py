@@ -16,8 +16,8 @@ from pathlib import Path
 
 from generator.errors import Problem, shown
 from generator.magento.files import MODULE_XML, REGISTRATION_PHP
+from generator.pipeline.write import Action, WritePlan
 from generator.spec.model import ModuleSpec
-from generator.write import Action, WritePlan
 
 INTEGRATION_FILES = frozenset({"etc/integration/config.xml", "etc/integration/api.xml"})
 PATCH_FOLDER = "Setup/Patch/Data"
@@ -133,7 +133,7 @@ def plan_warnings(plan: WritePlan, spec: ModuleSpec, writes: bool = True) -> lis
         )
     removed = tuple(file.path for file in plan.having(Action.REMOVE))
     if removed:
-        from generator.lifecycle import removal_notes  # only when something is removed
+        from generator.pipeline.lifecycle import removal_notes  # only when something is removed
 
         warnings += removal_notes(target, removed, writes)
     for file in plan.having(Action.STALE):

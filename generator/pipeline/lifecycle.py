@@ -24,10 +24,10 @@ from generator.errors import Problem
 from generator.magento.files import INSTALL_DATA
 from generator.magento.rules import integration_name_key, shown
 from generator.magento.xml import safe_xml_parser
-from generator.render import FILE_TABLE, build_manifest, environment, is_own_sync
+from generator.pipeline.render import FILE_TABLE, build_manifest, environment, is_own_sync
+from generator.pipeline.sync import PATCH_DIR, parse_sync_patch, sync_patch, wants_sync
+from generator.sandbox.folder import TemplateDir
 from generator.spec.model import ModuleSpec
-from generator.sync import PATCH_DIR, parse_sync_patch, sync_patch, wants_sync
-from generator.templatedir import TemplateDir
 
 # The one-shot data patch magegen wrote before sync patches existed, kept to recognise it.
 LEGACY_TEMPLATE = "legacy/DataPatch-1.php.j2"
@@ -109,7 +109,7 @@ def _render_install_data(spec: ModuleSpec, names: list[str], templates: Template
     context = {"spec": old_spec, "composer": build_manifest(spec), "sync": None}
     if templates is None:
         return environment(False).get_template(INSTALL_DATA_TEMPLATE).render(context)
-    from generator.templatebox import Budget, render_bounded, time_limit
+    from generator.sandbox.box import Budget, render_bounded, time_limit
 
     budget = Budget.of(spec)
     with time_limit(budget) as deadline:

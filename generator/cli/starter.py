@@ -9,7 +9,7 @@ from pathlib import Path
 
 from generator.errors import Problem, TargetError, UsageError, shown
 from generator.magento import rules
-from generator.render import environment
+from generator.pipeline.render import environment
 from generator.spec.reader import parse_module_name
 
 
