@@ -18,12 +18,9 @@ import re
 from pathlib import Path
 from types import SimpleNamespace
 
-from lxml import etree
-
 from generator.errors import Problem
 from generator.magento.files import INSTALL_DATA
 from generator.magento.rules import integration_name_key, shown
-from generator.magento.xml import safe_xml_parser
 from generator.pipeline.render import FILE_TABLE, build_manifest, environment, is_own_sync
 from generator.pipeline.sync import PATCH_DIR, parse_sync_patch, sync_patch, wants_sync
 from generator.sandbox.folder import TemplateDir
@@ -37,8 +34,6 @@ _PHP_STRING = re.compile(r"            '((?:[^'\\]|\\.)*)',\n")
 _PROCESS_CALL = re.compile(r"processIntegrationConfig\(\[(.*?)\]\)", re.DOTALL)
 _QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'")
 MAX_SCRIPT_BYTES = 256 * 1024  # a larger InstallData is not one magegen wrote
-# Where a tree declares integrations, relative to the module root.
-DECLARING_FILES = ("etc/integration/config.xml", "etc/integration.xml")
 
 
 def _php_unquote(body: str) -> str:
@@ -151,24 +146,6 @@ def _renders_install_data(spec: ModuleSpec) -> bool:
     return any(path == INSTALL_DATA and wanted(spec) for path, _, wanted in FILE_TABLE)
 
 
-def _declared_names(target: Path) -> list[tuple[str, str]]:
-    """(file, integration name) for every integration the tree's XML declares."""
-    declared = []
-    for relative in DECLARING_FILES:
-        path = target / relative
-        if not path.is_file() or path.is_symlink():
-            continue
-        try:
-            root = etree.parse(str(path), safe_xml_parser()).getroot()
-        except (etree.XMLSyntaxError, OSError):
-            continue  # validate reports a broken file; here it declares nothing we can read
-        for element in root.iter("integration"):
-            name = element.get("name")
-            if name:
-                declared.append((relative, name))
-    return declared
-
-
 def _patch_names(
     target: Path, spec: ModuleSpec, superseded: tuple[str, ...]
 ) -> list[tuple[str, str]]:
@@ -194,7 +171,10 @@ def dropped_integrations(
     accounted |= {integration_name_key(name) for name in spec.retired}
     problems = []
     seen: set[str] = set()
-    for relative, name in _declared_names(target) + _patch_names(target, spec, superseded):
+    from generator.magento.moduletree import declared_integration_names
+
+    declared = declared_integration_names(target)
+    for relative, name in declared + _patch_names(target, spec, superseded):
         key = integration_name_key(name)
         if key in accounted or key in seen:
             continue
