@@ -39,7 +39,8 @@ def fail_on_call(monkeypatch: pytest.MonkeyPatch, name: str, call: int, error: O
 
 
 def fail_os_call(monkeypatch: pytest.MonkeyPatch, name: str, call: int, error: OSError) -> None:
-    """Make ``os.<name>`` as seen by generator.pipeline.write raise ``error`` on its ``call``-th use."""
+    """Make ``os.<name>``, as generator.pipeline.write sees it, raise ``error`` on its ``call``-th
+    use."""
     _fail_nth(monkeypatch, write.os, name, call, error)
 
 

@@ -136,7 +136,8 @@ def sync_patch(spec: ModuleSpec) -> SyncPatch:
 def parse_sync_patch(namespace: str, file_name: str, content: bytes) -> SyncPatch | None:
     """The SyncPatch a file claims to be, from its name and marker line; None if it claims none.
 
-    The claim still has to be proven by rendering it again (``generator.pipeline.render.is_own_sync``).
+    The claim still has to be proven by rendering it again
+    (``generator.pipeline.render.is_own_sync``).
     """
     stem = file_name.removesuffix(".php")
     match = CLASS_NAME.fullmatch(stem)

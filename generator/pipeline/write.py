@@ -122,8 +122,8 @@ def plan_write(
     ``generated_paths`` are all the paths magegen can generate: those on disk that ``files`` does
     not include are reported as stale rather than kept silently. With ``compare`` (only reading
     follows), a link or folder where a generated file goes is planned as BLOCKED, not refused.
-    ``superseded`` are magegen's own superseded patches (generator.pipeline.lifecycle proves them so): they
-    are removed.
+    ``superseded`` are magegen's own superseded patches (generator.pipeline.lifecycle proves them
+    so): they are removed.
     """
     for file in files:
         _check_relative(file.path)
