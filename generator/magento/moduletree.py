@@ -221,5 +221,5 @@ def declared_integration_names(root: Path) -> list[tuple[str, str]]:
         content = read_capped(path)
         document = None if content is None else parse_untrusted(content, str(path))[0]
         if document is not None:
-            found += [(relative, name) for name in read(document)]
+            found += [(relative, name) for name in read(document) if name]
     return found
