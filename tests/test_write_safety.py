@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -38,10 +39,20 @@ def fail_on_call(monkeypatch: pytest.MonkeyPatch, name: str, call: int, error: O
     _fail_nth(monkeypatch, write, name, call, error)
 
 
+class _OsSeenByWrite:
+    """``os`` as generator.pipeline.write sees it, so that a failure injected there counts only
+    the writer's calls, not those of the module reader that looks at the target first."""
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(os, name)
+
+
 def fail_os_call(monkeypatch: pytest.MonkeyPatch, name: str, call: int, error: OSError) -> None:
     """Make ``os.<name>``, as generator.pipeline.write sees it, raise ``error`` on its ``call``-th
     use."""
-    _fail_nth(monkeypatch, write.os, name, call, error)
+    seen = _OsSeenByWrite()
+    monkeypatch.setattr(write, "os", seen)
+    _fail_nth(monkeypatch, seen, name, call, error)
 
 
 def modified_module(tmp_path: Path, run_cli: Callable[..., Result]) -> Path:
