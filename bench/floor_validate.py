@@ -24,8 +24,8 @@ from lxml import etree
 
 from generator.resources import schemas_dir
 
-# A copy of generator.check.SCHEMA_FOR_PATH, kept here so that the floor does not import the
-# checker (and with it Jinja and the PHP checker); bench/run.py asserts that the two agree.
+# A copy of generator.magento.xml.SCHEMA_FOR_PATH, kept here so that the floor does not import
+# the checker (and with it Jinja and the PHP checker); bench/run.py asserts that the two agree.
 SCHEMA_FOR_PATH = {
     "etc/module.xml": "module.xsd",
     "etc/acl.xml": "acl.xsd",

@@ -1,4 +1,4 @@
-"""Section 2: in-process generation, ``generator.new.build`` warm, per module."""
+"""Section 2: in-process generation, ``generator.pipeline.new.build`` warm, per module."""
 
 from __future__ import annotations
 
@@ -18,13 +18,13 @@ from table import Row, Section, ms, verdict
 
 
 def section_build(config: Config, scratch: Path) -> Section:
-    """2. generator.new.build, warm, per module; and its three phases."""
-    from generator.check import check_files
-    from generator.new import build, catalogs
-    from generator.render import render
+    """2. generator.pipeline.new.build, warm, per module; and its three phases."""
+    from generator.pipeline.check import check_files
+    from generator.pipeline.new import build, catalogs
+    from generator.pipeline.render import render
     from generator.spec.reader import load_spec
 
-    section = Section("In-process generation: generator.new.build(), warm, per module")
+    section = Section("In-process generation: generator.pipeline.new.build(), warm, per module")
     cases = make_trees.make_cases(config.varied_specs, make_trees.SEED + 1)
     specs = make_trees.write_specs(cases, scratch / "specs")
     for name, path in [(EXAMPLE_NAME, EXAMPLE_SPEC), *specs]:

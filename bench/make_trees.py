@@ -26,7 +26,7 @@ from typing import Any
 import yaml
 
 from generator.magento.acl import ALL, bundled_acl, bundled_modules
-from generator.new import build
+from generator.pipeline.new import build
 
 SEED = 20240607
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -142,7 +142,8 @@ def write_specs(cases: list[ModuleCase], folder: Path) -> list[tuple[str, Path]]
 
 
 def write_tree(cases: list[ModuleCase], root: Path) -> int:
-    """Render every case with ``generator.new.build`` into ``root``; return files written."""
+    """Render every case with ``generator.pipeline.new.build`` into ``root``; return the number
+    of files written."""
     files = 0
     with tempfile.TemporaryDirectory(prefix="magegen-specs-") as scratch:
         for name, spec_path in write_specs(cases, Path(scratch)):

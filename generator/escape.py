@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 
-from generator.magento.rules import MAX_LINE_COLUMNS
-
 _XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
 
 
@@ -18,24 +16,24 @@ def php_string(value: str) -> str:
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
-def php_string_wrapped(value: str, column: int, indent: int, tail: int) -> str:
+def php_string_wrapped(value: str, column: int, indent: int, tail: int, width: int) -> str:
     """``value`` as php_string gives it, for a line indented ``indent`` where the literal starts
     at ``column`` and ``tail`` characters follow it.
 
-    When that line would pass MAX_LINE_COLUMNS, the literal is split into pieces joined with
+    When that line would be longer than ``width``, the literal is split into pieces joined with
     ``.``, each continuation on its own line indented four more, so that every line fits.
     """
-    if column + len(php_string(value)) + tail <= MAX_LINE_COLUMNS:
+    if column + len(php_string(value)) + tail <= width:
         return php_string(value)
     continued = " " * (indent + 4) + ". "
     pieces: list[str] = []
     # The room for a piece's text: the line less what comes before it, its quotes and the tail.
-    piece, used, room = "", 0, MAX_LINE_COLUMNS - column - 2 - tail
+    piece, used, room = "", 0, width - column - 2 - tail
     for char in value:
         cost = len(php_string(char)) - 2
         if used + cost > room:
             pieces.append(php_string(piece))
-            piece, used, room = "", 0, MAX_LINE_COLUMNS - len(continued) - 2 - tail
+            piece, used, room = "", 0, width - len(continued) - 2 - tail
         piece, used = piece + char, used + cost
     pieces.append(php_string(piece))
     return ("\n" + continued).join(pieces)

@@ -1,30 +1,18 @@
-"""Find the templates/ and schemas/ folders, from a checkout or from an installed wheel."""
+"""Find the templates/ and schemas/ folders, from a checkout or from an installed wheel.
+
+The search itself lives in ``generator.magento.shipped``, so that the Magento layer can find our
+XSDs without importing anything above it.
+"""
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 
-_PACKAGE_DIR = Path(__file__).resolve().parent
+from generator.magento.shipped import data_dir, schemas_dir
 
-
-@cache
-def data_dir(name: str) -> Path:
-    """The folder ``name`` (``templates`` or ``schemas``).
-
-    A wheel carries it inside the package; a checkout keeps it at the repository root.
-    """
-    for candidate in (_PACKAGE_DIR / name, _PACKAGE_DIR.parent / name):
-        if candidate.is_dir():
-            return candidate
-    raise FileNotFoundError(f"magegen is installed without its {name}/ folder")
+__all__ = ["data_dir", "schemas_dir", "templates_dir"]
 
 
 def templates_dir() -> Path:
     """Where the Jinja templates are."""
     return data_dir("templates")
-
-
-def schemas_dir() -> Path:
-    """Where our XSDs are."""
-    return data_dir("schemas")

@@ -38,8 +38,8 @@ INSTALL_DATA_FILES = (
 
 def sync_path_of(name: str, spec_path: Path) -> str:
     """Where magegen puts the sync data patch of the module ``name`` that ``spec_path`` gives."""
+    from generator.pipeline.sync import sync_patch
     from generator.spec.reader import load_spec
-    from generator.sync import sync_patch
 
     return sync_patch(load_spec(spec_path, name).spec).path
 

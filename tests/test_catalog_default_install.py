@@ -11,8 +11,8 @@ from click.testing import Result
 from lxml import etree
 
 from generator.magento.acl import CORE, DEFAULT_INSTALL, ModulePackage
-from generator.magento.releases import release_acl, release_modules
 from generator.magento.catalogs import knows_module_of
+from generator.magento.releases import release_acl, release_modules
 
 EXTRA_ACL = "vendor/*/*/etc/acl.xml"
 

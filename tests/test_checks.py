@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from generator.check import check_composer_json, check_xml
+from generator.pipeline.check import check_composer_json, check_xml
 
 GOOD_MANIFEST = {
     "name": "acme/module-erp",

@@ -10,8 +10,8 @@ import pytest
 from click.testing import Result
 
 from generator import __version__
-from generator import new as pipeline
-from generator.render import RenderedFile
+from generator.pipeline import new as pipeline
+from generator.pipeline.render import RenderedFile
 from tests.conftest import EXAMPLE_SPEC, snapshot, sync_path_of
 
 NAME = "Beehexa/IntegrationManager"

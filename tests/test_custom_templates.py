@@ -10,7 +10,7 @@ import pytest
 from click.testing import Result
 from lxml import etree
 
-from generator.render import TEMPLATE_NAMES
+from generator.pipeline.render import TEMPLATE_NAMES
 from generator.resources import templates_dir
 from tests.conftest import EXAMPLE_SPEC, tree
 

@@ -1,7 +1,9 @@
-"""The pre-commit hook and the README's GitHub Actions job, run for real on module trees."""
+"""The pre-commit hooks and the GitHub Actions job of the manual (docs/ci.md), run for real on
+module trees, as written: with the store's catalog and a pinned magegen."""
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 import shutil
@@ -14,6 +16,9 @@ import yaml
 from click.testing import Result
 
 from tests.conftest import EXAMPLE_SPEC, REPO
+from tests.docs_kit import code_blocks
+
+CATALOG = "magento-catalog.json"  # where the recipes keep the store's catalog
 
 
 def project_with_module(tmp_path: Path, generate: Callable[..., Path]) -> Path:
@@ -24,15 +29,34 @@ def project_with_module(tmp_path: Path, generate: Callable[..., Path]) -> Path:
     return project
 
 
+@pytest.fixture
+def project(
+    tmp_path: Path,
+    generate: Callable[..., Path],
+    run_cli: Callable[..., Result],
+    magento_data: Path,
+) -> Path:
+    """A project with one generated module and the store's catalog the recipes name."""
+    folder = project_with_module(tmp_path, generate)
+    made = run_cli("catalog", "--magento-root", magento_data, "-o", folder / CATALOG)
+    assert made.exit_code == 0, made.stderr
+    return folder
+
+
 def break_registration(project: Path) -> None:
     registration = project / "app/code/Beehexa/IntegrationManager/registration.php"
     registration.write_text(registration.read_text().replace("IntegrationManager'", "Other'"))
 
 
-def run(command: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+def run(
+    command: list[str], cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     executable = shutil.which(command[0])
     assert executable, f"{command[0]} is not installed"
-    return subprocess.run([executable, *command[1:]], cwd=cwd, capture_output=True, text=True)
+    environment = {**os.environ, **(env or {})}
+    return subprocess.run(
+        [executable, *command[1:]], cwd=cwd, capture_output=True, text=True, env=environment
+    )
 
 
 def precommit_hook() -> dict:
@@ -72,27 +96,36 @@ def test_precommit_hook_entry_passes_and_fails(
     assert "registration.php" in bad.stdout and "[MG201]" in bad.stdout
 
 
-def readme_workflow() -> dict:
-    blocks = re.findall(r"```yaml\n(.*?)```", (REPO / "README.md").read_text(), re.DOTALL)
+def documented_workflow() -> dict:
+    """The one GitHub Actions workflow of the README and the manual."""
+    blocks = [block for _, block in code_blocks("yaml")]
     workflows = [yaml.safe_load(b) for b in blocks if "magegen validate" in b and "jobs:" in b]
     assert len(workflows) == 1
     return workflows[0]
 
 
-def test_readme_workflow_runs_magegen_with_annotations(
-    tmp_path: Path, generate: Callable[..., Path]
-) -> None:
-    steps = readme_workflow()["jobs"]["magegen"]["steps"]
+def workflow_commands(prefix: str) -> list[list[str]]:
+    steps = documented_workflow()["jobs"]["magegen"]["steps"]
     commands = [step["run"] for step in steps if "run" in step]
-    validate = [c for c in commands if c.startswith("magegen validate")]
-    assert len(validate) == 1
-    command = shlex.split(validate[0])
+    return [shlex.split(c) for c in commands if c.startswith(prefix)]
+
+
+def test_workflow_runs_magegen_with_annotations_against_the_catalog(project: Path) -> None:
+    env = documented_workflow()["jobs"]["magegen"]["env"]
+    assert env == {"MAGEGEN_CATALOG": CATALOG}
+    (command,) = workflow_commands("magegen validate")
     assert "--format" in command and "github" in command
-    project = project_with_module(tmp_path, generate)
-    good = run(command, project)
+    good = run(command, project, env)
     assert (good.returncode, good.stdout) == (0, "")
+    (project / CATALOG).write_text("{}")  # the job really reads the catalog it names
+    assert run(command, project, env).returncode == 2
+
+
+def test_workflow_reports_a_broken_module(project: Path) -> None:
+    (command,) = workflow_commands("magegen validate")
+    env = documented_workflow()["jobs"]["magegen"]["env"]
     break_registration(project)
-    bad = run(command, project)
+    bad = run(command, project, env)
     assert bad.returncode == 1
     assert bad.stdout.startswith(
         "::error file=app/code/Beehexa/IntegrationManager/registration.php,line=7,col=59,"
@@ -100,53 +133,83 @@ def test_readme_workflow_runs_magegen_with_annotations(
     )
 
 
+def test_workflow_checks_a_spec_against_its_module(project: Path) -> None:
+    """The job's `magegen new SPEC --check` step: 0 for the spec's module, 1 once it drifts."""
+    env = documented_workflow()["jobs"]["magegen"]["env"]
+    (command,) = workflow_commands("magegen new")
+    assert command[-1] == "--check"
+    spec = project / command[2]
+    spec.parent.mkdir(parents=True)
+    spec.write_text("name: Beehexa/IntegrationManager\n" + EXAMPLE_SPEC.read_text())
+    good = run(command, project, env)
+    assert good.returncode == 0, good.stderr
+    break_registration(project)
+    bad = run(command, project, env)
+    assert bad.returncode == 1 and "registration.php: error: differs" in bad.stderr
+
+
+def test_workflow_pins_magegen() -> None:
+    steps = documented_workflow()["jobs"]["magegen"]["steps"]
+    checkouts = [s["with"] for s in steps if "magegen" in str(s.get("with", {}).get("repository"))]
+    assert len(checkouts) == 1 and checkouts[0]["ref"]
+
+
 @pytest.mark.parametrize("key", ["on", "jobs"])
-def test_readme_workflow_is_a_workflow(key: str) -> None:
-    workflow = readme_workflow()
+def test_documented_workflow_is_a_workflow(key: str) -> None:
+    workflow = documented_workflow()
     # YAML 1.1 reads the bare key `on` as True; GitHub reads it as "on".
     assert key in workflow or (key == "on" and True in workflow)
 
 
-def readme_local_hook() -> dict:
-    blocks = re.findall(r"```yaml\n(.*?)```", (REPO / "README.md").read_text(), re.DOTALL)
-    configs = [yaml.safe_load(b) for b in blocks if "repo: local" in b]
-    assert len(configs) == 1
-    (repo,) = configs[0]["repos"]
-    (hook,) = repo["hooks"]
-    return hook
+def documented_hooks() -> dict[str, dict]:
+    """The hooks of the .pre-commit-config.yaml files shown, by their repo: local or a URL."""
+    configs = [yaml.safe_load(b) for _, b in code_blocks("yaml") if "repos:" in b]
+    hooks = {}
+    for config in configs:
+        (repo,) = config["repos"]
+        (hook,) = repo["hooks"]
+        hooks["local" if repo["repo"] == "local" else "shipped"] = {**hook, "rev": repo.get("rev")}
+    assert set(hooks) == {"local", "shipped"}
+    return hooks
 
 
-def test_readme_local_hook_runs_as_written(tmp_path: Path, generate: Callable[..., Path]) -> None:
-    """The README's .pre-commit-config.yaml: its entry and args, as pre-commit runs them."""
-    hook = readme_local_hook()
+def check_hook_command(command: list[str], project: Path) -> None:
+    assert command[-2:] == ["--catalog", CATALOG]
+    good = run(command, project)
+    assert good.returncode == 0, good.stdout + good.stderr
+    (project / CATALOG).write_text("{}")  # the hook really reads the catalog it names
+    assert run(command, project).returncode == 2
+    (project / CATALOG).unlink()
+    assert run(command, project).returncode == 2
+
+
+def test_local_hook_runs_as_written(project: Path) -> None:
+    """The manual's local .pre-commit-config.yaml: its entry and args, as pre-commit runs them."""
+    hook = documented_hooks()["local"]
     assert (hook["language"], hook["pass_filenames"]) == ("system", False)
     assert hook["files"] == precommit_hook()["files"]
     command = shlex.split(hook["entry"]) + hook["args"]
-    project = project_with_module(tmp_path, generate)
-    assert run(command, project).returncode == 0
     break_registration(project)
     bad = run(command, project)
     assert bad.returncode == 1 and "[MG201]" in bad.stdout
 
 
-def test_readme_workflow_updates_apt_before_installing() -> None:
-    steps = readme_workflow()["jobs"]["magegen"]["steps"]
+def test_local_hook_uses_the_catalog(project: Path) -> None:
+    hook = documented_hooks()["local"]
+    check_hook_command(shlex.split(hook["entry"]) + hook["args"], project)
+
+
+def test_shipped_hook_runs_with_the_documented_args(project: Path) -> None:
+    """The shipped hook, pinned by rev, with the args the manual gives it."""
+    hook = documented_hooks()["shipped"]
+    assert hook["id"] == precommit_hook()["id"] and hook["rev"]
+    check_hook_command(shlex.split(precommit_hook()["entry"]) + hook["args"], project)
+
+
+def test_workflow_updates_apt_before_installing() -> None:
+    steps = documented_workflow()["jobs"]["magegen"]["steps"]
     installs = [s["run"] for s in steps if "apt-get install" in s.get("run", "")]
     assert installs and all("apt-get update" in command for command in installs)
     assert any("pip install ./" in s.get("run", "") for s in steps)
 
 
-def test_readme_spec_block_generates_as_written(
-    tmp_path: Path, run_cli: Callable[..., Result]
-) -> None:
-    """The README's annotated spec is a real spec: `magegen new SPEC` accepts it, no NAME."""
-    text = (REPO / "README.md").read_text(encoding="utf-8")
-    section = text[text.index("## The spec (format version 1)") :]
-    block = re.search(r"```yaml\n(.*?)```", section, re.DOTALL)
-    assert block is not None
-    spec = tmp_path / "spec.yaml"
-    spec.write_text(block.group(1), encoding="utf-8")
-    out = tmp_path / "module"
-    result = run_cli("new", spec, "-o", out)
-    assert result.exit_code == 0, result.stderr
-    assert "Beehexa_IntegrationManager" in (out / "etc" / "module.xml").read_text()

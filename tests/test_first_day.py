@@ -90,8 +90,8 @@ def test_a_terminal_hears_what_comes_next(tmp_path: Path) -> None:
         "Next, from the Magento root:",
         f"  {NEXT}",
         "  bin/magento setup:upgrade",
-        "Then activate each integration in the admin: System > Integrations, Activate, Allow; "
-        "it shows the tokens.",
+        "Then activate each integration in the admin: System > Extensions > Integrations, "
+        "Activate, Allow; it shows the tokens.",
         "Since Magento 2.4.4 an integration's access token is refused as a Bearer token unless "
         "Stores > Configuration > Services > OAuth > Consumer Settings allows it; or sign each "
         "request with OAuth 1.0a.",

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from click.testing import Result
 
-from generator.render import environment
-from generator.sync import INSTALL_DATA_PREFIX
+from generator.pipeline.render import environment
+from generator.pipeline.sync import INSTALL_DATA_PREFIX
 from tests.conftest import tree
 from tests.store_kit import rows, state, tokens_of, upgrade
 
@@ -268,4 +268,23 @@ def test_acl_diff_says_a_retired_integration_is_deleted(
         "  - Magento_Catalog::products  Products",
         "  warning: every store that has it deletes it on its next setup:upgrade (magegen's sync "
         "data patch), with its OAuth consumer: its access tokens stop working",
+    ]
+
+
+def test_the_integrations_a_tree_declares_are_read_as_magento_reads_them(tmp_path: Path) -> None:
+    """Through the module reader: by local name, nameless ones skipped, a DOCTYPE refused."""
+    from generator.magento.moduletree import declared_integration_names
+
+    config = tmp_path / "etc" / "integration" / "config.xml"
+    config.parent.mkdir(parents=True)
+    config.write_text(
+        '<config xmlns:x="urn:example"><x:integration name="Prefixed"/>'
+        '<integration name=""/><integration name="Plain"/></config>'
+    )
+    (tmp_path / "etc" / "integration.xml").write_text(
+        '<!DOCTYPE config [<!ENTITY e "x">]><config><integration name="Hidden"/></config>'
+    )
+    assert declared_integration_names(tmp_path) == [
+        ("etc/integration/config.xml", "Prefixed"),
+        ("etc/integration/config.xml", "Plain"),
     ]

@@ -25,9 +25,9 @@ from generator.cli import main
 from generator.escape import php_string_wrapped
 from generator.magento.phpcode import decode_php_string
 from generator.magento.rules import MAX_LINE_COLUMNS
-from generator.render import environment
+from generator.pipeline.render import environment
+from generator.pipeline.sync import LEGACY_TEMPLATE, sync_patch
 from generator.spec.reader import load_spec
-from generator.sync import LEGACY_TEMPLATE, sync_patch
 from tests.conftest import EXAMPLE_NAME, EXAMPLE_SPEC, IN_CI
 from tests.store_kit import declared_names, state, upgrade
 
@@ -338,7 +338,7 @@ def test_a_wrapped_php_string_fits_and_is_the_same_string(
 ) -> None:
     """As the templates place names: list items, clear() and retire() calls."""
     column, indent, tail = layout
-    lines = php_string_wrapped(value, column, indent, tail).split("\n")
+    lines = php_string_wrapped(value, column, indent, tail, MAX_LINE_COLUMNS).split("\n")
     assert column + len(lines[0]) <= MAX_LINE_COLUMNS - (tail if len(lines) == 1 else 0)
     assert all(line.startswith(" " * (indent + 4) + ". '") for line in lines[1:])
     assert all(len(line) + tail <= MAX_LINE_COLUMNS for line in lines[1:])

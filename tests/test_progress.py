@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import progress as progress_module
+from generator.cli import progress as progress_module
 from generator.cli import main
-from generator.progress import SHOW_AFTER_SECONDS, Progress
+from generator.cli.progress import SHOW_AFTER_SECONDS, Progress
 
 
 class Terminal(io.StringIO):
@@ -80,7 +80,7 @@ def test_validate_prints_no_bar_into_logs(
     """A log gets no bar: not when stderr is a pipe or file, not after a quick run on a terminal.
 
     The control run shows that a long run on a terminal does draw the bar, on stderr only, so
-    the two refusals are the guards in generator/progress.py at work and nothing else.
+    the two refusals are the guards in generator/cli/progress.py at work and nothing else.
     """
     module = generate()
     report = "magegen: 1 module checked, 0 errors, 0 warnings\n"

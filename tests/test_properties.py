@@ -25,7 +25,7 @@ from generator.magento import rules
 from generator.magento.acl import ADMIN, ALL, bundled_acl
 from generator.magento.releases import release_acl
 from generator.magento.targetset import default_targets
-from generator.new import build
+from generator.pipeline.new import build
 from generator.spec.targets import subtree_filter
 from tests.conftest import IN_CI
 from tests.xsd_harness import (

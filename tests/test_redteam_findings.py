@@ -187,7 +187,7 @@ def test_magento_root_composer_json_pipe(run_cli: Runner, tmp_path: Path) -> Non
 # One call in C that builds a string of gigabytes: the time bound cannot interrupt it and the
 # output bound sees it only once it is built. Without a memory limit each of these ran for
 # over a minute and took 12 GB or more; the child that renders custom templates now runs out of
-# memory first (generator/templatefork.py).
+# memory first (generator/sandbox/fork.py).
 HUGE_IN_ONE_CALL = {
     "center filter": '{{ "x"|center(2000000000) }}',
     "replace filter": '{{ ("x" * 1000000)|replace("x", "y" * 100000) }}',

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from generator.magento import rules
 from generator.magento.acl import bundled_acl
-from generator.new import build
+from generator.pipeline.new import build
 from generator.review.specfrom import dump_spec, fold_resources, spec_from
 from generator.spec.reader import load_spec
 from tests.conftest import CASE_NAMES, EXAMPLE_SPEC, REPO, case_command, sync_path_of, tree

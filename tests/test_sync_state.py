@@ -18,10 +18,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.magento.rules import MAX_LINE_COLUMNS
-from generator.render import environment, is_own_sync
+from generator.pipeline.render import environment, is_own_sync
+from generator.pipeline.sync import LEGACY_TEMPLATE, parse_sync_patch, sync_patch
+from generator.pipeline.syncstate import LINE_PREFIX, canonical_text, read_state, state_lines
 from generator.spec.reader import load_spec
-from generator.sync import LEGACY_TEMPLATE, parse_sync_patch, sync_patch
-from generator.syncstate import LINE_PREFIX, canonical_text, read_state, state_lines
 from tests.conftest import (
     CASE_NAMES,
     EXAMPLE_NAME,

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from generator import templatedir
+from generator.sandbox import folder as templatedir
+from generator.sandbox.box import OUTPUT_BASE, SECONDS_BASE, Budget
 from generator.spec.reader import load_spec
-from generator.templatebox import OUTPUT_BASE, SECONDS_BASE, Budget
 from tests.conftest import REPO
 
 NAME = "Acme/Erp"

@@ -12,11 +12,11 @@ import pytest
 
 from generator.errors import Problem, TemplateError
 from generator.magento.catalogs import catalogs
-from generator.render import render
+from generator.pipeline.render import render
+from generator.sandbox.box import Budget
+from generator.sandbox.folder import TemplateDir
+from generator.sandbox.fork import ChildFailed, Rendered, render_isolated, result_bound
 from generator.spec.reader import load_spec
-from generator.templatebox import Budget
-from generator.templatedir import TemplateDir
-from generator.templatefork import ChildFailed, Rendered, render_isolated, result_bound
 from tests.conftest import EXAMPLE_SPEC, REPO
 from tests.validate_kit import EXAMPLE_NAME, write
 
@@ -159,7 +159,7 @@ def test_no_child_outlives_an_interrupted_run(monkeypatch: pytest.MonkeyPatch) -
         return Rendered([], [])
 
     monkeypatch.setattr(os, "fork", recording_fork)
-    monkeypatch.setattr("generator.templatefork._collect", interrupted)
+    monkeypatch.setattr("generator.sandbox.fork._collect", interrupted)
     with pytest.raises(KeyboardInterrupt):
         isolated(work)
     (pid,) = children

@@ -104,9 +104,9 @@ def test_php_runs_once_for_many_files(
 
 @pytest.mark.xfail(
     strict=True,
-    reason="known limitation, documented in generator/phplint.py and the README: one PHP process "
-    "parses every file with token_get_all(TOKEN_PARSE), which misses compile-time errors that "
-    "`php -l` reports (e.g. `break 0;`, a function declared twice)",
+    reason="known limitation, documented in generator/review/phplint.py and docs/codes.md "
+    "(MG400): one PHP process parses every file with token_get_all(TOKEN_PARSE), which misses "
+    "compile-time errors that `php -l` reports (e.g. `break 0;`, a function declared twice)",
 )
 def test_php_compile_errors_that_php_l_reports(example: Path, php: str, run_cli: Runner) -> None:
     broken = write(example / "Model" / "Twice.php", "<?php\nfunction f() {}\nfunction f() {}\n")

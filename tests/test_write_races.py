@@ -53,7 +53,7 @@ def test_a_run_waits_while_another_holds_the_target(
             sys.executable,
             "-c",
             "import sys, time\nfrom pathlib import Path\n"
-            "from generator.targetlock import locked\n"
+            "from generator.pipeline.lock import locked\n"
             "with locked([Path(sys.argv[1])]):\n"
             "    print('locked', flush=True)\n    time.sleep(2)\n"
             "    print(time.monotonic(), flush=True)\n",

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import errno
+import os
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import Result
 
-from generator import write
 from generator.errors import TargetError
-from generator.render import RenderedFile
+from generator.pipeline import write
+from generator.pipeline.render import RenderedFile
 from tests.conftest import EXAMPLE_FILES, EXAMPLE_SPEC, snapshot
 
 NAME = "Beehexa/IntegrationManager"
@@ -34,13 +35,24 @@ def _fail_nth(
 
 
 def fail_on_call(monkeypatch: pytest.MonkeyPatch, name: str, call: int, error: OSError) -> None:
-    """Make ``generator.write.<name>`` raise ``error`` on its ``call``-th use."""
+    """Make ``generator.pipeline.write.<name>`` raise ``error`` on its ``call``-th use."""
     _fail_nth(monkeypatch, write, name, call, error)
 
 
+class _OsSeenByWrite:
+    """``os`` as generator.pipeline.write sees it, so that a failure injected there counts only
+    the writer's calls, not those of the module reader that looks at the target first."""
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(os, name)
+
+
 def fail_os_call(monkeypatch: pytest.MonkeyPatch, name: str, call: int, error: OSError) -> None:
-    """Make ``os.<name>`` as seen by generator.write raise ``error`` on its ``call``-th use."""
-    _fail_nth(monkeypatch, write.os, name, call, error)
+    """Make ``os.<name>``, as generator.pipeline.write sees it, raise ``error`` on its ``call``-th
+    use."""
+    seen = _OsSeenByWrite()
+    monkeypatch.setattr(write, "os", seen)
+    _fail_nth(monkeypatch, seen, name, call, error)
 
 
 def modified_module(tmp_path: Path, run_cli: Callable[..., Result]) -> Path:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from generator import write
+from generator.pipeline import write
 
 NAME = "Acme/Erp"
 INTEGRATION = """\

@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 
 from generator.cli.running import MAGENTO_ROOT_OPTION, echo_problems, reports_errors
+from generator.cli.storeoption import CATALOG_OPTION, MAGENTO_OPTION, catalogs_for
 from generator.errors import Problem, UsageError, shown
-from generator.storeoption import CATALOG_OPTION, MAGENTO_OPTION, catalogs_for
 
 TEXT_OR_JSON = click.option(
     "--format",
@@ -113,7 +113,7 @@ def routes(
     known, load_routes = catalogs_for(magento_root, catalog, magento)
     store_given = known.from_store
     if spec is not None:
-        from generator.speccatalog import catalogs_for_spec
+        from generator.pipeline.speccatalog import catalogs_for_spec
 
         known = catalogs_for_spec(spec, known, store_given)
     echo_problems(known.problems)

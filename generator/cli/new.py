@@ -9,14 +9,13 @@ from typing import TYPE_CHECKING
 import click
 
 from generator.cli.running import MAGENTO_ROOT_OPTION, echo_problems, reports_errors
+from generator.cli.storeoption import BUNDLED_OPTION, CATALOG_OPTION
+from generator.cli.storeoption import chosen_store as _store
 from generator.errors import Problem, UsageError
-from generator.storeoption import CATALOG_OPTION
-from generator.storeoption import BUNDLED_OPTION
-from generator.storeoption import chosen_store as _store
 
 if TYPE_CHECKING:
-    from generator.drift import FileDrift
-    from generator.new import GenerateResult
+    from generator.pipeline.drift import FileDrift
+    from generator.pipeline.new import GenerateResult
 
 
 @click.command()
@@ -81,8 +80,8 @@ def new(
     Every file of every module is rendered and checked first; nothing is written unless all
     checks pass.
     """
-    from generator.drift import Mode, blocked_problems, drift_problems, unified_diff
-    from generator.new import generate_all
+    from generator.pipeline.drift import Mode, blocked_problems, drift_problems, unified_diff
+    from generator.pipeline.new import generate_all
 
     mode = Mode.from_options(force=force, dry_run=dry_run, check=check, diff=diff)
     store = _store(magento_root, catalog)
@@ -114,7 +113,7 @@ def new(
         for path in [] if quiet else result.written:
             click.echo(str(path), err=True)
     if mode is Mode.WRITE and not quiet and sys.stderr.isatty():
-        from generator.nextsteps import next_steps
+        from generator.cli.nextsteps import next_steps
 
         for line in next_steps([result.spec for result in results if result.spec]):
             click.echo(line, err=True)
@@ -123,8 +122,8 @@ def new(
 def _store_around(output: Path | None, modules: tuple[str, ...]) -> Path | None:
     """Run inside a Magento root (or writing under its app/code), with no store named: that
     store is the truth, said in one line; unless a spec names its own catalog: file."""
+    from generator.cli.storeoption import surrounding_store
     from generator.spec.reader import spec_catalog
-    from generator.storeoption import surrounding_store
 
     root = surrounding_store(output)
     if root is None:
@@ -209,7 +208,7 @@ def schema() -> None:
 @reports_errors
 def init(spec: Path, module_name: str | None, integration: str) -> None:
     """Write a commented starter spec (default magegen.yaml); never overwrites a file."""
-    from generator.starter import write_starter
+    from generator.cli.starter import write_starter
 
     write_starter(spec, module_name, integration)
     click.echo(f"{spec}", err=True)

@@ -9,14 +9,14 @@ from typing import TYPE_CHECKING
 import click
 
 from generator.cli.running import MAGENTO_ROOT_OPTION, echo_problems, reports_errors
+from generator.cli.storeoption import CATALOG_OPTION
+from generator.cli.storeoption import chosen_store as _store
 from generator.review.report import FORMATS as VALIDATE_FORMATS
-from generator.storeoption import CATALOG_OPTION
-from generator.storeoption import chosen_store as _store
 
 if TYPE_CHECKING:
     from generator.magento.acl import AclCatalog
     from generator.magento.integrations import IntegrationFacts
-    from generator.new import Catalogs
+    from generator.pipeline.new import Catalogs
 
 
 @click.command()
@@ -47,7 +47,7 @@ def validate(
     Exit status: 0 without errors, 1 with errors (with --strict, with warnings too), 2 for bad
     usage. Files are read as untrusted: no DTDs, no entity expansion, no network.
     """
-    from generator.progress import Progress
+    from generator.cli.progress import Progress
     from generator.review import report
     from generator.review.validate import validate_paths
 
@@ -87,8 +87,8 @@ def acl_diff(
     Each side is a module folder or a spec file. Exit status: 0 when no integration changes,
     1 when some do, 2 for bad input.
     """
+    from generator.cli.storeoption import catalogs_for
     from generator.review import acldiff, diffroutes
-    from generator.storeoption import catalogs_for
 
     known, load_routes = catalogs_for(magento_root, catalog, None)
     store_given = known.from_store
@@ -96,8 +96,8 @@ def acl_diff(
     after, new_bearer, new_acl, lead = _side(new, known, store_given)
     changes = acldiff.compare(before, after, new_acl, old_acl)
     if any(c.granted or c.revoked for c in changes):
+        from generator.pipeline.speccatalog import catalogs_for_spec
         from generator.review.routeview import store_routes
-        from generator.speccatalog import catalogs_for_spec
 
         # The store's own routes: the command line's, else the new spec's catalog: key, else
         # the routes of the releases targeted.
@@ -126,13 +126,13 @@ def _side(
     against the store its ``catalog:`` key names when the command line names none), whether it
     turns on Bearer tokens, the ACL tree with the side's own resources (its etc/acl.xml, or the
     spec's acl:) merged in, and what a reviewer must read before the list."""
-    from generator.loadcontext import route_loader
+    from generator.pipeline.context import route_loader
     from generator.review import acldiff
     from generator.review.treecontext import tree_context
     from generator.review.treeside import read_tree_side, tree_roots
     from generator.spec.ownacl import with_own_acl
+    from generator.pipeline.speccatalog import catalogs_for_spec
     from generator.spec.reader import load_spec
-    from generator.speccatalog import catalogs_for_spec
 
     if path.is_dir():
         side = read_tree_side(path)
@@ -160,7 +160,7 @@ class _TreeOfTarget:
     """``load_spec``'s ``acl_for`` as ``new`` uses it, keeping the tree it merged."""
 
     def __init__(self) -> None:
-        from generator.loadcontext import TargetAcl
+        from generator.pipeline.context import TargetAcl
 
         self._target = TargetAcl(None)
         self.merged: AclCatalog | None = None
@@ -190,7 +190,7 @@ def spec_from(
     express (files magegen does not write, custom PHP, other XML or composer keys) is listed in a
     comment at its top. Exit status: 0 success, 2 for a missing, unreadable or invalid module.
     """
-    from generator.new import catalogs
+    from generator.pipeline.new import catalogs
     from generator.review.specfrom import spec_from as read_back
     from generator.review.specfrom import write_spec
 

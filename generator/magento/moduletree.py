@@ -31,6 +31,7 @@ from generator.magento.files import (
     TOO_LARGE,
     JsonRefused,
     ModuleTreeFiles,
+    inside_tree,
     parse_json_as_php,
     read_capped,
     walk_module,
@@ -236,3 +237,20 @@ def _read_composer(module: ModuleFacts) -> None:
         module.composer = manifest
     else:
         module.composer_error = "it does not hold a JSON object"
+
+
+def declared_integration_names(root: Path) -> list[tuple[str, str]]:
+    """(file, name) for each integration that the module at ``root`` declares in config.xml or
+    integration.xml, read as Magento's converters read them. A file that is missing, a link,
+    refused by the reading rules or malformed declares nothing here (``validate`` reports it)."""
+    found = []
+    readers = ((CONFIG_XML, read_config_xml), (CONSOLIDATED_XML, read_consolidated_xml))
+    for relative, read in readers:
+        path = root / relative
+        if not path.is_file() or path.is_symlink() or not inside_tree(root, relative):
+            continue  # a link, or a file under a linked folder: never read
+        content = read_capped(path)
+        document = None if content is None else parse_untrusted(content, str(path))[0]
+        if document is not None:
+            found += [(relative, name) for name in read(document) if name]
+    return found

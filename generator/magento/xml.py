@@ -7,7 +7,7 @@ from functools import cache
 from lxml import etree
 
 from generator.errors import Problem, shown
-from generator.resources import schemas_dir
+from generator.magento.shipped import schemas_dir
 
 # Which of our schemas judges which module file.
 SCHEMA_FOR_PATH = {

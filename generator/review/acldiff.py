@@ -43,7 +43,7 @@ class IntegrationChange:
 def states_of_spec(spec: ModuleSpec) -> dict[str, IntegrationFacts]:
     """The integrations a spec declares, resources completed as magegen writes them; those it
     retires have the format RETIRED."""
-    from generator.sync import wants_sync
+    from generator.pipeline.sync import wants_sync
 
     synced = wants_sync(spec)
     states = {
@@ -142,7 +142,7 @@ def _removed(before: IntegrationFacts, acl: AclCatalog) -> IntegrationChange:
     warning = (
         "removing it from the module does not delete it from stores where it exists; mark it "
         "retired: true in the spec (magegen's sync patch deletes it) or delete it in the admin "
-        "(System > Integrations)"
+        "(System > Extensions > Integrations)"
     )
     return IntegrationChange(
         before.name, "removed", before.format, revoked=_granted(before, acl), warnings=(warning,)

@@ -120,7 +120,7 @@ def store_routes(known: Catalogs) -> tuple[RouteCatalog, list[Problem]]:
     file's recorded routes, else (a catalog file that records none) the default targets'."""
     if known.installation is not None:
         return route_catalog(known.installation.root)
-    from generator.loadcontext import route_loader
+    from generator.pipeline.context import route_loader
 
     load = route_loader(known)
     if load is None:

@@ -93,7 +93,7 @@ def _other_way(module: ModuleFacts, relative: str) -> str | None:
 
 def _patch_name(module: ModuleFacts, relative: str) -> str:
     """setup_patch_name from a data patch: a sync patch's class without its content hash."""
-    from generator.sync import HASH_LENGTH, parse_sync_patch
+    from generator.pipeline.sync import HASH_LENGTH, parse_sync_patch
 
     file_name = relative.rsplit("/", 1)[1]
     stem = file_name.removesuffix(".php")

@@ -28,13 +28,13 @@ from generator.magento.files import (
 from generator.magento.integrations import IntegrationFacts
 from generator.magento.moduletree import ModuleFacts
 from generator.magento.setupcode import setup_code
+from generator.pipeline.sync import SyncPatch, parse_sync_patch
 from generator.review.foldacl import fold_resources
 from generator.spec.model import (
     IntegrationFormat,
     Setup,
 )
 from generator.spec.targets import targets_for_php
-from generator.sync import SyncPatch, parse_sync_patch
 
 # composer.json keys the spec holds (or that magegen writes the same way for every module).
 COMPOSER_KEYS = ("name", "description", "type", "version", "license", "authors", "require")

@@ -33,6 +33,7 @@ from generator.magento.files import (
     REGISTRATION_PHP,
 )
 from generator.magento.moduletree import ModuleFacts, read_module
+from generator.pipeline.sync import HASH_LENGTH, INSTALL_DATA_PREFIX
 from generator.review.aclback import ACL_XML, own_acl
 from generator.review.foldacl import fold_resources
 from generator.review.setupstyle import SetupStyle, setup_style
@@ -52,7 +53,6 @@ from generator.spec.model import (
     Setup,
 )
 from generator.spec.targets import target_lines_php
-from generator.sync import HASH_LENGTH, INSTALL_DATA_PREFIX
 
 __all__ = ["SpecFromResult", "dump_spec", "fold_resources", "spec_from", "write_spec"]
 
@@ -252,7 +252,7 @@ def _render(
     body: str, name: str, known: tuple[AclCatalog, ModuleCatalog, bool]
 ) -> tuple[list[str], dict[str, bytes] | None]:
     """Why ``magegen new`` refuses the spec, or the files it renders from it."""
-    from generator.render import render
+    from generator.pipeline.render import render
     from generator.spec.reader import load_spec
 
     with tempfile.TemporaryDirectory(prefix="magegen-spec-from-") as scratch:
@@ -296,7 +296,7 @@ def _undescribed(module: ModuleFacts, path: str, on_disk: set[str], script: str 
 
 def _sync_shaped(module: ModuleFacts, path: str) -> bool:
     """Whether ``path`` is a data patch shaped like magegen's sync patch (name and marker)."""
-    from generator.sync import parse_sync_patch
+    from generator.pipeline.sync import parse_sync_patch
 
     if path.rsplit("/", 1)[0] != DATA_PATCH_DIR or module.files is None:
         return False

@@ -38,7 +38,7 @@ class Record:
 
 def sync_records(module: ModuleFacts) -> list[Record]:
     """Every magegen sync patch of the module (recognised by name and record), by path."""
-    from generator.sync import parse_sync_patch
+    from generator.pipeline.sync import parse_sync_patch
 
     records = []
     for relative in module.files.files if module.files is not None else ():
@@ -147,7 +147,7 @@ def _unrecorded(module: ModuleFacts, facts: IntegrationFacts, record: Record) ->
 def tampered_problems(module: ModuleFacts) -> list[Problem]:
     """MG322 on a sync patch whose record was edited: its class name no longer hashes it, so it
     is not magegen's, and stores that ran the class never run the edit."""
-    from generator.sync import CLASS_NAME, MARKER, parse_sync_patch
+    from generator.pipeline.sync import CLASS_NAME, MARKER, parse_sync_patch
 
     problems = []
     for relative in _data_patches(module):

@@ -14,8 +14,8 @@ from generator.magento.acl import AclCatalog, ModuleCatalog, closure, module_of
 from generator.magento.catalogs import Catalogs, knows_module_of
 from generator.magento.files import ACL_XML, MODULE_XML, inside_tree
 from generator.magento.installation import ModuleDir, read_acl, read_module_xml
-from generator.magento.releases import Release
 from generator.magento.moduletree import ModuleFacts
+from generator.magento.releases import Release
 from generator.review.phptargets import store_lines
 
 

@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 from generator.errors import Problem, UsageError, shown
 from generator.magento.files import INSTALL_DATA
-from generator.write import Action, WritePlan
+from generator.pipeline.write import Action, WritePlan
 
 
 class Mode(enum.Enum):

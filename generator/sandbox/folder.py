@@ -79,7 +79,7 @@ class TemplateDir(NamedTuple):
 
         None when it did not come from one of them (then it is magegen's own bug).
         """
-        from generator.templatebox import RenderLimit, TemplateRefused
+        from generator.sandbox.box import RenderLimit, TemplateRefused
 
         if isinstance(exc, TemplateRefused) and self._owns(str(exc.path)):
             return Problem(self._shown_file(str(exc.path)), f"template refused: {exc.reason}")
@@ -142,7 +142,7 @@ def folder_problem(path: Path, home: Path | None = None) -> str | None:
 
 
 def _describe(exc: Exception) -> str:
-    from generator.templatebox import RenderLimit
+    from generator.sandbox.box import RenderLimit
 
     if isinstance(exc, RenderLimit):
         return str(exc)

@@ -17,7 +17,7 @@ from generator.magento.phpsource import check_php
 from generator.magento.xml import parse_untrusted, schema_problems
 
 if TYPE_CHECKING:
-    from generator.render import RenderedFile
+    from generator.pipeline.render import RenderedFile
 
 
 def check_xml(path: str, content: bytes) -> list[Problem]:

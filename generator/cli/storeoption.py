@@ -63,8 +63,8 @@ def catalogs_for(
     """The catalogs and REST routes to answer from: the store's own (--magento-root,
     --catalog, $MAGEGEN_CATALOG) alone, or the releases --magento targets, or the default
     ones. Raises UsageError for a store and --magento together, or a bad constraint."""
-    from generator.loadcontext import route_loader
     from generator.magento.catalogs import catalogs
+    from generator.pipeline.context import route_loader
 
     store = chosen_store(magento_root, catalog)
     if store is not None and magento is not None:

@@ -24,7 +24,7 @@ from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
 from generator.errors import Problem, TargetError
-from generator.render import RenderedFile
+from generator.pipeline.render import RenderedFile
 
 
 class Action(enum.Enum):
@@ -121,8 +121,8 @@ def plan_write(
     ``generated_paths`` are all the paths magegen can generate: those on disk that ``files`` does
     not include are reported as stale rather than kept silently. With ``compare`` (only reading
     follows), a link or folder where a generated file goes is planned as BLOCKED, not refused.
-    ``superseded`` are magegen's own superseded patches (generator.lifecycle proves them so): they
-    are removed.
+    ``superseded`` are magegen's own superseded patches (generator.pipeline.lifecycle proves them
+    so): they are removed.
     """
     for file in files:
         _check_relative(file.path)

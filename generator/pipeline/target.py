@@ -16,8 +16,8 @@ from pathlib import Path
 
 from generator.errors import Problem, shown
 from generator.magento.files import MODULE_XML, REGISTRATION_PHP
+from generator.pipeline.write import Action, WritePlan
 from generator.spec.model import ModuleSpec
-from generator.write import Action, WritePlan
 
 INTEGRATION_FILES = frozenset({"etc/integration/config.xml", "etc/integration/api.xml"})
 PATCH_FOLDER = "Setup/Patch/Data"
@@ -54,21 +54,13 @@ def wrong_folder(here: Path, spec: ModuleSpec) -> Problem | None:
 
 
 def _module_name(module_xml: Path) -> str | None:
-    """The name etc/module.xml declares, read safely, or None."""
-    from lxml import etree
+    """The name etc/module.xml declares, read by the module reader's rules, or None."""
+    from generator.magento.installation import read_module_xml
 
-    from generator.magento.files import read_capped
-    from generator.magento.xml import safe_xml_parser
-
-    content = read_capped(module_xml)  # a regular file only: never a pipe, a device, /proc
-    if content is None or len(content) > MAX_PATCH_BYTES:
-        return None
     try:
-        root = etree.fromstring(content, safe_xml_parser())
-    except (ValueError, etree.XMLSyntaxError):
-        return None
-    module = root.find("module")
-    return module.get("name") if module is not None else None
+        return read_module_xml(module_xml)[0]
+    except ValueError:
+        return None  # unreadable, refused (a link out, a pipe, a DOCTYPE) or nameless
 
 
 def earlier_patches(target: Path, spec: ModuleSpec) -> frozenset[str]:
@@ -133,7 +125,7 @@ def plan_warnings(plan: WritePlan, spec: ModuleSpec, writes: bool = True) -> lis
         )
     removed = tuple(file.path for file in plan.having(Action.REMOVE))
     if removed:
-        from generator.lifecycle import removal_notes  # only when something is removed
+        from generator.pipeline.lifecycle import removal_notes  # only when something is removed
 
         warnings += removal_notes(target, removed, writes)
     for file in plan.having(Action.STALE):

@@ -20,7 +20,7 @@ TEMPLATE = "etc/config.xml.j2"
 
 def is_own_config(target: Path) -> bool:
     """Whether the target's etc/config.xml is exactly the file magegen renders for Bearer."""
-    from generator.render import environment
+    from generator.pipeline.render import environment
 
     if not inside_tree(target, CONFIG_XML):
         return False

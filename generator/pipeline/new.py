@@ -7,8 +7,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from generator.check import check_files
-from generator.drift import FileDrift, Mode, find_drift
 from generator.errors import (
     CheckError,
     MagegenError,
@@ -17,16 +15,24 @@ from generator.errors import (
     TargetError,
     UsageError,
 )
-from generator.loadcontext import TargetAcl, route_loader
 from generator.magento.catalogs import Catalogs, catalogs
-from generator.render import TEMPLATE_NAMES, RenderedFile, generated_paths, render, template_of
+from generator.pipeline.check import check_files
+from generator.pipeline.context import TargetAcl, route_loader
+from generator.pipeline.drift import FileDrift, Mode, find_drift
+from generator.pipeline.lock import locked
+from generator.pipeline.render import (
+    TEMPLATE_NAMES,
+    RenderedFile,
+    generated_paths,
+    render,
+    template_of,
+)
+from generator.pipeline.speccatalog import catalogs_for_spec
+from generator.pipeline.target import default_target, earlier_patches, plan_warnings, wrong_folder
+from generator.pipeline.write import Action, WritePlan, apply_plan, plan_write
+from generator.sandbox.folder import TemplateDir, folder_problem
 from generator.spec.model import ModuleSpec
 from generator.spec.reader import LoadedSpec, load_spec, parse_module_name
-from generator.speccatalog import catalogs_for_spec
-from generator.target import default_target, earlier_patches, plan_warnings, wrong_folder
-from generator.targetlock import locked
-from generator.templatedir import TemplateDir, folder_problem
-from generator.write import Action, WritePlan, apply_plan, plan_write
 
 if TYPE_CHECKING:
     pass
@@ -132,7 +138,7 @@ def _build(
     if problems:
         raise CheckError(problems + _custom_template_notes(problems, loaded.spec, templates))
     if loaded.spec.retired:
-        from generator.lifecycle import retire_warnings
+        from generator.pipeline.lifecycle import retire_warnings
 
         warnings += retire_warnings(loaded.spec, str(spec_path))
     composer_name_at = loaded.where("composer.name")
@@ -277,7 +283,7 @@ def _plan(module: BuiltModule, target: Path, force: bool, mode: Mode, spec_path:
     as_force = force or mode is not Mode.WRITE
     superseded: tuple[str, ...] = ()
     if as_force:  # only a run over an existing tree needs lifecycle's proofs
-        from generator.lifecycle import (
+        from generator.pipeline.lifecycle import (
             dropped_integrations,
             superseded_install_data,
             superseded_patches,
@@ -298,7 +304,7 @@ def _without_hand_written_config(
 ) -> frozenset[str]:
     """``known`` without etc/config.xml when the target's is not magegen's own (then it is never
     stale); a spec that would replace such a file is refused."""
-    from generator.bearerfile import CONFIG_XML, hand_written_config, refuse_replacing
+    from generator.pipeline.bearerfile import CONFIG_XML, hand_written_config, refuse_replacing
 
     if not hand_written_config(target):
         return known

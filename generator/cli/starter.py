@@ -9,7 +9,7 @@ from pathlib import Path
 
 from generator.errors import Problem, TargetError, UsageError, shown
 from generator.magento import rules
-from generator.render import environment
+from generator.pipeline.render import environment
 from generator.spec.reader import parse_module_name
 
 
@@ -27,6 +27,7 @@ def starter_text(spec_file: str, module_name: str | None, integration: str) -> s
         spec_file=spec_file,
         description=_yaml_string(f"Integrations of {vendor}_{module}"),
         integration=_yaml_string(integration),
+        acl_module=f"{vendor}_{module}",
     )
 
 

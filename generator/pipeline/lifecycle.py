@@ -18,16 +18,13 @@ import re
 from pathlib import Path
 from types import SimpleNamespace
 
-from lxml import etree
-
 from generator.errors import Problem
 from generator.magento.files import INSTALL_DATA, inside_tree
 from generator.magento.rules import integration_name_key, shown
-from generator.magento.xml import safe_xml_parser
-from generator.render import FILE_TABLE, build_manifest, environment, is_own_sync
+from generator.pipeline.render import FILE_TABLE, build_manifest, environment, is_own_sync
+from generator.pipeline.sync import PATCH_DIR, parse_sync_patch, sync_patch, wants_sync
+from generator.sandbox.folder import TemplateDir
 from generator.spec.model import ModuleSpec
-from generator.sync import PATCH_DIR, parse_sync_patch, sync_patch, wants_sync
-from generator.templatedir import TemplateDir
 
 # The one-shot data patch magegen wrote before sync patches existed, kept to recognise it.
 LEGACY_TEMPLATE = "legacy/DataPatch-1.php.j2"
@@ -41,8 +38,6 @@ _QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'")
 # A name in the call: one literal, or literals joined by "." (a long name split over lines).
 _QUOTED_RUN = re.compile(rf"{_QUOTED.pattern}(?:\s*\.\s*{_QUOTED.pattern})*")
 MAX_SCRIPT_BYTES = 256 * 1024  # a larger InstallData is not one magegen wrote
-# Where a tree declares integrations, relative to the module root.
-DECLARING_FILES = ("etc/integration/config.xml", "etc/integration.xml")
 
 
 def _php_unquote(body: str) -> str:
@@ -113,7 +108,7 @@ def _render_install_data(spec: ModuleSpec, names: list[str], templates: Template
     context = {"spec": old_spec, "composer": build_manifest(spec), "sync": None}
     if templates is None:
         return environment(False).get_template(INSTALL_DATA_TEMPLATE).render(context)
-    from generator.templatebox import Budget, render_bounded, time_limit
+    from generator.sandbox.box import Budget, render_bounded, time_limit
 
     budget = Budget.of(spec)
     with time_limit(budget) as deadline:
@@ -170,24 +165,6 @@ def _inside(target: Path, relative: str) -> bool:
         return False
 
 
-def _declared_names(target: Path) -> list[tuple[str, str]]:
-    """(file, integration name) for every integration the tree's XML declares."""
-    declared = []
-    for relative in DECLARING_FILES:
-        path = target / relative
-        if path.is_symlink() or not inside_tree(target, relative):
-            continue  # a link, or a file under a linked folder: never read
-        try:
-            root = etree.parse(str(path), safe_xml_parser()).getroot()
-        except (etree.XMLSyntaxError, OSError):
-            continue  # validate reports a broken file; here it declares nothing we can read
-        for element in root.iter("integration"):
-            name = element.get("name")
-            if name:
-                declared.append((relative, name))
-    return declared
-
-
 def _patch_names(
     target: Path, spec: ModuleSpec, superseded: tuple[str, ...]
 ) -> list[tuple[str, str]]:
@@ -213,7 +190,10 @@ def dropped_integrations(
     accounted |= {integration_name_key(name) for name in spec.retired}
     problems = []
     seen: set[str] = set()
-    for relative, name in _declared_names(target) + _patch_names(target, spec, superseded):
+    from generator.magento.moduletree import declared_integration_names
+
+    declared = declared_integration_names(target)
+    for relative, name in declared + _patch_names(target, spec, superseded):
         key = integration_name_key(name)
         if key in accounted or key in seen:
             continue

@@ -17,8 +17,8 @@ def next_steps(specs: Sequence[ModuleSpec]) -> list[str]:
     ]
     if any(spec.integrations for spec in specs):
         lines += [
-            "Then activate each integration in the admin: System > Integrations, Activate, "
-            "Allow; it shows the tokens.",
+            "Then activate each integration in the admin: System > Extensions > Integrations, "
+            "Activate, Allow; it shows the tokens.",
             "Since Magento 2.4.4 an integration's access token is refused as a Bearer token "
             "unless Stores > Configuration > Services > OAuth > Consumer Settings allows it; "
             "or sign each request with OAuth 1.0a.",

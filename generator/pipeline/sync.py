@@ -16,7 +16,7 @@ The patch's ``apply()``, in a store:
 - deletes each retired integration that exists, then its OAuth consumer, and with it its tokens.
 
 Each generated patch records the state it was hashed from in its docblock (see
-``generator.syncstate``), so that magegen can prove a patch file in a tree is its own
+``generator.pipeline.syncstate``), so that magegen can prove a patch file in a tree is its own
 (re-rendering it gives the same bytes) before ``--force`` removes it as superseded, and so that
 ``spec-from`` and ``acl-diff`` can read what it applies. The patch takes only the services its
 ``apply()`` uses.
@@ -31,13 +31,13 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from generator.magento.files import DATA_PATCH_DIR
+from generator.pipeline.syncstate import MARKER, canonical_text, read_state, state_lines
 from generator.spec.model import (
     Integration,
     IntegrationFormat,
     ModuleSpec,
     Setup,
 )
-from generator.syncstate import MARKER, canonical_text, read_state, state_lines
 
 # Bump when the patch's behaviour changes, so that every store runs the new one once.
 SYNC_VERSION = 1
@@ -191,7 +191,8 @@ def parse_sync_patch(namespace: str, file_name: str, content: bytes) -> SyncPatc
     none. Patches that record their state on one line, as earlier magegen wrote them, are read
     too (``one_line``).
 
-    The claim still has to be proven by rendering it again (``generator.render.is_own_sync``).
+    The claim still has to be proven by rendering it again
+    (``generator.pipeline.render.is_own_sync``).
     """
     stem = file_name.removesuffix(".php")
     match = CLASS_NAME.fullmatch(stem)

@@ -28,7 +28,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from generator.errors import Problem
-from generator.templatebox import Budget
+from generator.sandbox.box import Budget
 
 GRACE_SECONDS = 1.0  # past the budget, for the child's own timer to report a located error
 FRAME = struct.Struct(">cQ")  # kind, payload length

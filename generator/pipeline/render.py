@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping, Sequence
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -14,21 +14,22 @@ import markupsafe
 from generator.errors import Problem, TemplateError
 from generator.escape import json_document, php_string, php_string_wrapped, xml_text
 from generator.magento.composer import autoload
+from generator.magento.rules import MAX_LINE_COLUMNS
+from generator.pipeline.sync import LEGACY_TEMPLATE as LEGACY_SYNC_TEMPLATE
+from generator.pipeline.sync import TEMPLATE as SYNC_TEMPLATE
+from generator.pipeline.sync import SyncPatch, sync_patch, wants_sync
 from generator.resources import templates_dir
+from generator.sandbox.folder import TemplateDir
 from generator.spec.model import (
     DEFAULT_PATCH_NAME,
     IntegrationFormat,
     ModuleSpec,
     Setup,
 )
-from generator.sync import LEGACY_TEMPLATE as LEGACY_SYNC_TEMPLATE
-from generator.sync import TEMPLATE as SYNC_TEMPLATE
-from generator.sync import SyncPatch, sync_patch, wants_sync
-from generator.templatedir import TemplateDir
 
 if TYPE_CHECKING:
-    from generator.templatebox import Budget
-    from generator.templatefork import Rendered
+    from generator.sandbox.box import Budget
+    from generator.sandbox.fork import Rendered
 
 
 class RenderedFile(NamedTuple):
@@ -144,7 +145,7 @@ def environment(xml: bool, custom: Path | None = None) -> jinja2.Environment:
         # A spec can name its templates folder, and specs arrive in pull requests: custom
         # templates are read only from regular files inside their folder, and run sandboxed,
         # with no way to reach Python's internals or run commands (see templatebox).
-        from generator.templatebox import BoundedSandbox, BoxedLoader
+        from generator.sandbox.box import BoundedSandbox, BoxedLoader
 
         loader = jinja2.ChoiceLoader([BoxedLoader(custom), loader])
         environment_class = BoundedSandbox
@@ -162,7 +163,7 @@ def environment(xml: bool, custom: Path | None = None) -> jinja2.Environment:
     )
     if not xml:
         env.filters["php_string"] = php_string
-        env.filters["php_string_wrapped"] = php_string_wrapped
+        env.filters["php_string_wrapped"] = partial(php_string_wrapped, width=MAX_LINE_COLUMNS)
         env.filters["json_document"] = json_document
     return env
 
@@ -191,7 +192,7 @@ def render(spec: ModuleSpec, templates: TemplateDir | None = None) -> tuple[Rend
             for path, name in wanted_files
         )
     jobs = [(path.format(name=_patch_class(spec)), name) for path, name in wanted_files]
-    from generator.templatebox import Budget
+    from generator.sandbox.box import Budget
 
     return render_custom(templates, jobs, context, Budget.of(spec))
 
@@ -207,7 +208,7 @@ def render_custom(
 
     Raises TemplateError for every template that does not compile or render, or passes a bound.
     """
-    from generator.templatefork import render_isolated
+    from generator.sandbox.fork import render_isolated
 
     def work(started: Callable[[str], None]) -> Rendered:
         return _render_custom(templates, jobs, context, budget, started)
@@ -231,8 +232,8 @@ def _render_custom(
     started: Callable[[str], None],
 ) -> Rendered:
     """``render_custom``'s work, in whichever process runs it, under the bounds of templatebox."""
-    from generator.templatebox import RenderLimit, render_bounded, time_limit
-    from generator.templatefork import Rendered
+    from generator.sandbox.box import RenderLimit, render_bounded, time_limit
+    from generator.sandbox.fork import Rendered
 
     files = []
     problems: list[Problem] = []
@@ -281,7 +282,7 @@ def is_own_sync(candidate: SyncPatch, content: bytes, templates: TemplateDir | N
     if templates is None:
         return _rendered(SYNC_TEMPLATE, candidate) == content
     try:
-        from generator.templatebox import Budget
+        from generator.sandbox.box import Budget
 
         job = [("", SYNC_TEMPLATE)]
         (file,) = render_custom(templates, job, {"sync": candidate}, Budget.base())
@@ -319,6 +320,6 @@ def _acl_nodes(spec: ModuleSpec) -> tuple[object, ...]:
     """etc/acl.xml's tree of the spec's own resources; empty (and nothing imported) without."""
     if not spec.acl:
         return ()
-    from generator.aclfile import acl_nodes
+    from generator.pipeline.aclfile import acl_nodes
 
     return acl_nodes(spec.acl)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from generator.errors import Problem
 from generator.magento.files import ACL_XML
-from generator.target import default_target
+from generator.pipeline.target import default_target
 
 if TYPE_CHECKING:
     from generator.magento.acl import AclCatalog
