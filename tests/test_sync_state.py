@@ -221,14 +221,9 @@ def test_spec_from_and_acl_diff_read_an_earlier_patch(
 
 
 def test_the_documentation_shows_the_patch_as_magegen_writes_it() -> None:
-    """The README (or the docs/ pages it moves to) shows the example spec's sync patch."""
-    pages = [REPO / "README.md", *sorted((REPO / "docs").rglob("*.md"))]
-    blocks = [
-        block
-        for page in pages
-        if page.is_file()
-        for block in re.findall(r"```php\n(<\?php\n.*?)```\n", page.read_text("utf-8"), re.DOTALL)
-    ]
+    """docs/what-it-writes.md shows the example spec's sync patch byte for byte."""
+    page = REPO / "docs" / "what-it-writes.md"
+    blocks = re.findall(r"```php\n(<\?php\n.*?)```\n", page.read_text("utf-8"), re.DOTALL)
     expected = REPO / "tests" / "cases" / "integration-manager" / "expected"
     patch = expected / sync_path_of(EXAMPLE_NAME, EXAMPLE_SPEC)
     assert patch.read_text(encoding="utf-8") in blocks
