@@ -16,6 +16,7 @@ from generator.review.report import FORMATS as VALIDATE_FORMATS
 if TYPE_CHECKING:
     from generator.magento.acl import AclCatalog
     from generator.magento.integrations import IntegrationFacts
+    from generator.magento.targetset import Targets
     from generator.pipeline.new import Catalogs
 
 
@@ -92,22 +93,29 @@ def acl_diff(
 
     known, load_routes = catalogs_for(magento_root, catalog, None)
     store_given = known.from_store
-    before, old_bearer, old_acl, _ = _side(old, known, store_given)
-    after, new_bearer, new_acl, lead = _side(new, known, store_given)
+    before, old_bearer, old_acl, _, old_targets = _side(old, known, store_given)
+    after, new_bearer, new_acl, lead, new_targets = _side(new, known, store_given)
     changes = acldiff.compare(before, after, new_acl, old_acl)
-    if any(c.granted or c.revoked for c in changes):
+    targets_change = old_targets is not None and new_targets is not None and (
+        old_targets.names != new_targets.names
+    )
+    if targets_change or any(c.granted or c.revoked for c in changes):
         from generator.pipeline.speccatalog import catalogs_for_spec
         from generator.review.routeview import store_routes
 
         # The store's own routes: the command line's, else the new spec's catalog: key, else
-        # the routes of the releases targeted.
+        # the routes of the releases each spec side targets (the default ones for a folder).
         route_store = known if new.is_dir() else catalogs_for_spec(new, known, store_given)
         if route_store.from_store:
             routes, problems = store_routes(route_store)
             echo_problems(problems)
+            old_routes = routes
         else:
-            routes = load_routes()
-        changes = diffroutes.with_routes(changes, before, after, new_acl, routes)
+            routes = new_targets.routes() if new_targets is not None else load_routes()
+            old_routes = old_targets.routes() if targets_change else routes
+        changes = diffroutes.with_routes(
+            changes, before, after, new_acl, routes, old_acl=old_acl, old_catalog=old_routes
+        )
     notes = diffroutes.bearer_note(old_bearer, new_bearer)
     renderer = {
         "text": acldiff.render_text,
@@ -121,11 +129,12 @@ def acl_diff(
 
 def _side(
     path: Path, known: Catalogs, store_given: bool
-) -> tuple[dict[str, IntegrationFacts], bool, AclCatalog, tuple[str, ...]]:
+) -> tuple[dict[str, IntegrationFacts], bool, AclCatalog, tuple[str, ...], Targets | None]:
     """The integrations of a module folder (or a folder of modules) or of a spec file (checked
     against the store its ``catalog:`` key names when the command line names none), whether it
     turns on Bearer tokens, the ACL tree with the side's own resources (its etc/acl.xml, or the
-    spec's acl:) merged in, and what a reviewer must read before the list."""
+    spec's acl:) merged in, what a reviewer must read before the list, and the releases a spec
+    side targets (None for a folder, or a spec read against a store)."""
     from generator.pipeline.context import route_loader
     from generator.review import acldiff
     from generator.review.treecontext import tree_context
@@ -137,7 +146,7 @@ def _side(
     if path.is_dir():
         side = read_tree_side(path)
         acl = tree_context(tree_roots(path), known).acl
-        return side.integrations, side.bearer, acl, side.notes
+        return side.integrations, side.bearer, acl, side.notes, None
     known = catalogs_for_spec(path, known, store_given)
     # Read as new reads it: the store's routes, and the default target's hand-written acl.xml.
     target = _TreeOfTarget()
@@ -153,7 +162,7 @@ def _side(
     )
     spec = loaded.spec
     acl = with_own_acl(spec, target.merged or known.acl)
-    return acldiff.states_of_spec(spec), spec.bearer_tokens, acl, ()
+    return acldiff.states_of_spec(spec), spec.bearer_tokens, acl, (), loaded.targets
 
 
 class _TreeOfTarget:

@@ -47,6 +47,8 @@ class LoadedSpec(NamedTuple):
     templates_at: tuple[int, int] | None = None
     # Where some keys were written, by field path (name, composer.name), for later messages.
     places: tuple[tuple[str, Position], ...] = ()
+    # The releases the spec targets (None when read against a store's own catalog).
+    targets: Targets | None = None
 
     def where(self, field: str) -> Position | None:
         """Where the spec wrote ``field``, if it did."""
@@ -117,7 +119,7 @@ def load_spec(
         spec = module_spec(report, sections, *name, known) if name else None
     if report.failed or spec is None or sections is None:
         raise SpecError(p for p in report.in_file_order() if p.severity == "error")
-    return _loaded(spec, report, sections, path)
+    return _loaded(spec, report, sections, path)._replace(targets=targets)
 
 
 def _targets(report: Report, sections: SpecSections) -> Targets:
