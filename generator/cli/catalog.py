@@ -64,7 +64,7 @@ def acl(
     echo_problems(problems)
     resources = list(catalog.resources) if query is None else aclview.search(catalog, query)
     if query is not None and not resources:
-        hint = aclview.near_misses(catalog, query)
+        hint = _in_other_releases(query, known.from_store) or aclview.near_misses(catalog, query)
         click.echo(
             f"magegen: no ACL resource matches '{shown(query)}'{'; ' + hint if hint else ''}",
             err=True,
@@ -135,6 +135,23 @@ def routes(
         click.echo(f"magegen: {failure}", err=True)
         sys.exit(exit_code)
     click.echo(routeview.render_routes(catalog_routes, listed, output_format), nl=False)
+
+
+def _in_other_releases(query: str, from_store: bool) -> str | None:
+    """For an id the releases asked about (or the store) lack: which known releases have it,
+    instead of a near miss that would read like a typo fix."""
+    resource_id = query.strip()
+    if "::" not in resource_id or len(resource_id.split()) != 1:
+        return None
+    from generator.magento.targetset import describe
+    from generator.spec.targets import STORE_HINT, having
+
+    elsewhere = having(resource_id)
+    if not elsewhere:
+        return None
+    lacking = "this store lacks it" if from_store else "the releases asked about lack it"
+    fix = "" if from_store else f"; target them with --magento, or {STORE_HINT}"
+    return f"{lacking}; Magento {describe(elsewhere)} have it{fix}"
 
 
 def _is_module_folder(query: str) -> bool:
