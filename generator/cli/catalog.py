@@ -131,6 +131,10 @@ def routes(
         click.echo(routeview.render_integrations(catalog_routes, found, output_format), nl=False)
         return
     listed, failure, exit_code = routeview.find(catalog_routes, known.acl, query)
+    if failure is not None and exit_code == 1 and query is not None and not known.from_store:
+        from generator.spec.releaseroutes import elsewhere_message
+
+        failure = elsewhere_message(query.strip(), None, "--magento") or failure
     if failure is not None:
         click.echo(f"magegen: {failure}", err=True)
         sys.exit(exit_code)

@@ -57,9 +57,12 @@ def route_in_releases(
     return declared, None
 
 
-def elsewhere_message(text: str, error: RouteLookupError) -> str | None:
+def elsewhere_message(
+    text: str, error: RouteLookupError | None, target_with: str = "magento:"
+) -> str | None:
     """For a route the targets do not have: which other known releases have it (instead of a
-    suggestion of another route), or None when no release has it."""
+    suggestion of another route), or None when no release has it. ``target_with`` is how the
+    reader picks releases (the spec key, or the command line's --magento)."""
     from generator.magento.routematch import RouteLookupError, resolve
 
     having = []
@@ -73,5 +76,5 @@ def elsewhere_message(text: str, error: RouteLookupError) -> str | None:
         return None
     return (
         f"{shown(text)} is not a route of the targeted releases; Magento {describe(having)} "
-        f"has it: target those (magento:), or {STORE_HINT}"
+        f"has it: target those ({target_with}), or {STORE_HINT}"
     )
