@@ -67,3 +67,14 @@ def test_an_id_of_a_module_magegen_does_not_know_is_a_warning(
     assert finding["severity"] == "warning"
     assert "--magento-root" in finding["message"]
     assert result.exit_code == 0
+
+
+def test_a_route_on_a_disabled_id_is_an_error(example: Path, run_cli: Runner) -> None:
+    """Magento leaves a disabled id out of the ACL, as if no acl.xml declared it."""
+    _webapi(example, "Magento_Config::advanced")
+    result, report = validate_json(run_cli, example)
+    (finding,) = findings_with(report, "MG323")
+    assert finding["severity"] == "error"
+    assert "disabled" in finding["message"]
+    assert "only to roles with full access" in finding["message"]
+    assert result.exit_code == 1

@@ -126,8 +126,13 @@ def routes(
     if spec is not None and query is not None:
         raise UsageError([Problem("QUERY", "give a QUERY or --spec SPEC, not both")])
     if spec is not None or tree is not None:
-        grants = routeview.grants_of(tree, spec, known.acl, known.modules, known.from_store)
-        found = routeview.integration_routes(catalog_routes, known.acl, grants)
+        grants, targets = routeview.grants_of(
+            tree, spec, known.acl, known.modules, known.from_store
+        )
+        acl = known.acl
+        if targets is not None and magento is None:  # the releases the spec's magento: targets
+            acl, catalog_routes = targets.acl(), targets.routes()
+        found = routeview.integration_routes(catalog_routes, acl, grants)
         click.echo(routeview.render_integrations(catalog_routes, found, output_format), nl=False)
         return
     listed, failure, exit_code = routeview.find(catalog_routes, known.acl, query)

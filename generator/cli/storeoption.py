@@ -72,8 +72,11 @@ def catalogs_for(
     if store is not None:
         known = catalogs(store)
         loader = route_loader(known)
-        if loader is not None:
-            return known, loader
+        if loader is None:  # a catalog file that records no routes: the default targets'
+            from generator.magento.targetset import default_targets
+
+            loader = default_targets().routes
+        return known, loader
     if magento is None:
         from generator.magento.targetset import default_targets
 

@@ -201,7 +201,9 @@ def with_own(
         from generator.spec.ownacl import with_own_acl
         from generator.spec.reader import load_spec
 
-        loaded = load_spec(spec, None, catalog, known.modules, fallback_name="Magegen_Acl")
+        loaded = load_spec(
+            spec, None, catalog, known.modules, known.from_store, fallback_name="Magegen_Acl"
+        )
         return with_own_acl(loaded.spec, catalog), ()
     if module_dir is None:
         return catalog, ()

@@ -33,22 +33,36 @@ def undeclared_route_ids(module: ModuleFacts, context: Context) -> Iterator[Prob
         where = f"{route.get('method', '?')} {route.get('url', '?')}"
         for resource in route.iterfind("resources/resource"):
             ref = resource.get("ref")
-            if not ref or ref in NOT_ACL or ref in context.acl:
+            if not ref or ref in NOT_ACL:
                 continue
-            yield _problem(module, where, ref, resource.sourceline, context)
+            known = context.acl.get(ref)
+            if known is not None and not known.disabled:
+                continue
+            disabled = known is not None  # Magento leaves a disabled id out of the ACL
+            yield _problem(module, where, ref, resource.sourceline, context, disabled)
 
 
 def _problem(
-    module: ModuleFacts, where: str, ref: str, line: int | None, context: Context
+    module: ModuleFacts,
+    where: str,
+    ref: str,
+    line: int | None,
+    context: Context,
+    disabled: bool = False,
 ) -> Problem:
     own = module.name is not None and ref.startswith(module.name.value + "::")
-    sure = own or context.complete or context.knows_module_of(ref)
+    sure = disabled or own or context.complete or context.knows_module_of(ref)
+    declared = (
+        "which acl.xml declares disabled (Magento leaves it out of the ACL)"
+        if disabled
+        else "which no acl.xml declares"
+    )
     message = (
-        f"route {shown(where)} needs {shown(ref)}, which no acl.xml declares: Magento then "
+        f"route {shown(where)} needs {shown(ref)}, {declared}: Magento then "
         "allows it only to roles with full access (Magento_Backend::all), so an integration "
         "granted specific ids, this module's own included, gets 401"
     )
-    if own:
+    if own and not disabled:
         message += "; declare it in the module's etc/acl.xml"
     elif not sure:
         message += f" (unless {shown(ref.partition('::')[0])}, a module magegen does not know, "

@@ -18,6 +18,7 @@ from generator.magento.suggest import words
 
 if TYPE_CHECKING:
     from generator.magento.catalogs import Catalogs
+    from generator.magento.targetset import Targets
 
 
 def search(catalog: RouteCatalog, query: str) -> list[Route]:
@@ -134,23 +135,26 @@ def grants_of(
     acl: AclCatalog,
     modules: ModuleCatalog,
     from_store: bool,
-) -> dict[str, tuple[str, ...]]:
-    """The granted ids of each integration of the module ``tree``, or else of ``spec``."""
+) -> tuple[dict[str, tuple[str, ...]], Targets | None]:
+    """The granted ids of each integration of the module ``tree``, or else of ``spec``, and
+    the releases the spec targets (None for a tree, or a spec read against a store)."""
     if tree is not None:
-        return grants_of_tree(tree, acl)
+        return grants_of_tree(tree, acl), None
     assert spec is not None
     return grants_of_spec(spec, acl, modules, from_store)
 
 
 def grants_of_spec(
     path: Path, acl: AclCatalog, modules: ModuleCatalog, from_installation: bool
-) -> dict[str, tuple[str, ...]]:
-    """The granted ids of each integration of the spec at ``path``, as magegen writes them."""
+) -> tuple[dict[str, tuple[str, ...]], Targets | None]:
+    """The granted ids of each integration of the spec at ``path``, as magegen writes them,
+    and the releases the spec targets (None when read against a store)."""
     from generator.spec.reader import load_spec
 
     loaded = load_spec(path, None, acl, modules, from_installation, fallback_name="Magegen_Routes")
     spec = loaded.spec
-    return {i.name: (ALL,) if i.all_resources else i.resources for i in spec.integrations}
+    grants = {i.name: (ALL,) if i.all_resources else i.resources for i in spec.integrations}
+    return grants, loaded.targets
 
 
 def grants_of_tree(root: Path, acl: AclCatalog | None = None) -> dict[str, tuple[str, ...]]:

@@ -67,7 +67,10 @@ def retired_names(module: ModuleFacts) -> tuple[str, ...]:
         if _DELETES.search(php.code):  # a name looked up where integrations are deleted
             calls += _FIND_CALL.finditer(php.code)
         for call in calls:
-            value = php.literals.get(call.end(), (0, None))[1]
+            # The name may be literals joined by "." (a long name split over lines).
+            closing = php.code.find(")", call.end())
+            runs = php.literal_runs(call.end(), closing if closing >= 0 else len(php.code))
+            value = runs[0][2] if runs and runs[0][0] == call.end() else None
             if value is not None:
                 names.append(value)
     return tuple(dict.fromkeys(names))

@@ -110,14 +110,26 @@ def _bearer_in_php(module: ModuleFacts) -> list[str]:
 def _shared_names(modules: list[ModuleFacts]) -> list[str]:
     """A note for each integration name (under the store's collation) several modules declare."""
     owners: dict[str, dict[str, None]] = {}
+    spellings: dict[str, set[str]] = {}
     for module in modules:
         label = module.name.value if module.name else str(module.root)
         for integration in module.integrations():
             key = integration_name_key(integration.name)
             owners.setdefault(key, {})[f"'{shown(integration.name)}' ({shown(label)})"] = None
+            spellings.setdefault(key, set()).add(integration.name)
     return [
-        f"integration {' and '.join(found)} are one integration to Magento, which merges their "
-        "config by name: the grant shown is the merged one"
-        for found in owners.values()
+        f"integration {' and '.join(found)} are one integration to Magento, which "
+        + (_MERGED if len(spellings[key]) == 1 else _COLLATED)
+        for key, found in owners.items()
         if len(found) > 1
     ]
+
+
+_MERGED = "merges their config by name: the grant shown is the merged one"
+# Names equal only under the store's collation: the config merge keeps them apart, but
+# ConfigBasedIntegrationManager finds the stored integration by either name and updates it.
+_COLLATED = (
+    "finds the stored integration by either name (its collation ignores case, accents and "
+    "trailing spaces): each update replaces the grant with the one processed last, so the store "
+    "ends up with one of the grants shown, not their union"
+)
