@@ -160,6 +160,10 @@ def test_one_name_in_two_modules_fails_validate(
     assert any(f["file"] == str(module / CONFIG) for f in shared), shared
     assert any(f["file"].startswith(f"{other}/etc/integration") for f in shared), shared
     assert all(f["severity"] == "error" and f["line"] for f in shared)
+    # Spelled alike, the config merge unites the grants; equal only under the collation, the
+    # store's one row takes whichever grant is processed last.
+    union = "union of theirs" in shared[0]["message"]
+    assert union == (name == NAME), shared[0]["message"]
 
 
 def test_different_names_in_two_modules_are_fine(run_cli: Runner, tmp_path: Path) -> None:

@@ -4,8 +4,9 @@
 Magento merges the integration config of all modules by name before it acts on any of it: two
 api.xml files (or integration.xml files) declaring one name grant the union of their resources,
 the later module's email and URLs win, and a consolidated declaration replaces a split one.
-Names equal under the integration table's collation (case, accents, trailing spaces) are one
-row in the store, so they clash as well. A module that looks harmless on its own can so widen
+Names equal only under the integration table's collation (case, accents, trailing spaces) are
+kept apart by the merge but are one row in the store, so they clash as well: the last one
+processed replaces the other's grant. A module that looks harmless on its own can so widen
 another module's integration.
 """
 
@@ -18,9 +19,16 @@ from generator.magento.rules import integration_name_key
 
 MERGED = (
     "integration '{name}' is also declared by {others}: Magento merges integration config of "
-    "all modules by name (names equal ignoring case, accents and trailing spaces are one "
-    "integration in the store), so its grant is the union of theirs and the last module's "
-    "fields win; what this module alone says is not what the store grants"
+    "all modules by name, so its grant is the union of theirs and the last module's fields "
+    "win; what this module alone says is not what the store grants"
+)
+# Names equal only under the collation: the config merge keeps them apart (it matches names
+# exactly), but the store holds one row for them, and each processing replaces its grant.
+COLLIDING = (
+    "integration '{name}' is one integration in the store with {others} (names equal ignoring "
+    "case, accents and trailing spaces are one row of the integration table): Magento keeps "
+    "their config apart, so whichever is processed last replaces the other's grant; what this "
+    "module alone says is not what the store grants"
 )
 
 
@@ -50,7 +58,9 @@ def shared_name_problems(modules: Iterable) -> list[Problem]:
                     if other.name and other.name != module.name
                 )
             )
-            message = MERGED.format(name=shown(integration.name), others=others)
+            spelled_alike = len({theirs.name for _, theirs in entries}) == 1
+            template = MERGED if spelled_alike else COLLIDING
+            message = template.format(name=shown(integration.name), others=others)
             file = str(module.root / integration.file) if integration.file else str(module.root)
             problems.append(Problem(file, message, line=integration.line, code="MG321"))
     return problems
