@@ -26,6 +26,8 @@ from typing import Any
 import yaml
 
 from generator.magento.acl import ALL, bundled_acl, bundled_modules
+from generator.magento.releases import release_ids
+from generator.magento.targetset import default_targets
 from generator.pipeline.new import build
 
 SEED = 20240607
@@ -69,8 +71,14 @@ class ModuleCase:
 
 
 def _grantable_resources() -> list[str]:
-    """ACL ids a spec may grant: known, enabled, and not full access."""
-    return [r.id for r in bundled_acl().resources if not r.disabled and r.id != ALL]
+    """ACL ids a spec may grant: known to every default target release, enabled, and not full
+    access (an id only some targets have is refused, as it should be)."""
+    releases = [release_ids(name) for name in default_targets().names]
+    return [
+        r.id
+        for r in bundled_acl().resources
+        if not r.disabled and r.id != ALL and all(r.id in ids for ids in releases)
+    ]
 
 
 def _sequence_modules() -> list[str]:
