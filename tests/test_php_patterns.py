@@ -61,7 +61,8 @@ PIECES = [
     "Foo", "bar_9", "processIntegrationConfig", "processConfigBasedIntegrations", "create",
     "update", "IntegrationService", "Interface", "IntegrationFactory",
     "ConfigBasedIntegrationManager", "é", "ñame", "Ω", "\U0001f600", "9", "_", "\\", "$", "->",
-    ">", "::", ":", " ", "\n", "\t", "=", "==", "(", ")", "{", "}", ";", ",", "'", "@", "[", "]", "^", "`",
+    ">", "::", ":", " ", "\n", "\t", "=", "==", "(", ")", "{", "}", ";", ",", "'", "@", "[", "]",
+    "^", "`",
 ]
 
 
