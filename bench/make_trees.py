@@ -86,10 +86,14 @@ def _sequence_modules() -> list[str]:
     return sorted(name for name in bundled_modules().core() if name != "Magento_Integration")
 
 
-def _integration(rng: random.Random, index: int, vendor: str, grantable: list[str]) -> dict:
+def _integration(
+    rng: random.Random, index: int, vendor: str, grantable: list[str], number: int
+) -> dict:
     system = rng.choice(SYSTEMS)
+    # Unique in the tree (the module's number): two modules declaring one name is MG321.
+    name = f"{vendor} {system} {rng.choice(SUFFIXES)} {number}-{index}"
     item: dict[str, Any] = {
-        "name": f"{vendor} {system} {rng.choice(SUFFIXES)} {index}{rng.choice(NAME_DECORATIONS)}",
+        "name": f"{name}{rng.choice(NAME_DECORATIONS)}",
         "email": f"ops{index}@{system.lower()}.{rng.choice(TLDS)}",
     }
     host = f"https://{system.lower()}.{vendor.lower()}.example.com"
@@ -123,7 +127,9 @@ def make_case(rng: random.Random, number: int) -> ModuleCase:
     if setup == "data-patch" and rng.random() < OPTIONAL_KEY_CHANCE:
         spec["setup_patch_name"] = f"Create{vendor}Integrations"
     count = rng.randint(1, MAX_INTEGRATIONS)
-    spec["integrations"] = [_integration(rng, i + 1, vendor, grantable) for i in range(count)]
+    spec["integrations"] = [
+        _integration(rng, i + 1, vendor, grantable, number) for i in range(count)
+    ]
     return ModuleCase(f"{vendor}/{module}", spec)
 
 
