@@ -1,10 +1,12 @@
-"""A module file is read from disk once per walk: every check of the module sees the same bytes."""
+"""A module file is read from disk once per walk, and its PHP parsed once: every check of the
+module sees the same bytes and the same code."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from generator.magento.files import KEPT_READ_BYTES, walk_module
+from generator.magento.phpcode import RECENT_COUNT, read_php
 
 
 def test_a_small_file_is_read_once_and_shared(tmp_path: Path) -> None:
@@ -34,3 +36,14 @@ def test_a_refused_or_absent_file_reads_as_none(tmp_path: Path) -> None:
     assert files.read("composer.json") is None
     (tmp_path / "composer.json").write_bytes(b"{}")
     assert files.read("composer.json") is None  # not in the walk: never read
+
+
+def test_php_read_twice_is_parsed_once() -> None:
+    source = "<?php\n$a = 'x'; // a comment\n"
+    first = read_php(source)
+    assert read_php(source) is first
+    assert "comment" not in first.code and len(first.code) == len(source)
+    assert first.literals == {11: (14, "x")}
+    for number in range(RECENT_COUNT):  # older sources make way for newer ones
+        read_php(f"<?php echo {number};\n")
+    assert read_php(source) is not first and read_php(source) == first
