@@ -26,6 +26,8 @@ from typing import Any
 import yaml
 
 from generator.magento.acl import ALL, bundled_acl, bundled_modules
+from generator.magento.releases import release_ids
+from generator.magento.targetset import default_targets
 from generator.pipeline.new import build
 
 SEED = 20240607
@@ -69,8 +71,14 @@ class ModuleCase:
 
 
 def _grantable_resources() -> list[str]:
-    """ACL ids a spec may grant: known, enabled, and not full access."""
-    return [r.id for r in bundled_acl().resources if not r.disabled and r.id != ALL]
+    """ACL ids a spec may grant: known to every default target release, enabled, and not full
+    access (an id only some targets have is refused, as it should be)."""
+    releases = [release_ids(name) for name in default_targets().names]
+    return [
+        r.id
+        for r in bundled_acl().resources
+        if not r.disabled and r.id != ALL and all(r.id in ids for ids in releases)
+    ]
 
 
 def _sequence_modules() -> list[str]:
@@ -78,10 +86,14 @@ def _sequence_modules() -> list[str]:
     return sorted(name for name in bundled_modules().core() if name != "Magento_Integration")
 
 
-def _integration(rng: random.Random, index: int, vendor: str, grantable: list[str]) -> dict:
+def _integration(
+    rng: random.Random, index: int, vendor: str, grantable: list[str], number: int
+) -> dict:
     system = rng.choice(SYSTEMS)
+    # Unique in the tree (the module's number): two modules declaring one name is MG321.
+    name = f"{vendor} {system} {rng.choice(SUFFIXES)} {number}-{index}"
     item: dict[str, Any] = {
-        "name": f"{vendor} {system} {rng.choice(SUFFIXES)} {index}{rng.choice(NAME_DECORATIONS)}",
+        "name": f"{name}{rng.choice(NAME_DECORATIONS)}",
         "email": f"ops{index}@{system.lower()}.{rng.choice(TLDS)}",
     }
     host = f"https://{system.lower()}.{vendor.lower()}.example.com"
@@ -115,7 +127,9 @@ def make_case(rng: random.Random, number: int) -> ModuleCase:
     if setup == "data-patch" and rng.random() < OPTIONAL_KEY_CHANCE:
         spec["setup_patch_name"] = f"Create{vendor}Integrations"
     count = rng.randint(1, MAX_INTEGRATIONS)
-    spec["integrations"] = [_integration(rng, i + 1, vendor, grantable) for i in range(count)]
+    spec["integrations"] = [
+        _integration(rng, i + 1, vendor, grantable, number) for i in range(count)
+    ]
     return ModuleCase(f"{vendor}/{module}", spec)
 
 

@@ -82,10 +82,12 @@ def test_any_state_fits_120_columns_and_reads_back_exactly(recorded: dict) -> No
 
 def test_a_long_string_goes_on_in_literals_below_it() -> None:
     url = "https://erp.acme.example/" + "segment/" * 30
-    lines = state_lines(canonical_text({"url": url}))
+    canonical = canonical_text({"url": url})
+    lines = state_lines(canonical)
     assert lines[1].startswith('    "url": "https:\\/\\/erp.acme.example\\/segment')
     assert lines[1].endswith('\\/"') and lines[2].startswith('        "segment\\/')
     assert len(lines) > 3 and all(len(LINE_PREFIX + line) <= MAX_LINE_COLUMNS for line in lines)
+    assert read_state(_docblock(lines)) == (canonical, False)  # the literals join again
 
 
 def test_a_record_that_is_not_one_is_no_state() -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from generator.cli.parsing import Command
 from generator.cli.running import MAGENTO_ROOT_OPTION, echo_problems, reports_errors
 from generator.cli.storeoption import CATALOG_OPTION, MAGENTO_OPTION, catalogs_for
 from generator.errors import Problem, UsageError, shown
@@ -21,7 +22,7 @@ TEXT_OR_JSON = click.option(
 )
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("query", required=False)
 @TEXT_OR_JSON
 @click.option(
@@ -80,7 +81,7 @@ def acl(
             click.echo(line)
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("words", nargs=-1, metavar="[QUERY]")
 @click.option(
     "--spec",
@@ -171,7 +172,7 @@ def _is_module_folder(query: str) -> bool:
         return False
 
 
-@click.command("catalog")
+@click.command("catalog", cls=Command)
 @click.option(
     "-o",
     "--output",

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from generator.cli.parsing import Command
 from generator.cli.running import MAGENTO_ROOT_OPTION, echo_problems, reports_errors
 from generator.cli.storeoption import BUNDLED_OPTION, CATALOG_OPTION
 from generator.cli.storeoption import chosen_store as _store
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
     from generator.pipeline.new import GenerateResult
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("modules", nargs=-1, required=True, metavar="[NAME] SPEC [[NAME] SPEC]...")
 @click.option(
     "-o",
@@ -184,7 +185,7 @@ def _rooted(result: GenerateResult) -> list[FileDrift]:
     return [item._replace(path=f"{root}/{item.path}") for item in result.drift]
 
 
-@click.command()
+@click.command(cls=Command)
 def schema() -> None:
     """Print the JSON Schema (draft 2020-12) of the spec format.
 
@@ -196,7 +197,7 @@ def schema() -> None:
     click.echo(spec_schema_json(), nl=False)
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("spec", required=False, default="magegen.yaml", type=click.Path(path_type=Path))
 @click.option(
     "--name",

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from generator.cli.parsing import Command
 from generator.cli.running import MAGENTO_ROOT_OPTION, echo_problems, reports_errors
 from generator.cli.storeoption import CATALOG_OPTION
 from generator.cli.storeoption import chosen_store as _store
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
     from generator.pipeline.new import Catalogs
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "--format",
@@ -66,7 +67,7 @@ def validate(
     sys.exit(result.exit_code(strict))
 
 
-@click.command("acl-diff")
+@click.command("acl-diff", cls=Command)
 @click.argument("old", type=click.Path(path_type=Path))
 @click.argument("new", type=click.Path(path_type=Path))
 @click.option(
@@ -179,7 +180,7 @@ class _TreeOfTarget:
         return self.merged
 
 
-@click.command("spec-from")
+@click.command("spec-from", cls=Command)
 @click.argument("module_dir", type=click.Path(path_type=Path))
 @click.option(
     "-o",

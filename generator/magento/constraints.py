@@ -31,9 +31,12 @@ _VERSION = re.compile(
     r"(?:-?(?P<stability>alpha|beta|RC|rc|a|b|patch|pl|p|dev|stable)\.?(?P<number>\d+)?)?"
 )
 _OPERATOR = re.compile(r"(>=|<=|!=|==|>|<|=|~|\^)?(.*)")
-# Constraints such as ~8.1.0||~8.2.0, ^2.4 or >=7.4: part of the language check_constraint
-# accepts, so they are read without compiling Composer's whole grammar (milliseconds per run).
-_PLAIN_TERM = r"(?:[~^]|>=|<=|>|<|!=|==|=)?\s*v?\d{1,5}(?:\.\d+){0,3}"
+# Constraints such as ~8.1.0||~8.2.0, ^2.4, >=7.4 or 103.0.* (what magegen writes for Magento's
+# packages): part of the language check_constraint accepts, so they are read without compiling
+# Composer's whole grammar (milliseconds per run).
+_PLAIN_TERM = (
+    r"(?:(?:[~^]|>=|<=|>|<|!=|==|=)?\s*v?\d{1,5}(?:\.\d+){0,3}|\d{1,5}(?:\.\d+){0,2}\.\*)"
+)
 _PLAIN = re.compile(rf"\s*{_PLAIN_TERM}(?:\s*\|\|?\s*{_PLAIN_TERM})*\s*")
 
 

@@ -58,6 +58,9 @@ def default_composer_name(vendor: str, module: str) -> str:
     return f"{vendor.lower()}/module-{kebab}"
 
 
+KEPT_READ_BYTES = 64 << 10  # files up to this size are kept once read (PHP setup code is ~4 KiB)
+
+
 @dataclass(frozen=True)
 class ModuleTreeFiles:
     """The files of a module tree that may be read, and those refused, by relative POSIX path."""
@@ -66,19 +69,30 @@ class ModuleTreeFiles:
     files: tuple[str, ...]
     refused: dict[str, str] = field(default_factory=dict)
     _readable: frozenset[str] = field(init=False, repr=False, compare=False)
+    _read: dict[str, bytes | None] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_readable", frozenset(self.files))
+        object.__setattr__(self, "_read", {})
 
     def path(self, relative: str) -> Path:
         """The file ``relative`` of the module."""
         return self.root / relative
 
     def read(self, relative: str) -> bytes | None:
-        """The bytes of a readable file of the module; None when it is absent or refused."""
+        """The bytes of a readable file of the module; None when it is absent or refused.
+
+        Each check reads the file again through this; a small file is read from disk once, so
+        every check sees the same bytes.
+        """
         if relative not in self._readable:
             return None
-        return read_capped(os.path.join(self.root, relative))
+        if relative in self._read:
+            return self._read[relative]
+        content = read_capped(os.path.join(self.root, relative))
+        if content is None or len(content) <= KEPT_READ_BYTES:
+            self._read[relative] = content
+        return content
 
     def text(self, relative: str) -> str | None:
         """A readable file of the module as text (undecodable bytes replaced); None if not there."""

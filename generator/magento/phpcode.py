@@ -98,8 +98,26 @@ class PhpCode:
         return runs
 
 
+# The last few small sources read: a module's checks each read its setup code (the setup-code
+# reader, the sync record, the setup names), so one parse is shared. PhpCode is never changed.
+_RECENT: dict[str, PhpCode] = {}
+RECENT_COUNT = 8
+RECENT_MAX_CHARS = 64 << 10
+
+
 def read_php(source: str) -> PhpCode:
     """``source`` split into code and string literals (see PhpCode)."""
+    found = _RECENT.get(source)
+    if found is None:
+        found = _read_php(source)
+        if len(source) <= RECENT_MAX_CHARS:
+            if len(_RECENT) >= RECENT_COUNT:
+                del _RECENT[next(iter(_RECENT))]  # the oldest
+            _RECENT[source] = found
+    return found
+
+
+def _read_php(source: str) -> PhpCode:
     pieces: list[str] = []
     literals: dict[int, tuple[int, str | None]] = {}
     position, length, in_code = 0, len(source), False

@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from generator.magento.phpclasses import PhpClasses
+from generator.magento.phpclasses import NAME_START, PhpClasses
 
 # Magento's constants that integration code uses as array keys and setup types (2.4, every
 # release): Magento\Integration\Model\Integration and its config converter.
@@ -37,9 +37,11 @@ _MAGENTO_CONSTANTS = {
 MAX_DEPTH = 16  # constants naming constants; deeper (or circular) ones have no known value
 MAX_NESTING = 32  # arrays in arrays; a deeper one (no real setup code) has no known value
 
+# [\w\\\x80-\U0010ffff] as the ASCII it excludes (see phpclasses.NAME_START).
+NAME_PART_OR_BACKSLASH = r"[^\x00-\x2f\x3a-\x40\x5b\x5d\x5e\x60\x7b-\x7f]"
 _TOKEN = re.compile(
     r"\s*(?:(?P<arrow>=>)|(?P<cast>\(\s*string\s*\))|(?P<static>::)"
-    r"|(?P<name>\\?[A-Za-z_\x80-\U0010ffff][\w\\\x80-\U0010ffff]*)"
+    rf"|(?P<name>\\?{NAME_START}{NAME_PART_OR_BACKSLASH}*)"
     r"|(?P<variable>\$[A-Za-z_]\w*)|(?P<number>\d+)(?![\w.])|(?P<other>.))",
     re.DOTALL,
 )

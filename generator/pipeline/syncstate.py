@@ -43,6 +43,8 @@ _LOOK_BACK = 24
 _LITERAL = re.compile(r'"(?:[^"\\\n]|\\.)*"')
 # A string literal and those that go on with it (only spaces and line breaks between them).
 _LITERAL_RUN = re.compile(rf"{_LITERAL.pattern}(?:[ \n]*{_LITERAL.pattern})*")
+# A literal followed by another: found wherever a run of two or more starts (and maybe elsewhere).
+_TWO_LITERALS = re.compile(rf'{_LITERAL.pattern}[ \n]*"')
 
 
 class Recorded(NamedTuple):
@@ -135,4 +137,6 @@ def _joined(text: str) -> str:
     def join(run: re.Match[str]) -> str:
         return '"' + "".join(literal[1:-1] for literal in _LITERAL.findall(run[0])) + '"'
 
+    if _TWO_LITERALS.search(text) is None:
+        return text  # each run is one literal, which joins to itself
     return _LITERAL_RUN.sub(join, text)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from generator.errors import Problem, shown
-from generator.magento.acl import bundled_modules
+from generator.magento.acl import bundled_core
 from generator.magento.files import REGISTRATION_PHP
 from generator.magento.moduletree import ModuleFacts
 
@@ -45,7 +45,7 @@ def registration_path_problems(module: ModuleFacts) -> Iterator[Problem]:
 
 def judges_own_grant_code(module: ModuleFacts) -> bool:
     """Whether the module is Magento's own code, whose di.xml configures these classes."""
-    return module.name is not None and module.name.value in bundled_modules().core()
+    return module.name is not None and module.name.value in bundled_core()
 
 
 def di_messages(module: ModuleFacts) -> list[tuple[str, Problem]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Container
 from dataclasses import dataclass
 
 from generator.errors import Problem, shown
@@ -103,7 +104,7 @@ def unsynced_problems(module: ModuleFacts) -> list[Problem]:
         return []
     records = sync_records(module)
     synced = synced_names(module, records)
-    problems = tampered_problems(module)
+    problems = tampered_problems(module, {record.relative for record in records})
     for facts in module.integrations():
         named = [r for r in records if facts.name in r.integrations]
         if facts.name in synced or facts.name in (module.consolidated or {}) or not records:
@@ -147,13 +148,16 @@ def _unrecorded(module: ModuleFacts, facts: IntegrationFacts, record: Record) ->
     return [_problem(module, CONFIG_XML, message, line.line if line else None)]
 
 
-def tampered_problems(module: ModuleFacts) -> list[Problem]:
+def tampered_problems(module: ModuleFacts, recorded: Container[str] = ()) -> list[Problem]:
     """MG322 on a sync patch whose record was edited: its class name no longer hashes it, so it
-    is not magegen's, and stores that ran the class never run the edit."""
+    is not magegen's, and stores that ran the class never run the edit. Patches in ``recorded``
+    (read by ``sync_records``: their records hash) are not parsed again."""
     from generator.pipeline.sync import CLASS_NAME, MARKER, parse_sync_patch
 
     problems = []
     for relative in _data_patches(module):
+        if relative in recorded:
+            continue
         file_name = relative.rpartition("/")[2]
         content = module.files.read(relative) if module.files is not None else None
         if content is None or not CLASS_NAME.fullmatch(file_name.removesuffix(".php")):

@@ -1,0 +1,84 @@
+"""The PHP patterns written for speed match exactly what the patterns they stand for match: name
+classes written as the ASCII they exclude (the Unicode ranges take milliseconds to compile), and
+search patterns that start with a literal instead of a lookbehind (tried at every offset)."""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+from generator.magento import phpclasses, setupcode
+from generator.magento.phpclasses import NAME_PART, NAME_START
+from generator.magento.phpcode import read_php
+from generator.magento.phpvalues import NAME_PART_OR_BACKSLASH
+
+REPO = Path(__file__).resolve().parent.parent
+# Every ASCII and Latin-1 point, the surrogates' edges, and points across the planes.
+POINTS = [
+    *range(0x180),
+    0x2028, 0x3000, 0xD7FF, 0xD800, 0xDFFF, 0xE000, 0xFFFF, 0x10000, 0x1F600, 0x10FFFF,
+]
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [
+        (NAME_START, r"[A-Za-z_\x80-\U0010ffff]"),
+        (NAME_PART, r"[\w\x80-\U0010ffff]"),
+        (NAME_PART_OR_BACKSLASH, r"[\w\\\x80-\U0010ffff]"),
+    ],
+    ids=["start", "part", "part-or-backslash"],
+)
+def test_ascii_exclusion_matches_the_unicode_range(written: str, meant: str) -> None:
+    fast, slow = re.compile(written), re.compile(meant)
+    for point in POINTS:
+        char = chr(point)
+        assert bool(fast.fullmatch(char)) == bool(slow.fullmatch(char)), hex(point)
+
+
+# The patterns as first written: each starts with its lookbehind (slow to search, the same matches).
+_AFTER = r"(?<![\w$\\>:])"
+_NAME = r"[A-Za-z_\x80-\U0010ffff][\w\x80-\U0010ffff]*"
+_QUALIFIED = rf"\\?{_NAME}(?:\\{_NAME})*"
+MEANT = {
+    "setupcode._CALLS": r"(?<![\w$])(processIntegrationConfig|processConfigBasedIntegrations)"
+    r"\s*\(|->\s*(create|update)\s*\(",
+    "setupcode.INTEGRATION_API": r"(?<![\w$])(ConfigBasedIntegrationManager"
+    r"|IntegrationServiceInterface|IntegrationService|IntegrationFactory"
+    r"|processConfigBasedIntegrations|processIntegrationConfig)(?!\w)",
+    "phpclasses._USE": rf"{_AFTER}use\s",
+    "phpclasses._DECLARATION": rf"{_AFTER}(?:class|interface|trait|enum)\s+"
+    rf"(?!extends\b|implements\b)({_NAME})",
+    "phpclasses._CONSTANT": rf"{_AFTER}const\s+(?:{_QUALIFIED}\s+)?({_NAME})\s*=(?!=)",
+    "phpclasses._REFERENCE": rf"{_AFTER}{_QUALIFIED}(?![\w\\])",
+}
+# Pieces of PHP that sit at the edges of those patterns, joined at random (seeded) below.
+PIECES = [
+    "class", "interface", "trait", "enum", "use", "const", "extends", "implements", "namespace",
+    "Foo", "bar_9", "processIntegrationConfig", "processConfigBasedIntegrations", "create",
+    "update", "IntegrationService", "Interface", "IntegrationFactory",
+    "ConfigBasedIntegrationManager", "é", "ñame", "Ω", "\U0001f600", "9", "_", "\\", "$", "->",
+    ">", "::", ":", " ", "\n", "\t", "=", "==", "(", ")", "{", "}", ";", ",", "'", "@", "[", "]",
+    "^", "`",
+]
+
+
+def _samples() -> list[str]:
+    rng = random.Random(24)
+    found = [path.read_text(encoding="utf-8") for path in sorted(REPO.rglob("tests/**/*.php"))]
+    found += ["".join(rng.choice(PIECES) for _ in range(rng.randint(1, 12))) for _ in range(4000)]
+    return found
+
+
+@pytest.mark.parametrize("name", sorted(MEANT))
+def test_search_patterns_find_what_the_lookbehind_first_ones_find(name: str) -> None:
+    module, _, attribute = name.partition(".")
+    written = getattr({"phpclasses": phpclasses, "setupcode": setupcode}[module], attribute)
+    meant = re.compile(MEANT[name])
+    for text in _samples():
+        code = read_php(text).code if text.startswith("<?php") else text
+        found = [(m.span(), m.groups()) for m in written.finditer(code)]
+        assert found == [(m.span(), m.groups()) for m in meant.finditer(code)], repr(code[:200])
