@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from generator.cli.parsing import Command
 from generator.cli.running import MAGENTO_ROOT_OPTION, echo_problems, reports_errors
 from generator.cli.storeoption import CATALOG_OPTION, MAGENTO_OPTION, catalogs_for
 from generator.errors import Problem, UsageError, shown
@@ -22,7 +21,7 @@ TEXT_OR_JSON = click.option(
 )
 
 
-@click.command(cls=Command)
+@click.command()
 @click.argument("query", required=False)
 @TEXT_OR_JSON
 @click.option(
@@ -81,7 +80,7 @@ def acl(
             click.echo(line)
 
 
-@click.command(cls=Command)
+@click.command()
 @click.argument("words", nargs=-1, metavar="[QUERY]")
 @click.option(
     "--spec",
@@ -172,7 +171,7 @@ def _is_module_folder(query: str) -> bool:
         return False
 
 
-@click.command("catalog", cls=Command)
+@click.command("catalog")
 @click.option(
     "-o",
     "--output",

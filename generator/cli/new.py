@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 
 import click
 
-from generator.cli.parsing import Command
 from generator.cli.running import MAGENTO_ROOT_OPTION, echo_problems, reports_errors
 from generator.cli.storeoption import BUNDLED_OPTION, CATALOG_OPTION
 from generator.cli.storeoption import chosen_store as _store
@@ -19,7 +18,7 @@ if TYPE_CHECKING:
     from generator.pipeline.new import GenerateResult
 
 
-@click.command(cls=Command)
+@click.command()
 @click.argument("modules", nargs=-1, required=True, metavar="[NAME] SPEC [[NAME] SPEC]...")
 @click.option(
     "-o",
@@ -185,7 +184,7 @@ def _rooted(result: GenerateResult) -> list[FileDrift]:
     return [item._replace(path=f"{root}/{item.path}") for item in result.drift]
 
 
-@click.command(cls=Command)
+@click.command()
 def schema() -> None:
     """Print the JSON Schema (draft 2020-12) of the spec format.
 
@@ -197,7 +196,7 @@ def schema() -> None:
     click.echo(spec_schema_json(), nl=False)
 
 
-@click.command(cls=Command)
+@click.command()
 @click.argument("spec", required=False, default="magegen.yaml", type=click.Path(path_type=Path))
 @click.option(
     "--name",

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 
 import click
 
-from generator.cli.parsing import Command
 from generator.cli.running import MAGENTO_ROOT_OPTION, echo_problems, reports_errors
 from generator.cli.storeoption import CATALOG_OPTION
 from generator.cli.storeoption import chosen_store as _store
@@ -21,7 +20,7 @@ if TYPE_CHECKING:
     from generator.pipeline.new import Catalogs
 
 
-@click.command(cls=Command)
+@click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "--format",
@@ -67,7 +66,7 @@ def validate(
     sys.exit(result.exit_code(strict))
 
 
-@click.command("acl-diff", cls=Command)
+@click.command("acl-diff")
 @click.argument("old", type=click.Path(path_type=Path))
 @click.argument("new", type=click.Path(path_type=Path))
 @click.option(
@@ -180,7 +179,7 @@ class _TreeOfTarget:
         return self.merged
 
 
-@click.command("spec-from", cls=Command)
+@click.command("spec-from")
 @click.argument("module_dir", type=click.Path(path_type=Path))
 @click.option(
     "-o",
