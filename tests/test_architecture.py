@@ -5,6 +5,7 @@ Magento, and the one reader of module trees) imports nothing but ``errors`` and 
 ``resources`` re-exports what ``magento`` finds; ``spec`` builds on ``magento``; ``sandbox``
 (custom templates) on ``spec``; ``pipeline`` (``magegen new``) on ``sandbox``; ``review`` (judging
 existing trees) on ``pipeline``; ``cli`` on everything. Nothing imports a layer above its own.
+``patterns`` (lazily compiled regular expressions) imports nothing of ours and serves every layer.
 XML is parsed only in ``magento``. At most six modules sit at the top of generator/.
 """
 
@@ -18,11 +19,12 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "generator"
 
 # Each layer, bottom first, and what it may import besides itself.
-SHARED = ("generator.errors", "generator.escape")
+SHARED = ("generator.errors", "generator.escape", "generator.patterns")
 LAYERS: dict[str, tuple[str, ...]] = {
     "generator.errors": (),
     "generator.escape": (),
-    "generator.magento": ("generator.errors",),
+    "generator.patterns": (),
+    "generator.magento": ("generator.errors", "generator.patterns"),
     "generator.resources": ("generator.magento",),
     "generator.spec": (*SHARED, "generator.resources", "generator.magento"),
     "generator.sandbox": (*SHARED, "generator.resources", "generator.magento", "generator.spec"),
