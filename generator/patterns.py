@@ -21,8 +21,7 @@ _BOUND = (
     "split",
     "groupindex",
     "groups",
-    "pattern",
-    "flags",
+    "flags",  # (with the flags the pattern sets inline, as re.Pattern gives them)
 )
 
 
@@ -31,6 +30,11 @@ class LazyPattern:
 
     def __init__(self, pattern: str, flags: int = 0) -> None:
         self._source = (pattern, flags)
+
+    @property
+    def pattern(self) -> str:
+        """The pattern's source, as ``re.Pattern.pattern``; reading it compiles nothing."""
+        return self._source[0]
 
     def __getattr__(self, name: str) -> Any:
         # Called only for attributes not found on the instance: the first use of each.

@@ -31,6 +31,14 @@ def test_a_lazy_pattern_answers_as_re_compile_does() -> None:
     assert (lazy_one.groups, dict(lazy_one.groupindex)) == (real.groups, dict(real.groupindex))
 
 
+def test_reading_the_source_compiles_nothing() -> None:
+    pattern = lazy(r"[a-z]+")
+    assert pattern.pattern == "[a-z]+"
+    assert "compiled" not in vars(pattern)
+    assert pattern.flags == re.compile("[a-z]+").flags  # flags are the compiled pattern's
+    assert "compiled" in vars(pattern)
+
+
 def test_after_first_use_methods_are_bound_on_the_instance() -> None:
     pattern = lazy(r"\d+")
     assert pattern.search("a1")
