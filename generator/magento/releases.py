@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Container
-from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from generator.magento.acl import (
     ADMIN,
@@ -47,8 +46,7 @@ DATA = Path(__file__).resolve().parent / "data" / "releases"
 FRAMEWORK = "magento/framework"
 
 
-@dataclass(frozen=True)
-class Release:
+class Release(NamedTuple):
     """One Magento Open Source release, such as 2.4.7-p4."""
 
     name: str
@@ -61,13 +59,16 @@ class Release:
         """Its line: 2.4.7 for 2.4.7-p4."""
         return line_of(self.name)
 
-    @cached_property
+    @property
     def key(self) -> Version:
         """The release as Composer orders it."""
-        return release_key(self.name)
+        return _key(self.name)
 
     def __str__(self) -> str:
         return self.name
+
+
+_key = cache(release_key)  # a release's key, parsed once per name
 
 
 @cache

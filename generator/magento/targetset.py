@@ -14,9 +14,8 @@ exists and is enabled everywhere) ask each release's own catalog (``releases.rel
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from generator.errors import shown
 from generator.magento.acl import AclCatalog, ModuleCatalog
@@ -48,8 +47,7 @@ if TYPE_CHECKING:
     from generator.magento.routes import RouteCatalog
 
 
-@dataclass(frozen=True)
-class Targets:
+class Targets(NamedTuple):
     """The releases a module targets, oldest first, and how they were chosen.
 
     ``unreleased`` are targeted lines magegen knows no release of (2.4.9): they are judged by

@@ -308,7 +308,7 @@ def build_manifest(spec: ModuleSpec) -> dict[str, object]:
         manifest["license"] = spec.license if isinstance(spec.license, str) else list(spec.license)
     if spec.authors:
         manifest["authors"] = [
-            {key: value for key, value in vars(author).items() if value is not None}
+            {key: value for key, value in author._asdict().items() if value is not None}
             for author in spec.authors
         ]
     manifest["require"] = dict(spec.composer_require)
