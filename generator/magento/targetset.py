@@ -37,10 +37,9 @@ from generator.magento.releases import (
     framework_package,
     release_acl,
     release_ids,
-    release_module_constraints,
-    release_module_packages,
     release_modules,
     release_routes,
+    union_module_packages,
 )
 
 if TYPE_CHECKING:
@@ -192,18 +191,7 @@ def union_modules(names: tuple[str, ...]) -> ModuleCatalog:
     (``1.2.*||1.3.*``)."""
     if len(names) == 1:
         return release_modules(names[0])
-    constraints: dict[str, dict[str, None]] = {}  # module to its constraints, oldest first
-    for name in names:
-        for module, constraint in release_module_constraints(name):
-            if constraint:
-                constraints.setdefault(module, {})[constraint] = None
-    modules = release_module_packages(names[-1], ())
-    for name in reversed(names[:-1]):  # modules only older targets ship, the newest one's
-        modules.update(release_module_packages(name, modules))
-    for module, package in modules.items():
-        joined = "||".join(constraints.get(module, ()))
-        if joined and joined != package.constraint:
-            modules[module] = package._replace(constraint=joined)
+    modules = union_module_packages(names)
     frameworks = [framework_package(name) for name in names]
     joined = "||".join(dict.fromkeys(f.constraint or "" for f in frameworks))
     framework = frameworks[-1]._replace(constraint=joined, version=None)
