@@ -19,7 +19,6 @@ from generator.pipeline.sync import LEGACY_TEMPLATE as LEGACY_SYNC_TEMPLATE
 from generator.pipeline.sync import TEMPLATE as SYNC_TEMPLATE
 from generator.pipeline.sync import SyncPatch, sync_patch, wants_sync
 from generator.resources import templates_dir
-from generator.sandbox.folder import TemplateDir
 from generator.spec.model import (
     DEFAULT_PATCH_NAME,
     IntegrationFormat,
@@ -29,6 +28,7 @@ from generator.spec.model import (
 
 if TYPE_CHECKING:
     from generator.sandbox.box import Budget
+    from generator.sandbox.folder import TemplateDir
     from generator.sandbox.fork import Rendered
 
 
