@@ -41,12 +41,10 @@ from generator.magento.releasedata import (  # noqa: E402
     FIRST_RELEASE,
     FORMAT,
     TABLES,
-    Facts,
-    ModuleRecord,
-    PackageRecord,
     encode_table,
     line_of,
 )
+from generator.magento.releasefacts import Facts, ModuleRecord, PackageRecord  # noqa: E402
 from generator.magento.routes import Route  # noqa: E402
 from generator.magento.webapixml import RouteMerger  # noqa: E402
 from generator.magento.xml import safe_xml_parser  # noqa: E402

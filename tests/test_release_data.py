@@ -17,7 +17,7 @@ import pytest
 from generator.errors import SpecError
 from generator.magento.acl import ADMIN, ALL
 from generator.magento.constraints import admits, parse_constraint, release_key
-from generator.magento.releasedata import Facts
+from generator.magento.releasefacts import Facts
 from generator.magento.releases import DATA, known_releases, release_acl, release_modules
 from generator.spec.reader import load_spec
 from tests.conftest import REPO, shared_folder, unavailable

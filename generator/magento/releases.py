@@ -68,6 +68,7 @@ class Release(NamedTuple):
 
 
 _key = cache(release_key)  # a release's key, parsed once per name
+_minors = cache(php_minors)  # releases share a few php constraints
 
 
 @cache
@@ -77,7 +78,7 @@ def known_releases() -> tuple[Release, ...]:
     if document.get("format") != FORMAT:
         raise ValueError(f"release index format {document.get('format')!r}, expected {FORMAT}")
     found = (
-        Release(e["release"], e["framework"], e["php"], php_minors(e["php"]))
+        Release(e["release"], e["framework"], e["php"], _minors(e["php"]))
         for e in document["releases"]
     )
     return tuple(sorted(found, key=lambda r: r.key))
