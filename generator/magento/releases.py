@@ -72,24 +72,26 @@ _minors = cache(php_minors)  # releases share a few php constraints
 
 
 @cache
-def known_releases() -> tuple[Release, ...]:
-    """Every bundled release, oldest first."""
+def _indexed() -> dict[str, Release]:
+    """Every bundled release by name, as index.json lists them (nothing parsed or ordered)."""
     document = json.loads((DATA / "index.json").read_text(encoding="utf-8"))
     if document.get("format") != FORMAT:
         raise ValueError(f"release index format {document.get('format')!r}, expected {FORMAT}")
-    found = (
-        Release(e["release"], e["framework"], e["php"], _minors(e["php"]))
+    return {
+        e["release"]: Release(e["release"], e["framework"], e["php"], _minors(e["php"]))
         for e in document["releases"]
-    )
-    return tuple(sorted(found, key=lambda r: r.key))
+    }
+
+
+@cache
+def known_releases() -> tuple[Release, ...]:
+    """Every bundled release, oldest first."""
+    return tuple(sorted(_indexed().values(), key=lambda r: r.key))
 
 
 def release(name: str) -> Release:
     """The known release ``name``; KeyError when magegen does not know it."""
-    for candidate in known_releases():
-        if candidate.name == name:
-            return candidate
-    raise KeyError(name)
+    return _indexed()[name]
 
 
 def newest_release() -> Release:

@@ -30,11 +30,14 @@ from generator.magento.constraints import (
     patch_span,
     release_key,
 )
+from generator.magento.defaults import stored_defaults
 from generator.magento.lines import MagentoLine, known_lines, line_facts
 from generator.magento.releases import (
+    DATA,
     Release,
-    known_releases,
     framework_package,
+    known_releases,
+    release,
     release_acl,
     release_ids,
     release_modules,
@@ -156,8 +159,14 @@ def _newest_before(line: MagentoLine) -> Release | None:
 def default_targets() -> Targets:
     """The releases a module targets unless it says otherwise: those of the lines Adobe
     supported on the date the line facts were checked; no notes (the README says how a line
-    without a known release is judged)."""
-    return select_releases(line_facts().default_targets, notes=False)
+    without a known release is judged). As the build stored them, when it did for these facts."""
+    constraint = line_facts().default_targets
+    stored = stored_defaults(DATA, constraint)
+    if stored is None:
+        return select_releases(constraint, notes=False)
+    lines = {line.name: line for line in known_lines()}
+    releases = tuple(release(name) for name in stored.releases)
+    return Targets(releases, (), tuple(lines[name] for name in stored.unreleased))
 
 
 @cache
@@ -189,6 +198,14 @@ def union_modules(names: tuple[str, ...]) -> ModuleCatalog:
     """The modules of the releases ``names`` (oldest first): the newest declaration of each,
     with a constraint that admits the package's version in every release that has it
     (``1.2.*||1.3.*``)."""
+    stored = stored_defaults(DATA, line_facts().default_targets)
+    if stored is not None and names == stored.releases:
+        return stored.modules  # the default targets', merged when the data was built
+    return merged_modules(names)
+
+
+def merged_modules(names: tuple[str, ...]) -> ModuleCatalog:
+    """``union_modules``, computed from the releases' own tables."""
     if len(names) == 1:
         return release_modules(names[0])
     modules = union_module_packages(names)
