@@ -18,13 +18,13 @@ from generator.errors import (
 from generator.magento.catalogs import Catalogs, catalogs
 from generator.pipeline.check import check_files
 from generator.pipeline.context import TargetAcl, route_loader
-from generator.pipeline.lock import locked
-from generator.pipeline.mode import Mode
 from generator.pipeline.customtemplates import (
     custom_template_notes,
     spec_templates,
     template_option,
 )
+from generator.pipeline.lock import locked
+from generator.pipeline.mode import Mode
 from generator.pipeline.render import (
     TEMPLATE_NAMES,
     RenderedFile,
