@@ -5,8 +5,8 @@ start (see ``generator.magento.defaults``).
     python scripts/build_defaults.py
 
 ``scripts/build_releases.py`` runs it after writing the tables. Run it yourself after changing
-``default_targets`` in ``data/lines.json``: until then magegen ignores the stored file (its
-constraint no longer matches) and computes the default targets at every start.
+``data/lines.json``: until then magegen ignores the stored file (the files it was computed from
+changed) and computes the default targets at every start, and tests/test_target_unions.py fails.
 """
 
 from __future__ import annotations

@@ -94,16 +94,20 @@ def test_the_stored_default_targets_are_the_chosen_ones() -> None:
     assert list(stored.modules) == list(computed.modules)
 
 
-def test_stored_defaults_of_other_files_or_facts_are_ignored(tmp_path: Path) -> None:
-    for name in (FILE, *SOURCES):
-        shutil.copyfile(DATA / name, tmp_path / name)
+@pytest.mark.parametrize("changed", SOURCES)
+def test_stored_defaults_of_other_files_or_facts_are_ignored(tmp_path: Path, changed: str) -> None:
+    folder = tmp_path / "releases"
+    folder.mkdir()
+    for name in (f"releases/{FILE}", *SOURCES):
+        shutil.copyfile(DATA.parent / name, tmp_path / name)
     constraint = line_facts().default_targets
     read = stored_defaults.__wrapped__  # uncached: the files change below
-    assert read(tmp_path, constraint) is not None
-    assert read(tmp_path, ">=2.4.8") is None  # lines.json names other defaults now
-    modules = tmp_path / "modules.json"
-    modules.write_text(modules.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    assert read(tmp_path, constraint) is None  # the tables changed since
-    missing = tmp_path / "missing"
-    missing.mkdir()
-    assert read(missing, constraint) is None
+    assert read(folder, constraint) is not None
+    assert read(folder, ">=2.4.8") is None  # lines.json names other defaults now
+    source = tmp_path / changed
+    source.write_text(source.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert read(folder, constraint) is None  # a table or a line fact changed since
+    source.unlink()
+    assert read(folder, constraint) is None
+    (folder / FILE).unlink()
+    assert read(folder, constraint) is None

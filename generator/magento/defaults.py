@@ -4,9 +4,10 @@ Every ``new`` and ``validate`` without a store or a ``magento:`` key checks agai
 target releases (``lines.json``'s ``default_targets``). Choosing them parses that constraint and
 orders every known release; merging their modules reads every targeted release's modules.
 ``scripts/build_defaults.py`` does both once, with magegen's own code, and writes the result to
-``data/releases/defaults.json`` with a digest of the files it was computed from. A file whose
-constraint, format or digest does not match is ignored, and the default targets are computed as
-before; tests/test_target_unions.py checks that the bundled file is what magegen computes.
+``data/releases/defaults.json`` with a digest of the files it was computed from (the release
+index, the modules table and the line facts). A file whose constraint, format or digest does not
+match is ignored, and the default targets are computed as before; tests/test_target_unions.py
+checks that the bundled file is what magegen computes.
 
 The file holds: the constraint, the chosen releases (oldest first) and the targeted lines without
 a known release, and the merged module catalog: its description, magento/framework's joined
@@ -28,8 +29,9 @@ if TYPE_CHECKING:
     from generator.magento.targetset import Targets
 
 FILE = "defaults.json"
-# The files the stored choice and merge are computed from (with lines.json's constraint).
-SOURCES = ("index.json", "modules.json")
+# The files the stored choice and merge are computed from, relative to the data folder that
+# holds releases/ (lines.json: the default constraint, and the lines without a known release).
+SOURCES = ("releases/index.json", "releases/modules.json", "lines.json")
 FORMAT = 1
 
 
@@ -42,10 +44,11 @@ class StoredDefaults(NamedTuple):
 
 
 def digest(folder: Path) -> str:
-    """The SHA-256 of the files the defaults are computed from, in ``folder``."""
+    """The SHA-256 of the files the defaults in ``folder`` (a releases/ folder) are computed
+    from; raises OSError when one is missing."""
     hashed = hashlib.sha256()
     for name in SOURCES:
-        hashed.update((folder / name).read_bytes())
+        hashed.update((folder.parent / name).read_bytes())
     return hashed.hexdigest()
 
 
@@ -78,11 +81,11 @@ def stored_defaults(folder: Path, constraint: str) -> StoredDefaults | None:
     the files there now; None otherwise (no file, another format, constraint or digest)."""
     try:
         document: dict[str, Any] = json.loads((folder / FILE).read_text(encoding="utf-8"))
+        if (document.get("format"), document.get("constraint")) != (FORMAT, constraint):
+            return None
+        if document.get("digest") != digest(folder):
+            return None
     except (OSError, ValueError):
-        return None
-    if (document.get("format"), document.get("constraint")) != (FORMAT, constraint):
-        return None
-    if document.get("digest") != digest(folder):
         return None
     framework = ModulePackage("Magento_Framework", FRAMEWORK, document["framework"], CORE)
     modules = {
