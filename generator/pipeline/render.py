@@ -182,16 +182,18 @@ def render(spec: ModuleSpec, templates: TemplateDir | None = None) -> tuple[Rend
         "sync": sync,
         "acl": _acl_nodes(spec),
     }
-    wanted_files = [(path, name) for path, name, wanted in FILE_TABLE if wanted(spec)]
+    patch_class = sync.class_name if sync is not None else spec.setup_patch_name
+    jobs = [
+        (path.format(name=patch_class), name) for path, name, wanted in FILE_TABLE if wanted(spec)
+    ]
     if templates is None:
         return tuple(
             RenderedFile(
-                path.format(name=_patch_class(spec)),
+                path,
                 environment(name.endswith(".xml.j2")).get_template(name).render(context).encode(),
             )
-            for path, name in wanted_files
+            for path, name in jobs
         )
-    jobs = [(path.format(name=_patch_class(spec)), name) for path, name in wanted_files]
     from generator.sandbox.box import Budget
 
     return render_custom(templates, jobs, context, Budget.of(spec))
