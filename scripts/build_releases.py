@@ -17,7 +17,9 @@ For each release from 2.4.4 on the script derives, as Magento would at run time:
 
 It writes ``generator/magento/data/releases/<table>.json`` (the distinct rows of each table, and
 each release as runs of indices into them; see ``generator.magento.releasedata``) and
-``index.json`` (the releases known, oldest first, with their php). magegen reads only those.
+``index.json`` (the releases known, oldest first, with their php), then runs
+``scripts/build_defaults.py``, which writes ``defaults.json`` (the default targets, chosen and
+merged) from them. magegen reads only those.
 """
 
 from __future__ import annotations
@@ -41,12 +43,10 @@ from generator.magento.releasedata import (  # noqa: E402
     FIRST_RELEASE,
     FORMAT,
     TABLES,
-    Facts,
-    ModuleRecord,
-    PackageRecord,
     encode_table,
     line_of,
 )
+from generator.magento.releasefacts import Facts, ModuleRecord, PackageRecord  # noqa: E402
 from generator.magento.routes import Route  # noqa: E402
 from generator.magento.webapixml import RouteMerger  # noqa: E402
 from generator.magento.xml import safe_xml_parser  # noqa: E402
@@ -259,6 +259,11 @@ def main() -> int:
     total = sum(len(f) for f in by_line.values())
     size = sum(len(text.encode()) for text in files.values())
     print(f"{total} releases in {len(by_line)} lines, {size} bytes in {args.out}")
+    if args.out.resolve() == OUT.resolve():
+        # A fresh process, which reads the tables just written.
+        subprocess.run([sys.executable, str(REPO / "scripts" / "build_defaults.py")], check=True)
+    else:
+        print(f"{args.out}: no defaults.json (scripts/build_defaults.py writes it for {OUT})")
     return 0
 
 

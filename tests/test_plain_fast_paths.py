@@ -10,7 +10,7 @@ from generator.magento import constraints, rules
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.from_regex(constraints._PLAIN, fullmatch=True))
+@given(st.from_regex(constraints._PLAIN.pattern, fullmatch=True))
 def test_every_plain_constraint_is_one_composer_reads(value: str) -> None:
     assert rules._constraint().fullmatch(value), value
     constraints.parse_constraint(value)  # and it reads as a set of versions

@@ -8,6 +8,7 @@ runs (or ``--help`` lists it), so that start-up pays for one kind only.
 
 from __future__ import annotations
 
+import atexit
 import gc
 import importlib
 
@@ -19,6 +20,11 @@ from generator import __version__
 # catalogs) lives to the end: the collector's passes over it every 700 allocations are wasted.
 # Cycles are still collected, every 20,000 allocations.
 gc.set_threshold(20_000, 10, 10)
+# While the interpreter shuts down, its collector walks every object still alive (the modules,
+# catalogs, compiled templates and schemas of start-up), all of which go with the process
+# anyway: frozen first, they are not walked (10 to 20 ms of CPU of a 130 ms `new`). No file
+# relies on a collector to be flushed or closed: each is closed where it is written.
+atexit.register(gc.freeze)
 
 # Each command: the module that defines it and the function's name there.
 COMMANDS = {

@@ -80,7 +80,7 @@ def new(
     Every file of every module is rendered and checked first; nothing is written unless all
     checks pass.
     """
-    from generator.pipeline.drift import Mode, blocked_problems, drift_problems, unified_diff
+    from generator.pipeline.mode import Mode
     from generator.pipeline.new import generate_all
 
     mode = Mode.from_options(force=force, dry_run=dry_run, check=check, diff=diff)
@@ -93,6 +93,8 @@ def new(
     for result in results:
         echo_problems(result.warnings)
     if mode.compares:
+        from generator.pipeline.drift import blocked_problems, drift_problems, unified_diff
+
         if mode.shows_diff:
             # Several modules: paths from the current folder, so that one patch covers them all.
             drift = [_rooted(r) if len(results) > 1 else r.drift for r in results]

@@ -20,24 +20,25 @@ from typing import NamedTuple
 
 from generator.errors import shown
 from generator.magento.rules import check_constraint
+from generator.patterns import lazy
 
 # dev < alpha < beta < RC < stable < patch, as Composer orders stabilities.
 _RANK = {"dev": 0, "alpha": 1, "a": 1, "beta": 2, "b": 2, "rc": 3, "stable": 4}
 _PATCH = {"patch", "pl", "p"}
 DEV, STABLE = 0, 4
 
-_VERSION = re.compile(
+_VERSION = lazy(
     r"v?(?P<numbers>\d+(?:\.\d+){0,3})(?P<wild>\.[*xX])?"
     r"(?:-?(?P<stability>alpha|beta|RC|rc|a|b|patch|pl|p|dev|stable)\.?(?P<number>\d+)?)?"
 )
-_OPERATOR = re.compile(r"(>=|<=|!=|==|>|<|=|~|\^)?(.*)")
+_OPERATOR = lazy(r"(>=|<=|!=|==|>|<|=|~|\^)?(.*)")
 # Constraints such as ~8.1.0||~8.2.0, ^2.4, >=7.4 or 103.0.* (what magegen writes for Magento's
 # packages): part of the language check_constraint accepts, so they are read without compiling
 # Composer's whole grammar (milliseconds per run).
 _PLAIN_TERM = (
     r"(?:(?:[~^]|>=|<=|>|<|!=|==|=)?\s*v?\d{1,5}(?:\.\d+){0,3}|\d{1,5}(?:\.\d+){0,2}\.\*)"
 )
-_PLAIN = re.compile(rf"\s*{_PLAIN_TERM}(?:\s*\|\|?\s*{_PLAIN_TERM})*\s*")
+_PLAIN = lazy(rf"\s*{_PLAIN_TERM}(?:\s*\|\|?\s*{_PLAIN_TERM})*\s*")
 
 
 class ConstraintError(ValueError):

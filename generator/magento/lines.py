@@ -13,10 +13,9 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from generator.magento.constraints import admits_some, minor_span, parse_constraint
 
@@ -33,8 +32,7 @@ class PhpSource(Protocol):
     php_minors: tuple[tuple[int, int], ...]
 
 
-@dataclass(frozen=True)
-class MagentoLine:
+class MagentoLine(NamedTuple):
     """One Magento release line, such as 2.4.7 (2.4.7 and its -pN patches)."""
 
     name: str
@@ -51,8 +49,7 @@ class MagentoLine:
         return _numbers(self.name)
 
 
-@dataclass(frozen=True)
-class LineFacts:
+class LineFacts(NamedTuple):
     """Every known line, oldest first, with when and where the facts were checked."""
 
     lines: tuple[MagentoLine, ...]

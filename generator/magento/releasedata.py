@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from typing import Any, NamedTuple
+from typing import Any
 
 from generator.magento.acl import AclResource
 
@@ -30,36 +30,6 @@ FIRST_RELEASE = "2.4.4"  # the oldest release bundled (see the README)
 # package's magento/* requires) and routes are read when asked for.
 TABLES = ("acl", "routes", "packages", "requires", "modules")
 FORMAT = 1
-
-
-class PackageRecord(NamedTuple):
-    """One Composer package of a release: its version and the ``magento/*`` packages it
-    requires, with their constraints as its composer.json writes them."""
-
-    name: str
-    version: str
-    requires: tuple[tuple[str, str], ...] = ()
-
-
-class ModuleRecord(NamedTuple):
-    """One Magento module of a release: its Composer package and the modules it sequences."""
-
-    module: str
-    package: str
-    sequence: tuple[str, ...] = ()
-    constraint: str | None = None  # the package's release-line constraint (103.0.*), if known
-
-
-class Facts(NamedTuple):
-    """What magegen bundles of one release (``routes`` are routes.Route tuples)."""
-
-    release: str
-    framework: str  # magento/framework's version, e.g. 103.0.7-p4
-    php: str  # the framework's php constraint
-    acl: tuple[AclResource, ...]
-    routes: tuple[Any, ...]
-    packages: tuple[PackageRecord, ...]
-    modules: tuple[ModuleRecord, ...]
 
 
 def line_of(release: str) -> str:
@@ -136,8 +106,3 @@ def acl_record(row: list[Any]) -> AclResource:
 def requires_record(row: list[Any]) -> tuple[str, tuple[tuple[str, str], ...]]:
     """One ``requires`` row: a package and the magento/* packages it requires."""
     return row[0], tuple((name, constraint) for name, constraint in row[1])
-
-
-def module_record(row: list[Any]) -> ModuleRecord:
-    """One ``modules`` row."""
-    return ModuleRecord(row[0], row[1], tuple(row[2]), row[3])

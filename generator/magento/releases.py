@@ -12,11 +12,10 @@ Releases are ordered as Composer orders versions: 2.4.7 < 2.4.7-p1 < ... < 2.4.7
 from __future__ import annotations
 
 import json
-from collections.abc import Container
-from dataclasses import dataclass
-from functools import cache, cached_property
+from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from generator.magento.acl import (
     ADMIN,
@@ -36,7 +35,6 @@ from generator.magento.releasedata import (
     decode_table,
     expand,
     line_of,
-    module_record,
     requires_record,
 )
 
@@ -47,8 +45,7 @@ DATA = Path(__file__).resolve().parent / "data" / "releases"
 FRAMEWORK = "magento/framework"
 
 
-@dataclass(frozen=True)
-class Release:
+class Release(NamedTuple):
     """One Magento Open Source release, such as 2.4.7-p4."""
 
     name: str
@@ -61,34 +58,40 @@ class Release:
         """Its line: 2.4.7 for 2.4.7-p4."""
         return line_of(self.name)
 
-    @cached_property
+    @property
     def key(self) -> Version:
         """The release as Composer orders it."""
-        return release_key(self.name)
+        return _key(self.name)
 
     def __str__(self) -> str:
         return self.name
 
 
+_key = cache(release_key)  # a release's key, parsed once per name
+_minors = cache(php_minors)  # releases share a few php constraints
+
+
 @cache
-def known_releases() -> tuple[Release, ...]:
-    """Every bundled release, oldest first."""
+def _indexed() -> dict[str, Release]:
+    """Every bundled release by name, as index.json lists them (nothing parsed or ordered)."""
     document = json.loads((DATA / "index.json").read_text(encoding="utf-8"))
     if document.get("format") != FORMAT:
         raise ValueError(f"release index format {document.get('format')!r}, expected {FORMAT}")
-    found = (
-        Release(e["release"], e["framework"], e["php"], php_minors(e["php"]))
+    return {
+        e["release"]: Release(e["release"], e["framework"], e["php"], _minors(e["php"]))
         for e in document["releases"]
-    )
-    return tuple(sorted(found, key=lambda r: r.key))
+    }
+
+
+@cache
+def known_releases() -> tuple[Release, ...]:
+    """Every bundled release, oldest first."""
+    return tuple(sorted(_indexed().values(), key=lambda r: r.key))
 
 
 def release(name: str) -> Release:
     """The known release ``name``; KeyError when magegen does not know it."""
-    for candidate in known_releases():
-        if candidate.name == name:
-            return candidate
-    raise KeyError(name)
+    return _indexed()[name]
 
 
 def newest_release() -> Release:
@@ -167,30 +170,42 @@ def line_constraint(version: str) -> str:
     return release_constraint(version)
 
 
-def release_module_packages(
-    name: str, skip: Container[str], versions: dict[str, str] | None = None
-) -> dict[str, ModulePackage]:
-    """The modules of release ``name`` not in ``skip``, each with its package, that package's
-    release-line constraint (``103.0.*`` for 103.0.7-p4) and, from ``versions``, its version."""
-    modules = {}
-    for row in _rows("modules", name):
-        if row[0] in skip:
-            continue
-        record = module_record(row)
-        modules[record.module] = ModulePackage(
-            record.module,
-            record.package,
-            record.constraint,
-            _origin(record.constraint or ""),
-            record.sequence,
-            versions.get(record.package) if versions is not None else None,
-        )
-    return modules
+def _module_package(
+    row: list[Any], version: str | None = None, constraint: str | None = None
+) -> ModulePackage:
+    """One ``modules`` row (see releasedata) as a ModulePackage, with its origin and, if known,
+    its version; ``constraint`` replaces the row's own."""
+    module, package, sequence, own = row
+    return ModulePackage(
+        module, package, constraint or own, _origin(own or ""), tuple(sequence), version
+    )
 
 
-def release_module_constraints(name: str) -> list[tuple[str, str | None]]:
-    """(module, its package's release-line constraint) of every module of release ``name``."""
-    return [(row[0], row[3]) for row in _rows("modules", name)]
+def union_module_packages(names: Sequence[str]) -> dict[str, ModulePackage]:
+    """The modules of the releases ``names`` (oldest first): the newest declaration of each
+    (newest release's modules first, then those only older ones have), each with a constraint
+    that admits its package's release line in every release that has it (``1.2.*||1.3.*``).
+
+    Releases share most rows of the table, so each distinct row is looked at once.
+    """
+    document = _table("modules")
+    rows, runs = document["rows"], document["releases"]
+    constraints: dict[str, dict[str, None]] = {}  # module to its constraints, oldest first
+    seen: set[int] = set()
+    for name in names:
+        for index in expand(runs[name]):
+            if index not in seen:
+                seen.add(index)
+                if rows[index][3]:
+                    constraints.setdefault(rows[index][0], {})[rows[index][3]] = None
+    chosen: dict[str, int] = {}  # module to the row of its newest declaration
+    for name in reversed(names):
+        own = {rows[i][0]: i for i in expand(runs[name]) if rows[i][0] not in chosen}
+        chosen.update(own)
+    return {
+        module: _module_package(rows[index], None, "||".join(constraints.get(module, ())))
+        for module, index in chosen.items()
+    }
 
 
 @cache
@@ -198,7 +213,11 @@ def release_modules(name: str) -> ModuleCatalog:
     """The modules of release ``name``, each with its package and that package's release-line
     constraint (``103.0.*`` for 103.0.7-p4)."""
     versions = release_packages(name)
-    return ModuleCatalog(name, framework_package(name), release_module_packages(name, (), versions))
+    modules = {}
+    for row in _rows("modules", name):
+        package = _module_package(row, versions.get(row[1]))
+        modules[package.module] = package
+    return ModuleCatalog(name, framework_package(name), modules)
 
 
 def framework_package(name: str) -> ModulePackage:

@@ -14,9 +14,8 @@ exists and is enabled everywhere) ask each release's own catalog (``releases.rel
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from generator.errors import shown
 from generator.magento.acl import AclCatalog, ModuleCatalog
@@ -31,25 +30,26 @@ from generator.magento.constraints import (
     patch_span,
     release_key,
 )
+from generator.magento.defaults import stored_defaults
 from generator.magento.lines import MagentoLine, known_lines, line_facts
 from generator.magento.releases import (
+    DATA,
     Release,
-    known_releases,
     framework_package,
+    known_releases,
+    release,
     release_acl,
     release_ids,
-    release_module_constraints,
-    release_module_packages,
     release_modules,
     release_routes,
+    union_module_packages,
 )
 
 if TYPE_CHECKING:
     from generator.magento.routes import RouteCatalog
 
 
-@dataclass(frozen=True)
-class Targets:
+class Targets(NamedTuple):
     """The releases a module targets, oldest first, and how they were chosen.
 
     ``unreleased`` are targeted lines magegen knows no release of (2.4.9): they are judged by
@@ -159,8 +159,14 @@ def _newest_before(line: MagentoLine) -> Release | None:
 def default_targets() -> Targets:
     """The releases a module targets unless it says otherwise: those of the lines Adobe
     supported on the date the line facts were checked; no notes (the README says how a line
-    without a known release is judged)."""
-    return select_releases(line_facts().default_targets, notes=False)
+    without a known release is judged). As the build stored them, when it did for these facts."""
+    constraint = line_facts().default_targets
+    stored = stored_defaults(DATA, constraint)
+    if stored is None:
+        return select_releases(constraint, notes=False)
+    lines = {line.name: line for line in known_lines()}
+    releases = tuple(release(name) for name in stored.releases)
+    return Targets(releases, (), tuple(lines[name] for name in stored.unreleased))
 
 
 @cache
@@ -192,20 +198,17 @@ def union_modules(names: tuple[str, ...]) -> ModuleCatalog:
     """The modules of the releases ``names`` (oldest first): the newest declaration of each,
     with a constraint that admits the package's version in every release that has it
     (``1.2.*||1.3.*``)."""
+    stored = stored_defaults(DATA, line_facts().default_targets)
+    if stored is not None and names == stored.releases:
+        return stored.modules  # the default targets', merged when the data was built
+    return merged_modules(names)
+
+
+def merged_modules(names: tuple[str, ...]) -> ModuleCatalog:
+    """``union_modules``, computed from the releases' own tables."""
     if len(names) == 1:
         return release_modules(names[0])
-    constraints: dict[str, dict[str, None]] = {}  # module to its constraints, oldest first
-    for name in names:
-        for module, constraint in release_module_constraints(name):
-            if constraint:
-                constraints.setdefault(module, {})[constraint] = None
-    modules = release_module_packages(names[-1], ())
-    for name in reversed(names[:-1]):  # modules only older targets ship, the newest one's
-        modules.update(release_module_packages(name, modules))
-    for module, package in modules.items():
-        joined = "||".join(constraints.get(module, ()))
-        if joined and joined != package.constraint:
-            modules[module] = package._replace(constraint=joined)
+    modules = union_module_packages(names)
     frameworks = [framework_package(name) for name in names]
     joined = "||".join(dict.fromkeys(f.constraint or "" for f in frameworks))
     framework = frameworks[-1]._replace(constraint=joined, version=None)

@@ -1,8 +1,7 @@
 """What ``magegen new`` does with a rendered module, and how a tree on disk drifted from it.
 
-The mode is chosen once from the command-line options (``Mode.from_options``), as black chooses
-its ``WriteBack``. The comparing modes (``--check``, ``--diff``) read the tree on disk and write
-nothing: ``find_drift`` lists every generated file that is missing or differs, and
+The comparing modes of generator.pipeline.mode (``--check``, ``--diff``) read the tree on disk
+and write nothing: ``find_drift`` lists every generated file that is missing or differs, and
 ``unified_diff`` turns that into a patch that, applied with ``patch -p1`` or ``git apply`` in the
 module folder, restores what the spec generates.
 
@@ -18,54 +17,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
-from generator.errors import Problem, UsageError, shown
+from generator.errors import Problem, shown
 from generator.magento.files import INSTALL_DATA
 from generator.pipeline.write import Action, WritePlan
-
-
-class Mode(enum.Enum):
-    """What ``magegen new`` does once the module is rendered and checked."""
-
-    WRITE = "write"
-    DRY_RUN = "dry-run"  # list what a write would do
-    CHECK = "check"  # exit 1 when the tree on disk drifted
-    DIFF = "diff"  # print the drift as a unified diff
-    CHECK_DIFF = "check-diff"  # both
-
-    @classmethod
-    def from_options(cls, *, force: bool, dry_run: bool, check: bool, diff: bool) -> Mode:
-        """The one mode the options ask for; raise UsageError for options that contradict."""
-        if check or diff:
-            given = " and ".join(name for name, on in (("--check", check), ("--diff", diff)) if on)
-            problems = [
-                Problem(option, f"cannot be combined with {given}: {reason}")
-                for option, on, reason in (
-                    ("--force", force, "comparing never writes, so there is nothing to force"),
-                    ("--dry-run", dry_run, "comparing already writes nothing"),
-                )
-                if on
-            ]
-            if problems:
-                raise UsageError(problems)
-            if check and diff:
-                return cls.CHECK_DIFF
-            return cls.CHECK if check else cls.DIFF
-        return cls.DRY_RUN if dry_run else cls.WRITE
-
-    @property
-    def compares(self) -> bool:
-        """Whether this mode compares the rendered files with the tree on disk."""
-        return self in (Mode.CHECK, Mode.DIFF, Mode.CHECK_DIFF)
-
-    @property
-    def shows_diff(self) -> bool:
-        """Whether this mode prints a unified diff."""
-        return self in (Mode.DIFF, Mode.CHECK_DIFF)
-
-    @property
-    def fails_on_drift(self) -> bool:
-        """Whether drift makes this mode exit 1."""
-        return self in (Mode.CHECK, Mode.CHECK_DIFF)
 
 
 class DriftKind(enum.Enum):

@@ -18,24 +18,28 @@ from generator.errors import (
 from generator.magento.catalogs import Catalogs, catalogs
 from generator.pipeline.check import check_files
 from generator.pipeline.context import TargetAcl, route_loader
-from generator.pipeline.drift import FileDrift, Mode, find_drift
+from generator.pipeline.customtemplates import (
+    custom_template_notes,
+    spec_templates,
+    template_option,
+)
 from generator.pipeline.lock import locked
+from generator.pipeline.mode import Mode
 from generator.pipeline.render import (
     TEMPLATE_NAMES,
     RenderedFile,
     generated_paths,
     render,
-    template_of,
 )
 from generator.pipeline.speccatalog import catalogs_for_spec
 from generator.pipeline.target import default_target, earlier_patches, plan_warnings, wrong_folder
 from generator.pipeline.write import Action, WritePlan, apply_plan, plan_write
-from generator.sandbox.folder import TemplateDir, folder_problem
 from generator.spec.model import ModuleSpec
-from generator.spec.reader import LoadedSpec, load_spec, parse_module_name
+from generator.spec.reader import load_spec, parse_module_name
 
 if TYPE_CHECKING:
-    pass
+    from generator.pipeline.drift import FileDrift
+    from generator.sandbox.folder import TemplateDir
 
 
 class BuiltModule(NamedTuple):
@@ -76,32 +80,11 @@ def build(
     """
     known = catalogs(magento_root)
     try:
-        built = _build(name, spec_path, known, _template_option(templates), magento_root)
+        built = _build(name, spec_path, known, template_option(templates), magento_root)
     except SpecError as exc:
         # What was skipped in the installation may be why a resource is unknown: say both.
         raise SpecError(known.problems + exc.problems) from None
     return built._replace(warnings=known.problems + built.warnings)
-
-
-def _template_option(templates: Path | None) -> TemplateDir | None:
-    """The folder ``--templates`` names; a missing one is a usage error."""
-    if templates is None:
-        return None
-    problem = folder_problem(templates)
-    if problem:
-        raise UsageError([Problem("--templates", problem)])
-    return TemplateDir.at(templates)
-
-
-def _spec_templates(loaded: LoadedSpec, spec_path: Path) -> TemplateDir | None:
-    """The folder the spec's ``templates:`` key names, relative to the spec's folder."""
-    if loaded.templates is None:
-        return None
-    problem = folder_problem(loaded.templates, spec_path.parent)
-    if problem:
-        line, column = loaded.templates_at or (None, None)
-        raise SpecError([Problem(str(spec_path), problem, line, column, field="templates")])
-    return TemplateDir.at(loaded.templates)
 
 
 def _build(
@@ -129,38 +112,20 @@ def _build(
     except SpecError as exc:
         # A skipped acl.xml of the target may be why an id is unknown: say both.
         raise SpecError((target.problems if target else ()) + exc.problems) from None
-    templates = option or _spec_templates(loaded, spec_path)
+    templates = option or spec_templates(loaded, spec_path)
     warnings = [*(target.problems if target else ()), *loaded.warnings]
     if templates is not None:
         warnings += templates.unknown_files(TEMPLATE_NAMES)
     files = render(loaded.spec, templates)
     problems = check_files(files, loaded.spec.namespace)
     if problems:
-        raise CheckError(problems + _custom_template_notes(problems, loaded.spec, templates))
+        raise CheckError(problems + custom_template_notes(problems, loaded.spec, templates))
     if loaded.spec.retired:
         from generator.pipeline.lifecycle import retire_warnings
 
         warnings += retire_warnings(loaded.spec, str(spec_path))
     composer_name_at = loaded.where("composer.name")
     return BuiltModule(loaded.spec, files, tuple(warnings), templates, composer_name_at)
-
-
-def _custom_template_notes(
-    problems: Sequence[Problem], spec: ModuleSpec, templates: TemplateDir | None
-) -> list[Problem]:
-    """A note for each failing file that a custom template rendered."""
-    notes = []
-    for path in dict.fromkeys(problem.file for problem in problems):
-        template_name = template_of(path, spec)
-        if templates is not None and template_name and templates.holds(template_name):
-            notes.append(
-                Problem(
-                    templates.shown_path(template_name),
-                    f"{path} comes from this custom template",
-                    severity="note",
-                )
-            )
-    return notes
 
 
 class Generated(NamedTuple):
@@ -195,7 +160,7 @@ def generate_all(
             ]
         )
     _refuse_repeated_modules(modules)
-    option = _template_option(templates)
+    option = template_option(templates)
     known = catalogs(magento_root)
     built: list[BuiltModule] = []
     errors: list[MagegenError] = []
@@ -252,7 +217,11 @@ def _plan_all(
         warnings = module.warnings + tuple(plan_warnings(plan, spec, mode is Mode.WRITE))
         if mode is Mode.DRY_RUN and not force and not plan.new_tree and _holds_files(plan):
             warnings += (_refusal_note(target),)
-        drift = find_drift(plan) if mode.compares else ()
+        drift: tuple[FileDrift, ...] = ()
+        if mode.compares:
+            from generator.pipeline.drift import find_drift  # only --check and --diff compare
+
+            drift = find_drift(plan)
         results.append(GenerateResult(plan, (), warnings, drift, spec))
     _raise_all(errors, notes)
     return results
@@ -304,6 +273,8 @@ def _without_hand_written_config(
 ) -> frozenset[str]:
     """``known`` without etc/config.xml when the target's is not magegen's own (then it is never
     stale); a spec that would replace such a file is refused."""
+    if not target.exists():
+        return known  # nothing there (nor below a link to nothing): a new tree
     from generator.pipeline.bearerfile import CONFIG_XML, hand_written_config, refuse_replacing
 
     if not hand_written_config(target):

@@ -19,7 +19,6 @@ from generator.pipeline.sync import LEGACY_TEMPLATE as LEGACY_SYNC_TEMPLATE
 from generator.pipeline.sync import TEMPLATE as SYNC_TEMPLATE
 from generator.pipeline.sync import SyncPatch, sync_patch, wants_sync
 from generator.resources import templates_dir
-from generator.sandbox.folder import TemplateDir
 from generator.spec.model import (
     DEFAULT_PATCH_NAME,
     IntegrationFormat,
@@ -29,6 +28,7 @@ from generator.spec.model import (
 
 if TYPE_CHECKING:
     from generator.sandbox.box import Budget
+    from generator.sandbox.folder import TemplateDir
     from generator.sandbox.fork import Rendered
 
 
@@ -182,16 +182,18 @@ def render(spec: ModuleSpec, templates: TemplateDir | None = None) -> tuple[Rend
         "sync": sync,
         "acl": _acl_nodes(spec),
     }
-    wanted_files = [(path, name) for path, name, wanted in FILE_TABLE if wanted(spec)]
+    patch_class = sync.class_name if sync is not None else spec.setup_patch_name
+    jobs = [
+        (path.format(name=patch_class), name) for path, name, wanted in FILE_TABLE if wanted(spec)
+    ]
     if templates is None:
         return tuple(
             RenderedFile(
-                path.format(name=_patch_class(spec)),
+                path,
                 environment(name.endswith(".xml.j2")).get_template(name).render(context).encode(),
             )
-            for path, name in wanted_files
+            for path, name in jobs
         )
-    jobs = [(path.format(name=_patch_class(spec)), name) for path, name in wanted_files]
     from generator.sandbox.box import Budget
 
     return render_custom(templates, jobs, context, Budget.of(spec))
@@ -308,7 +310,7 @@ def build_manifest(spec: ModuleSpec) -> dict[str, object]:
         manifest["license"] = spec.license if isinstance(spec.license, str) else list(spec.license)
     if spec.authors:
         manifest["authors"] = [
-            {key: value for key, value in vars(author).items() if value is not None}
+            {key: value for key, value in author._asdict().items() if value is not None}
             for author in spec.authors
         ]
     manifest["require"] = dict(spec.composer_require)

@@ -6,7 +6,7 @@ together with Magento's tree is decided by generator.spec.ownacl.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from yaml.nodes import Node, ScalarNode
 
@@ -18,8 +18,7 @@ from generator.spec.yamlfile import Position, kind, position
 INT_TAG = "tag:yaml.org,2002:int"
 
 
-@dataclass(frozen=True)
-class AclEntrySection:
+class AclEntrySection(NamedTuple):
     """One entry of ``acl:`` (or of an entry's ``children``); values are None where bad."""
 
     field: str  # acl[0], acl[0].children[1], ...

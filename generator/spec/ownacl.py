@@ -9,7 +9,6 @@ own name is allowed (a warning: usually copy and paste).
 
 from __future__ import annotations
 
-import dataclasses
 from typing import TYPE_CHECKING
 
 from generator.magento import rules
@@ -112,7 +111,7 @@ class _State:
         title = section.title if section.title is not None else resource_id
         self.builder.add_resource(resource_id, parent, self.own_name, title, section.sort_order)
         children = tuple(
-            dataclasses.replace(child, ancestors=())
+            child._replace(ancestors=())
             for child in (self.entry(c, resource_id) for c in section.children)
             if child is not None
         )
