@@ -13,6 +13,8 @@ import pytest
 from generator.magento import phpclasses, setupcode
 from generator.magento.phpclasses import NAME_PART, NAME_START
 from generator.magento.phpcode import read_php
+from generator.magento.phpsource import _SKIPPED, STRING_END
+from generator.pipeline import syncstate
 from generator.magento.phpvalues import NAME_PART_OR_BACKSLASH
 
 REPO = Path(__file__).resolve().parent.parent
@@ -73,6 +75,14 @@ def _samples() -> list[str]:
     return found
 
 
+def _groups(name: str, match: re.Match[str], meant: bool) -> object:
+    """What a match says besides its span: its groups; for _CALLS, which call it is (its
+    alternatives start with their literals, so the call is read from the text, not a group)."""
+    if name != "setupcode._CALLS":
+        return match.groups()
+    return (match.group(1) or setupcode.SERVICE_CREATE) if meant else setupcode.call_of(match)
+
+
 @pytest.mark.parametrize("name", sorted(MEANT))
 def test_search_patterns_find_what_the_lookbehind_first_ones_find(name: str) -> None:
     module, _, attribute = name.partition(".")
@@ -80,5 +90,44 @@ def test_search_patterns_find_what_the_lookbehind_first_ones_find(name: str) -> 
     meant = re.compile(MEANT[name])
     for text in _samples():
         code = read_php(text).code if text.startswith("<?php") else text
-        found = [(m.span(), m.groups()) for m in written.finditer(code)]
+        found = [(m.span(), _groups(name, m, False)) for m in written.finditer(code)]
+        expected = [(m.span(), _groups(name, m, True)) for m in meant.finditer(code)]
+        assert found == expected, repr(code[:200])
+
+
+def test_declarations_searched_for_the_keywords_present_are_all_of_them() -> None:
+    meant = re.compile(MEANT["phpclasses._DECLARATION"])
+    for text in _samples():
+        code = read_php(text).code if text.startswith("<?php") else text
+        found = [(m.span(), m.groups()) for m in phpclasses._declarations(code)]
         assert found == [(m.span(), m.groups()) for m in meant.finditer(code)], repr(code[:200])
+
+
+# Patterns unrolled (and made possessive) for speed, and the plain ones they stand for.
+UNROLLED = {
+    "string end '": (STRING_END["'"], r"(?:[^'\\]|\\.)*'", re.DOTALL),
+    'string end "': (STRING_END['"'], r'(?:[^"\\]|\\.)*"', re.DOTALL),
+    "string end `": (STRING_END["`"], r"(?:[^`\\]|\\.)*`", re.DOTALL),
+    "what hides brackets": (_SKIPPED, r"['\"`]|//|#(?!\[)|/\*|<<<|\?>", 0),
+    "a JSON literal": (syncstate._LITERAL, r'"(?:[^"\\\n]|\\.)*"', 0),
+    "two JSON literals": (syncstate._TWO_LITERALS, r'"(?:[^"\\\n]|\\.)*"[ \n]*"', 0),
+}
+JSON_PIECES = ['"', "\\", "\\\"", "\\n", "\n", " ", "a", "é", ",", ":", "{", "}", "[", "]"]
+
+
+@pytest.mark.parametrize("name", sorted(UNROLLED))
+def test_unrolled_patterns_match_what_the_plain_ones_match(name: str) -> None:
+    written, plain, flags = UNROLLED[name]
+    meant = re.compile(plain, flags)
+    rng = random.Random(name)
+    texts = _samples() + [
+        "".join(rng.choice(JSON_PIECES) for _ in range(rng.randint(1, 16))) for _ in range(4000)
+    ]
+    for text in texts:
+        for start in range(0, len(text), max(1, len(text) // 8)):
+            match = written.match(text, start)
+            expected = meant.match(text, start)
+            assert (match and match.span()) == (expected and expected.span()), repr(text[:200])
+        if not name.startswith("string end"):  # (those are only matched, never searched)
+            found = [m.span() for m in written.finditer(text)]
+            assert found == [m.span() for m in meant.finditer(text)], repr(text[:200])

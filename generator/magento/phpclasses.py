@@ -9,6 +9,7 @@ as PHP compares them: without regard to case.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from generator.magento.phpcode import PhpCode, read_php
@@ -27,10 +28,18 @@ _NAMESPACE = re.compile(rf"(?<![\w$\\>:])namespace\s+({_NAME}(?:\\{_NAME})*)\s*[
 _AFTER = r"[\w$\\>:]"
 _USE = re.compile(rf"use(?<!{_AFTER}use)\s")
 MAX_USE = 4000  # characters of one use statement (a real one holds a few hundred at most)
-_DECLARATION = re.compile(
-    rf"(?:class(?<!{_AFTER}class)|interface(?<!{_AFTER}interface)|trait(?<!{_AFTER}trait)"
-    rf"|enum(?<!{_AFTER}enum))\s+(?!extends\b|implements\b)({_NAME})"
-)
+DECLARING = ("class", "interface", "trait", "enum")
+
+
+def _declaration(*keywords: str) -> str:
+    words = "|".join(rf"{keyword}(?<!{_AFTER}{keyword})" for keyword in keywords)
+    return rf"(?:{words})\s+(?!extends\b|implements\b)({_NAME})"
+
+
+_DECLARATION = re.compile(_declaration(*DECLARING))
+# The same pattern for only the keywords a file's code holds: an absent one can never match,
+# and a pattern for one word is searched for that word (all four: tried at each c, i, t, e).
+_DECLARATIONS: dict[tuple[str, ...], re.Pattern[str]] = {DECLARING: _DECLARATION}
 _CONSTANT = re.compile(rf"const(?<!{_AFTER}const)\s+(?:{_QUALIFIED}\s+)?({_NAME})\s*=(?!=)")
 # A name's first character or the backslash of a fully qualified one, then the rest.
 _NAME_OR_BACKSLASH = r"[^\x00-\x40\x5b\x5d\x5e\x60\x7b-\x7f]"
@@ -88,9 +97,9 @@ class PhpClasses:
     def references(self) -> set[str]:
         """Every class name the file's code or strings name, fully qualified and case folded."""
         names = {
-            self.resolve(match.group()).casefold()
-            for match in _REFERENCE.finditer(self.php.code)
-            if match.group().lstrip("\\").casefold() not in _KEYWORDS
+            self.resolve(text).casefold()
+            for text in set(_REFERENCE.findall(self.php.code))  # each name once
+            if text.lstrip("\\").casefold() not in _KEYWORDS
         }
         for _, value in self.php.literals.values():
             if value is not None and "\\" in value and _CLASS_STRING.fullmatch(value):
@@ -106,7 +115,7 @@ def read_classes(relative: str, source: str) -> PhpClasses:
     namespace = namespace_match.group(1) if namespace_match else ""
     declared = tuple(
         (match.start(), f"{namespace}\\{match.group(1)}" if namespace else match.group(1))
-        for match in _DECLARATION.finditer(code)
+        for match in _declarations(code)
     )
     first_class = declared[0][0] if declared else len(code)
     imports: dict[str, str] = {}
@@ -120,6 +129,17 @@ def read_classes(relative: str, source: str) -> PhpClasses:
         if owner is not None:
             found.constants[f"{owner}::{match.group(1)}".casefold()] = match.end()
     return found
+
+
+def _declarations(code: str) -> Iterator[re.Match[str]]:
+    """What ``_DECLARATION.finditer(code)`` finds, searched only for the keywords ``code`` holds."""
+    present = tuple(keyword for keyword in DECLARING if keyword in code)
+    if not present:
+        return iter(())
+    pattern = _DECLARATIONS.get(present)
+    if pattern is None:
+        pattern = _DECLARATIONS[present] = re.compile(_declaration(*present))
+    return pattern.finditer(code)
 
 
 def _imports(clause: str) -> dict[str, str]:

@@ -45,7 +45,6 @@ _TOKEN = re.compile(
     r"|(?P<variable>\$[A-Za-z_]\w*)|(?P<number>\d+)(?![\w.])|(?P<other>.))",
     re.DOTALL,
 )
-_SPACE = re.compile(r"\s*")
 _CLOSERS = {"[": "]", "(": ")", "{": "}"}
 
 
@@ -147,20 +146,21 @@ class _Reader:
         self.values = values
         self.found = found
         self.code = found.php.code
+        self.literals = found.php.literals
         self.depth = depth
         self.nesting = 0
 
     def token(self, position: int) -> tuple[str, str, int, int]:
         """(kind, text, start, end) of the token at ``position``, whitespace skipped."""
-        stripped = _SPACE.match(self.code, position).end()  # type: ignore[union-attr]
-        literal = self.found.php.literals.get(stripped)
-        if literal is not None:
-            return "literal", "", stripped, literal[0]
         match = _TOKEN.match(self.code, position)
         if match is None or match.lastgroup is None:
             return "end", "", len(self.code), len(self.code)
         kind = match.lastgroup
-        return kind, match.group(kind), match.start(kind), match.end()
+        start = match.start(kind)  # after the whitespace (a literal's quote is "other")
+        literal = self.literals.get(start)
+        if literal is not None:
+            return "literal", "", start, literal[0]
+        return kind, match.group(kind), start, match.end()
 
     def expression(self, position: int) -> tuple[object, int]:
         value, position = self.term(position)

@@ -55,9 +55,19 @@ def _words(*words: str) -> str:
     return "(?:" + "|".join(rf"{word}(?<![\w$]{word})" for word in words) + ")"
 
 
+def call_of(match: re.Match[str]) -> str:
+    """The call a match of ``_CALLS`` makes: PROCESS, PROCESS_CONSOLIDATED or SERVICE_CREATE."""
+    text = match.group()
+    if text.startswith(PROCESS):
+        return PROCESS
+    return PROCESS_CONSOLIDATED if text.startswith(PROCESS_CONSOLIDATED) else SERVICE_CREATE
+
+
+# A creating call: (?<![\w$])(processIntegrationConfig|processConfigBasedIntegrations)\s*\( or
+# ->\s*(create|update)\s*\(; each alternative starts with its literal, so that the engine searches
+# for "p" and "-" (a first alternative that starts with a group makes it try every offset).
 _CALLS = re.compile(
-    rf"({_words(PROCESS, PROCESS_CONSOLIDATED)})\s*\("
-    r"|->\s*(create|update)\s*\("
+    rf"{_words(PROCESS)}\s*\(|{_words(PROCESS_CONSOLIDATED)}\s*\(|->\s*(?:create|update)\s*\("
 )
 # Code that can create an integration: Magento's integration APIs, named anywhere in a file.
 INTEGRATION_API = re.compile(
@@ -202,8 +212,15 @@ def _runs_at_setup(module: ModuleFacts, relative: str) -> bool:
 def _read_files(module: ModuleFacts) -> dict[str, PhpClasses]:
     """Every PHP file of the module that the reading rules allow, read as classes."""
     found = {}
+    root = str(module.root)
     for path in module.php_files:
-        relative = path.relative_to(module.root).as_posix()
+        # (the path's text after the root's: relative_to's answer for the paths read_module
+        # makes, without its cost)
+        text = str(path)
+        if root != "." and text.startswith(root + "/"):
+            relative = text[len(root) + 1 :]
+        else:
+            relative = path.relative_to(module.root).as_posix()
         content = module.files.read(relative) if module.files is not None else None
         if content is None or len(content) > PHP_LIMIT:
             continue
@@ -223,8 +240,10 @@ class _References:
         self.names: dict[str, set[str]] = {}
         self.named_by: dict[str, set[str]] = {relative: set() for relative in files}
         for relative, found in files.items():
-            targets = {owner.get(generated_from(name)) for name in found.references()}
-            targets = {t for t in targets if t is not None and t != relative}
+            targets: set[str] = set()
+            if _may_name(found, [name for name, at in owner.items() if at != relative]):
+                named = (owner.get(generated_from(name)) for name in found.references())
+                targets = {t for t in named if t is not None and t != relative}
             self.names[relative] = targets
             for target in targets:
                 self.named_by[target].add(relative)
@@ -245,6 +264,27 @@ class _References:
         return [r for r, by in self.named_by.items() if not by and not r.startswith("Setup/")]
 
 
+MAX_PRECHECKED = 16  # classes of other files looked for as text before reading references
+
+
+def _may_name(found: PhpClasses, others: list[str]) -> bool:
+    """False when ``found`` cannot name any class of ``others`` (case folded, fully qualified)
+    nor a factory or proxy of one: reading its references would find none of them.
+
+    A name the file refers to is made of its code's and strings' text joined by backslashes
+    (its namespace, a ``use``, the name as written), so each of those classes' last part, the
+    one a factory or proxy keeps too, is in that text, case folded, if the file names it.
+    """
+    if not others:
+        return False
+    if len(others) > MAX_PRECHECKED:
+        return True  # many classes: reading the references is cheaper than looking for each
+    php = found.php
+    text = "\n".join([php.code, *(v for _, v in php.literals.values() if v is not None)])
+    text = text.casefold()
+    return any(name.rpartition("\\")[2] in text for name in others)
+
+
 def _uses(found: PhpClasses, skip: tuple[str, ...] = ()) -> list[str]:
     for match in INTEGRATION_API.finditer(found.php.code):
         if match.group(1) not in skip:
@@ -258,7 +298,7 @@ def _creations(values: ModuleValues, found: PhpClasses, into: list[Creation]) ->
     unknown = False
     uses_service = _SERVICE.search(found.php.code) is not None
     for match in _CALLS.finditer(found.php.code):
-        call = match.group(1) or SERVICE_CREATE
+        call = call_of(match)
         if call == SERVICE_CREATE and not uses_service:
             continue
         argument, _ = values.value(found, match.end())
