@@ -46,7 +46,7 @@ _AFTER = r"(?<![\w$\\>:])"
 _NAME = r"[A-Za-z_\x80-\U0010ffff][\w\x80-\U0010ffff]*"
 _QUALIFIED = rf"\\?{_NAME}(?:\\{_NAME})*"
 MEANT = {
-    "setupcode._CALLS": r"(?<![\w$])(processIntegrationConfig|processConfigBasedIntegrations)"
+    "setupcode.creating_calls": r"(?<![\w$])(processIntegrationConfig|processConfigBasedIntegrations)"
     r"\s*\(|->\s*(create|update)\s*\(",
     "setupcode.INTEGRATION_API": r"(?<![\w$])(ConfigBasedIntegrationManager"
     r"|IntegrationServiceInterface|IntegrationService|IntegrationFactory"
@@ -75,24 +75,29 @@ def _samples() -> list[str]:
     return found
 
 
-def _groups(name: str, match: re.Match[str], meant: bool) -> object:
-    """What a match says besides its span: its groups; for _CALLS, which call it is (its
-    alternatives start with their literals, so the call is read from the text, not a group)."""
-    if name != "setupcode._CALLS":
-        return match.groups()
-    return (match.group(1) or setupcode.SERVICE_CREATE) if meant else setupcode.call_of(match)
+def _found(name: str, code: str) -> list[tuple[tuple[int, int], object]]:
+    """What the written pattern finds: spans and groups; for the creating calls (searched as two
+    patterns, which call each is) and whether any is found."""
+    if name == "setupcode.creating_calls":
+        assert setupcode._has_call(code) == bool(setupcode.creating_calls(code))
+        return [(m.span(), setupcode.call_of(m)) for m in setupcode.creating_calls(code)]
+    module, _, attribute = name.partition(".")
+    written = getattr({"phpclasses": phpclasses, "setupcode": setupcode}[module], attribute)
+    return [(m.span(), m.groups()) for m in written.finditer(code)]
 
 
 @pytest.mark.parametrize("name", sorted(MEANT))
 def test_search_patterns_find_what_the_lookbehind_first_ones_find(name: str) -> None:
-    module, _, attribute = name.partition(".")
-    written = getattr({"phpclasses": phpclasses, "setupcode": setupcode}[module], attribute)
     meant = re.compile(MEANT[name])
     for text in _samples():
         code = read_php(text).code if text.startswith("<?php") else text
-        found = [(m.span(), _groups(name, m, False)) for m in written.finditer(code)]
-        expected = [(m.span(), _groups(name, m, True)) for m in meant.finditer(code)]
-        assert found == expected, repr(code[:200])
+        expected = [
+            (m.span(), m.groups() if name != "setupcode.creating_calls" else m.group(1))
+            for m in meant.finditer(code)
+        ]
+        if name == "setupcode.creating_calls":
+            expected = [(span, call or setupcode.SERVICE_CREATE) for span, call in expected]
+        assert _found(name, code) == expected, repr(code[:200])
 
 
 def test_declarations_searched_for_the_keywords_present_are_all_of_them() -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from generator.magento.phpcode import PhpCode, read_php
 
@@ -62,8 +62,7 @@ _KEYWORDS = frozenset(_KEYWORD_TEXT.split())
 GENERATED_SUFFIXES = ("factory", "\\proxy", "\\interceptor")
 
 
-@dataclass(frozen=True)
-class PhpClasses:
+class PhpClasses(NamedTuple):
     """One PHP file seen as declarations and references."""
 
     relative: str  # the file, relative to its module
@@ -71,7 +70,7 @@ class PhpClasses:
     namespace: str
     imports: dict[str, str]  # alias (case folded) -> fully qualified name
     declared: tuple[tuple[int, str], ...]  # (offset, fully qualified name) of each class
-    constants: dict[str, int] = field(default_factory=dict)  # "Class::NAME" (folded) -> offset
+    constants: dict[str, int]  # "Class::NAME" (folded) -> offset
 
     def resolve(self, name: str) -> str:
         """The fully qualified class name ``name`` means in this file (no leading backslash)."""
@@ -123,7 +122,7 @@ def read_classes(relative: str, source: str) -> PhpClasses:
         end = code.find(";", match.end(), min(match.end() + MAX_USE, first_class))
         if end != -1:
             imports.update(_imports(code[match.end() : end]))
-    found = PhpClasses(relative, php, namespace, imports, declared)
+    found = PhpClasses(relative, php, namespace, imports, declared, {})
     for match in _CONSTANT.finditer(code):
         owner = found.class_at(match.start())
         if owner is not None:

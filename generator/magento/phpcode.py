@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from generator.magento.phpsource import HEREDOC
 
@@ -74,8 +74,7 @@ def _escape_bytes(match: re.Match[str]) -> bytes:
     return chr(codepoint).encode("utf-8", "surrogatepass")
 
 
-@dataclass(frozen=True)
-class PhpCode:
+class PhpCode(NamedTuple):
     """PHP source seen as code.
 
     ``code`` has the length and line breaks of the source, with comments, heredocs, nowdocs and

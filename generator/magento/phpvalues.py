@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from generator.magento.phpclasses import NAME_START, PhpClasses
 
@@ -46,6 +46,7 @@ _TOKEN = re.compile(
     re.DOTALL,
 )
 _CLOSERS = {"[": "]", "(": ")", "{": "}"}
+_SKIP_STOP = re.compile(r"['\"\[\](){},;=]")
 
 
 class _Unknown:
@@ -56,8 +57,7 @@ class _Unknown:
 UNKNOWN = _Unknown()
 
 
-@dataclass(frozen=True)
-class Text:
+class Text(NamedTuple):
     """A string value and the offset of the literal it comes from (for locations)."""
 
     value: str
@@ -65,8 +65,7 @@ class Text:
     file: str  # the module-relative file of that literal
 
 
-@dataclass(frozen=True)
-class PhpArray:
+class PhpArray(NamedTuple):
     """An array literal: (key, value) pairs in order; a key is None where PHP numbers it."""
 
     items: tuple[tuple[object, object], ...]
@@ -100,6 +99,9 @@ class ModuleValues:
 
     def __init__(self, files: Mapping[str, PhpClasses]) -> None:
         self.files = files
+        # Each file's tokens by position, once read: values read again (a variable's, a
+        # constant's) and the reader's look-ahead meet the same positions.
+        self.tokens: dict[str, dict[int, tuple[str, str, int, int]]] = {}
         self._constants: dict[str, tuple[PhpClasses, int]] = {}
         for found in files.values():
             for key, offset in found.constants.items():
@@ -147,11 +149,18 @@ class _Reader:
         self.found = found
         self.code = found.php.code
         self.literals = found.php.literals
+        self.tokens = values.tokens.setdefault(found.relative, {})
         self.depth = depth
         self.nesting = 0
 
     def token(self, position: int) -> tuple[str, str, int, int]:
         """(kind, text, start, end) of the token at ``position``, whitespace skipped."""
+        found = self.tokens.get(position)
+        if found is None:
+            found = self.tokens[position] = self._token(position)
+        return found
+
+    def _token(self, position: int) -> tuple[str, str, int, int]:
         match = _TOKEN.match(self.code, position)
         if match is None or match.lastgroup is None:
             return "end", "", len(self.code), len(self.code)
@@ -262,7 +271,12 @@ class _Reader:
         bracket outside brackets."""
         depth, code = [], self.code
         while position < len(code):
-            literal = self.found.php.literals.get(position)
+            # Only a literal (its quote), a bracket, "," ";" or "=" can change what follows.
+            stop = _SKIP_STOP.search(code, position)
+            if stop is None:
+                return len(code)
+            position = stop.start()
+            literal = self.literals.get(position)
             if literal is not None:
                 position = literal[0]
                 continue

@@ -27,7 +27,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from generator.magento.files import DATA_PATCH_DIR
@@ -73,16 +72,14 @@ OAUTH = Service(_INTEGRATION + "Api\\OauthServiceInterface", "oauthService")
 PATCH_INTERFACE = "Magento\\Framework\\Setup\\Patch\\DataPatchInterface"
 
 
-@dataclass(frozen=True)
-class SyncIntegration:
+class SyncIntegration(NamedTuple):
     """One current integration as the sync patch handles it."""
 
     name: str
     cleared: tuple[str, ...]  # the integration table's URL columns the spec does not give
 
 
-@dataclass(frozen=True)
-class SyncPatch:
+class SyncPatch(NamedTuple):
     """Everything the sync patch template needs, and the JSON its class name is hashed from."""
 
     namespace: str

@@ -12,7 +12,6 @@ any other module the default targets (the lines Adobe supports; see
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import lru_cache
 
 from generator.errors import Problem, Severity, shown
 from generator.magento.catalogs import Catalogs
@@ -57,10 +56,25 @@ def module_targets(
     return default_targets().php_sources(), "the default targets; name the store with --catalog"
 
 
-@lru_cache(maxsize=64)
+# (php, the targets' ids) -> (the targets, those php excludes). Keyed by identity: hashing the
+# targets (frozen dataclasses) cost more than the rest of the check, and every module of a run
+# is judged against the same target objects. The targets are kept, so their ids stay theirs.
+_EXCLUDED: dict[tuple[str, tuple[int, ...]], tuple[tuple[PhpSource, ...], tuple[PhpSource, ...]]]
+_EXCLUDED = {}
+EXCLUDED_KEPT = 64
+
+
 def _excluded(php: str, targets: tuple[PhpSource, ...]) -> tuple[PhpSource, ...]:
     """The targets ``php`` excludes, worked out once per constraint: modules repeat them."""
-    return excluded_by_php(php, targets)
+    key = (php, tuple(map(id, targets)))
+    found = _EXCLUDED.get(key)
+    if found is not None:
+        return found[1]
+    excluded = excluded_by_php(php, targets)
+    if len(_EXCLUDED) >= EXCLUDED_KEPT:
+        _EXCLUDED.clear()
+    _EXCLUDED[key] = (targets, excluded)
+    return excluded
 
 
 def php_findings(module: ModuleFacts, store: tuple[Release, ...] | None) -> Iterator[Problem]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Container
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from generator.errors import Problem, shown
 from generator.magento.files import API_XML, CONFIG_XML, DATA_PATCH_DIR
@@ -26,8 +26,7 @@ _DELETES = re.compile(r"->\s*(?:delete|deleteConsumer)\s*\(")
 FIELDS = ("email", "endpoint_url", "identity_link_url")
 
 
-@dataclass(frozen=True)
-class Record:
+class Record(NamedTuple):
     """One sync patch of the tree and the state it records."""
 
     relative: str
