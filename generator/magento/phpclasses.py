@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from generator.magento.phpcode import PhpCode, read_php
+from generator.patterns import lazy
 
 # A PHP name: [A-Za-z_\x80-\U0010ffff][\w\x80-\U0010ffff]*, written as the ASCII it excludes:
 # the ranges take about 10 ms to compile, at the first read of setup code in every run.
@@ -36,7 +37,7 @@ def _declaration(*keywords: str) -> str:
     return rf"(?:{words})\s+(?!extends\b|implements\b)({_NAME})"
 
 
-_DECLARATION = re.compile(_declaration(*DECLARING))
+_DECLARATION = lazy(_declaration(*DECLARING))
 # The same pattern for only the keywords a file's code holds: an absent one can never match,
 # and a pattern for one word is searched for that word (all four: tried at each c, i, t, e).
 _DECLARATIONS: dict[tuple[str, ...], re.Pattern[str]] = {DECLARING: _DECLARATION}
@@ -47,7 +48,7 @@ _REFERENCE = re.compile(
     rf"{_NAME_OR_BACKSLASH}(?<!{_AFTER}.)(?:(?<=\\){_NAME}|(?<!\\){NAME_PART}*)"
     rf"(?:\\{_NAME})*(?![\w\\])"
 )
-_CLASS_STRING = re.compile(rf"{_QUALIFIED}")
+_CLASS_STRING = lazy(rf"{_QUALIFIED}")
 # Words that look like names but never name a class.
 _KEYWORD_TEXT = """
 abstract and array as bool break callable case catch class clone const continue declare

@@ -11,6 +11,7 @@ from bisect import bisect_left
 from typing import NamedTuple
 
 from generator.magento.phpsource import HEREDOC
+from generator.patterns import lazy
 
 _CODE_OPEN = re.compile(r"<\?php(?=\s)|<\?=")
 # What hides code, whole: a string literal to its closing quote (escapes skipped) or, when it
@@ -28,8 +29,8 @@ _HIDDEN = re.compile(
     r"|<<<|\?>",
     re.DOTALL,
 )
-_SINGLE_ESCAPE = re.compile(r"\\([\\'])")
-_DOUBLE_ESCAPE = re.compile(
+_SINGLE_ESCAPE = lazy(r"\\([\\'])")
+_DOUBLE_ESCAPE = lazy(
     r"\\(?:(?P<simple>[nrtvef\\$\"])|(?P<octal>[0-7]{1,3})|x(?P<hex>[0-9A-Fa-f]{1,2})"
     r"|u\{(?P<codepoint>[0-9A-Fa-f]+)\})"
 )
@@ -37,7 +38,7 @@ _SIMPLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "v": "\v", "e": "\x1b", "f":
 # An unescaped "$name" or "{$" in a double-quoted string: PHP interpolates a variable there. A
 # name starts with [A-Za-z_\x80-\U0010ffff], written as the ASCII it excludes: the range takes
 # milliseconds to compile, at every start.
-_INTERPOLATION = re.compile(r"(?<!\\)(?:\\\\)*(?:\$[^\x00-\x40\x5b-\x5e\x60\x7b-\x7f]|\{\$)")
+_INTERPOLATION = lazy(r"(?<!\\)(?:\\\\)*(?:\$[^\x00-\x40\x5b-\x5e\x60\x7b-\x7f]|\{\$)")
 
 
 def decode_php_string(literal: str) -> str:

@@ -10,20 +10,23 @@ from __future__ import annotations
 
 import re
 
-_OPEN_TAG = re.compile(r"<\?php(?=\s)")
-HEREDOC = re.compile(r"<<<[ \t]*(['\"]?)([A-Za-z_][A-Za-z0-9_]*)\1\r?\n")
+from generator.patterns import lazy
+
+
+_OPEN_TAG = lazy(r"<\?php(?=\s)")
+HEREDOC = lazy(r"<<<[ \t]*(['\"]?)([A-Za-z_][A-Za-z0-9_]*)\1\r?\n")
 _PAIRS = {")": "(", "]": "[", "}": "{"}
 # What can open something that hides brackets: quotes, comments (not a #[ attribute), heredocs,
 # the closing tag. The brackets of the code between two of them are handled as one run.
 # Written as ['"`]|//|#(?!\[)|/\*|<<<|\?>, but with each alternative starting with a character of
 # its own: the engine then searches for those characters instead of trying every offset.
 SKIPPED = r"'|\"|`|/[/*]|#(?!\[)|<<<|\?>"
-_SKIPPED = re.compile(SKIPPED)
-_BRACKET = re.compile(r"[()\[\]{}]")
+_SKIPPED = lazy(SKIPPED)
+_BRACKET = lazy(r"[()\[\]{}]")
 # The rest of a string literal up to its closing quote, escapes skipped: (?:[^'\\]|\\.)*' for ',
 # unrolled so that the engine runs over plain characters without trying two branches at each.
 STRING_END = {
-    quote: re.compile(rf"[^{quote}\\]*(?:\\.[^{quote}\\]*)*{quote}", re.DOTALL)
+    quote: lazy(rf"[^{quote}\\]*(?:\\.[^{quote}\\]*)*{quote}", re.DOTALL)
     for quote in ("'", '"', "`")
 }
 

@@ -28,14 +28,15 @@ import re
 from typing import NamedTuple
 
 from generator.magento.rules import MAX_LINE_COLUMNS
+from generator.patterns import lazy
 
 MARKER = "magegen-sync: "
 # Each docblock line: " * " and then the text.
 LINE_PREFIX = " * "
 INDENT = "    "
-_LONG_LINE = re.compile(r'(?P<head> *(?:"[a-z_]+": )?)"(?P<body>.*)"(?P<tail>,?)')
+_LONG_LINE = lazy(r'(?P<head> *(?:"[a-z_]+": )?)"(?P<body>.*)"(?P<tail>,?)')
 # What a JSON string's text is made of, with ensure_ascii: escapes stay whole.
-_UNITS = re.compile(r"\\u[0-9a-fA-F]{4}|\\.|.", re.DOTALL)
+_UNITS = lazy(r"\\u[0-9a-fA-F]{4}|\\.|.", re.DOTALL)
 _CLOSING = LINE_PREFIX + "}"
 # A long string breaks after one of these if it leaves at most _LOOK_BACK characters to carry.
 _SEPARATORS = frozenset(("\\/", " ", "-", "&", "?", ",", ";", "."))
@@ -44,11 +45,12 @@ _LOOK_BACK = 24
 # characters without trying two branches at each, and never gives any back, which could not
 # end a literal anyway (the same matches; searching a state for two literals side by side goes
 # from about 27 to 4 us).
-_LITERAL = re.compile(r'"[^"\\\n]*+(?:\\.[^"\\\n]*+)*+"')
+LITERAL = r'"[^"\\\n]*+(?:\\.[^"\\\n]*+)*+"'
+_LITERAL = lazy(LITERAL)
 # A string literal and those that go on with it (only spaces and line breaks between them).
-_LITERAL_RUN = re.compile(rf"{_LITERAL.pattern}(?:[ \n]*{_LITERAL.pattern})*")
+_LITERAL_RUN = lazy(rf"{LITERAL}(?:[ \n]*{LITERAL})*")
 # A literal followed by another: found wherever a run of two or more starts (and maybe elsewhere).
-_TWO_LITERALS = re.compile(rf'{_LITERAL.pattern}[ \n]*"')
+_TWO_LITERALS = re.compile(rf'{LITERAL}[ \n]*"')
 
 
 class Recorded(NamedTuple):

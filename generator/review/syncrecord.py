@@ -9,7 +9,6 @@ the files' state while installed stores keep the recorded one: the change never 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Container
 from typing import NamedTuple
 
@@ -18,11 +17,12 @@ from generator.magento.files import API_XML, CONFIG_XML, DATA_PATCH_DIR
 from generator.magento.integrations import IntegrationFacts
 from generator.magento.moduletree import ModuleFacts
 from generator.magento.phpcode import read_php
+from generator.patterns import lazy
 
-_RETIRE_CALL = re.compile(r"->\s*retire\s*\(\s*(?=['\"])")
+_RETIRE_CALL = lazy(r"->\s*retire\s*\(\s*(?=['\"])")
 # A patch that looks an integration up by name and deletes integrations or consumers.
-_FIND_CALL = re.compile(r"->\s*findByName\s*\(\s*(?=['\"])")
-_DELETES = re.compile(r"->\s*(?:delete|deleteConsumer)\s*\(")
+_FIND_CALL = lazy(r"->\s*findByName\s*\(\s*(?=['\"])")
+_DELETES = lazy(r"->\s*(?:delete|deleteConsumer)\s*\(")
 FIELDS = ("email", "endpoint_url", "identity_link_url")
 
 
