@@ -46,11 +46,13 @@ _AFTER = r"(?<![\w$\\>:])"
 _NAME = r"[A-Za-z_\x80-\U0010ffff][\w\x80-\U0010ffff]*"
 _QUALIFIED = rf"\\?{_NAME}(?:\\{_NAME})*"
 MEANT = {
-    "setupcode.creating_calls": r"(?<![\w$])(processIntegrationConfig|processConfigBasedIntegrations)"
+    "setupcode.creating_calls": r"(?<![\w$])"
+    r"(processIntegrationConfig|processConfigBasedIntegrations)"
     r"\s*\(|->\s*(create|update)\s*\(",
     "setupcode.INTEGRATION_API": r"(?<![\w$])(ConfigBasedIntegrationManager"
     r"|IntegrationServiceInterface|IntegrationService|IntegrationFactory"
     r"|processConfigBasedIntegrations|processIntegrationConfig)(?!\w)",
+    "phpclasses._NAMESPACE": rf"{_AFTER}namespace\s+({_NAME}(?:\\{_NAME})*)\s*[;{{]",
     "phpclasses._USE": rf"{_AFTER}use\s",
     "phpclasses._DECLARATION": rf"{_AFTER}(?:class|interface|trait|enum)\s+"
     rf"(?!extends\b|implements\b)({_NAME})",

@@ -21,12 +21,14 @@ NAME_START = r"[^\x00-\x40\x5b-\x5e\x60\x7b-\x7f]"
 NAME_PART = r"[^\x00-\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f]"
 _NAME = rf"{NAME_START}{NAME_PART}*"
 _QUALIFIED = rf"\\?{_NAME}(?:\\{_NAME})*"
-_NAMESPACE = re.compile(rf"(?<![\w$\\>:])namespace\s+({_NAME}(?:\\{_NAME})*)\s*[;{{]")
 # Each pattern below stands for one that starts with (?<![\w$\\>:]): a word not preceded by a
 # name character, "$", "\\", "->" or "::". A pattern that starts with an assertion is tried at
 # every offset (about 100 us for a 4 KiB patch), so each starts with its literal or character
 # class instead, and asserts what came before it after that (tests/test_php_patterns.py).
 _AFTER = r"[\w$\\>:]"
+_NAMESPACE = re.compile(
+    rf"namespace(?<!{_AFTER}namespace)\s+({_NAME}(?:\\{_NAME})*)\s*[;{{]"
+)
 _USE = re.compile(rf"use(?<!{_AFTER}use)\s")
 MAX_USE = 4000  # characters of one use statement (a real one holds a few hundred at most)
 DECLARING = ("class", "interface", "trait", "enum")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import NamedTuple
 
 from generator.magento.phpclasses import NAME_START, PhpClasses
@@ -132,13 +133,18 @@ class ModuleValues:
 
     def assigned(self, found: PhpClasses, variable: str, before: int, depth: int) -> object:
         """The value last assigned to ``variable`` (``$name = ...;``) before ``before``."""
-        pattern = re.compile(re.escape(variable) + r"\s*=(?![=>])")
         last = None
-        for match in pattern.finditer(found.php.code, 0, before):
+        for match in _assignment(variable).finditer(found.php.code, 0, before):
             last = match
         if last is None or depth >= MAX_DEPTH:
             return UNKNOWN
         return self.value(found, last.end(), depth + 1)[0]
+
+
+@lru_cache(maxsize=256)
+def _assignment(variable: str) -> re.Pattern[str]:
+    """An assignment to ``variable`` (``$name = ``, not ``==`` nor ``=>``)."""
+    return re.compile(re.escape(variable) + r"\s*=(?![=>])")
 
 
 class _Reader:

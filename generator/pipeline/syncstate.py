@@ -51,6 +51,7 @@ _LITERAL = lazy(LITERAL)
 _LITERAL_RUN = lazy(rf"{LITERAL}(?:[ \n]*{LITERAL})*")
 # A literal followed by another: found wherever a run of two or more starts (and maybe elsewhere).
 _TWO_LITERALS = re.compile(rf'{LITERAL}[ \n]*"')
+_QUOTES_APART = re.compile(r'"[ \n]*"')
 
 
 class Recorded(NamedTuple):
@@ -60,10 +61,14 @@ class Recorded(NamedTuple):
     one_line: bool
 
 
+# What json.dumps(state, ensure_ascii=True, sort_keys=True, separators=(",", ":")) builds at
+# each call, built once.
+_CANONICAL = json.JSONEncoder(ensure_ascii=True, sort_keys=True, separators=(",", ":"))
+
+
 def canonical_text(state: object) -> str:
     """The canonical JSON of ``state``: ASCII only, and never ``*/`` (``/`` is escaped)."""
-    text = json.dumps(state, ensure_ascii=True, sort_keys=True, separators=(",", ":"))
-    return text.replace("/", "\\/")
+    return _CANONICAL.encode(state).replace("/", "\\/")
 
 
 def state_lines(canonical: str) -> tuple[str, ...]:
@@ -161,6 +166,8 @@ def _joined(text: str) -> str:
     def join(run: re.Match[str]) -> str:
         return '"' + "".join(literal[1:-1] for literal in _LITERAL.findall(run[0])) + '"'
 
-    if _TWO_LITERALS.search(text) is None:
+    # (A closing quote, spaces and an opening quote: what two literals side by side need, and
+    # faster to rule out.)
+    if _QUOTES_APART.search(text) is None or _TWO_LITERALS.search(text) is None:
         return text  # each run is one literal, which joins to itself
     return _LITERAL_RUN.sub(join, text)

@@ -87,11 +87,13 @@ def _folder_names(module: ModuleFacts, relative: str) -> list[str]:
     return sorted(os.listdir(path)) if stat.S_ISDIR(mode) else []
 
 
+_SCRIPT_FILES = {f"{script}.php".casefold(): f"{script}.php" for script in SETUP_SCRIPTS}
+
+
 def _misnamed_scripts(module: ModuleFacts) -> Iterator[Problem]:
     names = _folder_names(module, "Setup")
-    expected = {f"{script}.php".casefold(): f"{script}.php" for script in SETUP_SCRIPTS}
     for name in names:
-        right = expected.get(name.casefold())
+        right = _SCRIPT_FILES.get(name.casefold())
         if right is not None and right != name:
             yield _problem(
                 module,
