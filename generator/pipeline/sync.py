@@ -27,16 +27,13 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from generator.magento.files import DATA_PATCH_DIR
 from generator.pipeline.syncstate import MARKER, canonical_text, read_state_value, state_lines
-from generator.spec.model import (
-    Integration,
-    IntegrationFormat,
-    ModuleSpec,
-    Setup,
-)
+
+if TYPE_CHECKING:  # validate reads sync patches without the spec model (3 ms to import)
+    from generator.spec.model import Integration, ModuleSpec
 
 # Bump when the patch's behaviour changes, so that every store runs the new one once.
 SYNC_VERSION = 1
@@ -128,6 +125,8 @@ class SyncPatch(NamedTuple):
 
 def wants_sync(spec: ModuleSpec) -> bool:
     """Whether ``spec``'s module gets a sync patch: split format, a setup script, integrations."""
+    from generator.spec.model import IntegrationFormat, Setup
+
     return (
         spec.integration_format == IntegrationFormat.SPLIT
         and spec.setup in (Setup.INSTALL_DATA, Setup.DATA_PATCH)
@@ -137,6 +136,8 @@ def wants_sync(spec: ModuleSpec) -> bool:
 
 def prefix(spec: ModuleSpec) -> str:
     """The class name before the hash: setup_patch_name for data-patch, else SyncIntegrations."""
+    from generator.spec.model import Setup
+
     return spec.setup_patch_name if spec.setup == Setup.DATA_PATCH else INSTALL_DATA_PREFIX
 
 
