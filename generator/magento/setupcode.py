@@ -83,18 +83,15 @@ def creating_calls(code: str, service: bool = True) -> list[re.Match[str]]:
         found.sort(key=lambda match: match.start())
     return found
 # Code that can create an integration: Magento's integration APIs, named anywhere in a file.
-INTEGRATION_API = re.compile(
-    "("
-    + _words(
-        "ConfigBasedIntegrationManager",
-        "IntegrationServiceInterface",
-        "IntegrationService",
-        "IntegrationFactory",
-        PROCESS_CONSOLIDATED,
-        PROCESS,
-    )
-    + r")(?!\w)"
+API_WORDS = (
+    "ConfigBasedIntegrationManager",
+    "IntegrationServiceInterface",
+    "IntegrationService",
+    "IntegrationFactory",
+    PROCESS_CONSOLIDATED,
+    PROCESS,
 )
+INTEGRATION_API = re.compile("(" + _words(*API_WORDS) + r")(?!\w)")
 _SERVICE = re.compile(r"IntegrationService(?:Interface)?(?!\w)")
 TYPE_CONFIG = 1
 
@@ -255,6 +252,8 @@ def _has_call(code: str) -> bool:
 
 
 def _uses(found: PhpClasses, skip: tuple[str, ...] = ()) -> list[str]:
+    if not any(word in found.php.code for word in API_WORDS if word not in skip):
+        return []  # (each match is one of the words: none but those skipped is there)
     for match in INTEGRATION_API.finditer(found.php.code):
         if match.group(1) not in skip:
             line = found.php.line_at(match.start())
