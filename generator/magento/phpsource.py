@@ -12,7 +12,6 @@ import re
 
 from generator.patterns import lazy
 
-
 _OPEN_TAG = lazy(r"<\?php(?=\s)")
 HEREDOC = lazy(r"<<<[ \t]*(['\"]?)([A-Za-z_][A-Za-z0-9_]*)\1\r?\n")
 _PAIRS = {")": "(", "]": "[", "}": "{"}
@@ -20,8 +19,7 @@ _PAIRS = {")": "(", "]": "[", "}": "{"}
 # the closing tag. The brackets of the code between two of them are handled as one run.
 # Written as ['"`]|//|#(?!\[)|/\*|<<<|\?>, but with each alternative starting with a character of
 # its own: the engine then searches for those characters instead of trying every offset.
-SKIPPED = r"'|\"|`|/[/*]|#(?!\[)|<<<|\?>"
-_SKIPPED = lazy(SKIPPED)
+_SKIPPED = lazy(r"'|\"|`|/[/*]|#(?!\[)|<<<|\?>")
 _BRACKET = lazy(r"[()\[\]{}]")
 # The rest of a string literal up to its closing quote, escapes skipped: (?:[^'\\]|\\.)*' for ',
 # unrolled so that the engine runs over plain characters without trying two branches at each.

@@ -82,6 +82,8 @@ def creating_calls(code: str, service: bool = True) -> list[re.Match[str]]:
         found += _SERVICE_CALLS.finditer(code)
         found.sort(key=lambda match: match.start())
     return found
+
+
 # Code that can create an integration: Magento's integration APIs, named anywhere in a file.
 API_WORDS = (
     "ConfigBasedIntegrationManager",
