@@ -1,6 +1,7 @@
 """The PHP and sync-state readers rewritten for speed (issue 24) read exactly what the plain
-readers they replace read: each plain reader is kept here, as first written, and both run over
-the repository's PHP, the bench's kind of module, and thousands of seeded random sources."""
+readers they replace read: each plain reader is kept here, as first written (or, for the
+structural check's brackets, one character at a time), and both run over the repository's PHP
+and thousands of seeded random sources."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from pathlib import Path
 from generator.magento.phpclasses import generated_from, read_classes
 from generator.magento.phpcode import _read_php, decode_php_string
 from generator.magento.phpreferences import FileReferences
-from generator.magento.phpsource import HEREDOC
+from generator.magento.phpsource import HEREDOC, check_php
 from generator.pipeline.syncstate import canonical_text, read_state, read_state_value, state_lines
 
 REPO = Path(__file__).resolve().parent.parent
@@ -201,3 +202,38 @@ def test_read_state_reads_what_the_line_by_line_reader_reads() -> None:
             found = read_state_value(text)
             if found is not None and found[1] is not None:
                 assert json.loads(found[0].canonical) == found[1]
+
+
+_SOUP = ["(", ")", "[", "]", "{", "}", "\n", " ", "'s'", "// c\n", "/* c */", "x"]
+
+
+def _plain_brackets(source: str) -> list[tuple[int, str]]:
+    """Bracket problems of ``<?php`` + a soup of _SOUP, read one character at a time."""
+    opened: list[tuple[str, int]] = []
+    position = 0
+    while position < len(source):
+        for skipped in ("'s'", "// c\n", "/* c */"):
+            if source.startswith(skipped, position):
+                position += len(skipped)
+                break
+        else:
+            char = source[position]
+            line = source.count("\n", 0, position) + 1
+            if char in "([{":
+                opened.append((char, line))
+            elif char in ")]}":
+                pair = {")": "(", "]": "[", "}": "{"}[char]
+                if not opened:
+                    return [(line, f"'{char}' closes nothing")]
+                opener, at = opened.pop()
+                if opener != pair:
+                    return [(line, f"'{char}' closes '{opener}' opened on line {at}")]
+            position += 1
+    return [(line, f"'{opener}' is never closed") for opener, line in opened[-1:]]
+
+
+def test_brackets_are_reported_where_they_are() -> None:
+    rng = random.Random("brackets")
+    for _ in range(3000):
+        source = "<?php\n" + "".join(rng.choice(_SOUP) for _ in range(rng.randint(1, 40)))
+        assert check_php(source) == _plain_brackets(source), repr(source)
