@@ -11,9 +11,9 @@ import re
 from pathlib import Path
 
 from generator.magento.phpclasses import generated_from, read_classes
-from generator.magento.phpcode import _read_php, decode_php_string
+from generator.magento.phpcode import _heredoc_end, _read_php, decode_php_string
 from generator.magento.phpreferences import FileReferences
-from generator.magento.phpsource import HEREDOC, check_php
+from generator.magento.phpsource import check_php
 from generator.pipeline.syncstate import canonical_text, read_state, read_state_value, state_lines
 
 REPO = Path(__file__).resolve().parent.parent
@@ -29,24 +29,29 @@ _INTERPOLATES = re.compile(r"(?<!\\)(?:\\\\)*(?:\$[A-Za-z_\x80-\U0010ffff]|\{\$)
 def _plain_read_php(source: str) -> tuple[str, dict[int, tuple[int, str | None]]]:
     pieces: list[str] = []
     literals: dict[int, tuple[int, str | None]] = {}
-    position, length, in_code = 0, len(source), False
-    while position < length:
-        if not in_code:
-            opened = _OPEN.search(source, position)
-            end = opened.end() if opened else length
-            pieces.append(_plain_blank(source[position:end]))
-            position, in_code = end, opened is not None
-            continue
+    position = 0
+    while position < len(source):  # inline HTML up to an open tag, then code up to "?>"
+        opened = _OPEN.search(source, position)
+        html_end = opened.end() if opened else len(source)
+        pieces.append(_plain_blank(source[position:html_end]))
+        position = _plain_code(source, html_end, pieces, literals) if opened else html_end
+    return "".join(pieces), literals
+
+
+def _plain_code(
+    source: str, position: int, pieces: list[str], literals: dict[int, tuple[int, str | None]]
+) -> int:
+    """Append the code from ``position`` to its closing tag; return where HTML starts again."""
+    while True:
         found = _INTERESTING.search(source, position)
         if found is None:
             pieces.append(source[position:])
-            break
-        pieces.append(source[position : found.start()])
+            return len(source)
         start, token = found.start(), found.group()
+        pieces.append(source[position:start])
         if token == "?>":
             pieces.append("  ")
-            position, in_code = start + 2, False
-            continue
+            return start + 2
         end = _plain_end(source, start, token)
         if token in ("'", '"'):
             literal = source[start:end]
@@ -57,7 +62,6 @@ def _plain_read_php(source: str) -> tuple[str, dict[int, tuple[int, str | None]]
         else:
             pieces.append(_plain_blank(source[start:end]))
         position = end
-    return "".join(pieces), literals
 
 
 def _plain_blank(text: str) -> str:
@@ -74,12 +78,7 @@ def _plain_end(source: str, start: int, token: str) -> int:
     if token == "/*":
         end = source.find("*/", start + 2)
         return end + 2 if end != -1 else len(source)
-    heredoc = HEREDOC.match(source, start)
-    if heredoc is None:
-        return start + 3
-    closing = re.compile(rf"^[ \t]*{heredoc.group(2)}\b", re.MULTILINE)
-    end = closing.search(source, heredoc.end())
-    return end.end() if end else len(source)
+    return _heredoc_end(source, start)  # (heredocs are read as they always were)
 
 
 PIECES = [
