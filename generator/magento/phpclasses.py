@@ -9,9 +9,11 @@ as PHP compares them: without regard to case.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from typing import NamedTuple
 
 from generator.magento.phpcode import PhpCode, read_php
+from generator.patterns import lazy
 
 # A PHP name: [A-Za-z_\x80-\U0010ffff][\w\x80-\U0010ffff]*, written as the ASCII it excludes:
 # the ranges take about 10 ms to compile, at the first read of setup code in every run.
@@ -19,18 +21,28 @@ NAME_START = r"[^\x00-\x40\x5b-\x5e\x60\x7b-\x7f]"
 NAME_PART = r"[^\x00-\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f]"
 _NAME = rf"{NAME_START}{NAME_PART}*"
 _QUALIFIED = rf"\\?{_NAME}(?:\\{_NAME})*"
-_NAMESPACE = re.compile(rf"(?<![\w$\\>:])namespace\s+({_NAME}(?:\\{_NAME})*)\s*[;{{]")
 # Each pattern below stands for one that starts with (?<![\w$\\>:]): a word not preceded by a
 # name character, "$", "\\", "->" or "::". A pattern that starts with an assertion is tried at
 # every offset (about 100 us for a 4 KiB patch), so each starts with its literal or character
 # class instead, and asserts what came before it after that (tests/test_php_patterns.py).
 _AFTER = r"[\w$\\>:]"
+_NAMESPACE = re.compile(
+    rf"namespace(?<!{_AFTER}namespace)\s+({_NAME}(?:\\{_NAME})*)\s*[;{{]"
+)
 _USE = re.compile(rf"use(?<!{_AFTER}use)\s")
 MAX_USE = 4000  # characters of one use statement (a real one holds a few hundred at most)
-_DECLARATION = re.compile(
-    rf"(?:class(?<!{_AFTER}class)|interface(?<!{_AFTER}interface)|trait(?<!{_AFTER}trait)"
-    rf"|enum(?<!{_AFTER}enum))\s+(?!extends\b|implements\b)({_NAME})"
-)
+DECLARING = ("class", "interface", "trait", "enum")
+
+
+def _declaration(*keywords: str) -> str:
+    words = "|".join(rf"{keyword}(?<!{_AFTER}{keyword})" for keyword in keywords)
+    return rf"(?:{words})\s+(?!extends\b|implements\b)({_NAME})"
+
+
+_DECLARATION = lazy(_declaration(*DECLARING))
+# The same pattern for only the keywords a file's code holds: an absent one can never match,
+# and a pattern for one word is searched for that word (all four: tried at each c, i, t, e).
+_DECLARATIONS: dict[tuple[str, ...], re.Pattern[str]] = {DECLARING: _DECLARATION}
 _CONSTANT = re.compile(rf"const(?<!{_AFTER}const)\s+(?:{_QUALIFIED}\s+)?({_NAME})\s*=(?!=)")
 # A name's first character or the backslash of a fully qualified one, then the rest.
 _NAME_OR_BACKSLASH = r"[^\x00-\x40\x5b\x5d\x5e\x60\x7b-\x7f]"
@@ -38,7 +50,7 @@ _REFERENCE = re.compile(
     rf"{_NAME_OR_BACKSLASH}(?<!{_AFTER}.)(?:(?<=\\){_NAME}|(?<!\\){NAME_PART}*)"
     rf"(?:\\{_NAME})*(?![\w\\])"
 )
-_CLASS_STRING = re.compile(rf"{_QUALIFIED}")
+_CLASS_STRING = lazy(rf"{_QUALIFIED}")
 # Words that look like names but never name a class.
 _KEYWORD_TEXT = """
 abstract and array as bool break callable case catch class clone const continue declare
@@ -53,8 +65,7 @@ _KEYWORDS = frozenset(_KEYWORD_TEXT.split())
 GENERATED_SUFFIXES = ("factory", "\\proxy", "\\interceptor")
 
 
-@dataclass(frozen=True)
-class PhpClasses:
+class PhpClasses(NamedTuple):
     """One PHP file seen as declarations and references."""
 
     relative: str  # the file, relative to its module
@@ -62,7 +73,7 @@ class PhpClasses:
     namespace: str
     imports: dict[str, str]  # alias (case folded) -> fully qualified name
     declared: tuple[tuple[int, str], ...]  # (offset, fully qualified name) of each class
-    constants: dict[str, int] = field(default_factory=dict)  # "Class::NAME" (folded) -> offset
+    constants: dict[str, int]  # "Class::NAME" (folded) -> offset
 
     def resolve(self, name: str) -> str:
         """The fully qualified class name ``name`` means in this file (no leading backslash)."""
@@ -88,9 +99,9 @@ class PhpClasses:
     def references(self) -> set[str]:
         """Every class name the file's code or strings name, fully qualified and case folded."""
         names = {
-            self.resolve(match.group()).casefold()
-            for match in _REFERENCE.finditer(self.php.code)
-            if match.group().lstrip("\\").casefold() not in _KEYWORDS
+            self.resolve(text).casefold()
+            for text in set(_REFERENCE.findall(self.php.code))  # each name once
+            if text.lstrip("\\").casefold() not in _KEYWORDS
         }
         for _, value in self.php.literals.values():
             if value is not None and "\\" in value and _CLASS_STRING.fullmatch(value):
@@ -106,7 +117,7 @@ def read_classes(relative: str, source: str) -> PhpClasses:
     namespace = namespace_match.group(1) if namespace_match else ""
     declared = tuple(
         (match.start(), f"{namespace}\\{match.group(1)}" if namespace else match.group(1))
-        for match in _DECLARATION.finditer(code)
+        for match in _declarations(code)
     )
     first_class = declared[0][0] if declared else len(code)
     imports: dict[str, str] = {}
@@ -114,12 +125,23 @@ def read_classes(relative: str, source: str) -> PhpClasses:
         end = code.find(";", match.end(), min(match.end() + MAX_USE, first_class))
         if end != -1:
             imports.update(_imports(code[match.end() : end]))
-    found = PhpClasses(relative, php, namespace, imports, declared)
+    found = PhpClasses(relative, php, namespace, imports, declared, {})
     for match in _CONSTANT.finditer(code):
         owner = found.class_at(match.start())
         if owner is not None:
             found.constants[f"{owner}::{match.group(1)}".casefold()] = match.end()
     return found
+
+
+def _declarations(code: str) -> Iterator[re.Match[str]]:
+    """What ``_DECLARATION.finditer(code)`` finds, searched only for the keywords ``code`` holds."""
+    present = tuple(keyword for keyword in DECLARING if keyword in code)
+    if not present:
+        return iter(())
+    pattern = _DECLARATIONS.get(present)
+    if pattern is None:
+        pattern = _DECLARATIONS[present] = re.compile(_declaration(*present))
+    return pattern.finditer(code)
 
 
 def _imports(clause: str) -> dict[str, str]:

@@ -8,14 +8,29 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
+from typing import NamedTuple
 
-from generator.magento.phpsource import HEREDOC, STRING_END
+from generator.magento.phpsource import HEREDOC
+from generator.patterns import lazy
 
 _CODE_OPEN = re.compile(r"<\?php(?=\s)|<\?=")
-_CODE_INTERESTING = re.compile(r"['\"`]|//|#(?!\[)|/\*|<<<|\?>")
-_SINGLE_ESCAPE = re.compile(r"\\([\\'])")
-_DOUBLE_ESCAPE = re.compile(
+# What hides code, whole: a string literal to its closing quote (escapes skipped) or, when it
+# never closes, to the end of the source; a line comment up to its line break or a closing tag;
+# a block comment to its "*/" or the end; the "<<<" of a heredoc; the closing tag. What opens
+# each is ['"`]|//|#(?!\[)|/\*|<<<|\?>; each alternative starts with its own character, so that
+# the engine searches for those characters instead of trying every offset.
+_HIDDEN = re.compile(
+    r"'(?:[^'\\]*(?:\\.[^'\\]*)*'|.*)"
+    r'|"(?:[^"\\]*(?:\\.[^"\\]*)*"|.*)'
+    r"|`(?:[^`\\]*(?:\\.[^`\\]*)*`|.*)"
+    r"|//[^\n?]*(?:\?(?!>)[^\n?]*)*"
+    r"|#(?!\[)[^\n?]*(?:\?(?!>)[^\n?]*)*"
+    r"|/\*(?:[^*]*\*+(?:[^/*][^*]*\*+)*/|.*)"
+    r"|<<<|\?>",
+    re.DOTALL,
+)
+_SINGLE_ESCAPE = lazy(r"\\([\\'])")
+_DOUBLE_ESCAPE = lazy(
     r"\\(?:(?P<simple>[nrtvef\\$\"])|(?P<octal>[0-7]{1,3})|x(?P<hex>[0-9A-Fa-f]{1,2})"
     r"|u\{(?P<codepoint>[0-9A-Fa-f]+)\})"
 )
@@ -23,7 +38,7 @@ _SIMPLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "v": "\v", "e": "\x1b", "f":
 # An unescaped "$name" or "{$" in a double-quoted string: PHP interpolates a variable there. A
 # name starts with [A-Za-z_\x80-\U0010ffff], written as the ASCII it excludes: the range takes
 # milliseconds to compile, at every start.
-_INTERPOLATION = re.compile(r"(?<!\\)(?:\\\\)*(?:\$[^\x00-\x40\x5b-\x5e\x60\x7b-\x7f]|\{\$)")
+_INTERPOLATION = lazy(r"(?<!\\)(?:\\\\)*(?:\$[^\x00-\x40\x5b-\x5e\x60\x7b-\x7f]|\{\$)")
 
 
 def decode_php_string(literal: str) -> str:
@@ -60,8 +75,7 @@ def _escape_bytes(match: re.Match[str]) -> bytes:
     return chr(codepoint).encode("utf-8", "surrogatepass")
 
 
-@dataclass(frozen=True)
-class PhpCode:
+class PhpCode(NamedTuple):
     """PHP source seen as code.
 
     ``code`` has the length and line breaks of the source, with comments, heredocs, nowdocs and
@@ -121,6 +135,7 @@ def _read_php(source: str) -> PhpCode:
     pieces: list[str] = []
     literals: dict[int, tuple[int, str | None]] = {}
     position, length, in_code = 0, len(source), False
+    search = _HIDDEN.search
     while position < length:
         if not in_code:
             opened = _CODE_OPEN.search(source, position)
@@ -128,45 +143,54 @@ def _read_php(source: str) -> PhpCode:
             pieces.append(_blank(source[position:end]))
             position, in_code = end, opened is not None
             continue
-        found = _CODE_INTERESTING.search(source, position)
+        found = search(source, position)
         if found is None:
             pieces.append(source[position:])
             break
-        pieces.append(source[position : found.start()])
-        start, token = found.start(), found.group()
-        if token == "?>":
+        start, end = found.span()
+        pieces.append(source[position:start])
+        token = source[start]
+        if token == "'" or token == '"':
+            body = source[start + 1 : end - 1]
+            literals[start] = (end, _literal_value(token, body) if end - start >= 2 else None)
+            pieces.append(token + _blank(body) + source[end - 1 : end])
+        elif token == "?":  # the closing tag
             pieces.append("  ")
-            position, in_code = start + 2, False
-            continue
-        end = _skipped_end(source, start, token)
-        if token in ("'", '"'):
-            literal = source[start:end]
-            interpolates = token == '"' and _INTERPOLATION.search(literal[1:-1])
-            value = None if interpolates or len(literal) < 2 else decode_php_string(literal)
-            literals[start] = (end, value)
-            pieces.append(token + _blank(source[start + 1 : end - 1]) + source[end - 1 : end])
+            in_code = False
         else:
+            if token == "<":
+                end = _heredoc_end(source, start)
             pieces.append(_blank(source[start:end]))
         position = end
     return PhpCode("".join(pieces), literals)
 
 
+def _literal_value(quote: str, body: str) -> str | None:
+    """The value of the literal ``quote + body + quote``; None when it interpolates."""
+    if quote == '"' and "$" in body and _INTERPOLATION.search(body):
+        return None
+    if "\\" not in body and (quote == "'" or body.isascii()):
+        # No escape: the value is the body, as decode_php_string finds (which also re-encodes
+        # non-ASCII text of a double-quoted literal: that is left to it).
+        return body
+    return decode_php_string(quote + body + quote)
+
+
+# Every byte a space but the line break's: applied to text encoded as ASCII with each other
+# character replaced by one "?", so the length in characters is kept.
+_BLANKS = bytes(10 if byte == 10 else 32 for byte in range(256))
+
+
 def _blank(text: str) -> str:
     """``text`` with every character but a line break made a space."""
-    return "\n".join(" " * len(line) for line in text.split("\n"))
+    if "\n" not in text:
+        return " " * len(text)
+    return text.encode("ascii", "replace").translate(_BLANKS).decode("ascii")
 
 
-def _skipped_end(source: str, start: int, token: str) -> int:
-    """Where the string, comment or heredoc opened by ``token`` at ``start`` ends."""
-    if token in ("'", '"', "`"):
-        end = STRING_END[token].match(source, start + 1)
-        return end.end() if end else len(source)
-    if token in ("//", "#"):
-        ends = [i for i in (source.find("\n", start), source.find("?>", start)) if i != -1]
-        return min(ends) if ends else len(source)
-    if token == "/*":
-        end = source.find("*/", start + 2)
-        return end + 2 if end != -1 else len(source)
+def _heredoc_end(source: str, start: int) -> int:
+    """Where the heredoc or nowdoc whose ``<<<`` is at ``start`` ends (``<<<`` alone, when it
+    opens none)."""
     heredoc = HEREDOC.match(source, start)
     if heredoc is None:
         return start + 3

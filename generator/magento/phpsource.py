@@ -10,16 +10,22 @@ from __future__ import annotations
 
 import re
 
-_OPEN_TAG = re.compile(r"<\?php(?=\s)")
-HEREDOC = re.compile(r"<<<[ \t]*(['\"]?)([A-Za-z_][A-Za-z0-9_]*)\1\r?\n")
+from generator.patterns import lazy
+
+_OPEN_TAG = lazy(r"<\?php(?=\s)")
+HEREDOC = lazy(r"<<<[ \t]*(['\"]?)([A-Za-z_][A-Za-z0-9_]*)\1\r?\n")
 _PAIRS = {")": "(", "]": "[", "}": "{"}
 # What can open something that hides brackets: quotes, comments (not a #[ attribute), heredocs,
 # the closing tag. The brackets of the code between two of them are handled as one run.
-_SKIPPED = re.compile(r"['\"`]|//|#(?!\[)|/\*|<<<|\?>")
-_BRACKET = re.compile(r"[()\[\]{}]")
-# The rest of a string literal up to its closing quote, escapes skipped.
+# Written as ['"`]|//|#(?!\[)|/\*|<<<|\?>, but with each alternative starting with a character of
+# its own: the engine then searches for those characters instead of trying every offset.
+_SKIPPED = lazy(r"'|\"|`|/[/*]|#(?!\[)|<<<|\?>")
+_BRACKET = lazy(r"[()\[\]{}]")
+# The rest of a string literal up to its closing quote, escapes skipped: (?:[^'\\]|\\.)*' for ',
+# unrolled so that the engine runs over plain characters without trying two branches at each.
 STRING_END = {
-    quote: re.compile(rf"(?:[^{quote}\\]|\\.)*{quote}", re.DOTALL) for quote in ("'", '"', "`")
+    quote: lazy(rf"[^{quote}\\]*(?:\\.[^{quote}\\]*)*{quote}", re.DOTALL)
+    for quote in ("'", '"', "`")
 }
 
 
@@ -37,7 +43,7 @@ class _Scanner:
         self.source = source
         self.pos = 0
         self.problems: list[tuple[int, str]] = []
-        self.brackets: list[tuple[str, int]] = []
+        self.brackets: list[tuple[str, int, int]] = []  # (opener, its run, its index there)
 
     def line_at(self, pos: int) -> int:
         return self.source.count("\n", 0, pos) + 1
@@ -67,22 +73,32 @@ class _Scanner:
             else:
                 self.inline_html()
         if not self.problems:
-            for opener, pos in self.brackets[-1:]:
-                self.fail(pos, f"'{opener}' is never closed")
+            for opener, run, index in self.brackets[-1:]:
+                self.fail(self.bracket_at(run, index), f"'{opener}' is never closed")
 
     def code_brackets(self, end: int) -> None:
-        """Open and close the brackets of the plain code from ``self.pos`` to ``end``."""
-        brackets = self.brackets
-        for bracket in _BRACKET.finditer(self.source, self.pos, end):
-            token = bracket.group()
+        """Open and close the brackets of the plain code from ``self.pos`` to ``end``.
+
+        An open bracket is kept as the run of code it is in and its index among the run's
+        brackets: where it is is needed only to report it (``bracket_at``).
+        """
+        brackets, run = self.brackets, self.pos
+        for index, token in enumerate(_BRACKET.findall(self.source, run, end)):
             if token in "([{":
-                brackets.append((token, bracket.start()))
+                brackets.append((token, run, index))
             elif brackets and brackets[-1][0] == _PAIRS[token]:
                 brackets.pop()
             else:
-                self.pos = bracket.start()
+                self.pos = self.bracket_at(run, index)
                 self.close(token)  # reports what is wrong
                 return
+
+    def bracket_at(self, run: int, index: int) -> int:
+        """Where the bracket ``index`` (from 0) of the code run starting at ``run`` is."""
+        for found, bracket in enumerate(_BRACKET.finditer(self.source, run)):
+            if found == index:
+                return bracket.start()
+        raise AssertionError("a bracket counted in the run is always found again")
 
     def quoted(self, quote: str) -> None:
         end = STRING_END[quote].match(self.source, self.pos + 1)
@@ -93,8 +109,9 @@ class _Scanner:
 
     def line_comment(self) -> None:
         end = self.source.find("\n", self.pos)
-        close_tag = self.source.find("?>", self.pos)
-        if close_tag != -1 and (end == -1 or close_tag < end):
+        # (a closing tag before the line break: looked for up to it, not to the file's end)
+        close_tag = self.source.find("?>", self.pos, len(self.source) if end == -1 else end)
+        if close_tag != -1:
             self.pos = close_tag
         else:
             self.pos = len(self.source) if end == -1 else end + 1
@@ -126,8 +143,9 @@ class _Scanner:
         if not self.brackets:
             self.fail(self.pos, f"'{closer}' closes nothing")
             return
-        opener, opened_at = self.brackets.pop()
+        opener, run, index = self.brackets.pop()
         if opener != _PAIRS[closer]:
+            opened_at = self.bracket_at(run, index)
             self.fail(
                 self.pos, f"'{closer}' closes '{opener}' opened on line {self.line_at(opened_at)}"
             )

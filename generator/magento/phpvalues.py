@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
 from generator.magento.phpclasses import NAME_START, PhpClasses
 
@@ -45,8 +46,8 @@ _TOKEN = re.compile(
     r"|(?P<variable>\$[A-Za-z_]\w*)|(?P<number>\d+)(?![\w.])|(?P<other>.))",
     re.DOTALL,
 )
-_SPACE = re.compile(r"\s*")
 _CLOSERS = {"[": "]", "(": ")", "{": "}"}
+_SKIP_STOP = re.compile(r"['\"\[\](){},;=]")
 
 
 class _Unknown:
@@ -57,8 +58,7 @@ class _Unknown:
 UNKNOWN = _Unknown()
 
 
-@dataclass(frozen=True)
-class Text:
+class Text(NamedTuple):
     """A string value and the offset of the literal it comes from (for locations)."""
 
     value: str
@@ -66,8 +66,7 @@ class Text:
     file: str  # the module-relative file of that literal
 
 
-@dataclass(frozen=True)
-class PhpArray:
+class PhpArray(NamedTuple):
     """An array literal: (key, value) pairs in order; a key is None where PHP numbers it."""
 
     items: tuple[tuple[object, object], ...]
@@ -101,6 +100,9 @@ class ModuleValues:
 
     def __init__(self, files: Mapping[str, PhpClasses]) -> None:
         self.files = files
+        # Each file's tokens by position, once read: values read again (a variable's, a
+        # constant's) and the reader's look-ahead meet the same positions.
+        self.tokens: dict[str, dict[int, tuple[str, str, int, int]]] = {}
         self._constants: dict[str, tuple[PhpClasses, int]] = {}
         for found in files.values():
             for key, offset in found.constants.items():
@@ -131,13 +133,18 @@ class ModuleValues:
 
     def assigned(self, found: PhpClasses, variable: str, before: int, depth: int) -> object:
         """The value last assigned to ``variable`` (``$name = ...;``) before ``before``."""
-        pattern = re.compile(re.escape(variable) + r"\s*=(?![=>])")
         last = None
-        for match in pattern.finditer(found.php.code, 0, before):
+        for match in _assignment(variable).finditer(found.php.code, 0, before):
             last = match
         if last is None or depth >= MAX_DEPTH:
             return UNKNOWN
         return self.value(found, last.end(), depth + 1)[0]
+
+
+@lru_cache(maxsize=256)
+def _assignment(variable: str) -> re.Pattern[str]:
+    """An assignment to ``variable`` (``$name = ``, not ``==`` nor ``=>``)."""
+    return re.compile(re.escape(variable) + r"\s*=(?![=>])")
 
 
 class _Reader:
@@ -147,20 +154,28 @@ class _Reader:
         self.values = values
         self.found = found
         self.code = found.php.code
+        self.literals = found.php.literals
+        self.tokens = values.tokens.setdefault(found.relative, {})
         self.depth = depth
         self.nesting = 0
 
     def token(self, position: int) -> tuple[str, str, int, int]:
         """(kind, text, start, end) of the token at ``position``, whitespace skipped."""
-        stripped = _SPACE.match(self.code, position).end()  # type: ignore[union-attr]
-        literal = self.found.php.literals.get(stripped)
-        if literal is not None:
-            return "literal", "", stripped, literal[0]
+        found = self.tokens.get(position)
+        if found is None:
+            found = self.tokens[position] = self._token(position)
+        return found
+
+    def _token(self, position: int) -> tuple[str, str, int, int]:
         match = _TOKEN.match(self.code, position)
         if match is None or match.lastgroup is None:
             return "end", "", len(self.code), len(self.code)
         kind = match.lastgroup
-        return kind, match.group(kind), match.start(kind), match.end()
+        start = match.start(kind)  # after the whitespace (a literal's quote is "other")
+        literal = self.literals.get(start)
+        if literal is not None:
+            return "literal", "", start, literal[0]
+        return kind, match.group(kind), start, match.end()
 
     def expression(self, position: int) -> tuple[object, int]:
         value, position = self.term(position)
@@ -262,7 +277,12 @@ class _Reader:
         bracket outside brackets."""
         depth, code = [], self.code
         while position < len(code):
-            literal = self.found.php.literals.get(position)
+            # Only a literal (its quote), a bracket, "," ";" or "=" can change what follows.
+            stop = _SKIP_STOP.search(code, position)
+            if stop is None:
+                return len(code)
+            position = stop.start()
+            literal = self.literals.get(position)
             if literal is not None:
                 position = literal[0]
                 continue

@@ -27,17 +27,13 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass
-from typing import NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from generator.magento.files import DATA_PATCH_DIR
-from generator.pipeline.syncstate import MARKER, canonical_text, read_state, state_lines
-from generator.spec.model import (
-    Integration,
-    IntegrationFormat,
-    ModuleSpec,
-    Setup,
-)
+from generator.pipeline.syncstate import MARKER, canonical_text, read_state_value, state_lines
+
+if TYPE_CHECKING:  # validate reads sync patches without the spec model (3 ms to import)
+    from generator.spec.model import Integration, ModuleSpec
 
 # Bump when the patch's behaviour changes, so that every store runs the new one once.
 SYNC_VERSION = 1
@@ -73,16 +69,14 @@ OAUTH = Service(_INTEGRATION + "Api\\OauthServiceInterface", "oauthService")
 PATCH_INTERFACE = "Magento\\Framework\\Setup\\Patch\\DataPatchInterface"
 
 
-@dataclass(frozen=True)
-class SyncIntegration:
+class SyncIntegration(NamedTuple):
     """One current integration as the sync patch handles it."""
 
     name: str
     cleared: tuple[str, ...]  # the integration table's URL columns the spec does not give
 
 
-@dataclass(frozen=True)
-class SyncPatch:
+class SyncPatch(NamedTuple):
     """Everything the sync patch template needs, and the JSON its class name is hashed from."""
 
     namespace: str
@@ -131,6 +125,8 @@ class SyncPatch:
 
 def wants_sync(spec: ModuleSpec) -> bool:
     """Whether ``spec``'s module gets a sync patch: split format, a setup script, integrations."""
+    from generator.spec.model import IntegrationFormat, Setup
+
     return (
         spec.integration_format == IntegrationFormat.SPLIT
         and spec.setup in (Setup.INSTALL_DATA, Setup.DATA_PATCH)
@@ -140,6 +136,8 @@ def wants_sync(spec: ModuleSpec) -> bool:
 
 def prefix(spec: ModuleSpec) -> str:
     """The class name before the hash: setup_patch_name for data-patch, else SyncIntegrations."""
+    from generator.spec.model import Setup
+
     return spec.setup_patch_name if spec.setup == Setup.DATA_PATCH else INSTALL_DATA_PREFIX
 
 
@@ -164,10 +162,12 @@ def canonical_state(integrations: tuple[Integration, ...], retired: tuple[str, .
 
 
 def _from_canonical(
-    namespace: str, class_prefix: str, canonical: str, one_line: bool = False
+    namespace: str, class_prefix: str, canonical: str, one_line: bool = False, state: object = None
 ) -> SyncPatch:
-    """The SyncPatch whose canonical JSON is ``canonical``; raises ValueError if it is not one."""
-    state = json.loads(canonical)
+    """The SyncPatch whose canonical JSON is ``canonical`` (``state``: its value, when decoded
+    already); raises ValueError if it is not one."""
+    if state is None:
+        state = json.loads(canonical)
     if not isinstance(state, dict) or state.get("sync") != SYNC_VERSION:
         raise ValueError("not a sync state of this version")
     integrations = []
@@ -194,19 +194,30 @@ def parse_sync_patch(namespace: str, file_name: str, content: bytes) -> SyncPatc
     The claim still has to be proven by rendering it again
     (``generator.pipeline.render.is_own_sync``).
     """
+    found = read_sync_patch(namespace, file_name, content)
+    return None if found is None else found[0]
+
+
+def read_sync_patch(
+    namespace: str, file_name: str, content: bytes
+) -> tuple[SyncPatch, dict[str, Any]] | None:
+    """``parse_sync_patch``'s answer and the recorded state's JSON value (a dict)."""
     stem = file_name.removesuffix(".php")
-    match = CLASS_NAME.fullmatch(stem)
-    if not file_name.endswith(".php") or match is None:
+    if not file_name.endswith(".php") or CLASS_NAME.fullmatch(stem) is None:
         return None
     try:
         text = content.decode("utf-8")
     except UnicodeDecodeError:
         return None
-    recorded = read_state(text)
-    if recorded is None:
+    found = read_state_value(text)
+    if found is None:
         return None
+    (canonical, one_line), value = found
     try:
-        patch = _from_canonical(namespace, stem[:-HASH_LENGTH], *recorded)
+        # (json.loads(canonical) equals the value canonical was written from: no need to
+        # decode it again)
+        state = json.loads(canonical) if value is None else value
+        patch = _from_canonical(namespace, stem[:-HASH_LENGTH], canonical, one_line, state)
     except (ValueError, KeyError, TypeError):
         return None
-    return patch if patch.class_name == stem else None
+    return (patch, state) if patch.class_name == stem else None

@@ -28,23 +28,30 @@ import re
 from typing import NamedTuple
 
 from generator.magento.rules import MAX_LINE_COLUMNS
+from generator.patterns import lazy
 
 MARKER = "magegen-sync: "
 # Each docblock line: " * " and then the text.
 LINE_PREFIX = " * "
 INDENT = "    "
-_LONG_LINE = re.compile(r'(?P<head> *(?:"[a-z_]+": )?)"(?P<body>.*)"(?P<tail>,?)')
+_LONG_LINE = lazy(r'(?P<head> *(?:"[a-z_]+": )?)"(?P<body>.*)"(?P<tail>,?)')
 # What a JSON string's text is made of, with ensure_ascii: escapes stay whole.
-_UNITS = re.compile(r"\\u[0-9a-fA-F]{4}|\\.|.", re.DOTALL)
+_UNITS = lazy(r"\\u[0-9a-fA-F]{4}|\\.|.", re.DOTALL)
 _CLOSING = LINE_PREFIX + "}"
 # A long string breaks after one of these if it leaves at most _LOOK_BACK characters to carry.
 _SEPARATORS = frozenset(("\\/", " ", "-", "&", "?", ",", ";", "."))
 _LOOK_BACK = 24
-_LITERAL = re.compile(r'"(?:[^"\\\n]|\\.)*"')
+# A JSON string literal: "(?:[^"\\\n]|\\.)*", unrolled and possessive: the engine runs over plain
+# characters without trying two branches at each, and never gives any back, which could not
+# end a literal anyway (the same matches; searching a state for two literals side by side goes
+# from about 27 to 4 us).
+LITERAL = r'"[^"\\\n]*+(?:\\.[^"\\\n]*+)*+"'
+_LITERAL = lazy(LITERAL)
 # A string literal and those that go on with it (only spaces and line breaks between them).
-_LITERAL_RUN = re.compile(rf"{_LITERAL.pattern}(?:[ \n]*{_LITERAL.pattern})*")
+_LITERAL_RUN = lazy(rf"{LITERAL}(?:[ \n]*{LITERAL})*")
 # A literal followed by another: found wherever a run of two or more starts (and maybe elsewhere).
-_TWO_LITERALS = re.compile(rf'{_LITERAL.pattern}[ \n]*"')
+_TWO_LITERALS = re.compile(rf'{LITERAL}[ \n]*"')
+_QUOTES_APART = re.compile(r'"[ \n]*"')
 
 
 class Recorded(NamedTuple):
@@ -54,10 +61,14 @@ class Recorded(NamedTuple):
     one_line: bool
 
 
+# What json.dumps(state, ensure_ascii=True, sort_keys=True, separators=(",", ":")) builds at
+# each call, built once.
+_CANONICAL = json.JSONEncoder(ensure_ascii=True, sort_keys=True, separators=(",", ":"))
+
+
 def canonical_text(state: object) -> str:
     """The canonical JSON of ``state``: ASCII only, and never ``*/`` (``/`` is escaped)."""
-    text = json.dumps(state, ensure_ascii=True, sort_keys=True, separators=(",", ":"))
-    return text.replace("/", "\\/")
+    return _CANONICAL.encode(state).replace("/", "\\/")
 
 
 def state_lines(canonical: str) -> tuple[str, ...]:
@@ -110,23 +121,41 @@ def read_state(text: str) -> Recorded | None:
     Reads the pretty layout and the one-line layout of earlier patches. What it returns is
     only a claim: the caller proves it by rendering the patch again.
     """
-    lines = text.split("\n")
-    starts = [i for i, line in enumerate(lines) if line.startswith(LINE_PREFIX + MARKER)]
-    if len(starts) != 1:
+    found = read_state_value(text)
+    return None if found is None else found[0]
+
+
+def read_state_value(text: str) -> tuple[Recorded, object] | None:
+    """``read_state(text)`` and, for the pretty layout, the JSON value it was canonicalised from
+    (None for the one-line layout, which is not decoded here)."""
+    # The one line that starts with the marker (a line starts the text or follows a "\n").
+    marker = LINE_PREFIX + MARKER
+    at_start = text.startswith(marker)
+    if at_start + text.count("\n" + marker) != 1:
         return None
-    first = lines[starts[0]][len(LINE_PREFIX + MARKER) :]
+    start = 0 if at_start else text.index("\n" + marker) + 1
+    line_end = text.find("\n", start)
+    first = text[start + len(marker) : len(text) if line_end == -1 else line_end]
     if first != "{":
-        return Recorded(first, True)
-    try:
-        end = lines.index(_CLOSING, starts[0])
-    except ValueError:
+        return Recorded(first, True), None
+    if line_end == -1:
+        return None  # no closing line
+    # The first line after it that is exactly _CLOSING.
+    closing = text.find("\n" + _CLOSING, line_end)
+    while closing != -1:
+        end = closing + 1 + len(_CLOSING)
+        if end == len(text) or text[end] == "\n":
+            break
+        closing = text.find("\n" + _CLOSING, closing + 1)
+    else:
         return None
-    body = lines[starts[0] + 1 : end + 1]
-    if not all(line.startswith(LINE_PREFIX) for line in body):
-        return None
-    pretty = "{\n" + "\n".join(line[len(LINE_PREFIX) :] for line in body)
+    body = text[line_end + 1 : end]  # the lines below the marker's, the closing one included
+    if not body.startswith(LINE_PREFIX) or body.count("\n") != body.count("\n" + LINE_PREFIX):
+        return None  # a line that does not start with the prefix
+    pretty = "{\n" + body[len(LINE_PREFIX) :].replace("\n" + LINE_PREFIX, "\n")
     try:
-        return Recorded(canonical_text(json.loads(_joined(pretty))), False)
+        value = json.loads(_joined(pretty))
+        return Recorded(canonical_text(value), False), value
     except (ValueError, RecursionError):
         return None
 
@@ -137,6 +166,8 @@ def _joined(text: str) -> str:
     def join(run: re.Match[str]) -> str:
         return '"' + "".join(literal[1:-1] for literal in _LITERAL.findall(run[0])) + '"'
 
-    if _TWO_LITERALS.search(text) is None:
+    # (A closing quote, spaces and an opening quote: what two literals side by side need, and
+    # faster to rule out.)
+    if _QUOTES_APART.search(text) is None or _TWO_LITERALS.search(text) is None:
         return text  # each run is one literal, which joins to itself
     return _LITERAL_RUN.sub(join, text)

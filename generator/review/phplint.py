@@ -13,8 +13,8 @@ import json
 import os
 import shutil
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from generator.errors import Problem
 from generator.magento.phpsource import check_php
@@ -39,8 +39,7 @@ echo json_encode($failed, JSON_INVALID_UTF8_SUBSTITUTE);
 """
 
 
-@dataclass(frozen=True)
-class LintResult:
+class LintResult(NamedTuple):
     """What parsing the files found, and a note when real PHP was not available."""
 
     problems: tuple[Problem, ...]

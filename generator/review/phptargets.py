@@ -12,7 +12,6 @@ any other module the default targets (the lines Adobe supports; see
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import lru_cache
 
 from generator.errors import Problem, Severity, shown
 from generator.magento.catalogs import Catalogs
@@ -49,18 +48,61 @@ def module_targets(
         return store, "the store's release"
     manifest = module.composer if isinstance(module.composer, dict) else {}
     name, version = manifest.get("name"), manifest.get("version")
-    shipping = tuple(
-        r for r in known_releases() if version and release_packages(r.name).get(name) == version
-    )
+    if isinstance(name, str) and isinstance(version, str):
+        shipping = _shipping(name, version)
+    else:  # (not a key to keep: compared as it is)
+        shipping = _shipping_of(known_releases(), name, version)
     if shipping:
         return shipping, f"Magento {describe(r.name for r in shipping)} ships {name} {version}"
     return default_targets().php_sources(), "the default targets; name the store with --catalog"
 
 
-@lru_cache(maxsize=64)
+# (the known releases' id, name, version) -> (the known releases, those that ship that version):
+# modules repeat them, and the releases' tables are read once per run (known_releases and
+# release_packages keep what they read).
+_SHIPPING: dict[tuple[int, str, str], tuple[tuple[Release, ...], tuple[Release, ...]]] = {}
+SHIPPING_KEPT = 256
+
+
+def _shipping(name: str, version: str) -> tuple[Release, ...]:
+    """The known releases that ship package ``name`` at ``version``."""
+    releases = known_releases()
+    key = (id(releases), name, version)
+    found = _SHIPPING.get(key)
+    if found is not None:
+        return found[1]
+    shipping = _shipping_of(releases, name, version)
+    if len(_SHIPPING) >= SHIPPING_KEPT:
+        _SHIPPING.clear()
+    _SHIPPING[key] = (releases, shipping)
+    return shipping
+
+
+def _shipping_of(
+    releases: tuple[Release, ...], name: object, version: object
+) -> tuple[Release, ...]:
+    return tuple(r for r in releases if version and release_packages(r.name).get(name) == version)
+
+
+# (php, the targets' ids) -> (the targets, those php excludes). Keyed by identity: hashing the
+# targets (frozen dataclasses) cost more than the rest of the check, and every module of a run
+# is judged against the same target objects. The targets are kept, so their ids stay theirs.
+_EXCLUDED: dict[tuple[str, tuple[int, ...]], tuple[tuple[PhpSource, ...], tuple[PhpSource, ...]]]
+_EXCLUDED = {}
+EXCLUDED_KEPT = 64
+
+
 def _excluded(php: str, targets: tuple[PhpSource, ...]) -> tuple[PhpSource, ...]:
     """The targets ``php`` excludes, worked out once per constraint: modules repeat them."""
-    return excluded_by_php(php, targets)
+    key = (php, tuple(map(id, targets)))
+    found = _EXCLUDED.get(key)
+    if found is not None:
+        return found[1]
+    excluded = excluded_by_php(php, targets)
+    if len(_EXCLUDED) >= EXCLUDED_KEPT:
+        _EXCLUDED.clear()
+    _EXCLUDED[key] = (targets, excluded)
+    return excluded
 
 
 def php_findings(module: ModuleFacts, store: tuple[Release, ...] | None) -> Iterator[Problem]:

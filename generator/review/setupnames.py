@@ -14,15 +14,16 @@ from collections.abc import Iterator
 from generator.errors import Problem, shown
 from generator.magento.moduletree import ModuleFacts
 from generator.magento.setupcode import PATCH_DIRS, SETUP_SCRIPTS
+from generator.patterns import lazy
 
 MAX_DISTANCE = 2  # edits between a file name and the script it was meant to be
-_SETUP_INTERFACE = re.compile(
+_SETUP_INTERFACE = lazy(
     r"(?<![\w$])(?:Install|Upgrade)(?:Data|Schema)Interface|(?<![\w$])UninstallInterface"
     r"|(?<![\w$])(?:ModuleDataSetup|SchemaSetup|DataPatch|SchemaPatch)Interface"
 )
-_CLASS = re.compile(r"(?<![\w$\\>:])class\s+(?!extends\b|implements\b)[A-Za-z_]")
-_ABSTRACT = re.compile(r"(?<![\w$\\>:])abstract\s+class\s")
-_PATCH_INTERFACE = re.compile(r"(?<![\w$])(?:DataPatch|SchemaPatch)Interface")
+_CLASS = lazy(r"(?<![\w$\\>:])class\s+(?!extends\b|implements\b)[A-Za-z_]")
+_ABSTRACT = lazy(r"(?<![\w$\\>:])abstract\s+class\s")
+_PATCH_INTERFACE = lazy(r"(?<![\w$])(?:DataPatch|SchemaPatch)Interface")
 
 
 def misspelled_scripts(module: ModuleFacts) -> Iterator[Problem]:

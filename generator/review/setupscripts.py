@@ -5,7 +5,9 @@ MG311, MG312). Which code Magento runs, and what it creates, is read by
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from collections.abc import Iterator
 
 from generator.errors import Problem, Severity, shown
@@ -22,8 +24,8 @@ def setup_problems(module: ModuleFacts, setup: SetupCode | None = None) -> Itera
     here when not given)."""
     yield from _misnamed_scripts(module)
     yield from misspelled_scripts(module)
-    install_data = module.root / INSTALL_DATA
-    if install_data.is_file() and module.setup_version is None and not _refused(module, "module"):
+    unversioned = module.setup_version is None and not _refused(module, "module")
+    if _is_file(module, INSTALL_DATA) and unversioned:
         yield _problem(
             module, INSTALL_DATA, "never runs: etc/module.xml has no setup_version", "MG302"
         )
@@ -55,12 +57,43 @@ def _problem(
     return Problem(display, message, line=line, column=column, severity=severity, code=code)
 
 
+# What a failed stat means "nothing there" by (pathlib's is_file and is_dir answer False).
+_ABSENT = (errno.ENOENT, errno.ENOTDIR)
+
+
+def _is_file(module: ModuleFacts, relative: str) -> bool:
+    """``(module.root / relative).is_file()``, with one ``os.stat`` where it succeeds."""
+    try:
+        return stat.S_ISREG(os.stat(os.path.join(module.root, relative)).st_mode)
+    except OSError as exc:
+        if exc.errno in _ABSENT:
+            return False
+        return (module.root / relative).is_file()  # which errors it ignores, and which not
+
+
+def _folder_names(module: ModuleFacts, relative: str) -> list[str]:
+    """What the module's folder ``relative`` holds, sorted; nothing unless it is a folder and
+    not a link. One ``os.lstat`` where it succeeds on a path that is not a link."""
+    path = os.path.join(module.root, relative)
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError as exc:
+        if exc.errno in _ABSENT:
+            return []
+        mode = None
+    if mode is None or stat.S_ISLNK(mode):  # as pathlib decides (and fails)
+        folder = module.root / relative
+        return sorted(os.listdir(folder)) if folder.is_dir() and not folder.is_symlink() else []
+    return sorted(os.listdir(path)) if stat.S_ISDIR(mode) else []
+
+
+_SCRIPT_FILES = {f"{script}.php".casefold(): f"{script}.php" for script in SETUP_SCRIPTS}
+
+
 def _misnamed_scripts(module: ModuleFacts) -> Iterator[Problem]:
-    setup = module.root / "Setup"
-    names = sorted(os.listdir(setup)) if setup.is_dir() and not setup.is_symlink() else []
-    expected = {f"{script}.php".casefold(): f"{script}.php" for script in SETUP_SCRIPTS}
+    names = _folder_names(module, "Setup")
     for name in names:
-        right = expected.get(name.casefold())
+        right = _SCRIPT_FILES.get(name.casefold())
         if right is not None and right != name:
             yield _problem(
                 module,

@@ -9,26 +9,24 @@ the files' state while installed stores keep the recorded one: the change never 
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Container
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from generator.errors import Problem, shown
 from generator.magento.files import API_XML, CONFIG_XML, DATA_PATCH_DIR
 from generator.magento.integrations import IntegrationFacts
 from generator.magento.moduletree import ModuleFacts
 from generator.magento.phpcode import read_php
+from generator.patterns import lazy
 
-_RETIRE_CALL = re.compile(r"->\s*retire\s*\(\s*(?=['\"])")
+_RETIRE_CALL = lazy(r"->\s*retire\s*\(\s*(?=['\"])")
 # A patch that looks an integration up by name and deletes integrations or consumers.
-_FIND_CALL = re.compile(r"->\s*findByName\s*\(\s*(?=['\"])")
-_DELETES = re.compile(r"->\s*(?:delete|deleteConsumer)\s*\(")
+_FIND_CALL = lazy(r"->\s*findByName\s*\(\s*(?=['\"])")
+_DELETES = lazy(r"->\s*(?:delete|deleteConsumer)\s*\(")
 FIELDS = ("email", "endpoint_url", "identity_link_url")
 
 
-@dataclass(frozen=True)
-class Record:
+class Record(NamedTuple):
     """One sync patch of the tree and the state it records."""
 
     relative: str
@@ -39,7 +37,7 @@ class Record:
 
 def sync_records(module: ModuleFacts) -> list[Record]:
     """Every magegen sync patch of the module (recognised by name and record), by path."""
-    from generator.pipeline.sync import parse_sync_patch
+    from generator.pipeline.sync import read_sync_patch
 
     records = []
     for relative in module.files.files if module.files is not None else ():
@@ -47,10 +45,10 @@ def sync_records(module: ModuleFacts) -> list[Record]:
         if folder != DATA_PATCH_DIR:
             continue
         content = module.files.read(relative)
-        claimed = parse_sync_patch("", file_name, content) if content is not None else None
-        if claimed is None:
+        found = read_sync_patch("", file_name, content) if content is not None else None
+        if found is None:
             continue
-        state = json.loads(claimed.canonical)
+        claimed, state = found  # (state: json.loads(claimed.canonical), decoded once)
         integrations = {str(i["name"]): i for i in state["integrations"]}
         records.append(Record(relative, claimed.class_name, integrations, claimed.retired))
     return records
@@ -89,8 +87,12 @@ def _differences(facts: IntegrationFacts, recorded: dict) -> tuple[list[str], bo
 def synced_names(module: ModuleFacts, records: list[Record] | None = None) -> frozenset[str]:
     """The split-format integrations whose files say exactly what some sync patch records."""
     records = sync_records(module) if records is None else records
+    return _synced(module.integrations(), records)
+
+
+def _synced(integrations: tuple[IntegrationFacts, ...], records: list[Record]) -> frozenset[str]:
     found = set()
-    for facts in module.integrations():
+    for facts in integrations:
         for record in records:
             recorded = record.integrations.get(facts.name)
             if recorded is not None and _differences(facts, recorded) == ([], False):
@@ -103,11 +105,14 @@ def unsynced_problems(module: ModuleFacts) -> list[Problem]:
     if module.config is None or any(r in module.refused for r in (CONFIG_XML, API_XML)):
         return []
     records = sync_records(module)
-    synced = synced_names(module, records)
     problems = tampered_problems(module, {record.relative for record in records})
-    for facts in module.integrations():
+    if not records:
+        return problems  # (no integration can differ from a record)
+    integrations = module.integrations()
+    synced = _synced(integrations, records)
+    for facts in integrations:
         named = [r for r in records if facts.name in r.integrations]
-        if facts.name in synced or facts.name in (module.consolidated or {}) or not records:
+        if facts.name in synced or facts.name in (module.consolidated or {}):
             continue
         if not named:
             declared = facts.name in (module.config or {})
