@@ -13,7 +13,6 @@ import json
 import os
 import re
 import stat
-from dataclasses import dataclass, field
 from pathlib import Path
 
 REGISTRATION_PHP = "registration.php"
@@ -61,19 +60,19 @@ def default_composer_name(vendor: str, module: str) -> str:
 KEPT_READ_BYTES = 64 << 10  # files up to this size are kept once read (PHP setup code is ~4 KiB)
 
 
-@dataclass(frozen=True)
 class ModuleTreeFiles:
     """The files of a module tree that may be read, and those refused, by relative POSIX path."""
 
-    root: Path
-    files: tuple[str, ...]
-    refused: dict[str, str] = field(default_factory=dict)
-    _readable: frozenset[str] = field(init=False, repr=False, compare=False)
-    _read: dict[str, bytes | None] = field(init=False, repr=False, compare=False)
+    __slots__ = ("root", "files", "refused", "_readable", "_read")
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_readable", frozenset(self.files))
-        object.__setattr__(self, "_read", {})
+    def __init__(
+        self, root: Path, files: tuple[str, ...], refused: dict[str, str] | None = None
+    ) -> None:
+        self.root = root
+        self.files = files
+        self.refused = {} if refused is None else refused
+        self._readable = frozenset(files)
+        self._read: dict[str, bytes | None] = {}
 
     def path(self, relative: str) -> Path:
         """The file ``relative`` of the module."""
@@ -151,7 +150,7 @@ def read_capped(path: str | os.PathLike[str]) -> bytes | None:
 
 def walk_module(root: Path) -> ModuleTreeFiles:
     """Every file of the module at ``root`` that may be read, and every one refused, with why."""
-    base = os.path.realpath(root)
+    base = ""  # root's real path, found when a link is met (most modules have none)
     files: list[str] = []
     refused: dict[str, str] = {}
     pending = [("", os.fspath(root))]  # (relative prefix, folder); a folder that fails is skipped
@@ -164,27 +163,45 @@ def walk_module(root: Path) -> ModuleTreeFiles:
             continue
         for entry in entries:
             relative = prefix + entry.name
-            if _is_folder(entry):  # a link to a folder counts, as os.walk counts it
-                if entry.name in VCS_DIRS:
-                    continue
-                if entry.is_symlink():
-                    refused[relative] = LINKED_FOLDER if _inside(base, entry.path) else LINKS_OUT
-                else:
+            if entry.is_symlink():
+                base = base or os.path.realpath(root)
+                reason = _link_refusal(base, entry)
+                if reason is None:
+                    files.append(relative)
+                elif reason:  # (a linked version-control folder is skipped, as a real one is)
+                    refused[relative] = reason
+                continue
+            try:
+                folder_like = entry.is_dir()
+            except OSError:
+                folder_like = False
+            if folder_like:
+                if entry.name not in VCS_DIRS:
                     pending.append((relative + "/", entry.path))
                 continue
-            reason = _refusal(base, entry)
+            reason = _refusal(entry)
             if reason is None:
                 files.append(relative)
             else:
                 refused[relative] = reason
-    return ModuleTreeFiles(root, tuple(sorted(files)), dict(sorted(refused.items())))
+    files.sort()
+    return ModuleTreeFiles(root, tuple(files), dict(sorted(refused.items())))
 
 
-def _is_folder(entry: os.DirEntry[str]) -> bool:
+def _link_refusal(base: str, entry: os.DirEntry[str]) -> str | None:
+    """Why the link ``entry`` may not be read: "" for a linked version-control folder (left
+    out), None for a link to a file inside the module (read as that file)."""
     try:
-        return entry.is_dir()
+        folder_like = entry.is_dir()  # a link to a folder counts, as os.walk counts it
     except OSError:
-        return False
+        folder_like = False
+    if folder_like:
+        if entry.name in VCS_DIRS:
+            return ""
+        return LINKED_FOLDER if _inside(base, entry.path) else LINKS_OUT
+    if not _inside(base, entry.path):
+        return LINKS_OUT
+    return _refusal(entry)
 
 
 def _inside(base: str, path: str) -> bool:
@@ -192,10 +209,8 @@ def _inside(base: str, path: str) -> bool:
     return target == base or target.startswith(base + os.sep)
 
 
-def _refusal(base: str, entry: os.DirEntry[str]) -> str | None:
-    """Why the file ``entry`` may not be read, or None when it may."""
-    if entry.is_symlink() and not _inside(base, entry.path):
-        return LINKS_OUT
+def _refusal(entry: os.DirEntry[str]) -> str | None:
+    """Why the file ``entry`` (not a link out of the module) may not be read, or None."""
     try:
         info = entry.stat()
     except OSError:

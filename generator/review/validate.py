@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import gc
 import os
-import signal
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -89,11 +87,10 @@ def validate_paths(
     problems = list(known.problems)
     summaries: list[ModuleSummary] = []
     php_files: list[Path] = []
-    for checked in _check_all(roots, context, urns, progress):
+    for checked in _check_all(roots, context, urns, check_php, progress):
         problems += checked.problems
         summaries.append(checked.summary)
-        if check_php:  # (kept only when needed: memory stays flat as trees grow)
-            php_files += checked.php_files
+        php_files += checked.php_files
     problems += shared_name_problems(summaries)
     notes = []
     if check_php:
@@ -116,15 +113,20 @@ class _Checked(NamedTuple):
     php_files: list[Path]
 
 
-def _check_one(root: Path, context: Context, urns: UrnResolver | None) -> _Checked:
-    """One module checked; an unexpected failure becomes a finding, never the run's end."""
+def _check_one(
+    root: Path, context: Context, urns: UrnResolver | None, check_php: bool = True
+) -> _Checked:
+    """One module checked; an unexpected failure becomes a finding, never the run's end.
+
+    Its PHP files are kept only for ``check_php`` (memory stays flat as trees grow, and a child
+    process sends less back)."""
     try:
         module, problems = read_module(root, keep_xml=urns is not None)
         problems = _lenient_module_xml(problems) + check_module(module, context)
         if urns is not None:
             problems += _magento_schema_problems(module, urns)
             module.xml_files.clear()  # keep memory flat: documents are not needed any more
-        return _Checked(_summary(module), problems, module.php_files)
+        return _Checked(_summary(module), problems, module.php_files if check_php else [])
     except Exception as exc:
         message = (
             f"magegen itself failed on this module ({type(exc).__name__}: "
@@ -159,39 +161,31 @@ def _check_all(
     roots: list[Path],
     context: Context,
     urns: UrnResolver | None,
+    check_php: bool,
     progress: Callable[[int, int], None] | None,
-) -> Iterator[_Checked]:
+) -> list[_Checked]:
     """Each module checked, in ``roots`` order; large trees on every usable core.
 
     With an installation (``urns``), modules are checked in this process, so that each of its
     schemas is compiled once per run.
     """
     workers = 1 if urns is not None else _pool_size(len(roots))
-    share = max(1, -(-len(roots) // workers))  # this process checks the first share
-    children: list[tuple[int, int, list[Path]]] = []
+    total = len(roots)
+    told = None if progress is None else (lambda done: progress(done, total))
+
+    def check(index: int) -> _Checked:
+        return _check_one(roots[index], context, urns, check_php)
+
     if workers > 1:
-        gc.freeze()  # the collector of a child then never touches (and copies) what exists now
-        starts = range(share, len(roots), share)
-        children = [_fork_share(roots[start : start + share], context) for start in starts]
-        gc.unfreeze()  # (in this process only: its garbage stays collectable)
-    done = 0
-    try:
-        for root in roots[:share]:
-            yield _check_one(root, context, urns)
-            done += 1
-            if progress is not None:
-                progress(done, len(roots))
-        while children:
-            for checked in _collect_share(*children.pop(0), context):
-                yield checked
-                done += 1
-            if progress is not None:
-                progress(done, len(roots))
-    finally:
-        for pid, reading, _ in children:  # left early: stop the children, leave no zombie
-            os.close(reading)
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
+        from generator.review.shares import shared
+
+        return shared(total, check, workers - 1, told)
+    checked = []
+    for index in range(total):
+        checked.append(check(index))
+        if told is not None:
+            told(index + 1)
+    return checked
 
 
 def _pool_size(modules: int) -> int:
@@ -206,43 +200,6 @@ def _pool_size(modules: int) -> int:
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     idle = (usable or 1) - os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
     return max(1, min(usable or 1, MAX_WORKERS, 1 + int(idle)))  # this process, one per idle core
-
-
-def _fork_share(roots: list[Path], context: Context) -> tuple[int, int, list[Path]]:
-    """A child process that checks ``roots`` and sends the results back; (pid, pipe, roots)."""
-    import pickle
-
-    reading, writing = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: check, send, and leave without running the parent's exit code
-        os.close(reading)
-        status = 1
-        try:
-            with open(writing, "wb") as pipe:
-                checked = [_check_one(root, context, None) for root in roots]
-                pickle.dump(checked, pipe, protocol=pickle.HIGHEST_PROTOCOL)
-            status = 0
-        finally:
-            os._exit(status)
-    os.close(writing)
-    return pid, reading, roots
-
-
-def _collect_share(pid: int, reading: int, roots: list[Path], context: Context) -> list[_Checked]:
-    """What the child ``pid`` found; should it have failed, its modules are checked here."""
-    import pickle
-
-    with open(reading, "rb") as pipe:
-        sent = pipe.read()
-    _, status = os.waitpid(pid, 0)
-    if status == 0:
-        try:
-            checked = pickle.loads(sent)
-        except Exception:  # a child killed part-way leaves a cut pickle
-            checked = None
-        if isinstance(checked, list) and len(checked) == len(roots):
-            return checked
-    return [_check_one(root, context, None) for root in roots]
 
 
 def _urn_resolver(known: Catalogs) -> UrnResolver | None:
