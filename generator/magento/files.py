@@ -15,6 +15,8 @@ import re
 import stat
 from pathlib import Path
 
+from generator.patterns import lazy
+
 REGISTRATION_PHP = "registration.php"
 MODULE_XML = "etc/module.xml"
 ACL_XML = "etc/acl.xml"
@@ -262,7 +264,7 @@ def _refuse_constant(name: str) -> object:
 
 # A string runs to its closing quote, or to the end when it has none: a string that may fail to
 # close would be scanned again from each later quote, quadratic in the file's size.
-_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.?)*(?:"|\Z)|[\[\]{}]', re.DOTALL)
+_JSON_TOKEN = lazy(r'"(?:[^"\\]|\\.?)*(?:"|\Z)|[\[\]{}]', re.DOTALL)
 
 
 def _check_depth(text: str) -> None:

@@ -7,8 +7,8 @@ app/code, at least ``etc/acl.xml``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -29,8 +29,7 @@ from generator.magento.xml import parse_untrusted
 SKIPPED = "MG110"  # a file of the installation could not be used
 
 
-@dataclass(frozen=True)
-class ModuleDir:
+class ModuleDir(NamedTuple):
     """One module folder of an installation."""
 
     path: Path
@@ -38,8 +37,7 @@ class ModuleDir:
     sequence: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Installation:
+class Installation(NamedTuple):
     """What magegen knows from a Magento installation: its own ACL tree and modules, nothing
     else (the store's truth is never merged with magegen's bundled releases)."""
 

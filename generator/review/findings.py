@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -12,6 +11,7 @@ from generator.errors import Problem, Severity, shown
 from generator.magento.acl import ADMIN, ALL, AclCatalog, module_of
 from generator.magento.moduletree import IntegrationFacts, Located, ModuleFacts
 from generator.magento.setupcode import SetupCode, setup_code
+from generator.patterns import lazy
 from generator.review.fullaccess import full_access_message
 from generator.review.phptargets import php_findings
 from generator.review.readscope import di_problems, registration_path_problems
@@ -70,7 +70,7 @@ API = "etc/integration/api.xml"
 CONFIG = "etc/integration/config.xml"
 CONSOLIDATED = "etc/integration.xml"
 # What Magento accepts as a module name at runtime (module.xsd is stricter, but not enforced).
-_RUNTIME_MODULE_NAME = re.compile(r"[A-Za-z0-9]+_[A-Za-z0-9]+")
+_RUNTIME_MODULE_NAME = lazy(r"[A-Za-z0-9]+_[A-Za-z0-9]+")
 XML_LIMIT = 4 << 20  # bytes of a file re-read to find a column
 SUGGEST_LIMIT = 200  # characters of an unknown id for which near matches are looked up
 

@@ -4,7 +4,6 @@ them, and every module's sequence, so that checks can follow sequences transitiv
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -19,16 +18,26 @@ from generator.magento.releases import Release
 from generator.review.phptargets import store_lines
 
 
-@dataclass(frozen=True)
 class Context:
     """What a module is judged against: the ACL tree (with the validated tree's own acl.xml
-    files merged in), the known modules, and the sequences of the validated tree's modules."""
+    files merged in), the known modules, and the sequences of the validated tree's modules.
 
-    acl: AclCatalog
-    modules: ModuleCatalog
-    sequences: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    complete: bool = False  # an installation was read: a module it lacks is not installed
-    store_lines: tuple[Release, ...] | None = None  # the store's Magento release, if known
+    (A plain class, not a dataclass: one is made per run, and a dataclass costs its creation
+    at every start.)"""
+
+    def __init__(
+        self,
+        acl: AclCatalog,
+        modules: ModuleCatalog,
+        sequences: Mapping[str, tuple[str, ...]] | None = None,
+        complete: bool = False,  # an installation was read: a module it lacks is not installed
+        store_lines: tuple[Release, ...] | None = None,  # the store's Magento release, if known
+    ) -> None:
+        self.acl = acl
+        self.modules = modules
+        self.sequences = {} if sequences is None else sequences
+        self.complete = complete
+        self.store_lines = store_lines
 
     @cached_property
     def _tree_modules(self) -> frozenset[str]:

@@ -5,29 +5,24 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from generator.errors import Problem, Severity, UsageError, shown
 from generator.magento.acl import AclCatalog
 from generator.magento.catalogs import Catalogs, catalogs
-from generator.magento.filekinds import schema_for
 from generator.magento.files import API_XML, CONFIG_XML, CONSOLIDATED_XML, SPLIT
 from generator.magento.moduletree import XSI_NO_NAMESPACE, ModuleFacts, read_module
-from generator.magento.xml import is_libxml2_noise
 from generator.review.crossmodule import shared_name_problems
 from generator.review.discovery import module_roots
 from generator.review.findings import check_module
-from generator.review.phplint import lint_php
 from generator.review.treecontext import Context, tree_context
 
 if TYPE_CHECKING:
     from generator.magento.urn import UrnResolver
 
 
-@dataclass(frozen=True)
-class IntegrationSummary:
+class IntegrationSummary(NamedTuple):
     """An integration a module declares, for reports."""
 
     name: str
@@ -38,8 +33,7 @@ class IntegrationSummary:
     line: int | None = None
 
 
-@dataclass(frozen=True)
-class ModuleSummary:
+class ModuleSummary(NamedTuple):
     """A module that was checked, for reports."""
 
     root: Path
@@ -47,8 +41,7 @@ class ModuleSummary:
     integrations: tuple[IntegrationSummary, ...]
 
 
-@dataclass(frozen=True)
-class ValidationResult:
+class ValidationResult(NamedTuple):
     """Everything ``validate`` found."""
 
     modules: tuple[ModuleSummary, ...]
@@ -94,6 +87,8 @@ def validate_paths(
     problems += shared_name_problems(summaries)
     notes = []
     if check_php:
+        from generator.review.phplint import lint_php
+
         # A module nested in another (a test fixture, say) shares its PHP files: check each once.
         linted = lint_php(sorted(set(php_files)))
         problems += linted.problems
@@ -212,6 +207,8 @@ def _urn_resolver(known: Catalogs) -> UrnResolver | None:
 
 def _magento_schema_problems(module: ModuleFacts, urns: UrnResolver) -> list[Problem]:
     """Each XML file checked against the installation's schema of its kind, as Magento does."""
+    from generator.magento.filekinds import schema_for
+
     problems = []
     for path, document in module.xml_files:
         declared = document.getroot().get(XSI_NO_NAMESPACE) or ""
@@ -232,6 +229,8 @@ def _magento_schema_problems(module: ModuleFacts, urns: UrnResolver) -> list[Pro
 
 def _schema_findings(display: str, location: str, schema, document) -> list[Problem]:
     from lxml import etree
+
+    from generator.magento.xml import is_libxml2_noise
 
     stopped = False
     try:
