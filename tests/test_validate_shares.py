@@ -76,7 +76,13 @@ def test_no_second_process_for_few_modules_or_busy_cores(
     monkeypatch.setattr(os, "getloadavg", lambda: (0.2, 0.2, 0.2), raising=False)
     assert validating._pool_size(validating.PARALLEL_FROM - 1) == 1
     assert validating._pool_size(validating.PARALLEL_FROM) == 2
+    # The load counts this process itself: one more process busy leaves no core idle.
+    monkeypatch.setattr(os, "getloadavg", lambda: (1.2, 1.2, 1.2), raising=False)
+    assert validating._pool_size(validating.PARALLEL_FROM) == 2
     monkeypatch.setattr(os, "getloadavg", lambda: (2.5, 2.5, 2.5), raising=False)
+    assert validating._pool_size(10 * validating.PARALLEL_FROM) == 1
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0}, raising=False)
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0), raising=False)
     assert validating._pool_size(10 * validating.PARALLEL_FROM) == 1
 
 

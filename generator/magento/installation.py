@@ -57,7 +57,7 @@ def _module_folders(root: Path) -> list[Path]:
     return sorted(found)
 
 
-def read_module_xml(path: Path) -> tuple[str, tuple[str, ...]]:
+def read_module_xml(path: str | Path) -> tuple[str, tuple[str, ...]]:
     """The module name and sequence declared by an etc/module.xml file.
 
     Raises ValueError when the file cannot be read or holds no module name.
@@ -70,7 +70,7 @@ def read_module_xml(path: Path) -> tuple[str, tuple[str, ...]]:
     return module.get("name"), sequence
 
 
-def _parse(path: Path) -> etree._ElementTree:
+def _parse(path: str | Path) -> etree._ElementTree:
     """An XML file of the installation, read under the module reading rules."""
     content = read_capped(path)
     if content is None:

@@ -148,7 +148,7 @@ def _lenient_module_xml(problems: list[Problem]) -> list[Problem]:
 
 # From this many modules on, a second process pays for its fork and for sending its results
 # back (measured with bench/run.py).
-PARALLEL_FROM = 64
+PARALLEL_FROM = 32
 MAX_WORKERS = 8
 
 
@@ -187,14 +187,18 @@ def _pool_size(modules: int) -> int:
     """How many processes should check ``modules`` modules: 1 unless more pay for themselves.
 
     That takes enough modules, fork (children inherit the context), and cores nobody else is
-    using: a child costs its fork and the pages it copies from this process, which a core that
-    other processes keep busy never wins back (measured with bench/run.py on a shared machine).
+    using: a child costs its fork and the pages it copies from this process. The load average
+    counts this process too (about 1 once runs follow each other, as in a benchmark or a CI
+    job): the other cores are busy with what the load holds beyond that. A child on a core
+    that turns out busy costs little (processes take modules as they are free), so a core
+    half idle counts.
     """
-    if modules < PARALLEL_FROM or not hasattr(os, "fork"):
+    if modules < PARALLEL_FROM or not hasattr(os, "fork") or not hasattr(os, "getloadavg"):
         return 1
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    idle = (usable or 1) - os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
-    return max(1, min(usable or 1, MAX_WORKERS, 1 + int(idle)))  # this process, one per idle core
+    usable = usable or 1
+    idle = usable - max(os.getloadavg()[0], 1.0)  # cores beyond this one that nobody uses
+    return max(1, min(usable, MAX_WORKERS, 1 + int(idle + 0.5)))  # this process, one per idle
 
 
 def _urn_resolver(known: Catalogs) -> UrnResolver | None:
