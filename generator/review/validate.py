@@ -174,7 +174,17 @@ def _check_all(
     if workers > 1:
         from generator.review.shares import shared
 
-        return shared(total, check, workers - 1, told)
+        # The first module here, before the fork: what each process would import, compile or
+        # load for its first module (the sync-patch reader, patterns, release data) is then
+        # done once, and the children inherit it.
+        first = check(0)
+        rest = shared(
+            total - 1,
+            lambda index: check(index + 1),
+            workers - 1,
+            None if told is None else (lambda done: told(done + 1)),
+        )
+        return [first, *rest]
     checked = []
     for index in range(total):
         checked.append(check(index))
