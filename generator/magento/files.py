@@ -133,21 +133,37 @@ def read_capped(path: str | os.PathLike[str]) -> bytes | None:
     """At most MAX_FILE_BYTES of the regular file ``path``; None when it cannot be read.
 
     The file is opened without blocking, so a named pipe cannot hang the run before it is seen
-    not to be a regular file.
+    not to be a regular file. (Read with os calls: no file object for each of a tree's files.)
     """
     try:
         descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        with open(descriptor, "rb") as handle:
-            info = os.fstat(handle.fileno())
-            if not stat.S_ISREG(info.st_mode):
-                return None
-            # Asking for MAX_FILE_BYTES at once would allocate that much for every small file.
-            content = handle.read(min(info.st_size, MAX_FILE_BYTES) + 1)
-            if len(content) > info.st_size:  # it grew since: read on, up to the cap
-                content += handle.read(MAX_FILE_BYTES + 1 - len(content))
     except OSError:
         return None
+    try:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        # Asking for MAX_FILE_BYTES at once would allocate that much for every small file.
+        content = _read_up_to(descriptor, min(info.st_size, MAX_FILE_BYTES) + 1)
+        if len(content) > info.st_size:  # it grew since: read on, up to the cap
+            content += _read_up_to(descriptor, MAX_FILE_BYTES + 1 - len(content))
+    except OSError:
+        return None
+    finally:
+        os.close(descriptor)
     return None if len(content) > MAX_FILE_BYTES else content
+
+
+def _read_up_to(descriptor: int, size: int) -> bytes:
+    """``size`` bytes of the open file, or fewer at its end."""
+    chunks = []
+    while size > 0:
+        chunk = os.read(descriptor, size)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)
 
 
 def walk_module(root: Path) -> ModuleTreeFiles:
