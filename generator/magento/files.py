@@ -166,19 +166,27 @@ def _read_up_to(descriptor: int, size: int) -> bytes:
     return b"".join(chunks)
 
 
-def walk_module(root: Path) -> ModuleTreeFiles:
-    """Every file of the module at ``root`` that may be read, and every one refused, with why."""
+def walk_module(
+    root: Path, listings: dict[str, list[os.DirEntry[str]]] | None = None
+) -> ModuleTreeFiles:
+    """Every file of the module at ``root`` that may be read, and every one refused, with why.
+
+    ``listings`` may hold folders already listed (by the search for modules): each is used
+    once, then dropped; the reading rules apply to its entries as to a fresh listing's.
+    """
     base = ""  # root's real path, found when a link is met (most modules have none)
     files: list[str] = []
     refused: dict[str, str] = {}
     pending = [("", os.fspath(root))]  # (relative prefix, folder); a folder that fails is skipped
     while pending:
         prefix, folder = pending.pop()
-        try:
-            with os.scandir(folder) as listing:
-                entries = list(listing)
-        except OSError:
-            continue
+        entries = listings.pop(folder, None) if listings is not None else None
+        if entries is None:
+            try:
+                with os.scandir(folder) as listing:
+                    entries = list(listing)
+            except OSError:
+                continue
         for entry in entries:
             relative = prefix + entry.name
             if entry.is_symlink():

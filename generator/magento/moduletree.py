@@ -137,14 +137,16 @@ def parse_xml(path: Path, display: str) -> tuple[etree._ElementTree | None, list
     return document, [] if problem is None else [problem]
 
 
-def read_module(root: Path, keep_xml: bool = False) -> tuple[ModuleFacts, list[Problem]]:
+def read_module(
+    root: Path, keep_xml: bool = False, listings: dict[str, list[os.DirEntry[str]]] | None = None
+) -> tuple[ModuleFacts, list[Problem]]:
     """Read the module at ``root``; return its facts and the problems of its single files.
 
     With ``keep_xml``, every parsed etc/ XML document is kept (for validation against an
-    installation's schemas); otherwise only the facts are.
+    installation's schemas); otherwise only the facts are. ``listings``: see ``walk_module``.
     """
     module = ModuleFacts(root)
-    module.files = tree = walk_module(root)
+    module.files = tree = walk_module(root, listings)
     module.refused = dict(tree.refused)
     problems = [_refusal(module, relative, reason) for relative, reason in tree.refused.items()]
     for relative in tree.files:

@@ -6,14 +6,24 @@ import os
 from pathlib import Path
 
 
-def module_roots(paths: list[Path]) -> list[Path]:
+# Entries of listed folders kept for the module reader at most (about 250 bytes each).
+LISTINGS_MAX_ENTRIES = 50_000
+
+
+def module_roots(
+    paths: list[Path], listings: dict[str, list[os.DirEntry[str]]] | None = None
+) -> list[Path]:
     """Every module (a folder holding etc/module.xml) under ``paths``, each once, sorted.
+
+    Given ``listings``, each folder listed is kept there (until LISTINGS_MAX_ENTRIES), so that
+    reading the modules need not list their folders again (``walk_module``).
 
     Hidden folders (.git, .cache, ...) are not searched, nor linked ones; a folder that cannot
     be listed is skipped (as ``os.walk`` walks). etc/module.xml counts when it is not a folder
     (a file, a link to one, a broken link).
     """
     roots: set[Path] = set()
+    kept = 0
     pending = [os.fspath(path) for path in paths]
     while pending:
         folder = pending.pop()
@@ -22,6 +32,9 @@ def module_roots(paths: list[Path]) -> list[Path]:
                 entries = list(listing)
         except OSError:
             continue
+        if listings is not None and kept + len(entries) <= LISTINGS_MAX_ENTRIES:
+            listings[folder] = entries
+            kept += len(entries)
         if os.path.basename(folder) == "etc" and any(
             e.name == "module.xml" and not _is_dir(e) for e in entries
         ):

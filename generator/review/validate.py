@@ -70,7 +70,8 @@ def validate_paths(
     for path in paths:
         if not path.is_dir():
             raise UsageError([Problem(str(path), "is not a folder")])
-    roots = module_roots(paths)
+    listings: dict[str, list[os.DirEntry[str]]] = {}  # folders listed once, read by each module
+    roots = module_roots(paths, listings)
     if not roots:
         where = ", ".join(str(p) for p in paths)
         raise UsageError([Problem(where, "holds no module (no etc/module.xml below it)")])
@@ -80,7 +81,7 @@ def validate_paths(
     problems = list(known.problems)
     summaries: list[ModuleSummary] = []
     php_files: list[Path] = []
-    for checked in _check_all(roots, context, urns, check_php, progress):
+    for checked in _check_all(roots, context, urns, check_php, progress, listings):
         problems += checked.problems
         summaries.append(checked.summary)
         php_files += checked.php_files
@@ -109,14 +110,18 @@ class _Checked(NamedTuple):
 
 
 def _check_one(
-    root: Path, context: Context, urns: UrnResolver | None, check_php: bool = True
+    root: Path,
+    context: Context,
+    urns: UrnResolver | None,
+    check_php: bool = True,
+    listings: dict[str, list[os.DirEntry[str]]] | None = None,
 ) -> _Checked:
     """One module checked; an unexpected failure becomes a finding, never the run's end.
 
     Its PHP files are kept only for ``check_php`` (memory stays flat as trees grow, and a child
     process sends less back)."""
     try:
-        module, problems = read_module(root, keep_xml=urns is not None)
+        module, problems = read_module(root, keep_xml=urns is not None, listings=listings)
         problems = _lenient_module_xml(problems) + check_module(module, context)
         if urns is not None:
             problems += _magento_schema_problems(module, urns)
@@ -158,6 +163,7 @@ def _check_all(
     urns: UrnResolver | None,
     check_php: bool,
     progress: Callable[[int, int], None] | None,
+    listings: dict[str, list[os.DirEntry[str]]] | None = None,
 ) -> list[_Checked]:
     """Each module checked, in ``roots`` order; large trees on every usable core.
 
@@ -169,7 +175,7 @@ def _check_all(
     told = None if progress is None else (lambda done: progress(done, total))
 
     def check(index: int) -> _Checked:
-        return _check_one(roots[index], context, urns, check_php)
+        return _check_one(roots[index], context, urns, check_php, listings)
 
     if workers > 1:
         from generator.review.shares import shared
