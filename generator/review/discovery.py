@@ -7,7 +7,7 @@ from pathlib import Path
 
 
 # Entries of listed folders kept for the module reader at most (about 250 bytes each).
-LISTINGS_MAX_ENTRIES = 50_000
+LISTINGS_MAX_ENTRIES = 20_000  # (about 2,000 modules of a few files each)
 
 
 def module_roots(
