@@ -1,5 +1,5 @@
 """validate, acl-diff and spec-from end without the interpreter's last full garbage collection
-(about 12 ms of each run's exit on a large tree): everything is frozen first, in a real process,
+(about 10 ms of each run's exit on a large tree): everything is frozen first, in a real process,
 and the run's output and exit status are what they are without it."""
 
 from __future__ import annotations

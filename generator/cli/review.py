@@ -71,7 +71,7 @@ def validate(
 
 def _no_final_collection() -> None:
     """At exit, let the interpreter free what the run leaves without its last full garbage
-    collection over every object: after a large tree that collection alone took about 12 ms of
+    collection over every object: after a large tree that collection alone took about 10 ms of
     each run's exit (measured), and its only use, collecting cycles, is moot when the process
     ends. Frozen objects are still freed, and atexit handlers and file flushes still run."""
     atexit.unregister(gc.freeze)  # (once per process, however many commands run in it)
