@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Iterable, Sequence
+from functools import cache
 from typing import NamedTuple
 
 # Characters that show nothing, or reorder what follows: Unicode's format characters (category
@@ -20,7 +21,7 @@ INVISIBLE = (
 )
 # Control characters (C0, DEL, C1), the line and paragraph separators some terminals and
 # renderers break lines at, and the invisible characters above.
-_UNPRINTABLE = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029{INVISIBLE}]")
+_UNPRINTABLE = f"[\x00-\x1f\x7f-\x9f\u2028\u2029{INVISIBLE}]"
 _NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 SHOWN_LIMIT = 120  # characters of one value shown in a message; the rest is elided
 
@@ -34,9 +35,16 @@ def _escape(match: re.Match[str]) -> str:
     return f"\\u{ord(char):04x}" if ord(char) < 0x10000 else f"\\U{ord(char):08x}"
 
 
+@cache
+def _unprintable() -> re.Pattern[str]:
+    """The unprintable characters' pattern, compiled when first needed (this module cannot use
+    generator.patterns: it is the lowest layer)."""
+    return re.compile(_UNPRINTABLE)
+
+
 def one_line(text: str) -> str:
     """``text`` with every control character and line separator escaped, never shortened."""
-    return _UNPRINTABLE.sub(_escape, text)
+    return _unprintable().sub(_escape, text)
 
 
 def shown(value: str, limit: int = SHOWN_LIMIT) -> str:

@@ -3,6 +3,7 @@ module sees the same bytes and the same code."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from generator.magento.files import KEPT_READ_BYTES, walk_module
@@ -47,3 +48,34 @@ def test_php_read_twice_is_parsed_once() -> None:
     for number in range(RECENT_COUNT):  # older sources make way for newer ones
         read_php(f"<?php echo {number};\n")
     assert read_php(source) is not first and read_php(source) == first
+
+
+def test_folders_listed_by_the_search_are_walked_under_the_same_rules(tmp_path: Path) -> None:
+    from generator.review.discovery import module_roots
+
+    outside = tmp_path / "outside.txt"
+    outside.write_text("secret")
+    module = tmp_path / "tree" / "Acme" / "Mod"
+    for folder in ("etc/integration", "Setup/Patch/Data", ".git", "Model"):
+        (module / folder).mkdir(parents=True)
+    (module / "etc" / "module.xml").write_text("<config/>")
+    (module / "etc" / "integration" / "api.xml").write_text("<config/>")
+    (module / "Model" / "A.php").write_text("<?php\n")
+    (module / "Model" / "inside.php").symlink_to(module / "Model" / "A.php")
+    (module / "Model" / "out.php").symlink_to(outside)
+    (module / "Linked").symlink_to(module / "Model")
+    (module / ".git" / "HEAD").write_text("ref")
+    os.mkfifo(module / "Setup" / "pipe")
+    listings: dict = {}
+    assert module_roots([tmp_path / "tree"], listings) == [module]
+    assert str(module / "Setup" / "Patch") in listings
+    fresh, listed = walk_module(module), walk_module(module, listings)
+    assert (listed.files, listed.refused) == (fresh.files, fresh.refused)
+    assert listed.files == (
+        "Model/A.php",
+        "Model/inside.php",
+        "etc/integration/api.xml",
+        "etc/module.xml",
+    )
+    assert set(listed.refused) == {"Linked", "Model/out.php", "Setup/pipe"}
+    assert not any(folder.startswith(str(module)) for folder in listings)  # each used once

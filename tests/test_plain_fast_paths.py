@@ -17,7 +17,7 @@ def test_every_plain_constraint_is_one_composer_reads(value: str) -> None:
 
 
 @settings(max_examples=100)
-@given(st.from_regex(rules._PLAIN_VERSION, fullmatch=True))
+@given(st.from_regex(rules._PLAIN_VERSION.pattern, fullmatch=True))
 def test_every_plain_version_is_one_composer_accepts(value: str) -> None:
     assert rules.version_pattern().fullmatch(value), value
 

@@ -102,7 +102,9 @@ resource_ids = st.builds(
     st.sampled_from(GRANTABLE),
     st.booleans(),
 )
-module_names = st.from_regex(rules.MODULE_NAME, fullmatch=True).filter(lambda m: len(m) < 40)
+module_names = st.from_regex(rules.MODULE_NAME.pattern, fullmatch=True).filter(
+    lambda m: len(m) < 40
+)
 free_text = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=60)
 
 
@@ -152,7 +154,7 @@ def specs(draw: st.DrawFn, min_integrations: int = 0) -> dict[str, Any]:
         spec["module"] = module
     if draw(st.booleans()):
         spec["composer"] = {
-            "name": draw(st.from_regex(rules.COMPOSER_NAME, fullmatch=True)),
+            "name": draw(st.from_regex(rules.COMPOSER_NAME.pattern, fullmatch=True)),
             "require": {"ext-json": "*"},
         }
     if found:

@@ -138,3 +138,21 @@ def test_hidden_folders_are_skipped(tmp_path: Path, run_cli: Runner) -> None:
     assert result.exit_code == 0, result.stdout
     assert len(report["modules"]) == len(modules)
     assert ".git" not in result.stdout and ".cache" not in result.stdout
+
+
+def test_links_are_not_followed_and_module_xml_must_not_be_a_folder(tmp_path: Path) -> None:
+    from generator.review.discovery import module_roots
+
+    for folder in ("A/etc", "B/etc", "C", "D/etc", "E/etc/module.xml", "F", "G", ".h/etc"):
+        (tmp_path / folder).mkdir(parents=True)
+    (tmp_path / "A" / "etc" / "module.xml").write_text("<config/>")
+    (tmp_path / ".h" / "etc" / "module.xml").write_text("<config/>")  # hidden: not searched
+    (tmp_path / "B" / "etc" / "module.xml").symlink_to(tmp_path / "missing")  # listed, broken
+    (tmp_path / "D" / "etc" / "module.xml").symlink_to(tmp_path / "A" / "etc" / "module.xml")
+    (tmp_path / "C" / "linked").symlink_to(tmp_path / "A")  # a linked folder: not searched
+    (tmp_path / "G" / "etc").symlink_to(tmp_path / "A" / "etc")
+    assert module_roots([tmp_path]) == [tmp_path / name for name in ("A", "B", "D")]
+    # A path given is searched even when it is a link; several paths, each module once.
+    assert module_roots([tmp_path / "G" / "etc", tmp_path / "A", tmp_path]) == [
+        tmp_path / name for name in ("A", "B", "D", "G")
+    ]

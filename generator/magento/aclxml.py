@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
 from lxml import etree
 
@@ -12,16 +11,22 @@ from generator.magento.acl import AclCatalog, AclResource
 from generator.magento.xml import safe_xml_parser
 
 
-@dataclass
 class _Node:
-    id: str
-    parent: str | None
-    module: str
-    title: str | None = None
-    title_module: str | None = None
-    sort_order: int | None = None
-    disabled: bool = False
-    children: list[str] = field(default_factory=list)
+    """One resource of the tree being merged (a plain class: cheap to define and to make)."""
+
+    __slots__ = (
+        "id", "parent", "module", "title", "title_module", "sort_order", "disabled", "children"
+    )
+
+    def __init__(self, resource_id: str, parent: str | None, module: str) -> None:
+        self.id = resource_id
+        self.parent = parent
+        self.module = module
+        self.title: str | None = None
+        self.title_module: str | None = None
+        self.sort_order: int | None = None
+        self.disabled = False
+        self.children: list[str] = []
 
 
 class AclTreeBuilder:

@@ -10,24 +10,24 @@ can no longer be told from its XML.
 
 from __future__ import annotations
 
-import re
 
 from lxml import etree
 
 from generator.magento.integrations import Located
+from generator.patterns import lazy
 
 # The code that reads integration config, creates and updates integrations, stores their grants,
 # checks OAuth tokens and authorizes web API calls. PHP class names ignore case.
 # The config file resolvers and readers every reader of integration config goes through count
 # too: a plugin there can hand Magento another api.xml.
-GUARDED = re.compile(
+GUARDED = lazy(
     r"magento\\(?:integration|oauth|authorization|webapi\\model\\authorization"
     r"|webapi\\controller\\rest\\requestvalidator|framework\\oauth|framework\\authorization"
     r"|framework\\webapi\\authorization|framework\\acl"
     r"|framework\\config\\(?:fileresolver|reader\\filesystem|dom\b)"
     r"|framework\\module\\dir\\reader)",
 )
-DI_XML = re.compile(r"etc/(?:[a-z_]+/)?di\.xml")
+DI_XML = lazy(r"etc/(?:[a-z_]+/)?di\.xml")
 
 
 def is_di_xml(relative: str) -> bool:

@@ -13,8 +13,9 @@ import json
 import os
 import re
 import stat
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from generator.patterns import lazy
 
 REGISTRATION_PHP = "registration.php"
 MODULE_XML = "etc/module.xml"
@@ -61,19 +62,19 @@ def default_composer_name(vendor: str, module: str) -> str:
 KEPT_READ_BYTES = 64 << 10  # files up to this size are kept once read (PHP setup code is ~4 KiB)
 
 
-@dataclass(frozen=True)
 class ModuleTreeFiles:
     """The files of a module tree that may be read, and those refused, by relative POSIX path."""
 
-    root: Path
-    files: tuple[str, ...]
-    refused: dict[str, str] = field(default_factory=dict)
-    _readable: frozenset[str] = field(init=False, repr=False, compare=False)
-    _read: dict[str, bytes | None] = field(init=False, repr=False, compare=False)
+    __slots__ = ("root", "files", "refused", "_readable", "_read")
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_readable", frozenset(self.files))
-        object.__setattr__(self, "_read", {})
+    def __init__(
+        self, root: Path, files: tuple[str, ...], refused: dict[str, str] | None = None
+    ) -> None:
+        self.root = root
+        self.files = files
+        self.refused = {} if refused is None else refused
+        self._readable = frozenset(files)
+        self._read: dict[str, bytes | None] = {}
 
     def path(self, relative: str) -> Path:
         """The file ``relative`` of the module."""
@@ -132,59 +133,101 @@ def read_capped(path: str | os.PathLike[str]) -> bytes | None:
     """At most MAX_FILE_BYTES of the regular file ``path``; None when it cannot be read.
 
     The file is opened without blocking, so a named pipe cannot hang the run before it is seen
-    not to be a regular file.
+    not to be a regular file. (Read with os calls: no file object for each of a tree's files.)
     """
     try:
         descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        with open(descriptor, "rb") as handle:
-            info = os.fstat(handle.fileno())
-            if not stat.S_ISREG(info.st_mode):
-                return None
-            # Asking for MAX_FILE_BYTES at once would allocate that much for every small file.
-            content = handle.read(min(info.st_size, MAX_FILE_BYTES) + 1)
-            if len(content) > info.st_size:  # it grew since: read on, up to the cap
-                content += handle.read(MAX_FILE_BYTES + 1 - len(content))
     except OSError:
         return None
+    try:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        # Asking for MAX_FILE_BYTES at once would allocate that much for every small file.
+        content = _read_up_to(descriptor, min(info.st_size, MAX_FILE_BYTES) + 1)
+        if len(content) > info.st_size:  # it grew since: read on, up to the cap
+            content += _read_up_to(descriptor, MAX_FILE_BYTES + 1 - len(content))
+    except OSError:
+        return None
+    finally:
+        os.close(descriptor)
     return None if len(content) > MAX_FILE_BYTES else content
 
 
-def walk_module(root: Path) -> ModuleTreeFiles:
-    """Every file of the module at ``root`` that may be read, and every one refused, with why."""
-    base = os.path.realpath(root)
+def _read_up_to(descriptor: int, size: int) -> bytes:
+    """``size`` bytes of the open file, or fewer at its end."""
+    chunks = []
+    while size > 0:
+        chunk = os.read(descriptor, size)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)
+
+
+def walk_module(
+    root: Path, listings: dict[str, list[os.DirEntry[str]]] | None = None
+) -> ModuleTreeFiles:
+    """Every file of the module at ``root`` that may be read, and every one refused, with why.
+
+    ``listings`` may hold folders already listed (by the search for modules): each is used
+    once, then dropped; the reading rules apply to its entries as to a fresh listing's.
+    """
+    base = ""  # root's real path, found when a link is met (most modules have none)
     files: list[str] = []
     refused: dict[str, str] = {}
     pending = [("", os.fspath(root))]  # (relative prefix, folder); a folder that fails is skipped
     while pending:
         prefix, folder = pending.pop()
-        try:
-            with os.scandir(folder) as listing:
-                entries = list(listing)
-        except OSError:
-            continue
+        entries = listings.pop(folder, None) if listings is not None else None
+        if entries is None:
+            try:
+                with os.scandir(folder) as listing:
+                    entries = list(listing)
+            except OSError:
+                continue
         for entry in entries:
             relative = prefix + entry.name
-            if _is_folder(entry):  # a link to a folder counts, as os.walk counts it
-                if entry.name in VCS_DIRS:
-                    continue
-                if entry.is_symlink():
-                    refused[relative] = LINKED_FOLDER if _inside(base, entry.path) else LINKS_OUT
-                else:
+            if entry.is_symlink():
+                base = base or os.path.realpath(root)
+                reason = _link_refusal(base, entry)
+                if reason is None:
+                    files.append(relative)
+                elif reason:  # (a linked version-control folder is skipped, as a real one is)
+                    refused[relative] = reason
+                continue
+            try:
+                folder_like = entry.is_dir()
+            except OSError:
+                folder_like = False
+            if folder_like:
+                if entry.name not in VCS_DIRS:
                     pending.append((relative + "/", entry.path))
                 continue
-            reason = _refusal(base, entry)
+            reason = _refusal(entry)
             if reason is None:
                 files.append(relative)
             else:
                 refused[relative] = reason
-    return ModuleTreeFiles(root, tuple(sorted(files)), dict(sorted(refused.items())))
+    files.sort()
+    return ModuleTreeFiles(root, tuple(files), dict(sorted(refused.items())))
 
 
-def _is_folder(entry: os.DirEntry[str]) -> bool:
+def _link_refusal(base: str, entry: os.DirEntry[str]) -> str | None:
+    """Why the link ``entry`` may not be read: "" for a linked version-control folder (left
+    out), None for a link to a file inside the module (read as that file)."""
     try:
-        return entry.is_dir()
+        folder_like = entry.is_dir()  # a link to a folder counts, as os.walk counts it
     except OSError:
-        return False
+        folder_like = False
+    if folder_like:
+        if entry.name in VCS_DIRS:
+            return ""
+        return LINKED_FOLDER if _inside(base, entry.path) else LINKS_OUT
+    if not _inside(base, entry.path):
+        return LINKS_OUT
+    return _refusal(entry)
 
 
 def _inside(base: str, path: str) -> bool:
@@ -192,10 +235,8 @@ def _inside(base: str, path: str) -> bool:
     return target == base or target.startswith(base + os.sep)
 
 
-def _refusal(base: str, entry: os.DirEntry[str]) -> str | None:
-    """Why the file ``entry`` may not be read, or None when it may."""
-    if entry.is_symlink() and not _inside(base, entry.path):
-        return LINKS_OUT
+def _refusal(entry: os.DirEntry[str]) -> str | None:
+    """Why the file ``entry`` (not a link out of the module) may not be read, or None."""
     try:
         info = entry.stat()
     except OSError:
@@ -247,7 +288,7 @@ def _refuse_constant(name: str) -> object:
 
 # A string runs to its closing quote, or to the end when it has none: a string that may fail to
 # close would be scanned again from each later quote, quadratic in the file's size.
-_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.?)*(?:"|\Z)|[\[\]{}]', re.DOTALL)
+_JSON_TOKEN = lazy(r'"(?:[^"\\]|\\.?)*(?:"|\Z)|[\[\]{}]', re.DOTALL)
 
 
 def _check_depth(text: str) -> None:

@@ -7,8 +7,8 @@ app/code, at least ``etc/acl.xml``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -29,8 +29,7 @@ from generator.magento.xml import parse_untrusted
 SKIPPED = "MG110"  # a file of the installation could not be used
 
 
-@dataclass(frozen=True)
-class ModuleDir:
+class ModuleDir(NamedTuple):
     """One module folder of an installation."""
 
     path: Path
@@ -38,8 +37,7 @@ class ModuleDir:
     sequence: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Installation:
+class Installation(NamedTuple):
     """What magegen knows from a Magento installation: its own ACL tree and modules, nothing
     else (the store's truth is never merged with magegen's bundled releases)."""
 
@@ -59,7 +57,7 @@ def _module_folders(root: Path) -> list[Path]:
     return sorted(found)
 
 
-def read_module_xml(path: Path) -> tuple[str, tuple[str, ...]]:
+def read_module_xml(path: str | Path) -> tuple[str, tuple[str, ...]]:
     """The module name and sequence declared by an etc/module.xml file.
 
     Raises ValueError when the file cannot be read or holds no module name.
@@ -72,7 +70,7 @@ def read_module_xml(path: Path) -> tuple[str, tuple[str, ...]]:
     return module.get("name"), sequence
 
 
-def _parse(path: Path) -> etree._ElementTree:
+def _parse(path: str | Path) -> etree._ElementTree:
     """An XML file of the installation, read under the module reading rules."""
     content = read_capped(path)
     if content is None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -30,8 +31,7 @@ from generator.magento.files import CONSOLIDATED, SPLIT
 CONTACT_FIELDS = ("email", "endpoint_url", "identity_link_url")
 
 
-@dataclass(frozen=True)
-class Located:
+class Located(NamedTuple):
     """A value and the line (and, where known, the column) it is on."""
 
     value: str
@@ -67,17 +67,15 @@ def qualified_name(element: etree._Element) -> str:
 def elements_named(element: etree._Element, name: str) -> Iterator[etree._Element]:
     """Descendants of ``element`` named ``name``, in document order, as PHP's
     getElementsByTagName finds them: by local name, in any namespace and with any prefix."""
-    for found in element.iter("{*}" + name):  # lxml: this local name, in any or no namespace
-        if found is not element:
-            yield found
+    return element.iterdescendants("{*}" + name)  # lxml: this local name, in any or no namespace
 
 
 def named_item(element: etree._Element, name: str) -> str | None:
     """The attribute PHP's ``attributes->getNamedItem(name)`` gives: the first, in document
     order, whose local name is ``name``, in any namespace (libxml2's xmlHasProp)."""
-    for key, value in element.attrib.items():
-        if _local(key) == name:
-            return value
+    for key in element.keys():  # ("{namespace}local" or "local"; a local name holds no "}")
+        if key == name or key.endswith("}" + name):
+            return element.get(key)
     return None
 
 
@@ -141,11 +139,12 @@ def read_consolidated_xml(document: etree._ElementTree) -> dict[str, Integration
 
 
 def _resources(element: etree._Element) -> tuple[Located, ...]:
-    found = (
-        (named_item(resource, "name"), resource.sourceline)
-        for resource in elements_named(element, "resource")
-    )
-    return tuple(Located(name, line) for name, line in found if name is not None)
+    found = []
+    for resource in elements_named(element, "resource"):
+        name = named_item(resource, "name")
+        if name is not None:
+            found.append(Located(name, resource.sourceline))
+    return tuple(found)
 
 
 def declared_integrations(

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
@@ -47,17 +46,18 @@ from generator.magento.integrations import (
 from generator.magento.phpcode import PhpCode, read_php
 from generator.magento.registration import is_own_folder, registered_path
 from generator.magento.xml import parse_untrusted, schema_problems
+from generator.patterns import lazy
 
 XSI_NO_NAMESPACE = "{http://www.w3.org/2001/XMLSchema-instance}noNamespaceSchemaLocation"
 
 # ComponentRegistrar::register(ComponentRegistrar::MODULE, 'Vendor_Module', __DIR__), written with
 # or without the namespace; the name is the string literal that starts at ``quote``.
-_REGISTER = re.compile(
+_REGISTER = lazy(
     r"(?<![\w$>:])(?:\\?[\w\\]*\\)?ComponentRegistrar::register\s*\(\s*"
     r"(?:\\?[\w\\]*\\)?ComponentRegistrar::MODULE\s*,\s*(?P<quote>['\"])",
 )
 # A PHP string literal (kept) or comment (removed); strings first, so "//" inside one survives.
-_STRING_OR_COMMENT = re.compile(
+_STRING_OR_COMMENT = lazy(
     r"('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")|/\*.*?\*/|//[^\n]*|#(?!\[)[^\n]*", re.DOTALL
 )
 
@@ -71,14 +71,15 @@ def strip_php_comments(source: str) -> str:
     return _STRING_OR_COMMENT.sub(keep, source)
 
 
-@dataclass
 class ModuleFacts:
-    """What one module tree declares, and where."""
+    """What one module tree declares, and where.
 
-    root: Path
+    (A plain class, not a dataclass: validate reads one per module, and a dataclass costs its
+    creation at every start.)
+    """
+
     name: Located | None = None
     setup_version: str | None = None
-    sequence: list[Located] = field(default_factory=list)
     config: dict[str, IntegrationFacts] | None = None  # etc/integration/config.xml
     api: dict[str, IntegrationFacts] | None = None  # etc/integration/api.xml
     consolidated: dict[str, IntegrationFacts] | None = None  # etc/integration.xml
@@ -86,19 +87,32 @@ class ModuleFacts:
     # The folder registration.php registers, as written, when it is not the module's own
     # (``__DIR__``): Magento then reads another folder's etc/ and Setup/.
     registered_elsewhere: Located | None = None
-    di_overrides: dict[str, list[Located]] = field(default_factory=dict)  # di.xml: changes
     bearer_scopes: tuple[str, ...] = ()  # etc/config.xml: scopes that turn Bearer tokens on
     has_registration: bool = False
     composer: dict | None = None
     composer_error: str | None = None
     composer_error_line: int | None = None
-    xml_files: list[tuple[Path, etree._ElementTree]] = field(default_factory=list)
-    php_files: list[Path] = field(default_factory=list)
-    # Files that could not be used, by relative path, and why: refused by the reading rules
-    # (a link out of the module, a device, too large), or unparsable XML. Checks that depend on
-    # such a file are skipped rather than reported.
-    refused: dict[str, str] = field(default_factory=dict)
     files: ModuleTreeFiles | None = None  # every file that may be read
+
+    def __init__(self, root: Path, composer: dict | None = None) -> None:
+        self.root = root
+        self.composer = composer
+        self.sequence: list[Located] = []
+        self.di_overrides: dict[str, list[Located]] = {}  # di.xml: changes
+        self.xml_files: list[tuple[Path, etree._ElementTree]] = []
+        # Files that could not be used, by relative path, and why: refused by the reading rules
+        # (a link out of the module, a device, too large), or unparsable XML. Checks that depend
+        # on such a file are skipped rather than reported.
+        self.refused: dict[str, str] = {}
+        self._php_files: list[Path] | None = None
+
+    @property
+    def php_files(self) -> list[Path]:
+        """The module's PHP files that may be read (made into paths when first asked for)."""
+        if self._php_files is None:
+            listed = self.files.files if self.files is not None else ()
+            self._php_files = [self.root / f for f in listed if f.endswith(".php")]
+        return self._php_files
 
     def display(self, relative: str) -> str:
         """How a file of this module is named in findings."""
@@ -123,14 +137,16 @@ def parse_xml(path: Path, display: str) -> tuple[etree._ElementTree | None, list
     return document, [] if problem is None else [problem]
 
 
-def read_module(root: Path, keep_xml: bool = False) -> tuple[ModuleFacts, list[Problem]]:
+def read_module(
+    root: Path, keep_xml: bool = False, listings: dict[str, list[os.DirEntry[str]]] | None = None
+) -> tuple[ModuleFacts, list[Problem]]:
     """Read the module at ``root``; return its facts and the problems of its single files.
 
     With ``keep_xml``, every parsed etc/ XML document is kept (for validation against an
-    installation's schemas); otherwise only the facts are.
+    installation's schemas); otherwise only the facts are. ``listings``: see ``walk_module``.
     """
     module = ModuleFacts(root)
-    module.files = tree = walk_module(root)
+    module.files = tree = walk_module(root, listings)
     module.refused = dict(tree.refused)
     problems = [_refusal(module, relative, reason) for relative, reason in tree.refused.items()]
     for relative in tree.files:
@@ -141,7 +157,6 @@ def read_module(root: Path, keep_xml: bool = False) -> tuple[ModuleFacts, list[P
     else:
         _read_registration(module)
     _read_composer(module)
-    module.php_files = [root / relative for relative in tree.files if relative.endswith(".php")]
     return module, problems
 
 

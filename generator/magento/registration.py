@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 
 from generator.magento.phpcode import PhpCode
+from generator.patterns import lazy
 
 # The module's own folder, written as PHP code (strings and comments blanked out).
-_OWN_FOLDER = re.compile(
+_OWN_FOLDER = lazy(
     r"\s*(?:\\?__DIR__|\\?dirname\s*\(\s*\\?__FILE__\s*(?:,\s*1\s*)?\))\s*,?\s*", re.IGNORECASE
 )
 

@@ -10,12 +10,15 @@ import unicodedata
 from functools import cache
 from urllib.parse import urlsplit
 
+from generator.magento.collation import integration_name_key  # noqa: F401 - a rule of names
+from generator.patterns import lazy
+
 # module.xsd: [A-Z]+[A-Za-z0-9]{1,}_[A-Z]+[A-Z0-9a-z]{1,}, i.e. two parts like this one.
-MODULE_PART = re.compile(r"[A-Z][A-Za-z0-9]+")
-MODULE_NAME = re.compile(r"[A-Z][A-Za-z0-9]+_[A-Z][A-Za-z0-9]+")
+MODULE_PART = lazy(r"[A-Z][A-Za-z0-9]+")
+MODULE_NAME = lazy(r"[A-Z][A-Za-z0-9]+_[A-Z][A-Za-z0-9]+")
 # module.xsd's setupVersion.
 # module.xsd allows [0-9.]+; a spec asks for the sensible part of that: 1, 1.0, 2.4.1 ...
-SETUP_VERSION = re.compile(r"[0-9]+(?:\.[0-9]+)*")
+SETUP_VERSION = lazy(r"[0-9]+(?:\.[0-9]+)*")
 
 
 def _any_case(word: str) -> str:
@@ -43,7 +46,7 @@ VERSION_PATTERN = (
     rf"|{_RELEASE}(?:\+\S+)?{_FLAG}"  # build metadata, stability flag
     r"|dev-[^\x00-\x1f\x7f]*"  # a branch
 )
-_PLAIN_VERSION = re.compile(r"v?[0-9]{1,5}(?:\.[0-9]+){0,3}")  # 1.0.1: within VERSION_PATTERN
+_PLAIN_VERSION = lazy(r"v?[0-9]{1,5}(?:\.[0-9]+){0,3}")  # 1.0.1: within VERSION_PATTERN
 
 
 @cache
@@ -53,7 +56,7 @@ def version_pattern() -> re.Pattern[str]:
 
 
 # Composer's package name rule (composer/composer's ValidatingArrayLoader).
-COMPOSER_NAME = re.compile(r"[a-z0-9](?:[_.-]?[a-z0-9]+)*/[a-z0-9](?:(?:[_.]|-{1,2})?[a-z0-9]+)*")
+COMPOSER_NAME = lazy(r"[a-z0-9](?:[_.-]?[a-z0-9]+)*/[a-z0-9](?:(?:[_.]|-{1,2})?[a-z0-9]+)*")
 # A subset of Composer's version-constraint grammar: exact and wildcard versions, ~ and ^,
 # comparisons, hyphen ranges, dev branches and stability flags, joined by spaces, commas and ||.
 _V = (
@@ -77,27 +80,27 @@ def _constraint() -> re.Pattern[str]:
 
 
 # Platform requirements Composer knows: php, extensions, system libraries, its own APIs.
-PLATFORM_PACKAGE = re.compile(
+PLATFORM_PACKAGE = lazy(
     r"php(?:-64bit|-ipv6|-zts|-debug)?|hhvm|ext-[A-Za-z0-9_.-]+|lib-[A-Za-z0-9_.-]+"
     r"|composer(?:-plugin|-runtime)?-api"
 )
 # An ACL resource id, e.g. Magento_Sales::reorder.
-RESOURCE_ID = re.compile(r"[A-Z][A-Za-z0-9]*_[A-Za-z0-9]+::[A-Za-z0-9_]+")
+RESOURCE_ID = lazy(r"[A-Z][A-Za-z0-9]*_[A-Za-z0-9]+::[A-Za-z0-9_]+")
 # acl.xsd's typeId, without its nested repetition (the same strings): an id an acl.xml declares.
-ACL_ID = re.compile(r"[A-Z][A-Za-z0-9]+_[A-Z][A-Za-z0-9]+::[A-Za-z0-9_]+")
+ACL_ID = lazy(r"[A-Z][A-Za-z0-9]+_[A-Z][A-Za-z0-9]+::[A-Za-z0-9_]+")
 # acl.xsd's typeTitle: 3 to 50 characters.
 ACL_TITLE_LENGTH = (3, 50)
 # xs:int, acl.xsd's sortOrder.
 XS_INT = (-(2**31), 2**31 - 1)
 # config.xsd's emailType, anchored as XSD patterns are.
-EMAIL = re.compile(r"[^@]+@[^.]+\..+")
+EMAIL = lazy(r"[^@]+@[^.]+\..+")
 
-BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
-_SURROGATE = re.compile("[\ud800-\udfff]")
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # Unicode's Cc category, exactly
-_NONCHARACTER = re.compile("[\ufffe\uffff]")
-_BEYOND_BMP = re.compile("[\U00010000-\U0010ffff]")
-_SPACE = re.compile(r"\s")
+BAD_PERCENT = lazy(r"%(?![0-9A-Fa-f]{2})")
+_SURROGATE = lazy("[\ud800-\udfff]")
+_CONTROL = lazy("[\x00-\x1f\x7f-\x9f]")  # Unicode's Cc category, exactly
+_NONCHARACTER = lazy("[\ufffe\uffff]")
+_BEYOND_BMP = lazy("[\U00010000-\U0010ffff]")
+_SPACE = lazy(r"\s")
 
 # Magento's integration table keeps name, email, endpoint and identity_link_url as varchar(255).
 MAX_COLUMN_CHARS = 255
@@ -124,7 +127,7 @@ def module_name_parts(name: str) -> tuple[str, str] | str:
 
 
 # The module a spec's ``name:`` key names, either way of writing it.
-SPEC_MODULE_NAME = re.compile(r"[A-Z][A-Za-z0-9]+[/_][A-Z][A-Za-z0-9]+")
+SPEC_MODULE_NAME = lazy(r"[A-Z][A-Za-z0-9]+[/_][A-Z][A-Za-z0-9]+")
 
 
 def check_spec_module_name(value: str) -> str | None:
@@ -295,9 +298,9 @@ def check_integration_name(value: str) -> str | None:
 # What Composer's schema checks accept as an author's email and homepage (ASCII only).
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
 _ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
-COMPOSER_EMAIL = re.compile(rf"{_ATOM}(?:\.{_ATOM})*@(?:{_LABEL}\.)+[A-Za-z]{{2,}}")
+COMPOSER_EMAIL = lazy(rf"{_ATOM}(?:\.{_ATOM})*@(?:{_LABEL}\.)+[A-Za-z]{{2,}}")
 _URL_CHARS = r"[A-Za-z0-9._~!$&'()*+,;=:@%/-]"
-COMPOSER_URL = re.compile(
+COMPOSER_URL = lazy(
     rf"https?://(?:{_LABEL}\.)*{_LABEL}(?::\d{{1,5}})?(?:/{_URL_CHARS}*)?"
     rf"(?:\?(?:{_URL_CHARS}|\?)*)?(?:#(?:{_URL_CHARS}|\?)*)?"
 )
@@ -370,29 +373,6 @@ def _is_any_uri(value: str) -> bool:
     element = etree.Element("u")
     element.text = value
     return bool(_any_uri_schema().validate(etree.ElementTree(element)))
-
-
-# The general_ci weights that are not a character's base letter in upper case.
-_GENERAL_CI_WEIGHTS = {"\u00df": "S", "\u017f": "S", "\u0131": "I"}  # ß, long s, dotless i
-
-
-def _general_ci_weight(char: str) -> str:
-    """The weight utf8mb3_general_ci gives one character: a letter's base letter, in upper
-    case (é and É weigh as E, ß as S); a character without case or base weighs as itself."""
-    special = _GENERAL_CI_WEIGHTS.get(char)
-    if special is not None:
-        return special
-    base = unicodedata.normalize("NFD", char)[0]
-    upper = base.upper()
-    return upper if len(upper) == 1 else base
-
-
-def integration_name_key(name: str) -> str:
-    """What MySQL's utf8mb3_general_ci collation, which Magento's integration table uses,
-    compares: one weight per character, and trailing spaces ignored (PAD SPACE). Two names
-    with the same key collide in the table's unique name column: 'Straße' = 'Strase', while
-    'Straße' and 'Strasse' differ."""
-    return "".join(map(_general_ci_weight, name)).rstrip(" ")
 
 
 def kebab(name: str) -> str:

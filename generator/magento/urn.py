@@ -10,7 +10,6 @@ lxml while it compiles them; each schema is compiled once.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path, PurePosixPath
@@ -18,8 +17,9 @@ from pathlib import Path, PurePosixPath
 from lxml import etree
 
 from generator.magento.xml import safe_xml_parser
+from generator.patterns import lazy
 
-URN = re.compile(
+URN = lazy(
     r"urn:magento:(?:module:(?P<module>[A-Za-z0-9]+_[A-Za-z0-9]+)|(?P<library>framework[a-z-]*))"
     r":(?P<path>[A-Za-z0-9_./-]+)"
 )

@@ -25,6 +25,13 @@ def safe_xml_parser() -> etree.XMLParser:
     return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 
 
+@cache
+def _shared_parser() -> etree.XMLParser:
+    """One safe parser for every untrusted file (a parser resets itself for each document; this
+    process parses one document at a time)."""
+    return safe_xml_parser()
+
+
 # Characters of a libxml2 message shown: it quotes the offending value, which a file may make
 # megabytes long.
 MESSAGE_LIMIT = 400
@@ -40,11 +47,12 @@ def parse_untrusted(
     is entities. Problems name ``display`` and carry ``code``.
     """
     try:
-        document = etree.fromstring(content, safe_xml_parser()).getroottree()
+        document = etree.fromstring(content, _shared_parser()).getroottree()
     except etree.XMLSyntaxError as exc:
         message = f"malformed XML: {shown(exc.msg or 'unknown error')}"
         return None, Problem(display, message, line=exc.lineno or None, code=code)
-    if document.docinfo.doctype or document.docinfo.internalDTD is not None:
+    info = document.docinfo
+    if info.doctype or info.internalDTD is not None:
         line = content[: max(content.find(b"<!DOCTYPE"), 0)].count(b"\n") + 1
         return None, Problem(display, DOCTYPE_REFUSED, line=line, code=code)
     return document, None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -12,12 +11,13 @@ from generator.errors import Problem, UsageError, shown
 from generator.magento.acl import AclCatalog, AclResource
 from generator.magento.files import MODULE_XML, inside_tree
 from generator.magento.suggest import closest_words, stem, words
+from generator.patterns import lazy
 
 if TYPE_CHECKING:
     from generator.magento.catalogs import Catalogs
 
-_ID_LIKE = re.compile(r"::|_")  # a term that is (part of) an id: matched within ids only
-_RAW_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+")
+_ID_LIKE = lazy(r"::|_")  # a term that is (part of) an id: matched within ids only
+_RAW_WORD = lazy(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+")
 
 
 # Words people use for API access, and the words Magento's ACL titles use for them.

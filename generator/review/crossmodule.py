@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from generator.errors import Problem, shown
-from generator.magento.rules import integration_name_key
+from generator.magento.collation import integration_name_key
 
 MERGED = (
     "integration '{name}' is also declared by {others}: Magento merges integration config of "

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -12,6 +11,7 @@ from generator.errors import Problem, Severity, shown
 from generator.magento.acl import ADMIN, ALL, AclCatalog, module_of
 from generator.magento.moduletree import IntegrationFacts, Located, ModuleFacts
 from generator.magento.setupcode import SetupCode, setup_code
+from generator.patterns import lazy
 from generator.review.fullaccess import full_access_message
 from generator.review.phptargets import php_findings
 from generator.review.readscope import di_problems, registration_path_problems
@@ -70,7 +70,7 @@ API = "etc/integration/api.xml"
 CONFIG = "etc/integration/config.xml"
 CONSOLIDATED = "etc/integration.xml"
 # What Magento accepts as a module name at runtime (module.xsd is stricter, but not enforced).
-_RUNTIME_MODULE_NAME = re.compile(r"[A-Za-z0-9]+_[A-Za-z0-9]+")
+_RUNTIME_MODULE_NAME = lazy(r"[A-Za-z0-9]+_[A-Za-z0-9]+")
 XML_LIMIT = 4 << 20  # bytes of a file re-read to find a column
 SUGGEST_LIMIT = 200  # characters of an unknown id for which near matches are looked up
 
@@ -301,6 +301,8 @@ def _integration_sources(module: ModuleFacts) -> Iterator[tuple[str, dict[str, I
 def _resources(module: ModuleFacts, context: Context, setup: SetupCode) -> Iterator[Problem]:
     # No note on a resource of a module outside the sequence: load order does not matter to
     # grants, since every enabled module's acl.xml is merged before any grant is saved.
+    # (Each resource is judged inline: a module grants dozens, and most need no finding.)
+    acl = context.acl
     for relative, integrations in ((API, module.api), (CONSOLIDATED, module.consolidated)):
         for facts in (integrations or {}).values():
             granted = {r.value for r in facts.resources}
@@ -312,17 +314,21 @@ def _resources(module: ModuleFacts, context: Context, setup: SetupCode) -> Itera
                             module, relative, message, "MG308", resource, Severity.WARNING
                         )
                     continue
-                yield from _resource(module, relative, facts, resource, context)
-                if relative == API and resource.value in context.acl:
-                    yield from _parents(module, resource, granted, context.acl)
+                known = acl.get(resource.value)
+                if known is None:
+                    yield _unknown(module, relative, resource, context)
+                    continue
+                if known.disabled:
+                    yield _disabled(module, relative, resource)
+                parent = known.parent
+                if relative == API and parent not in (None, ADMIN) and parent not in granted:
+                    # (when the parent is granted, so are all its ancestors: it is checked too)
+                    yield from _parents(module, resource, granted, acl)
 
 
 def _parents(
     module: ModuleFacts, resource: Located, granted: set[str], acl: AclCatalog
 ) -> Iterator[Problem]:
-    parent = acl.get(resource.value).parent  # type: ignore[union-attr]
-    if parent is None or parent == ADMIN or parent in granted:
-        return  # every granted id's parent is granted, so all its ancestors are
     missing = [a for a in acl.ancestors_below_admin(resource.value) if a not in granted]
     if missing:
         yield _problem(
@@ -337,24 +343,14 @@ def _parents(
         )
 
 
-def _resource(
-    module: ModuleFacts,
-    relative: str,
-    facts: IntegrationFacts,
-    resource: Located,
-    context: Context,
-) -> Iterator[Problem]:
-    known = context.acl.get(resource.value)
-    if known is None:
-        yield _unknown(module, relative, resource, context)
-    elif known.disabled:
-        yield _problem(
-            module,
-            relative,
-            f"ACL resource {shown(resource.value)} is disabled; granting it does nothing",
-            "MG307",
-            resource,
-        )
+def _disabled(module: ModuleFacts, relative: str, resource: Located) -> Problem:
+    return _problem(
+        module,
+        relative,
+        f"ACL resource {shown(resource.value)} is disabled; granting it does nothing",
+        "MG307",
+        resource,
+    )
 
 
 def _unknown(module: ModuleFacts, relative: str, resource: Located, context: Context) -> Problem:

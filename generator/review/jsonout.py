@@ -6,11 +6,12 @@ import json
 import re
 
 from generator.errors import INVISIBLE
+from generator.patterns import lazy
 
 # What JSON allows raw inside a string but log readers and terminals may take for a line break
 # or a command: DEL, the C1 controls (NEL, U+0085, among them) and the line and paragraph
 # separators. json.dumps already escapes the C0 controls.
-_RAW_IN_JSON = re.compile(f"[\x7f-\x9f\u2028\u2029{INVISIBLE}]")
+_RAW_IN_JSON = lazy(f"[\x7f-\x9f\u2028\u2029{INVISIBLE}]")
 
 
 def line_safe_json(document: object) -> str:

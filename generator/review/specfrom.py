@@ -15,7 +15,6 @@ every reason the loader refuses the spec, is listed in a comment at the top.
 
 from __future__ import annotations
 
-import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +32,7 @@ from generator.magento.files import (
     REGISTRATION_PHP,
 )
 from generator.magento.moduletree import ModuleFacts, read_module
+from generator.patterns import lazy
 from generator.pipeline.sync import HASH_LENGTH, INSTALL_DATA_PREFIX
 from generator.review.aclback import ACL_XML, own_acl
 from generator.review.foldacl import fold_resources
@@ -59,7 +59,7 @@ __all__ = ["SpecFromResult", "dump_spec", "fold_resources", "spec_from", "write_
 # The files spec-from reads or knows; when the spec cannot be rendered, every other file is listed.
 UNDERSTOOD = frozenset({REGISTRATION_PHP, MODULE_XML, COMPOSER_JSON, ACL_XML, *INTEGRATION_FILES})
 # A module name as Magento takes it: two parts; our schema's stricter pattern is only a note.
-_LENIENT_NAME = re.compile(r"([A-Za-z0-9]+)_([A-Za-z0-9]+)")
+_LENIENT_NAME = lazy(r"([A-Za-z0-9]+)_([A-Za-z0-9]+)")
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,11 @@ from typing import Any
 import yaml
 
 from generator.errors import Problem, UsageError
+from generator.patterns import lazy
 
 # Line breaks other than \n. PyYAML writes them raw inside single quotes, where a reader folds
 # NEL (U+0085) into a space: '\x85' would come back as ' '. Double quotes escape them (\N, \L, \P).
-_FOLDED_BREAKS = re.compile("[\x85\u2028\u2029]")
+_FOLDED_BREAKS = lazy("[\x85\u2028\u2029]")
 
 
 class _SpecDumper(yaml.SafeDumper):

@@ -3,8 +3,8 @@ them, and every module's sequence, so that checks can follow sequences transitiv
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -19,16 +19,26 @@ from generator.magento.releases import Release
 from generator.review.phptargets import store_lines
 
 
-@dataclass(frozen=True)
 class Context:
     """What a module is judged against: the ACL tree (with the validated tree's own acl.xml
-    files merged in), the known modules, and the sequences of the validated tree's modules."""
+    files merged in), the known modules, and the sequences of the validated tree's modules.
 
-    acl: AclCatalog
-    modules: ModuleCatalog
-    sequences: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    complete: bool = False  # an installation was read: a module it lacks is not installed
-    store_lines: tuple[Release, ...] | None = None  # the store's Magento release, if known
+    (A plain class, not a dataclass: one is made per run, and a dataclass costs its creation
+    at every start.)"""
+
+    def __init__(
+        self,
+        acl: AclCatalog,
+        modules: ModuleCatalog,
+        sequences: Mapping[str, tuple[str, ...]] | None = None,
+        complete: bool = False,  # an installation was read: a module it lacks is not installed
+        store_lines: tuple[Release, ...] | None = None,  # the store's Magento release, if known
+    ) -> None:
+        self.acl = acl
+        self.modules = modules
+        self.sequences = {} if sequences is None else sequences
+        self.complete = complete
+        self.store_lines = store_lines
 
     @cached_property
     def _tree_modules(self) -> frozenset[str]:
@@ -71,17 +81,31 @@ def tree_context(roots: list[Path], known: Catalogs) -> Context:
         if not inside_tree(root, MODULE_XML):
             continue
         try:
-            name, sequence = read_module_xml(root / MODULE_XML)
+            name, sequence = read_module_xml(os.path.join(root, MODULE_XML))
         except (OSError, ValueError, etree.XMLSyntaxError):
             continue
         modules.append(ModuleDir(root, name, sequence))
     acl = base = known.acl
     # Modules whose acl.xml may be read, or have none (one that links out leaves its module out).
-    readable = [inside_tree(m.path, ACL_XML) for m in modules]
-    kept = zip(modules, readable, strict=True)
-    modules = [m for m, ok in kept if ok or not (m.path / ACL_XML).exists()]
+    readable = [_acl_state(m.path) for m in modules]
+    modules = [m for m, state in zip(modules, readable, strict=True) if state is not None]
     if any(readable):
         acl, _ = read_acl(modules, base, base.magento_version)
     sequences = {module.name: module.sequence for module in modules}
     complete = known.installation is not None
     return Context(acl, known.modules, sequences, complete, store_lines(known))
+
+
+def _acl_state(root: Path) -> bool | None:
+    """Whether the module's etc/acl.xml may be read: False when it has none, None when it has
+    one that may not be read (a link out of the module, say)."""
+    path = os.path.join(root, ACL_XML)
+    try:
+        os.lstat(path)
+    except FileNotFoundError:
+        return False  # (the common case: one system call)
+    except OSError:
+        pass
+    if inside_tree(root, ACL_XML):
+        return True
+    return None if os.path.exists(path) else False

@@ -17,7 +17,7 @@ from generator.errors import Problem, UsageError, shown
 from generator.magento.files import MODULE_XML, REGISTRATION_PHP
 from generator.magento.integrations import IntegrationFacts, merged_across_modules
 from generator.magento.moduletree import ModuleFacts, read_module
-from generator.magento.rules import integration_name_key
+from generator.magento.collation import integration_name_key
 
 # Findings that leave a file of the tree unread: acl-diff cannot say what Magento grants.
 UNREADABLE = ("MG100", "MG104", "MG105")

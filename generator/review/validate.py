@@ -2,34 +2,27 @@
 
 from __future__ import annotations
 
-import gc
 import os
-import signal
 import sys
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from generator.errors import Problem, Severity, UsageError, shown
 from generator.magento.acl import AclCatalog
 from generator.magento.catalogs import Catalogs, catalogs
-from generator.magento.filekinds import schema_for
 from generator.magento.files import API_XML, CONFIG_XML, CONSOLIDATED_XML, SPLIT
 from generator.magento.moduletree import XSI_NO_NAMESPACE, ModuleFacts, read_module
-from generator.magento.xml import is_libxml2_noise
 from generator.review.crossmodule import shared_name_problems
 from generator.review.discovery import module_roots
 from generator.review.findings import check_module
-from generator.review.phplint import lint_php
 from generator.review.treecontext import Context, tree_context
 
 if TYPE_CHECKING:
     from generator.magento.urn import UrnResolver
 
 
-@dataclass(frozen=True)
-class IntegrationSummary:
+class IntegrationSummary(NamedTuple):
     """An integration a module declares, for reports."""
 
     name: str
@@ -40,8 +33,7 @@ class IntegrationSummary:
     line: int | None = None
 
 
-@dataclass(frozen=True)
-class ModuleSummary:
+class ModuleSummary(NamedTuple):
     """A module that was checked, for reports."""
 
     root: Path
@@ -49,8 +41,7 @@ class ModuleSummary:
     integrations: tuple[IntegrationSummary, ...]
 
 
-@dataclass(frozen=True)
-class ValidationResult:
+class ValidationResult(NamedTuple):
     """Everything ``validate`` found."""
 
     modules: tuple[ModuleSummary, ...]
@@ -79,7 +70,8 @@ def validate_paths(
     for path in paths:
         if not path.is_dir():
             raise UsageError([Problem(str(path), "is not a folder")])
-    roots = module_roots(paths)
+    listings: dict[str, list[os.DirEntry[str]]] = {}  # folders listed once, read by each module
+    roots = module_roots(paths, listings)
     if not roots:
         where = ", ".join(str(p) for p in paths)
         raise UsageError([Problem(where, "holds no module (no etc/module.xml below it)")])
@@ -89,14 +81,15 @@ def validate_paths(
     problems = list(known.problems)
     summaries: list[ModuleSummary] = []
     php_files: list[Path] = []
-    for checked in _check_all(roots, context, urns, progress):
+    for checked in _check_all(roots, context, urns, check_php, progress, listings):
         problems += checked.problems
         summaries.append(checked.summary)
-        if check_php:  # (kept only when needed: memory stays flat as trees grow)
-            php_files += checked.php_files
+        php_files += checked.php_files
     problems += shared_name_problems(summaries)
     notes = []
     if check_php:
+        from generator.review.phplint import lint_php
+
         # A module nested in another (a test fixture, say) shares its PHP files: check each once.
         linted = lint_php(sorted(set(php_files)))
         problems += linted.problems
@@ -116,15 +109,24 @@ class _Checked(NamedTuple):
     php_files: list[Path]
 
 
-def _check_one(root: Path, context: Context, urns: UrnResolver | None) -> _Checked:
-    """One module checked; an unexpected failure becomes a finding, never the run's end."""
+def _check_one(
+    root: Path,
+    context: Context,
+    urns: UrnResolver | None,
+    check_php: bool = True,
+    listings: dict[str, list[os.DirEntry[str]]] | None = None,
+) -> _Checked:
+    """One module checked; an unexpected failure becomes a finding, never the run's end.
+
+    Its PHP files are kept only for ``check_php`` (memory stays flat as trees grow, and a child
+    process sends less back)."""
     try:
-        module, problems = read_module(root, keep_xml=urns is not None)
+        module, problems = read_module(root, keep_xml=urns is not None, listings=listings)
         problems = _lenient_module_xml(problems) + check_module(module, context)
         if urns is not None:
             problems += _magento_schema_problems(module, urns)
             module.xml_files.clear()  # keep memory flat: documents are not needed any more
-        return _Checked(_summary(module), problems, module.php_files)
+        return _Checked(_summary(module), problems, module.php_files if check_php else [])
     except Exception as exc:
         message = (
             f"magegen itself failed on this module ({type(exc).__name__}: "
@@ -151,7 +153,7 @@ def _lenient_module_xml(problems: list[Problem]) -> list[Problem]:
 
 # From this many modules on, a second process pays for its fork and for sending its results
 # back (measured with bench/run.py).
-PARALLEL_FROM = 64
+PARALLEL_FROM = 32
 MAX_WORKERS = 8
 
 
@@ -159,90 +161,60 @@ def _check_all(
     roots: list[Path],
     context: Context,
     urns: UrnResolver | None,
+    check_php: bool,
     progress: Callable[[int, int], None] | None,
-) -> Iterator[_Checked]:
+    listings: dict[str, list[os.DirEntry[str]]] | None = None,
+) -> list[_Checked]:
     """Each module checked, in ``roots`` order; large trees on every usable core.
 
     With an installation (``urns``), modules are checked in this process, so that each of its
     schemas is compiled once per run.
     """
     workers = 1 if urns is not None else _pool_size(len(roots))
-    share = max(1, -(-len(roots) // workers))  # this process checks the first share
-    children: list[tuple[int, int, list[Path]]] = []
+    total = len(roots)
+    told = None if progress is None else (lambda done: progress(done, total))
+
+    def check(index: int) -> _Checked:
+        return _check_one(roots[index], context, urns, check_php, listings)
+
     if workers > 1:
-        gc.freeze()  # the collector of a child then never touches (and copies) what exists now
-        starts = range(share, len(roots), share)
-        children = [_fork_share(roots[start : start + share], context) for start in starts]
-        gc.unfreeze()  # (in this process only: its garbage stays collectable)
-    done = 0
-    try:
-        for root in roots[:share]:
-            yield _check_one(root, context, urns)
-            done += 1
-            if progress is not None:
-                progress(done, len(roots))
-        while children:
-            for checked in _collect_share(*children.pop(0), context):
-                yield checked
-                done += 1
-            if progress is not None:
-                progress(done, len(roots))
-    finally:
-        for pid, reading, _ in children:  # left early: stop the children, leave no zombie
-            os.close(reading)
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
+        from generator.review.shares import shared
+
+        # The first module here, before the fork: what each process would import, compile or
+        # load for its first module (the sync-patch reader, patterns, release data) is then
+        # done once, and the children inherit it.
+        first = check(0)
+        rest = shared(
+            total - 1,
+            lambda index: check(index + 1),
+            workers - 1,
+            None if told is None else (lambda done: told(done + 1)),
+        )
+        return [first, *rest]
+    checked = []
+    for index in range(total):
+        checked.append(check(index))
+        if told is not None:
+            told(index + 1)
+    return checked
 
 
 def _pool_size(modules: int) -> int:
     """How many processes should check ``modules`` modules: 1 unless more pay for themselves.
 
     That takes enough modules, fork (children inherit the context), and cores nobody else is
-    using: a child costs its fork and the pages it copies from this process, which a core that
-    other processes keep busy never wins back (measured with bench/run.py on a shared machine).
+    using: a child costs its fork and the pages it copies from this process. The load average
+    counts this process too (about 1 once runs follow each other, as in a benchmark or a CI
+    job): the other cores are busy with what the load holds beyond that. A child on a core
+    that turns out busy costs little (processes take modules as they are free), so a core
+    half idle counts.
     """
-    if modules < PARALLEL_FROM or not hasattr(os, "fork"):
+    if modules < PARALLEL_FROM or not hasattr(os, "fork") or not hasattr(os, "getloadavg"):
         return 1
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    idle = (usable or 1) - os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
-    return max(1, min(usable or 1, MAX_WORKERS, 1 + int(idle)))  # this process, one per idle core
-
-
-def _fork_share(roots: list[Path], context: Context) -> tuple[int, int, list[Path]]:
-    """A child process that checks ``roots`` and sends the results back; (pid, pipe, roots)."""
-    import pickle
-
-    reading, writing = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: check, send, and leave without running the parent's exit code
-        os.close(reading)
-        status = 1
-        try:
-            with open(writing, "wb") as pipe:
-                checked = [_check_one(root, context, None) for root in roots]
-                pickle.dump(checked, pipe, protocol=pickle.HIGHEST_PROTOCOL)
-            status = 0
-        finally:
-            os._exit(status)
-    os.close(writing)
-    return pid, reading, roots
-
-
-def _collect_share(pid: int, reading: int, roots: list[Path], context: Context) -> list[_Checked]:
-    """What the child ``pid`` found; should it have failed, its modules are checked here."""
-    import pickle
-
-    with open(reading, "rb") as pipe:
-        sent = pipe.read()
-    _, status = os.waitpid(pid, 0)
-    if status == 0:
-        try:
-            checked = pickle.loads(sent)
-        except Exception:  # a child killed part-way leaves a cut pickle
-            checked = None
-        if isinstance(checked, list) and len(checked) == len(roots):
-            return checked
-    return [_check_one(root, context, None) for root in roots]
+    usable = usable or 1
+    idle = usable - max(os.getloadavg()[0], 1.0)  # cores beyond this one that nobody uses
+    return max(1, min(usable, MAX_WORKERS, 1 + int(idle + 0.5)))  # this process, one per idle
 
 
 def _urn_resolver(known: Catalogs) -> UrnResolver | None:
@@ -255,6 +227,8 @@ def _urn_resolver(known: Catalogs) -> UrnResolver | None:
 
 def _magento_schema_problems(module: ModuleFacts, urns: UrnResolver) -> list[Problem]:
     """Each XML file checked against the installation's schema of its kind, as Magento does."""
+    from generator.magento.filekinds import schema_for
+
     problems = []
     for path, document in module.xml_files:
         declared = document.getroot().get(XSI_NO_NAMESPACE) or ""
@@ -275,6 +249,8 @@ def _magento_schema_problems(module: ModuleFacts, urns: UrnResolver) -> list[Pro
 
 def _schema_findings(display: str, location: str, schema, document) -> list[Problem]:
     from lxml import etree
+
+    from generator.magento.xml import is_libxml2_noise
 
     stopped = False
     try:
