@@ -20,7 +20,6 @@ When one name is in both formats, the consolidated declaration's grant is the on
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from lxml import etree
@@ -39,8 +38,7 @@ class Located(NamedTuple):
     column: int | None = None
 
 
-@dataclass(frozen=True)
-class IntegrationFacts:
+class IntegrationFacts(NamedTuple):
     """One integration as Magento reads it: its contact fields and the ACL ids it grants."""
 
     name: str

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import replace
 from functools import cached_property
 from typing import NamedTuple
 
@@ -232,17 +231,14 @@ def _runs_at_setup(module: ModuleFacts, relative: str) -> bool:
 
 def _read_files(module: ModuleFacts) -> dict[str, PhpClasses]:
     """Every PHP file of the module that the reading rules allow, read as classes."""
-    found = {}
-    root = str(module.root)
-    for path in module.php_files:
-        # (the path's text after the root's: relative_to's answer for the paths read_module
-        # makes, without its cost)
-        text = str(path)
-        if root != "." and text.startswith(root + "/"):
-            relative = text[len(root) + 1 :]
-        else:
-            relative = path.relative_to(module.root).as_posix()
-        content = module.files.read(relative) if module.files is not None else None
+    found: dict[str, PhpClasses] = {}
+    files = module.files
+    if files is None:
+        return found
+    for relative in files.files:
+        if not relative.endswith(".php"):
+            continue
+        content = files.read(relative)
         if content is None or len(content) > PHP_LIMIT:
             continue
         found[relative] = read_classes(relative, content.decode("utf-8", "surrogateescape"))
@@ -347,5 +343,5 @@ def applied_integrations(
         elif setup.grants_api(facts.name):
             creation = setup.creation(facts.name)
             email = creation.email if creation is not None else None
-            kept.append(replace(facts, email=email))
+            kept.append(facts._replace(email=email))
     return tuple(kept)

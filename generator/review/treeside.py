@@ -10,7 +10,7 @@ judged at all: that is an error.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import Problem, UsageError, shown
@@ -67,7 +67,7 @@ def read_tree_side(root: Path) -> TreeSide:
     synced = frozenset().union(*(synced_names(m) for m in modules))
     applied = _applied(modules)
     states = {
-        i.name: replace(i, email=i.email or applied[i.name].email, synced=i.name in synced)
+        i.name: i._replace(email=i.email or applied[i.name].email, synced=i.name in synced)
         for i in merged
         if i.name in applied  # an api.xml grant nothing applies is not granted
     }
