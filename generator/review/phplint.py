@@ -20,6 +20,7 @@ from generator.errors import Problem
 from generator.magento.phpsource import check_php
 
 CODE = "MG400"
+NO_PHP_NOTE = "php is not on PATH: PHP files were only checked for balanced strings and brackets"
 
 _PARSE_ALL = r"""
 $failed = [];
@@ -52,10 +53,7 @@ def lint_php(files: Sequence[Path], php: str | None = None) -> LintResult:
         return LintResult(())
     php = php or shutil.which("php")
     if php is None:
-        return LintResult(
-            tuple(_structural(files)),
-            "php is not on PATH: PHP files were only checked for balanced strings and brackets",
-        )
+        return LintResult(tuple(_structural(files)), NO_PHP_NOTE)
     import subprocess  # only here: --no-php and a PATH without php never spawn
 
     listing = b"\0".join(os.fsencode(path) for path in files)
@@ -86,12 +84,25 @@ def lint_php(files: Sequence[Path], php: str | None = None) -> LintResult:
 def _structural(files: Sequence[Path]) -> list[Problem]:
     problems = []
     for path in files:
+        problems += structural_problems(path)
+    return problems
+
+
+def structural_problems(path: Path, content: bytes | None = None) -> list[Problem]:
+    """The structural check of one PHP file (without ``php``), from ``content`` when the caller
+    has its bytes already, as reading ``path`` as text would give them."""
+    source = None
+    if content is not None:
+        try:
+            # (text mode's newline translation, so that lines are counted as when read as text)
+            source = content.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+        except UnicodeDecodeError:
+            pass  # read below, so that the finding says exactly what reading the file says
+    if source is None:
         try:
             source = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            problems.append(Problem(str(path), f"cannot be read as UTF-8 text: {exc}", code=CODE))
-            continue
-        problems += [
-            Problem(str(path), message, line=line, code=CODE) for line, message in check_php(source)
-        ]
-    return problems
+            return [Problem(str(path), f"cannot be read as UTF-8 text: {exc}", code=CODE)]
+    return [
+        Problem(str(path), message, line=line, code=CODE) for line, message in check_php(source)
+    ]

@@ -81,13 +81,18 @@ def validate_paths(
     problems = list(known.problems)
     summaries: list[ModuleSummary] = []
     php_files: list[Path] = []
-    for checked in _check_all(roots, context, urns, check_php, progress, listings):
+    # Without php on PATH, each module's PHP files get the structural check with the module,
+    # from the bytes it read (and in every process); with php, one php process parses them all.
+    php = _php_check(check_php)
+    structural: dict[str, list[Problem]] = {}
+    for checked in _check_all(roots, context, urns, php, progress, listings):
         problems += checked.problems
         summaries.append(checked.summary)
         php_files += checked.php_files
+        structural.update(checked.structural)
     problems += shared_name_problems(summaries)
     notes = []
-    if check_php:
+    if php == LINT:
         from generator.review.phplint import lint_php
 
         # A module nested in another (a test fixture, say) shares its PHP files: check each once.
@@ -95,10 +100,30 @@ def validate_paths(
         problems += linted.problems
         if linted.note:
             notes.append(linted.note)
+    elif php == STRUCTURAL:
+        from generator.review.phplint import NO_PHP_NOTE
+
+        for found in structural.values():  # (by path: a file of nested modules counts once)
+            problems += found
+        if structural:
+            notes.append(NO_PHP_NOTE)
     else:
         notes.append("PHP syntax was not checked (--no-php)")
     problems.sort(key=Problem.sort_key)
     return ValidationResult(tuple(summaries), tuple(problems), tuple(notes), context.acl)
+
+
+# How PHP files are checked: not at all (--no-php), by one php process for every file once the
+# modules are read, or (no php on PATH) structurally, with each module.
+NO_PHP, LINT, STRUCTURAL = "none", "lint", "structural"
+
+
+def _php_check(check_php: bool) -> str:
+    if not check_php:
+        return NO_PHP
+    import shutil
+
+    return LINT if shutil.which("php") else STRUCTURAL
 
 
 class _Checked(NamedTuple):
@@ -106,34 +131,52 @@ class _Checked(NamedTuple):
 
     summary: ModuleSummary
     problems: list[Problem]
-    php_files: list[Path]
+    php_files: list[Path]  # to parse with php (LINT)
+    structural: dict[str, list[Problem]]  # each PHP file's structural findings (STRUCTURAL)
 
 
 def _check_one(
     root: Path,
     context: Context,
     urns: UrnResolver | None,
-    check_php: bool = True,
+    php: str = LINT,
     listings: dict[str, list[os.DirEntry[str]]] | None = None,
 ) -> _Checked:
     """One module checked; an unexpected failure becomes a finding, never the run's end.
 
-    Its PHP files are kept only for ``check_php`` (memory stays flat as trees grow, and a child
-    process sends less back)."""
+    Its PHP files are kept only for LINT (memory stays flat as trees grow, and a child process
+    sends less back)."""
     try:
         module, problems = read_module(root, keep_xml=urns is not None, listings=listings)
         problems = _lenient_module_xml(problems) + check_module(module, context)
         if urns is not None:
             problems += _magento_schema_problems(module, urns)
             module.xml_files.clear()  # keep memory flat: documents are not needed any more
-        return _Checked(_summary(module), problems, module.php_files if check_php else [])
+        php_files = module.php_files if php == LINT else []
+        structural = _structural(module) if php == STRUCTURAL else {}
+        return _Checked(_summary(module), problems, php_files, structural)
     except Exception as exc:
         message = (
             f"magegen itself failed on this module ({type(exc).__name__}: "
             f"{shown(str(exc))}); the other modules were checked. Please report it."
         )
         problem = Problem(str(root / "etc" / "module.xml"), message, code="MG190")
-        return _Checked(ModuleSummary(root, None, ()), [problem], [])
+        return _Checked(ModuleSummary(root, None, ()), [problem], [], {})
+
+
+def _structural(module: ModuleFacts) -> dict[str, list[Problem]]:
+    """The structural check of each PHP file of ``module``, by path, from the bytes it read."""
+    from generator.review.phplint import structural_problems
+
+    files = module.files
+    if files is None:
+        return {}
+    return {
+        str(path): structural_problems(path, files.read(relative))
+        for relative in files.files
+        if relative.endswith(".php")
+        for path in (module.root / relative,)
+    }
 
 
 _MODULE_XML_NOTE = (
@@ -161,7 +204,7 @@ def _check_all(
     roots: list[Path],
     context: Context,
     urns: UrnResolver | None,
-    check_php: bool,
+    php: str,
     progress: Callable[[int, int], None] | None,
     listings: dict[str, list[os.DirEntry[str]]] | None = None,
 ) -> list[_Checked]:
@@ -175,7 +218,7 @@ def _check_all(
     told = None if progress is None else (lambda done: progress(done, total))
 
     def check(index: int) -> _Checked:
-        return _check_one(roots[index], context, urns, check_php, listings)
+        return _check_one(roots[index], context, urns, php, listings)
 
     if workers > 1:
         from generator.review.shares import shared
