@@ -148,6 +148,27 @@ def release_packages(name: str) -> dict[str, str]:
     return dict(_rows("packages", name))
 
 
+def releases_shipping(package: str, version: str) -> tuple[Release, ...]:
+    """The known releases that install ``package`` at ``version``, oldest first: the releases
+    whose rows hold that package row, found without building each release's package list."""
+    index = _package_rows().get((package, version))
+    if index is None:
+        return ()
+    runs = _table("packages")["releases"]
+    return tuple(r for r in known_releases() if _in_runs(index, runs[r.name]))
+
+
+@cache
+def _package_rows() -> dict[tuple[str, str], int]:
+    return {(row[0], row[1]): i for i, row in enumerate(_table("packages")["rows"])}
+
+
+def _in_runs(index: int, runs: list[Any]) -> bool:
+    return any(
+        run[0] <= index <= run[1] if isinstance(run, list) else run == index for run in runs
+    )
+
+
 @cache
 def release_requires(name: str) -> dict[str, tuple[tuple[str, str], ...]]:
     """Composer package to the ``magento/*`` packages it requires in release ``name``, with

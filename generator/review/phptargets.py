@@ -18,7 +18,12 @@ from generator.magento.catalogs import Catalogs
 from generator.magento.constraints import ConstraintError
 from generator.magento.lines import PhpSource, excluded_by_php
 from generator.magento.moduletree import ModuleFacts
-from generator.magento.releases import Release, known_releases, release_packages
+from generator.magento.releases import (
+    Release,
+    known_releases,
+    release_packages,
+    releases_shipping,
+)
 from generator.magento.targetset import default_targets, describe, select_releases
 
 
@@ -71,7 +76,7 @@ def _shipping(name: str, version: str) -> tuple[Release, ...]:
     found = _SHIPPING.get(key)
     if found is not None:
         return found[1]
-    shipping = _shipping_of(releases, name, version)
+    shipping = releases_shipping(name, version) if version else ()
     if len(_SHIPPING) >= SHIPPING_KEPT:
         _SHIPPING.clear()
     _SHIPPING[key] = (releases, shipping)
