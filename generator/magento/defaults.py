@@ -4,7 +4,7 @@ Every ``new`` and ``validate`` without a store or a ``magento:`` key checks agai
 target releases (``lines.json``'s ``default_targets``). Choosing them parses that constraint and
 orders every known release; merging their modules reads every targeted release's modules.
 ``scripts/build_defaults.py`` does both once, with magegen's own code, and writes the result to
-``data/releases/defaults.json`` with a digest of the files it was computed from (the release
+``data/releases/defaults.json`` with a checksum of the files it was computed from (the release
 index, the modules table and the line facts). A file whose constraint, format or digest does not
 match is ignored, and the default targets are computed as before; tests/test_target_unions.py
 checks that the bundled file is what magegen computes.
@@ -16,7 +16,7 @@ constraint, and one row per module, ``[module, package, [sequence], constraint, 
 
 from __future__ import annotations
 
-import hashlib
+import zlib
 import json
 from functools import cache
 from pathlib import Path
@@ -44,12 +44,13 @@ class StoredDefaults(NamedTuple):
 
 
 def digest(folder: Path) -> str:
-    """The SHA-256 of the files the defaults in ``folder`` (a releases/ folder) are computed
-    from; raises OSError when one is missing."""
-    hashed = hashlib.sha256()
+    """A CRC-32 of the files the defaults in ``folder`` (a releases/ folder) are computed from,
+    to tell a stale file (not a security check: zlib is loaded already, where hashlib would cost
+    3 ms at every start); raises OSError when one is missing."""
+    checksum = 0
     for name in SOURCES:
-        hashed.update((folder.parent / name).read_bytes())
-    return hashed.hexdigest()
+        checksum = zlib.crc32((folder.parent / name).read_bytes(), checksum)
+    return f"crc32:{checksum:08x}"
 
 
 def encode_defaults(constraint: str, targets: Targets, modules: ModuleCatalog, source: str) -> str:
