@@ -40,11 +40,13 @@ class LazyPattern:
         # Called only for attributes not found on the instance: the first use of each.
         if name.startswith("__") or name == "_source":  # copy, pickle: no pattern to compile
             raise AttributeError(name)
-        compiled = re.compile(*self._source)
-        for attribute in _BOUND:
-            setattr(self, attribute, getattr(compiled, attribute))
-        self.compiled = compiled
-        return getattr(compiled, name)
+        compiled = self.__dict__.get("compiled")
+        if compiled is None:
+            compiled = re.compile(*self._source)
+            for attribute in _BOUND:
+                setattr(self, attribute, getattr(compiled, attribute))
+            self.compiled = compiled
+        return compiled if name == "compiled" else getattr(compiled, name)
 
     def __repr__(self) -> str:
         return f"lazy({self._source[0]!r}, {self._source[1]!r})"

@@ -62,3 +62,14 @@ def test_copies_and_pickles_work_before_and_after_use() -> None:
         assert copy.copy(pattern).match(text)
         assert copy.deepcopy(pattern).match(text)
         assert pickle.loads(pickle.dumps(pattern)).match(text)
+
+
+def test_the_compiled_pattern_and_unbound_attributes_compile_once(monkeypatch) -> None:
+    compiles = []
+    real = re.compile
+    monkeypatch.setattr(re, "compile", lambda *a: compiles.append(a) or real(*a))
+    pattern = lazy(r"x(y)")
+    assert pattern.compiled is pattern.compiled
+    assert pattern.scanner("xy").match().group(1) == "y"
+    assert pattern.scanner("xy").match()
+    assert len(compiles) == 1

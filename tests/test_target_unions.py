@@ -12,7 +12,11 @@ stored ones are what magegen computes, and a stored file that no longer fits is 
 from __future__ import annotations
 
 import importlib.util
+import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -27,7 +31,7 @@ from generator.magento.targetset import (
     select_releases,
     union_modules,
 )
-from tests.conftest import REPO
+from tests.conftest import EXAMPLE_NAME, EXAMPLE_SPEC, REPO
 
 BUILD_DEFAULTS = REPO / "scripts" / "build_defaults.py"
 
@@ -111,3 +115,62 @@ def test_stored_defaults_of_other_files_or_facts_are_ignored(tmp_path: Path, cha
     assert read(folder, constraint) is None
     (folder / FILE).unlink()
     assert read(folder, constraint) is None
+
+
+def _malformed(document: dict) -> list[object]:
+    """Files that keep the right header (format, constraint, digest) but not the shape."""
+    modules = document["modules"]
+    return [
+        [],
+        "text",
+        {key: value for key, value in document.items() if key != "framework"},
+        {key: value for key, value in document.items() if key != "modules"},
+        {**document, "modules": [modules[0][:3], *modules[1:]]},
+        {**document, "modules": [[1, 2, 3, 4, 5], *modules[1:]]},
+        {**document, "modules": None},
+        {**document, "releases": [["2.4.7"]]},
+    ]
+
+
+def test_a_malformed_stored_file_is_ignored(tmp_path: Path) -> None:
+    folder = tmp_path / "releases"
+    folder.mkdir()
+    for name in (f"releases/{FILE}", *SOURCES):
+        shutil.copyfile(DATA.parent / name, tmp_path / name)
+    constraint = line_facts().default_targets
+    read = stored_defaults.__wrapped__
+    document = json.loads((folder / FILE).read_text(encoding="utf-8"))
+    for malformed in _malformed(document):
+        header = {k: document[k] for k in ("format", "constraint", "digest")}
+        text = json.dumps({**malformed, **header} if isinstance(malformed, dict) else malformed)
+        (folder / FILE).write_text(text, encoding="utf-8")
+        assert read(folder, constraint) is None, text[:80]
+
+
+def test_new_with_a_malformed_stored_file_writes_what_it_writes_without(tmp_path: Path) -> None:
+    """In a copy of magegen whose defaults.json keeps its header but lost its modules, ``new``
+    computes the default targets and writes the same module, without a traceback."""
+    copy = tmp_path / "copy"
+    for part in ("generator", "schemas", "templates"):
+        shutil.copytree(REPO / part, copy / part, ignore=shutil.ignore_patterns("__pycache__"))
+    stored = copy / "generator" / "magento" / "data" / "releases" / FILE
+    document = json.loads(stored.read_text(encoding="utf-8"))
+    stored.write_text(json.dumps({**document, "modules": [["Magento_Sales"]]}), encoding="utf-8")
+    written = {}
+    for name, code in (("copy", copy), ("repo", REPO)):
+        target = tmp_path / name / "module"
+        result = subprocess.run(
+            [sys.executable, "-m", "generator", "new", EXAMPLE_NAME, str(EXAMPLE_SPEC), "-o",
+             str(target)],
+            env={**os.environ, "PYTHONPATH": str(code)},
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            timeout=120,
+            check=False,
+        )
+        assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+        written[name] = {
+            p.relative_to(target): p.read_bytes() for p in target.rglob("*") if p.is_file()
+        }
+    assert written["copy"] == written["repo"] and written["repo"]

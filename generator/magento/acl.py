@@ -29,12 +29,25 @@ ALL_TITLE = "Allow everything"  # its title in Magento_Backend's acl.xml
 # time. Counted per run, not per catalog: the bundled catalogs are shared by everything a
 # process reads (see ``reset_suggestion_budget``).
 SUGGESTION_BUDGET = 200
-_rankings = {"left": SUGGESTION_BUDGET}
+# "deferred": while set, nothing is ranked and each request is counted in "wanted" instead, so
+# that a caller checking in several processes can rank them afterwards in its own order.
+_rankings = {"left": SUGGESTION_BUDGET, "deferred": 0, "wanted": 0}
 
 
 def reset_suggestion_budget() -> None:
     """Start a new run's suggestion budget (each command of the CLI calls it once)."""
     _rankings["left"] = SUGGESTION_BUDGET
+
+
+def defer_rankings(deferred: bool) -> None:
+    """While ``deferred``, ``AclCatalog.suggestions`` ranks nothing (it still answers an id
+    spelt with other capitals) and counts each request instead (``rankings_wanted``)."""
+    _rankings["deferred"] = int(deferred)
+
+
+def rankings_wanted() -> int:
+    """How many suggestions were asked for while rankings were deferred, in this process."""
+    return _rankings["wanted"]
 
 # Where a module of a ModuleCatalog comes from.
 CORE = "core"  # one of the 209 core modules of magento2 (app/code/Magento)
@@ -141,6 +154,9 @@ class AclCatalog:
         exact = self.same_but_case(wrong)
         if exact:
             return [exact]
+        if _rankings["deferred"]:
+            _rankings["wanted"] += 1
+            return []
         key = (wrong, limit)
         if key not in self._suggested:
             if _rankings["left"] <= 0:

@@ -79,19 +79,32 @@ def encode_defaults(constraint: str, targets: Targets, modules: ModuleCatalog, s
 @cache
 def stored_defaults(folder: Path, constraint: str) -> StoredDefaults | None:
     """The stored default targets in ``folder`` when they were computed for ``constraint`` from
-    the files there now; None otherwise (no file, another format, constraint or digest)."""
+    the files there now; None otherwise (no file, another format, constraint or digest, or a
+    file not of the shape ``encode_defaults`` writes: the targets are then computed)."""
     try:
-        document: dict[str, Any] = json.loads((folder / FILE).read_text(encoding="utf-8"))
+        document = json.loads((folder / FILE).read_text(encoding="utf-8"))
+        if not isinstance(document, dict):
+            return None
         if (document.get("format"), document.get("constraint")) != (FORMAT, constraint):
             return None
         if document.get("digest") != digest(folder):
             return None
-    except (OSError, ValueError):
+        return _decoded(document)
+    except (OSError, ValueError, LookupError, TypeError, AttributeError):
         return None
+
+
+def _decoded(document: dict[str, Any]) -> StoredDefaults:
+    """The records of a defaults file; raises LookupError or TypeError when it is malformed."""
     framework = ModulePackage("Magento_Framework", FRAMEWORK, document["framework"], CORE)
-    modules = {
-        row[0]: ModulePackage(row[0], row[1], row[3], row[4], tuple(row[2]), None)
-        for row in document["modules"]
-    }
+    modules = {}
+    for row in document["modules"]:
+        module, package, sequence, constraint, origin = row
+        if not all(isinstance(v, str) for v in (module, package, constraint, origin)):
+            raise TypeError(f"a malformed module row: {row!r}")
+        modules[module] = ModulePackage(module, package, constraint, origin, tuple(sequence), None)
     catalog = ModuleCatalog(document["magento_version"], framework, modules)
-    return StoredDefaults(tuple(document["releases"]), tuple(document["unreleased"]), catalog)
+    releases, unreleased = document["releases"], document["unreleased"]
+    if not all(isinstance(name, str) for name in (*releases, *unreleased)):
+        raise TypeError("a release that is not a name")
+    return StoredDefaults(tuple(releases), tuple(unreleased), catalog)

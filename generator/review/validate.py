@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from generator.errors import Problem, Severity, UsageError, shown
-from generator.magento.acl import AclCatalog
+from generator.magento.acl import AclCatalog, defer_rankings, rankings_wanted
 from generator.magento.catalogs import Catalogs, catalogs
 from generator.magento.files import API_XML, CONFIG_XML, CONSOLIDATED_XML, SPLIT
 from generator.magento.moduletree import XSI_NO_NAMESPACE, ModuleFacts, read_module
@@ -118,6 +118,38 @@ def validate_paths(
 NO_PHP, LINT, STRUCTURAL = "none", "lint", "structural"
 
 
+def _check_shared(
+    total: int,
+    check: Callable[[int], _Checked],
+    workers: int,
+    told: Callable[[int], None] | None,
+) -> list[_Checked]:
+    """Every module checked by ``workers`` processes, each taking the next ones when free.
+
+    Which process checks which module depends on timing, so suggestions for unknown ACL ids
+    (a budget per run) are not ranked there: the modules that asked for one are checked again
+    here afterwards, in order, as one process checking them all would have ranked them.
+    """
+    from generator.review.shares import shared
+
+    defer_rankings(True)
+    try:
+        # The first module here, before the fork: what each process would import, compile or
+        # load for its first module (the sync-patch reader, patterns, release data) is then
+        # done once, and the children inherit it.
+        first = check(0)
+        rest = shared(
+            total - 1,
+            lambda index: check(index + 1),
+            workers - 1,
+            None if told is None else (lambda done: told(done + 1)),
+        )
+    finally:
+        defer_rankings(False)
+    checked = [first, *rest]
+    return [check(i) if found.ranks_later else found for i, found in enumerate(checked)]
+
+
 def _php_check(check_php: bool) -> str:
     if not check_php:
         return NO_PHP
@@ -133,6 +165,7 @@ class _Checked(NamedTuple):
     problems: list[Problem]
     php_files: list[Path]  # to parse with php (LINT)
     structural: dict[str, list[Problem]]  # each PHP file's structural findings (STRUCTURAL)
+    ranks_later: bool = False  # it asked for suggestions while they were deferred
 
 
 def _check_one(
@@ -147,6 +180,7 @@ def _check_one(
     Its PHP files are kept only for LINT (memory stays flat as trees grow, and a child process
     sends less back)."""
     try:
+        wanted = rankings_wanted()
         module, problems = read_module(root, keep_xml=urns is not None, listings=listings)
         problems = _lenient_module_xml(problems) + check_module(module, context)
         if urns is not None:
@@ -154,7 +188,8 @@ def _check_one(
             module.xml_files.clear()  # keep memory flat: documents are not needed any more
         php_files = module.php_files if php == LINT else []
         structural = _structural(module) if php == STRUCTURAL else {}
-        return _Checked(_summary(module), problems, php_files, structural)
+        ranks_later = rankings_wanted() != wanted
+        return _Checked(_summary(module), problems, php_files, structural, ranks_later)
     except Exception as exc:
         message = (
             f"magegen itself failed on this module ({type(exc).__name__}: "
@@ -221,19 +256,7 @@ def _check_all(
         return _check_one(roots[index], context, urns, php, listings)
 
     if workers > 1:
-        from generator.review.shares import shared
-
-        # The first module here, before the fork: what each process would import, compile or
-        # load for its first module (the sync-patch reader, patterns, release data) is then
-        # done once, and the children inherit it.
-        first = check(0)
-        rest = shared(
-            total - 1,
-            lambda index: check(index + 1),
-            workers - 1,
-            None if told is None else (lambda done: told(done + 1)),
-        )
-        return [first, *rest]
+        return _check_shared(total, check, workers, told)
     checked = []
     for index in range(total):
         checked.append(check(index))
