@@ -236,3 +236,27 @@ def test_brackets_are_reported_where_they_are() -> None:
     for _ in range(3000):
         source = "<?php\n" + "".join(rng.choice(_SOUP) for _ in range(rng.randint(1, 40)))
         assert check_php(source) == _plain_brackets(source), repr(source)
+
+
+def _nested(rng: random.Random, depth: int) -> str:
+    """Well-nested brackets with _SOUP's strings and comments between them (or, now and then,
+    one bracket dropped, swapped or added)."""
+    if depth <= 0:
+        return "".join(rng.choice(["'s'", "// c\n", "/* c */", "x", "\n", " "]) for _ in range(2))
+    opener, closer = rng.choice(["()", "[]", "{}"])
+    siblings = 1 if depth > 10 else rng.randint(1, 2)  # (deep ones as one chain: small files)
+    inner = "".join(_nested(rng, depth - rng.randint(1, 2)) for _ in range(siblings))
+    return opener + inner + closer
+
+
+def test_sound_files_are_told_as_the_bracket_reader_tells_them() -> None:
+    """check_php pairs a sound file's brackets at once (or, nested deeper than it pairs in its
+    passes, one by one): the answer is the one-character reader's, sound or not."""
+    rng = random.Random("nested")
+    for round_ in range(1500):
+        body = _nested(rng, rng.randint(1, 8) if round_ % 50 else 140)
+        if round_ % 3 == 0:  # a break: a bracket dropped or made another (strings kept whole)
+            at = rng.choice([i for i, char in enumerate(body) if char in "()[]{}"])
+            body = body[:at] + rng.choice(["", ")", "(", "]", "{", "}}"]) + body[at + 1 :]
+        source = "<?php\n" + body
+        assert check_php(source) == _plain_brackets(source), repr(source[:300])

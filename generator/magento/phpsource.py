@@ -33,17 +33,43 @@ def check_php(source: str) -> list[tuple[int, str]]:
     """Problems in ``source`` as (line, message) pairs; an empty list when it looks sound."""
     if not _OPEN_TAG.match(source):
         return [(1, "a PHP file must start with '<?php'")]
+    # Sound files, nearly all of them, are told by their brackets as one string; any other is
+    # read again bracket by bracket, to say where the first problem is.
+    quick = _Scanner(source, quick=True)
+    quick.run()
+    if not quick.problems and _nest(quick.bracket_text):
+        return []
     scanner = _Scanner(source)
     scanner.run()
     return scanner.problems
 
 
+# Deeper nesting than this is read bracket by bracket (each level costs _nest a pass).
+_NEST_PASSES = 64
+
+
+def _nest(brackets: list[str]) -> bool:
+    """Whether ``brackets`` (the code's brackets in order) pair up, each closed by its own kind
+    after all it encloses: removing every adjacent pair, again and again, leaves nothing."""
+    text = "".join(brackets)
+    for _ in range(_NEST_PASSES):
+        paired = text.replace("()", "").replace("[]", "").replace("{}", "")
+        if paired == text:
+            return not paired
+        text = paired
+    return False
+
+
 class _Scanner:
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, quick: bool = False) -> None:
         self.source = source
         self.pos = 0
         self.problems: list[tuple[int, str]] = []
         self.brackets: list[tuple[str, int, int]] = []  # (opener, its run, its index there)
+        # quick: strings and comments are read as always, but each run of code's brackets are
+        # only collected, for check_php to pair them at once.
+        self.quick = quick
+        self.bracket_text: list[str] = []
 
     def line_at(self, pos: int) -> int:
         return self.source.count("\n", 0, pos) + 1
@@ -72,7 +98,7 @@ class _Scanner:
                 self.heredoc()
             else:
                 self.inline_html()
-        if not self.problems:
+        if not self.problems and not self.quick:
             for opener, run, index in self.brackets[-1:]:
                 self.fail(self.bracket_at(run, index), f"'{opener}' is never closed")
 
@@ -83,6 +109,9 @@ class _Scanner:
         brackets: where it is is needed only to report it (``bracket_at``).
         """
         brackets, run = self.brackets, self.pos
+        if self.quick:
+            self.bracket_text += _BRACKET.findall(self.source, run, end)
+            return
         for index, token in enumerate(_BRACKET.findall(self.source, run, end)):
             if token in "([{":
                 brackets.append((token, run, index))

@@ -88,7 +88,7 @@ def _structural(files: Sequence[Path]) -> list[Problem]:
     return problems
 
 
-def structural_problems(path: Path, content: bytes | None = None) -> list[Problem]:
+def structural_problems(path: Path | str, content: bytes | None = None) -> list[Problem]:
     """The structural check of one PHP file (without ``php``), from ``content`` when the caller
     has its bytes already, as reading ``path`` as text would give them."""
     source = None
@@ -100,7 +100,7 @@ def structural_problems(path: Path, content: bytes | None = None) -> list[Proble
             pass  # read below, so that the finding says exactly what reading the file says
     if source is None:
         try:
-            source = path.read_text(encoding="utf-8")
+            source = Path(path).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             return [Problem(str(path), f"cannot be read as UTF-8 text: {exc}", code=CODE)]
     return [

@@ -206,12 +206,14 @@ def _structural(module: ModuleFacts) -> dict[str, list[Problem]]:
     files = module.files
     if files is None:
         return {}
-    return {
-        str(path): structural_problems(path, files.read(relative))
-        for relative in files.files
-        if relative.endswith(".php")
-        for path in (module.root / relative,)
-    }
+    root = str(module.root)
+    found = {}
+    for relative in files.files:
+        if relative.endswith(".php"):
+            # (the path's text as str(module.root / relative) gives it, without making a path)
+            path = relative if root == "." else os.path.join(root, relative)
+            found[path] = structural_problems(path, files.read(relative))
+    return found
 
 
 _MODULE_XML_NOTE = (
