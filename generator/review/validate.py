@@ -187,7 +187,7 @@ def _check_one(
             problems += _magento_schema_problems(module, urns)
             module.xml_files.clear()  # keep memory flat: documents are not needed any more
         php_files = module.php_files if php == LINT else []
-        structural = _structural(module) if php == STRUCTURAL else {}
+        structural = _structural_by_file(module) if php == STRUCTURAL else {}
         ranks_later = rankings_wanted() != wanted
         return _Checked(_summary(module), problems, php_files, structural, ranks_later)
     except Exception as exc:
@@ -199,7 +199,7 @@ def _check_one(
         return _Checked(ModuleSummary(root, None, ()), [problem], [], {})
 
 
-def _structural(module: ModuleFacts) -> dict[str, list[Problem]]:
+def _structural_by_file(module: ModuleFacts) -> dict[str, list[Problem]]:
     """The structural check of each PHP file of ``module``, by path, from the bytes it read."""
     from generator.review.phplint import structural_problems
 
