@@ -11,6 +11,7 @@ from __future__ import annotations
 import atexit
 import gc
 import importlib
+from typing import Any
 
 import click
 
@@ -37,6 +38,18 @@ COMMANDS = {
 
 class _LazyGroup(click.Group):
     """A group whose commands are imported when one is asked for."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        """Run as the process's own program (the console script, ``python -m generator``):
+        once the command is done, the process ends without taking its objects apart one by
+        one (see ``generator.cli.exiting``). ``main.main(...)``, as click's test runner calls
+        it, is unchanged."""
+        try:
+            return self.main(*args, **kwargs)
+        except SystemExit as done:
+            from generator.cli.exiting import exit_now
+
+            exit_now(done)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
