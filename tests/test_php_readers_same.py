@@ -260,3 +260,36 @@ def test_sound_files_are_told_as_the_bracket_reader_tells_them() -> None:
             body = body[:at] + rng.choice(["", ")", "(", "]", "{", "}}"]) + body[at + 1 :]
         source = "<?php\n" + body
         assert check_php(source) == _plain_brackets(source), repr(source[:300])
+
+
+# Where the two readers part: read_php reopens code at "<?=" as PHP does, the scanner only at
+# "<?php"; a string, comment or heredoc open at the end.
+_WHERE_READERS_PART = [
+    "<?php ( ?><?= ) ",
+    "<?php { ?> } <?php ",
+    "<?php ( // ?> ) \n",
+    "<?php $a = <<<EOT\n(\nEOT",
+    "<?php ( 'a)",
+    '<?php ( "a)',
+    "<?php ( `a)",
+    "<?php ( /* a)",
+    "<?php ( # a)",
+]
+
+
+def test_a_file_read_for_its_code_is_told_as_the_scanner_tells_it() -> None:
+    """Given the code read_php read (as validate has it for a module's PHP files), check_php
+    pairs that code's brackets instead of scanning again: the answer is the scanner's, for
+    random sources of every token the two readers know (closing tags, heredocs, strings and
+    comments left open) and for well- and ill-nested brackets."""
+    rng = random.Random("read-then-checked")
+    sources = _sources(6000, "read-then-checked") + _WHERE_READERS_PART
+    sources += ["<?php\n" + _nested(rng, rng.randint(1, 8)) for _ in range(1000)]
+    pieces = PIECES + _SOUP
+    sources += ["<?php\n" + "".join(rng.choice(pieces) for _ in range(60)) for _ in range(3000)]
+    fast = 0
+    for source in sources:
+        read = _read_php(source)
+        assert check_php(source, read) == check_php(source), repr(source[:300])
+        fast += read.closed and check_php(source) == []
+    assert fast > 500  # (the shortcut is taken, not only the scan)

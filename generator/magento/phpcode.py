@@ -81,11 +81,15 @@ class PhpCode(NamedTuple):
     ``code`` has the length and line breaks of the source, with comments, heredocs, nowdocs and
     inline HTML blanked, and every string literal blanked between its quotes. ``literals`` maps
     the offset of each single- or double-quoted literal to its end and its value (None when the
-    literal interpolates a variable, so its value is not known).
+    literal interpolates a variable, so its value is not known). ``closed``: the source stays
+    PHP code from its opening tag to its end (no closing tag), and every string literal,
+    comment and heredoc in it ends before the source does; the structural check then needs
+    only ``code``'s brackets (``generator.magento.phpsource.check_php``).
     """
 
     code: str
     literals: dict[int, tuple[int, str | None]]
+    closed: bool = False
 
     def line_at(self, offset: int) -> int:
         """The 1-based line of ``offset``."""
@@ -131,10 +135,16 @@ def read_php(source: str) -> PhpCode:
     return found
 
 
+def recent_php(source: str) -> PhpCode | None:
+    """``read_php(source)`` when it was read lately (and is kept), else None: nothing is read."""
+    return _RECENT.get(source)
+
+
 def _read_php(source: str) -> PhpCode:
     pieces: list[str] = []
     literals: dict[int, tuple[int, str | None]] = {}
     position, length, in_code = 0, len(source), False
+    closed = True  # (see PhpCode; a hidden run that reaches the end counts as not closed)
     search = _HIDDEN.search
     while position < length:
         if not in_code:
@@ -150,19 +160,22 @@ def _read_php(source: str) -> PhpCode:
         start, end = found.span()
         pieces.append(source[position:start])
         token = source[start]
+        if end >= length:
+            closed = False
         if token == "'" or token == '"':
             body = source[start + 1 : end - 1]
             literals[start] = (end, _literal_value(token, body) if end - start >= 2 else None)
             pieces.append(token + _blank(body) + source[end - 1 : end])
         elif token == "?":  # the closing tag
             pieces.append("  ")
-            in_code = False
+            in_code = closed = False
         else:
             if token == "<":
                 end = _heredoc_end(source, start)
+                closed = closed and end < length
             pieces.append(_blank(source[start:end]))
         position = end
-    return PhpCode("".join(pieces), literals)
+    return PhpCode("".join(pieces), literals, closed and in_code)
 
 
 def _literal_value(quote: str, body: str) -> str | None:

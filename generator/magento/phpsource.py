@@ -9,8 +9,12 @@ Real ``php -l`` is the judge in the test suite; this check runs every time, in-p
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from generator.patterns import lazy
+
+if TYPE_CHECKING:
+    from generator.magento.phpcode import PhpCode
 
 _OPEN_TAG = lazy(r"<\?php(?=\s)")
 HEREDOC = lazy(r"<<<[ \t]*(['\"]?)([A-Za-z_][A-Za-z0-9_]*)\1\r?\n")
@@ -29,16 +33,26 @@ STRING_END = {
 }
 
 
-def check_php(source: str) -> list[tuple[int, str]]:
-    """Problems in ``source`` as (line, message) pairs; an empty list when it looks sound."""
+def check_php(source: str, read: PhpCode | None = None) -> list[tuple[int, str]]:
+    """Problems in ``source`` as (line, message) pairs; an empty list when it looks sound.
+
+    ``read``: ``source`` as ``generator.magento.phpcode.read_php`` read it, when the caller has
+    it. That reader hides the same strings, comments and heredocs as this check, up to the same
+    ends, so when it found them all closed (and no closing tag), the brackets of its code are
+    those this check pairs.
+    """
     if not _OPEN_TAG.match(source):
         return [(1, "a PHP file must start with '<?php'")]
     # Sound files, nearly all of them, are told by their brackets as one string; any other is
     # read again bracket by bracket, to say where the first problem is.
-    quick = _Scanner(source, quick=True)
-    quick.run()
-    if not quick.problems and _nest(quick.bracket_text):
-        return []
+    if read is not None and read.closed:
+        if _nest(_BRACKET.findall(read.code)):
+            return []
+    else:
+        quick = _Scanner(source, quick=True)
+        quick.run()
+        if not quick.problems and _nest(quick.bracket_text):
+            return []
     scanner = _Scanner(source)
     scanner.run()
     return scanner.problems

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from generator.errors import Problem
+from generator.magento.phpcode import recent_php
 from generator.magento.phpsource import check_php
 
 CODE = "MG400"
@@ -103,6 +104,6 @@ def structural_problems(path: Path | str, content: bytes | None = None) -> list[
             source = Path(path).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             return [Problem(str(path), f"cannot be read as UTF-8 text: {exc}", code=CODE)]
-    return [
-        Problem(str(path), message, line=line, code=CODE) for line, message in check_php(source)
-    ]
+    # (the setup-code reader reads every PHP file of a module: its reading is used when kept)
+    found = check_php(source, recent_php(source))
+    return [Problem(str(path), message, line=line, code=CODE) for line, message in found]
