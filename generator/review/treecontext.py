@@ -18,6 +18,8 @@ from generator.magento.moduletree import ModuleFacts
 from generator.magento.releases import Release
 from generator.review.phptargets import store_lines
 
+Listings = dict[str, list[os.DirEntry[str]]]  # folder to its entries, as discovery listed them
+
 
 class Context:
     """What a module is judged against: the ACL tree (with the validated tree's own acl.xml
@@ -68,17 +70,21 @@ class Context:
         return found
 
 
-def tree_context(roots: list[Path], known: Catalogs) -> Context:
+def tree_context(
+    roots: list[Path], known: Catalogs, listings: Listings | None = None
+) -> Context:
     """The context every module of ``roots`` is judged in.
 
     The ACL tree is the catalog's with every acl.xml of the validated modules merged in, in
     Magento's load order. Sequences are the validated modules' own (the module catalog adds
     the rest). Files that cannot be read are left out here; reading
-    each module reports them.
+    each module reports them. ``listings``: the folders the search for modules listed (see
+    ``generator.review.discovery.module_roots``), which answer most questions about the files
+    without asking the file system again.
     """
     modules = []
     for root in roots:
-        if not inside_tree(root, MODULE_XML):
+        if not _module_xml_inside(root, listings):
             continue
         try:
             name, sequence = read_module_xml(os.path.join(root, MODULE_XML))
@@ -87,7 +93,7 @@ def tree_context(roots: list[Path], known: Catalogs) -> Context:
         modules.append(ModuleDir(root, name, sequence))
     acl = base = known.acl
     # Modules whose acl.xml may be read, or have none (one that links out leaves its module out).
-    readable = [_acl_state(m.path) for m in modules]
+    readable = [_acl_state(m.path, listings) for m in modules]
     modules = [m for m, state in zip(modules, readable, strict=True) if state is not None]
     if any(readable):
         acl, _ = read_acl(modules, base, base.magento_version)
@@ -96,9 +102,34 @@ def tree_context(roots: list[Path], known: Catalogs) -> Context:
     return Context(acl, known.modules, sequences, complete, store_lines(known))
 
 
-def _acl_state(root: Path) -> bool | None:
+def _module_xml_inside(root: Path, listings: Listings | None) -> bool:
+    """``inside_tree(root, MODULE_XML)``, told by the listings of root and root/etc when they
+    show a folder and a file, neither a link (as lstat shows them: a listing knows each entry's
+    type, or asks lstat); any other case is left to ``inside_tree``."""
+    if listings is not None:
+        top = os.fspath(root)
+        etc = _entry(listings.get(top), "etc")
+        if etc is not None and not etc.is_symlink() and etc.is_dir(follow_symlinks=False):
+            found = _entry(listings.get(os.path.join(top, "etc")), "module.xml")
+            if found is not None and not found.is_symlink():
+                return found.is_file(follow_symlinks=False)
+    return inside_tree(root, MODULE_XML)
+
+
+def _entry(listing: list[os.DirEntry[str]] | None, name: str) -> os.DirEntry[str] | None:
+    """The entry ``name`` of a folder's listing; None when it is not there or not listed."""
+    for entry in listing or ():
+        if entry.name == name:
+            return entry
+    return None
+
+
+def _acl_state(root: Path, listings: Listings | None = None) -> bool | None:
     """Whether the module's etc/acl.xml may be read: False when it has none, None when it has
     one that may not be read (a link out of the module, say)."""
+    listed = None if listings is None else listings.get(os.path.join(root, "etc"))
+    if listed is not None and _entry(listed, "acl.xml") is None:
+        return False  # (etc/ was listed without it: no system call)
     path = os.path.join(root, ACL_XML)
     try:
         os.lstat(path)

@@ -77,7 +77,7 @@ def validate_paths(
         raise UsageError([Problem(where, "holds no module (no etc/module.xml below it)")])
     known = catalogs(magento_root)
     urns = _urn_resolver(known)
-    context = tree_context(roots, known)
+    context = tree_context(roots, known, listings)
     problems = list(known.problems)
     summaries: list[ModuleSummary] = []
     php_files: list[Path] = []
