@@ -11,6 +11,7 @@ import os
 import random
 import shutil
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -19,7 +20,14 @@ import pytest
 from generator.errors import Problem, Severity, shown
 from generator.magento.catalogs import catalogs
 from generator.magento.constraints import ConstraintError
-from generator.magento.files import API_XML, CONFIG_XML, DATA_PATCH_DIR, INSTALL_DATA
+from generator.magento.acl import ADMIN, ALL, reset_suggestion_budget
+from generator.magento.files import (
+    API_XML,
+    CONFIG_XML,
+    CONSOLIDATED_XML,
+    DATA_PATCH_DIR,
+    INSTALL_DATA,
+)
 from generator.magento.lines import excluded_by_php
 from generator.magento.moduletree import Located, ModuleFacts, read_module
 from generator.magento.releases import (
@@ -32,7 +40,15 @@ from generator.magento.releases import (
 from generator.magento.setupcode import SETUP_SCRIPTS, setup_code
 from generator.magento.targetset import default_targets, describe
 from generator.pipeline import sync, syncstate
-from generator.review import phptargets, requires, setupnames, setupscripts, syncrecord
+from generator.review import (
+    findings,
+    phptargets,
+    requires,
+    setupnames,
+    setupscripts,
+    syncrecord,
+)
+from generator.review.fullaccess import full_access_message
 from generator.review.treecontext import Context, tree_context
 
 REPO = Path(__file__).resolve().parent.parent
@@ -206,7 +222,7 @@ def _plain_misspelled_scripts(module: ModuleFacts) -> Iterator[Problem]:
             yield Problem(module.display(relative), message, code="MG311")
 
 
-def _plain_setup_problems(module: ModuleFacts) -> Iterator[Problem]:
+def _plain_setup_problems(module: ModuleFacts, setup: object = None) -> Iterator[Problem]:
     for name in _plain_folder_names(module, "Setup"):
         right = setupscripts._SCRIPT_FILES.get(name.casefold())
         if right is not None and right != name:
@@ -225,10 +241,59 @@ def _plain_setup_problems(module: ModuleFacts) -> Iterator[Problem]:
         )
     if setupscripts._refused(module, "integration") or setupscripts._refused(module, "module"):
         return
-    setup = setup_code(module)
+    setup = setup if setup is not None else setup_code(module)
     yield from setupscripts._misloaded(module, setup)
     yield from setupscripts._never_created(module, setup)
     yield from setupscripts._undeclared(module, setup)
+
+
+def _plain_resources(module: ModuleFacts, context: Context, setup: object) -> Iterator[Problem]:
+    acl = context.acl
+    for relative, integrations in ((API_XML, module.api), (CONSOLIDATED_XML, module.consolidated)):
+        for facts in (integrations or {}).values():
+            granted = {r.value for r in facts.resources}
+            for resource in facts.resources:
+                if resource.value == ALL:
+                    message = full_access_message(module, relative, facts, setup)
+                    if message is not None:
+                        yield findings._problem(
+                            module, relative, message, "MG308", resource, Severity.WARNING
+                        )
+                    continue
+                known = acl.get(resource.value)
+                if known is None:
+                    yield findings._unknown(module, relative, resource, context)
+                    continue
+                if known.disabled:
+                    yield findings._disabled(module, relative, resource)
+                parent = known.parent
+                if relative == API_XML and parent not in (None, ADMIN) and parent not in granted:
+                    yield from findings._parents(module, resource, granted, acl)
+
+
+def _plain_integration_files(
+    module: ModuleFacts, context: Context, setup: object
+) -> Iterator[Problem]:
+    declared = [*(module.config or {}).values(), *(module.consolidated or {}).values()]
+    if (
+        (declared or module.api)
+        and module.name
+        and "Magento_Integration" not in context.loads_after(module)
+    ):
+        yield next(findings._integration_files(module, context, setup))  # (MG300, the first)
+    yield from findings._unmatched(module, setup)
+    for relative, integrations in findings._integration_sources(module):
+        for facts in integrations.values():
+            if "'" in facts.name:
+                yield findings._problem(
+                    module,
+                    relative,
+                    f"integration name '{shown(facts.name)}' holds an "
+                    "apostrophe: setup:upgrade fails with 'DOMXPath::query(): Invalid "
+                    "predicate'",
+                    "MG306",
+                    Located(facts.name, facts.line),
+                )
 
 
 # -- Random modules. ---------------------------------------------------------------------------
@@ -253,7 +318,9 @@ _PIECES = ['"', "@", "x", "Magento_Backend::admin", ",", "null", "\\/", " ", "}"
 def _edit_text(rng: random.Random, text: str) -> str:
     """One random edit: a piece put in, a line dropped or doubled, or a value changed."""
     lines = text.split("\n")
-    choice = rng.randrange(6)
+    choice = rng.randrange(7)
+    if choice == 6:
+        return text.replace('"Magento_Integration"', '"Magento_Customer"', 1)
     if choice == 0:
         at = rng.randrange(len(text) + 1)
         return text[:at] + rng.choice(_PIECES) + text[at:]
@@ -356,6 +423,7 @@ def test_the_checks_find_what_their_plain_versions_found(
     rng = random.Random("checks after reading")
     known = catalogs(None)
     compared = 0
+    codes: Counter[str] = Counter()
     for number in range(150):
         root = _edited_module(rng, rng.choice(generated), tmp_path / str(number) / "Vendor_M")
         context = tree_context([root], known)
@@ -363,16 +431,24 @@ def test_the_checks_find_what_their_plain_versions_found(
         store = rng.choice([None, default_targets().releases, (release("2.4.4"),)])
         setup = setup_code(module)
         pairs = [
-            (syncrecord.unsynced_problems(module), _plain_unsynced_problems(module)),
-            (setupscripts.setup_problems(module, setup), _plain_setup_problems(module)),
-            (phptargets.php_findings(module, store), _plain_php_findings(module, store)),
-            (requires.require_findings(module, context), _plain_require_findings(module, context)),
+            (syncrecord.unsynced_problems, _plain_unsynced_problems, (module,)),
+            (setupscripts.setup_problems, _plain_setup_problems, (module, setup)),
+            (phptargets.php_findings, _plain_php_findings, (module, store)),
+            (requires.require_findings, _plain_require_findings, (module, context)),
+            (findings._resources, _plain_resources, (module, context, setup)),
+            (findings._integration_files, _plain_integration_files, (module, context, setup)),
         ]
-        for new, plain in pairs:
-            assert _outcome(lambda: new) == _outcome(lambda: plain), root
+        for new, plain, arguments in pairs:
+            reset_suggestion_budget()  # (each side ranks "did you mean" with a whole budget)
+            found = _outcome(lambda: new(*arguments))
+            reset_suggestion_budget()
+            assert found == _outcome(lambda: plain(*arguments)), root
             compared += 1
+            codes.update(p.code for p in found if isinstance(p, Problem))
         shutil.rmtree(tmp_path / str(number))
-    assert compared == 600
+    assert compared == 900
+    # The edits reach every finding these checks make.
+    assert {"MG300", "MG302", "MG304", "MG305", "MG311", "MG322"} <= set(codes), codes
 
 
 # -- Random composer manifests against random targets. ----------------------------------------
@@ -415,6 +491,7 @@ def test_targets_and_composer_findings_are_the_plain_ones_for_any_manifest() -> 
     shipped = _shipped_pairs()
     stores = [None, None, default_targets().releases, (release("2.4.4"),), known_releases()[-3:]]
     sequences = [[], [Located("Magento_Integration", 3)], [Located("Magento_Catalog", 4)]]
+    codes: Counter[str] = Counter()
     for _ in range(3000):
         module = ModuleFacts(Path("/tree/Vendor/M"), composer=_manifest(rng, shipped))
         module.sequence = rng.choice(sequences)
@@ -426,9 +503,11 @@ def test_targets_and_composer_findings_are_the_plain_ones_for_any_manifest() -> 
         assert _outcome(lambda: phptargets.php_findings(module, store)) == _outcome(
             lambda: _plain_php_findings(module, store)
         ), module.composer
-        assert _outcome(lambda: requires.require_findings(module, context)) == _outcome(
-            lambda: _plain_require_findings(module, context)
-        ), module.composer
+        found = _outcome(lambda: requires.require_findings(module, context))
+        assert found == _outcome(lambda: _plain_require_findings(module, context)), module.composer
+        php_found = _outcome(lambda: phptargets.php_findings(module, store))
+        codes.update(p.code for p in [*found, *php_found] if isinstance(p, Problem))
+    assert {"MG214", "MG215", "MG216"} <= set(codes), codes
 
 
 def test_modules_without_a_store_share_one_targets_tuple() -> None:
