@@ -20,6 +20,7 @@ from generator.magento.lines import MagentoLine, PhpSource, excluded_by_php
 from generator.magento.moduletree import ModuleFacts
 from generator.magento.releases import (
     Release,
+    installs,
     known_releases,
     release_packages,
     releases_shipping,
@@ -85,12 +86,14 @@ SHIPPING_KEPT = 256
 def _shipping(name: str, version: str) -> tuple[tuple[Release, ...], str] | None:
     """The known releases that ship package ``name`` at ``version``, and the message's why;
     None when none does."""
+    if not version or not installs(name):
+        return None  # (what releases_shipping says of a package no release installs)
     releases = known_releases()
     key = (id(releases), name, version)
     found = _SHIPPING.get(key)
     if found is not None:
         return found[1]
-    shipping = releases_shipping(name, version) if version else ()
+    shipping = releases_shipping(name, version)
     judged = (shipping, _ships(shipping, name, version)) if shipping else None
     if len(_SHIPPING) >= SHIPPING_KEPT:
         _SHIPPING.clear()
