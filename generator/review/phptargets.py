@@ -87,7 +87,7 @@ def _shipping(name: str, version: str) -> tuple[tuple[Release, ...], str] | None
     """The known releases that ship package ``name`` at ``version``, and the message's why;
     None when none does."""
     if not version or not installs(name):
-        return None  # (what releases_shipping says of a package no release installs)
+        return None  # (as releases_shipping says: no version, or no release installs it)
     releases = known_releases()
     key = (id(releases), name, version)
     found = _SHIPPING.get(key)
@@ -105,7 +105,7 @@ def _shipping_of(
     releases: tuple[Release, ...], name: object, version: object
 ) -> tuple[Release, ...]:
     if not version:
-        return ()  # (what the test below gives for each release, without looking them up)
+        return ()  # (no release ships a missing or empty version: none is looked up)
     return tuple(r for r in releases if release_packages(r.name).get(name) == version)
 
 

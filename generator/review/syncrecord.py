@@ -37,6 +37,10 @@ class Record(NamedTuple):
 
 def sync_records(module: ModuleFacts) -> list[Record]:
     """Every magegen sync patch of the module (recognised by name and record), by path."""
+    # (imported here for every module, as before: validate's first module, checked before it
+    # forks, imports the reader for every process)
+    from generator.pipeline.sync import read_sync_patch
+
     files = module.files
     if files is None:
         return []
@@ -45,8 +49,6 @@ def sync_records(module: ModuleFacts) -> list[Record]:
         # (directly in DATA_PATCH_DIR: what relative.rpartition("/")[0] == DATA_PATCH_DIR says)
         if not relative.startswith(_PATCH_PREFIX) or "/" in relative[_PREFIX_LENGTH:]:
             continue
-        from generator.pipeline.sync import read_sync_patch
-
         content = files.read(relative)
         found = None if content is None else read_sync_patch("", relative[_PREFIX_LENGTH:], content)
         if found is None:
