@@ -9,6 +9,7 @@ from pathlib import Path
 
 from generator.errors import Problem, Severity, shown
 from generator.magento.acl import ADMIN, ALL, AclCatalog, module_of
+from generator.magento.files import INTEGRATION_MODULE
 from generator.magento.moduletree import IntegrationFacts, Located, ModuleFacts
 from generator.magento.setupcode import SetupCode, setup_code
 from generator.patterns import lazy
@@ -228,7 +229,7 @@ def _integration_files(
     if (
         (module.config or module.consolidated or module.api)
         and module.name
-        and "Magento_Integration" not in context.loads_after(module)
+        and not _loads_after_integration(module, context)
     ):
         yield _problem(
             module,
@@ -253,6 +254,15 @@ def _integration_files(
                     "MG306",
                     Located(facts.name, facts.line),
                 )
+
+
+def _loads_after_integration(module: ModuleFacts, context: Context) -> bool:
+    """Whether ``module`` loads after Magento_Integration: named in its own sequence (the
+    convention, and what ``context.loads_after`` holds first), or in one it follows."""
+    for dependency in module.sequence:
+        if dependency.value == INTEGRATION_MODULE:
+            return True
+    return INTEGRATION_MODULE in context.loads_after(module)
 
 
 def _unmatched(module: ModuleFacts, setup: SetupCode) -> Iterator[Problem]:
