@@ -5,6 +5,7 @@ MG311, MG312). Which code Magento runs, and what it creates, is read by
 
 from __future__ import annotations
 
+import bisect
 import errno
 import os
 import stat
@@ -88,6 +89,8 @@ def _folder_names(module: ModuleFacts, relative: str) -> list[str] | None:
     not a link, and None when it is absent (``os.lstat`` fails with ENOENT or ENOTDIR). One
     ``os.lstat`` where it succeeds on a path that is not a link."""
     path = os.path.join(module.root, relative)
+    if _read_below(module, relative):
+        return sorted(os.listdir(path))  # (a folder the reader walked into: not a link)
     try:
         mode = os.lstat(path).st_mode
     except OSError as exc:
@@ -98,6 +101,15 @@ def _folder_names(module: ModuleFacts, relative: str) -> list[str] | None:
         folder = module.root / relative
         return sorted(os.listdir(folder)) if folder.is_dir() and not folder.is_symlink() else []
     return sorted(os.listdir(path)) if stat.S_ISDIR(mode) else []
+
+
+def _read_below(module: ModuleFacts, folder: str) -> bool:
+    """Whether the module reader listed a file below ``folder``: it walks only into folders
+    that are not links, so ``folder`` is one."""
+    files = module.files.files if module.files is not None else ()
+    prefix = folder + "/"
+    at = bisect.bisect_left(files, prefix)  # (the reader's files are sorted)
+    return at < len(files) and files[at].startswith(prefix)
 
 
 _SCRIPT_FILES = {f"{script}.php".casefold(): f"{script}.php" for script in SETUP_SCRIPTS}
