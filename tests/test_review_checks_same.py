@@ -43,6 +43,7 @@ from generator.pipeline import sync, syncstate
 from generator.review import (
     findings,
     phptargets,
+    readscope,
     requires,
     setupnames,
     setupscripts,
@@ -597,3 +598,30 @@ def test_install_data_is_found_as_pathlib_finds_it(tmp_path: Path) -> None:
         assert setupscripts._holds_install_data(module, there) == _plain_is_file(
             module, INSTALL_DATA
         ), number
+
+
+def _plain_di_messages(module: ModuleFacts) -> list[tuple[str, Problem]]:
+    if readscope.judges_own_grant_code(module):
+        return []
+    found = []
+    for relative, overrides in sorted(module.di_overrides.items()):
+        for override in overrides:
+            message = readscope.DI_OVERRIDE.format(what=shown(override.value, 240))
+            problem = Problem(module.display(relative), message, line=override.line, code="MG320")
+            found.append((relative, problem))
+    return found
+
+
+def test_di_changes_are_judged_as_before() -> None:
+    rng = random.Random("di")
+    names = [None, Located("Magento_Integration", 2), Located("Acme_Erp", 2)]
+    changes = [
+        {},
+        {"etc/di.xml": [Located("preference for ...\\AuthorizationService", 4)]},
+        {"etc/di.xml": [], "etc/adminhtml/di.xml": [Located("plugin on ...\\Oauth", 7)]},
+    ]
+    for _ in range(200):
+        module = ModuleFacts(Path("/tree/M"))
+        module.name = rng.choice(names)
+        module.di_overrides = dict(rng.choice(changes))
+        assert readscope.di_messages(module) == _plain_di_messages(module)

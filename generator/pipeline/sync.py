@@ -185,7 +185,7 @@ def _from_canonical(
     for item in state["integrations"]:
         cleared = tuple(column for key, column in URL_COLUMNS if item[key] is None)
         integrations.append(SyncIntegration(str(item["name"]), cleared))
-    retired = tuple(str(name) for name in state["retired"])
+    retired = tuple(map(str, state["retired"]))
     digest = sha256(canonical.encode("ascii")).hexdigest()[:HASH_LENGTH]
     class_name = class_prefix + digest
     return SyncPatch(namespace, class_name, tuple(integrations), retired, canonical, one_line)
