@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 
 from generator.errors import Problem, Severity, shown
+from generator.magento.acl import ADMIN, ALL, reset_suggestion_budget
 from generator.magento.catalogs import catalogs
 from generator.magento.constraints import ConstraintError
-from generator.magento.acl import ADMIN, ALL, reset_suggestion_budget
 from generator.magento.files import (
     API_XML,
     CONFIG_XML,
@@ -281,7 +281,16 @@ def _plain_integration_files(
         and module.name
         and "Magento_Integration" not in context.loads_after(module)
     ):
-        yield next(findings._integration_files(module, context, setup))  # (MG300, the first)
+        yield findings._problem(
+            module,
+            "etc/module.xml",
+            "declares integrations but does not load after Magento_Integration. Nothing breaks "
+            "(every table exists before data scripts run), but the convention is to list the "
+            "module whose features it uses in the sequence: add Magento_Integration",
+            "MG300",
+            module.name,
+            Severity.WARNING,
+        )
     yield from findings._unmatched(module, setup)
     for relative, integrations in findings._integration_sources(module):
         for facts in integrations.values():
