@@ -195,12 +195,17 @@ def refusing_releases(
     return tuple(refused) or None
 
 
+# A version's key, parsed once: the targets ship few versions of each package, which many
+# constraints are held against.
+_version_key = lru_cache(maxsize=1024)(release_key)
+
+
 @lru_cache(maxsize=8192)
 def _satisfies(constraint: str, version: str) -> bool | None:
     """Whether ``constraint`` admits ``version``; None when either cannot be read (an empty
     version: shipped at one the data does not record)."""
     try:
-        return admits(parse_constraint(constraint), release_key(version))
+        return admits(parse_constraint(constraint), _version_key(version))
     except ConstraintError:
         return None
 

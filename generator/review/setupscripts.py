@@ -34,9 +34,13 @@ def setup_problems(module: ModuleFacts, setup: SetupCode | None = None) -> Itera
     if _refused(module, "integration") or _refused(module, "module"):
         return  # a refused file: what it declares (integrations, setup_version) is not known
     setup = setup if setup is not None else setup_code(module)
-    yield from _misloaded(module, setup)
-    yield from _never_created(module, setup)
-    yield from _undeclared(module, setup)
+    # (each only where it may find something: most modules need none of them)
+    if setup.misloaded:
+        yield from _misloaded(module, setup)
+    if module.config and not setup.unknown:
+        yield from _never_created(module, setup)
+    if setup.processed:
+        yield from _undeclared(module, setup)
 
 
 def _refused(module: ModuleFacts, kind: str) -> bool:
