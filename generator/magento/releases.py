@@ -151,11 +151,23 @@ def release_packages(name: str) -> dict[str, str]:
 def releases_shipping(package: str, version: str) -> tuple[Release, ...]:
     """The known releases that install ``package`` at ``version``, oldest first: the releases
     whose rows hold that package row, found without building each release's package list."""
+    if not installs(package):
+        return ()  # (most packages a tree names are not Magento's: no row index is built)
     index = _package_rows().get((package, version))
     if index is None:
         return ()
     runs = _table("packages")["releases"]
     return tuple(r for r in known_releases() if _in_runs(index, runs[r.name]))
+
+
+def installs(package: str) -> bool:
+    """Whether some known release installs ``package``, at any version."""
+    return package in _package_names()
+
+
+@cache
+def _package_names() -> frozenset[str]:
+    return frozenset(row[0] for row in _table("packages")["rows"])
 
 
 @cache

@@ -129,11 +129,18 @@ def read_state_value(text: str) -> tuple[Recorded, object] | None:
     """``read_state(text)`` and, for the pretty layout, the JSON value it was canonicalised from
     (None for the one-line layout, which is not decoded here)."""
     # The one line that starts with the marker (a line starts the text or follows a "\n").
+    # (The needle's one "\n" is its first character, so its occurrences never overlap: two
+    # finds tell what counting them would.)
     marker = LINE_PREFIX + MARKER
-    at_start = text.startswith(marker)
-    if at_start + text.count("\n" + marker) != 1:
+    after = text.find("\n" + marker)
+    if text.startswith(marker):
+        if after != -1:
+            return None
+        start = 0
+    elif after == -1 or text.find("\n" + marker, after + 1) != -1:
         return None
-    start = 0 if at_start else text.index("\n" + marker) + 1
+    else:
+        start = after + 1
     line_end = text.find("\n", start)
     first = text[start + len(marker) : len(text) if line_end == -1 else line_end]
     if first != "{":

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from generator.errors import Problem, Severity, shown
 from generator.magento.acl import ADMIN, ALL, AclCatalog, module_of
+from generator.magento.files import INTEGRATION_MODULE
 from generator.magento.moduletree import IntegrationFacts, Located, ModuleFacts
 from generator.magento.setupcode import SetupCode, setup_code
 from generator.patterns import lazy
@@ -224,11 +225,11 @@ def _holds_classes(module: ModuleFacts, folder: str) -> bool:
 def _integration_files(
     module: ModuleFacts, context: Context, setup: SetupCode
 ) -> Iterator[Problem]:
-    declared = [*(module.config or {}).values(), *(module.consolidated or {}).values()]
+    # (integrations declared in config.xml or integration.xml, or granted in api.xml)
     if (
-        (declared or module.api)
+        (module.config or module.consolidated or module.api)
         and module.name
-        and "Magento_Integration" not in context.loads_after(module)
+        and not _loads_after_integration(module, context)
     ):
         yield _problem(
             module,
@@ -253,6 +254,15 @@ def _integration_files(
                     "MG306",
                     Located(facts.name, facts.line),
                 )
+
+
+def _loads_after_integration(module: ModuleFacts, context: Context) -> bool:
+    """Whether ``module`` loads after Magento_Integration: named in its own sequence (the
+    convention, and what ``context.loads_after`` holds first), or in one it follows."""
+    for dependency in module.sequence:
+        if dependency.value == INTEGRATION_MODULE:
+            return True
+    return INTEGRATION_MODULE in context.loads_after(module)
 
 
 def _unmatched(module: ModuleFacts, setup: SetupCode) -> Iterator[Problem]:
@@ -303,27 +313,32 @@ def _resources(module: ModuleFacts, context: Context, setup: SetupCode) -> Itera
     # grants, since every enabled module's acl.xml is merged before any grant is saved.
     # (Each resource is judged inline: a module grants dozens, and most need no finding.)
     acl = context.acl
+    known_as = acl.get
     for relative, integrations in ((API, module.api), (CONSOLIDATED, module.consolidated)):
-        for facts in (integrations or {}).values():
-            granted = {r.value for r in facts.resources}
-            for resource in facts.resources:
-                if resource.value == ALL:
+        for facts in integrations.values() if integrations else ():
+            resources = facts.resources
+            # (only api.xml's parents are checked against what the integration grants)
+            granted = {r.value for r in resources} if relative == API else set()
+            for resource in resources:
+                value = resource.value
+                if value == ALL:
                     message = full_access_message(module, relative, facts, setup)
                     if message is not None:
                         yield _problem(
                             module, relative, message, "MG308", resource, Severity.WARNING
                         )
                     continue
-                known = acl.get(resource.value)
+                known = known_as(value)
                 if known is None:
                     yield _unknown(module, relative, resource, context)
                     continue
                 if known.disabled:
                     yield _disabled(module, relative, resource)
                 parent = known.parent
-                if relative == API and parent not in (None, ADMIN) and parent not in granted:
-                    # (when the parent is granted, so are all its ancestors: it is checked too)
-                    yield from _parents(module, resource, granted, acl)
+                if parent is not None and parent != ADMIN and parent not in granted:
+                    if relative == API:
+                        # (when the parent is granted, so are all its ancestors: checked too)
+                        yield from _parents(module, resource, granted, acl)
 
 
 def _parents(

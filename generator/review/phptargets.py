@@ -16,15 +16,16 @@ from collections.abc import Iterator
 from generator.errors import Problem, Severity, shown
 from generator.magento.catalogs import Catalogs
 from generator.magento.constraints import ConstraintError
-from generator.magento.lines import PhpSource, excluded_by_php
+from generator.magento.lines import MagentoLine, PhpSource, excluded_by_php
 from generator.magento.moduletree import ModuleFacts
 from generator.magento.releases import (
     Release,
+    installs,
     known_releases,
     release_packages,
     releases_shipping,
 )
-from generator.magento.targetset import default_targets, describe, select_releases
+from generator.magento.targetset import Targets, default_targets, describe, select_releases
 
 
 def store_lines(known: Catalogs) -> tuple[Release, ...] | None:
@@ -52,56 +53,86 @@ def module_targets(
     if store is not None:
         return store, "the store's release"
     manifest = module.composer if isinstance(module.composer, dict) else {}
-    name, version = manifest.get("name"), manifest.get("version")
+    return package_targets(manifest.get("name"), manifest.get("version"))
+
+
+def package_targets(name: object, version: object) -> tuple[tuple[Release, ...], str]:
+    """``module_targets`` without a store, for composer.json's ``name`` and ``version`` (any
+    JSON values). Modules of one run share the answer's tuple: the defaults' is made once."""
     if isinstance(name, str) and isinstance(version, str):
-        shipping = _shipping(name, version)
+        found = _shipping(name, version)
+        if found is not None:
+            return found
     else:  # (not a key to keep: compared as it is)
         shipping = _shipping_of(known_releases(), name, version)
-    if shipping:
-        return shipping, f"Magento {describe(r.name for r in shipping)} ships {name} {version}"
-    return default_targets().php_sources(), "the default targets; name the store with --catalog"
+        if shipping:
+            return shipping, _ships(shipping, name, version)
+    return _defaults()
 
 
-# (the known releases' id, name, version) -> (the known releases, those that ship that version):
-# modules repeat them, and the releases' tables are read once per run (known_releases and
-# release_packages keep what they read).
-_SHIPPING: dict[tuple[int, str, str], tuple[tuple[Release, ...], tuple[Release, ...]]] = {}
+def _ships(shipping: tuple[Release, ...], name: object, version: object) -> str:
+    return f"Magento {describe(r.name for r in shipping)} ships {name} {version}"
+
+
+# (the known releases' id, name, version) -> (the known releases, (those that ship that version,
+# why) or None when none does): modules repeat them, and the releases' tables are read once per
+# run (known_releases and release_packages keep what they read).
+_SHIPPING: dict[
+    tuple[int, str, str], tuple[tuple[Release, ...], tuple[tuple[Release, ...], str] | None]
+] = {}
 SHIPPING_KEPT = 256
 
 
-def _shipping(name: str, version: str) -> tuple[Release, ...]:
-    """The known releases that ship package ``name`` at ``version``."""
+def _shipping(name: str, version: str) -> tuple[tuple[Release, ...], str] | None:
+    """The known releases that ship package ``name`` at ``version``, and the message's why;
+    None when none does."""
+    if not version or not installs(name):
+        return None  # (as releases_shipping says: no version, or no release installs it)
     releases = known_releases()
     key = (id(releases), name, version)
     found = _SHIPPING.get(key)
     if found is not None:
         return found[1]
-    shipping = releases_shipping(name, version) if version else ()
+    shipping = releases_shipping(name, version)
+    judged = (shipping, _ships(shipping, name, version)) if shipping else None
     if len(_SHIPPING) >= SHIPPING_KEPT:
         _SHIPPING.clear()
-    _SHIPPING[key] = (releases, shipping)
-    return shipping
+    _SHIPPING[key] = (releases, judged)
+    return judged
 
 
 def _shipping_of(
     releases: tuple[Release, ...], name: object, version: object
 ) -> tuple[Release, ...]:
-    return tuple(r for r in releases if version and release_packages(r.name).get(name) == version)
+    if not version:
+        return ()  # (no release ships a missing or empty version: none is looked up)
+    return tuple(r for r in releases if release_packages(r.name).get(name) == version)
 
 
-# (php, the targets' ids) -> (the targets, those php excludes). Keyed by identity: hashing the
-# targets (frozen dataclasses) cost more than the rest of the check, and every module of a run
-# is judged against the same target objects. The targets are kept, so their ids stay theirs.
-_EXCLUDED: dict[tuple[str, tuple[int, ...]], tuple[tuple[PhpSource, ...], tuple[PhpSource, ...]]]
-_EXCLUDED = {}
+# The default targets, their php sources (the same tuple for every module of a run) and why.
+_DEFAULTS: list[tuple[Targets, tuple[Release | MagentoLine, ...]]] = []
+DEFAULT_WHY = "the default targets; name the store with --catalog"
+
+
+def _defaults() -> tuple[tuple[Release, ...], str]:
+    targets = default_targets()
+    if not _DEFAULTS or _DEFAULTS[0][0] is not targets:
+        _DEFAULTS[:] = [(targets, targets.php_sources())]
+    return _DEFAULTS[0][1], DEFAULT_WHY  # type: ignore[return-value]
+
+
+# (php, the targets' id) -> (the targets, those php excludes). Keyed by identity: modules of a run
+# are judged against the same targets tuple (see package_targets), and hashing the targets cost
+# more than the rest of the check. The targets are kept, so their id stays theirs.
+_EXCLUDED: dict[tuple[str, int], tuple[tuple[PhpSource, ...], tuple[PhpSource, ...]]] = {}
 EXCLUDED_KEPT = 64
 
 
 def _excluded(php: str, targets: tuple[PhpSource, ...]) -> tuple[PhpSource, ...]:
     """The targets ``php`` excludes, worked out once per constraint: modules repeat them."""
-    key = (php, tuple(map(id, targets)))
+    key = (php, id(targets))
     found = _EXCLUDED.get(key)
-    if found is not None:
+    if found is not None and found[0] is targets:
         return found[1]
     excluded = excluded_by_php(php, targets)
     if len(_EXCLUDED) >= EXCLUDED_KEPT:

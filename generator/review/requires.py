@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from pathlib import Path
 
 from generator.errors import Problem, Severity, shown
 from generator.magento.constraints import (
@@ -28,7 +27,7 @@ from generator.magento.constraints import (
 from generator.magento.moduletree import ModuleFacts
 from generator.magento.releases import Release, release_packages, release_requires
 from generator.magento.targetset import describe
-from generator.review.phptargets import module_targets
+from generator.review.phptargets import package_targets
 from generator.review.treecontext import Context
 
 # Magento packages that no 2.4 release ships because 2.4.0 removed them (its release notes):
@@ -65,16 +64,33 @@ def require_findings(module: ModuleFacts, context: Context) -> Iterator[Problem]
     yield from _unsatisfiable(module, require, targets, why)
 
 
-@lru_cache(maxsize=256)
 def _targets(
     name: str | None, version: str | None, store: tuple[Release, ...] | None
 ) -> tuple[tuple[Release, ...], str]:
     """MG215's targets for a package ``name`` at ``version`` (modules of one tree share them)."""
-    manifest = ModuleFacts(Path(), composer={"name": name, "version": version})
-    targets, why = module_targets(manifest, store)
-    # A line without a known release (2.4.9) has no package data: its judge, the newest known
-    # release, is among the targets.
-    return tuple(t for t in targets if isinstance(t, Release)), why
+    if store is not None:
+        return _releases_of(store), "the store's release"
+    targets, why = package_targets(name, version)
+    return _releases_of(targets), why
+
+
+# The targets' id -> (the targets, their releases): a line without a known release (2.4.9) has
+# no package data, and its judge, the newest known release, is among the targets. Modules of a
+# run share one targets tuple (package_targets), so this is worked out once; it is kept, so its
+# id stays its own.
+_RELEASES: dict[int, tuple[tuple[object, ...], tuple[Release, ...]]] = {}
+KEPT = 256
+
+
+def _releases_of(targets: tuple[object, ...]) -> tuple[Release, ...]:
+    found = _RELEASES.get(id(targets))
+    if found is not None and found[0] is targets:
+        return found[1]
+    releases = tuple(t for t in targets if isinstance(t, Release))
+    if len(_RELEASES) >= KEPT:
+        _RELEASES.clear()
+    _RELEASES[id(targets)] = (targets, releases)
+    return releases
 
 
 def _unrequired_sequence(
@@ -131,16 +147,33 @@ def _unsatisfiable(
             continue
         if not isinstance(constraint, str):
             continue  # composer validate reports it
-        refused = refusing_releases(package, constraint, targets)
-        if refused is None:
-            continue
-        where = describe(r.name for r in refused)
-        yield Problem(
-            module.display("composer.json"),
-            _message(package, constraint, where, why),
-            severity=Severity.WARNING,
-            code="MG216",
-        )
+        message = _refusal(package, constraint, targets, why)
+        if message is not None:
+            yield Problem(
+                module.display("composer.json"), message, severity=Severity.WARNING, code="MG216"
+            )
+
+
+# (package, constraint, the targets' id, why) -> (the targets, MG216's message or None): modules
+# of a run require the same few packages at the same constraints, against the same targets.
+_REFUSALS: dict[tuple[str, str, int, str], tuple[tuple[Release, ...], str | None]] = {}
+REFUSALS_KEPT = 1024
+
+
+def _refusal(package: str, constraint: str, targets: tuple[Release, ...], why: str) -> str | None:
+    """MG216's message for ``package: constraint`` against ``targets``; None when none refuses."""
+    key = (package, constraint, id(targets), why)
+    found = _REFUSALS.get(key)
+    if found is not None and found[0] is targets:
+        return found[1]
+    refused = refusing_releases(package, constraint, targets)
+    message = None
+    if refused is not None:
+        message = _message(package, constraint, describe(r.name for r in refused), why)
+    if len(_REFUSALS) >= REFUSALS_KEPT:
+        _REFUSALS.clear()
+    _REFUSALS[key] = (targets, message)
+    return message
 
 
 def refusing_releases(
@@ -162,12 +195,17 @@ def refusing_releases(
     return tuple(refused) or None
 
 
+# A version's key, parsed once: the targets ship few versions of each package, which many
+# constraints are held against.
+_version_key = lru_cache(maxsize=1024)(release_key)
+
+
 @lru_cache(maxsize=8192)
 def _satisfies(constraint: str, version: str) -> bool | None:
     """Whether ``constraint`` admits ``version``; None when either cannot be read (an empty
     version: shipped at one the data does not record)."""
     try:
-        return admits(parse_constraint(constraint), release_key(version))
+        return admits(parse_constraint(constraint), _version_key(version))
     except ConstraintError:
         return None
 

@@ -26,9 +26,14 @@ _ABSTRACT = lazy(r"(?<![\w$\\>:])abstract\s+class\s")
 _PATCH_INTERFACE = lazy(r"(?<![\w$])(?:DataPatch|SchemaPatch)Interface")
 
 
+_SCRIPTS_FOLDED = frozenset(script.casefold() for script in SETUP_SCRIPTS)
+
+
 def misspelled_scripts(module: ModuleFacts) -> Iterator[Problem]:
     """MG311 for each setup-shaped file Magento never runs because of its name or folder."""
     for relative in module.files.files if module.files is not None else ():
+        if not relative.startswith("Setup"):
+            continue  # (its folder cannot start so either: spared splitting it)
         folder, _, file_name = relative.rpartition("/")
         if not file_name.endswith(".php") or not folder.startswith("Setup"):
             continue
@@ -41,7 +46,7 @@ def misspelled_scripts(module: ModuleFacts) -> Iterator[Problem]:
 
 
 def _misspelled_script(module: ModuleFacts, relative: str, stem: str) -> str | None:
-    if stem.casefold() in (script.casefold() for script in SETUP_SCRIPTS):
+    if stem.casefold() in _SCRIPTS_FOLDED:
         return None  # right, or a case mistake (reported on its own)
     meant = _closest(stem, SETUP_SCRIPTS)
     if meant is None or not _shaped(module, relative, _SETUP_INTERFACE):

@@ -5,13 +5,14 @@ MG311, MG312). Which code Magento runs, and what it creates, is read by
 
 from __future__ import annotations
 
+import bisect
 import errno
 import os
 import stat
 from collections.abc import Iterator
 
 from generator.errors import Problem, Severity, shown
-from generator.magento.files import INSTALL_DATA
+from generator.magento.files import INSTALL_DATA, SETUP_DIR
 from generator.magento.moduletree import ModuleFacts
 from generator.magento.setupcode import SETUP_SCRIPTS, SetupCode, setup_code
 from generator.review.setupnames import misspelled_scripts
@@ -22,19 +23,24 @@ CONFIG = "etc/integration/config.xml"
 def setup_problems(module: ModuleFacts, setup: SetupCode | None = None) -> Iterator[Problem]:
     """MG302, MG303, MG310, MG311 and MG312 for ``module`` (``setup``: its setup code, read
     here when not given)."""
-    yield from _misnamed_scripts(module)
+    names = _folder_names(module, SETUP_DIR)  # None: no Setup folder
+    yield from _misnamed_scripts(module, names or [])
     yield from misspelled_scripts(module)
     unversioned = module.setup_version is None and not _refused(module, "module")
-    if _is_file(module, INSTALL_DATA) and unversioned:
+    if _holds_install_data(module, names is not None) and unversioned:
         yield _problem(
             module, INSTALL_DATA, "never runs: etc/module.xml has no setup_version", "MG302"
         )
     if _refused(module, "integration") or _refused(module, "module"):
         return  # a refused file: what it declares (integrations, setup_version) is not known
     setup = setup if setup is not None else setup_code(module)
-    yield from _misloaded(module, setup)
-    yield from _never_created(module, setup)
-    yield from _undeclared(module, setup)
+    # (each only where it may find something: most modules need none of them)
+    if setup.misloaded:
+        yield from _misloaded(module, setup)
+    if module.config and not setup.unknown:
+        yield from _never_created(module, setup)
+    if setup.processed:
+        yield from _undeclared(module, setup)
 
 
 def _refused(module: ModuleFacts, kind: str) -> bool:
@@ -71,15 +77,29 @@ def _is_file(module: ModuleFacts, relative: str) -> bool:
         return (module.root / relative).is_file()  # which errors it ignores, and which not
 
 
-def _folder_names(module: ModuleFacts, relative: str) -> list[str]:
+def _holds_install_data(module: ModuleFacts, setup_there: bool) -> bool:
+    """``_is_file(module, INSTALL_DATA)``, without asking the file system what is known: a
+    Setup that ``os.lstat`` found absent holds nothing, and a file the module reader listed as
+    readable is a regular file (it was stat'ed through every folder above it)."""
+    if not setup_there:
+        return False
+    if module.files is not None and INSTALL_DATA in module.files.files:
+        return True
+    return _is_file(module, INSTALL_DATA)
+
+
+def _folder_names(module: ModuleFacts, relative: str) -> list[str] | None:
     """What the module's folder ``relative`` holds, sorted; nothing unless it is a folder and
-    not a link. One ``os.lstat`` where it succeeds on a path that is not a link."""
+    not a link, and None when it is absent (``os.lstat`` fails with ENOENT or ENOTDIR). One
+    ``os.lstat`` where it succeeds on a path that is not a link."""
     path = os.path.join(module.root, relative)
+    if _read_below(module, relative):
+        return sorted(os.listdir(path))  # (a folder the reader walked into: not a link)
     try:
         mode = os.lstat(path).st_mode
     except OSError as exc:
         if exc.errno in _ABSENT:
-            return []
+            return None
         mode = None
     if mode is None or stat.S_ISLNK(mode):  # as pathlib decides (and fails)
         folder = module.root / relative
@@ -87,11 +107,21 @@ def _folder_names(module: ModuleFacts, relative: str) -> list[str]:
     return sorted(os.listdir(path)) if stat.S_ISDIR(mode) else []
 
 
+def _read_below(module: ModuleFacts, folder: str) -> bool:
+    """Whether the module reader listed a file below ``folder``: it walks only into folders
+    that are not links, so ``folder`` is one."""
+    files = module.files.files if module.files is not None else ()
+    prefix = folder + "/"
+    at = bisect.bisect_left(files, prefix)  # (the reader's files are sorted)
+    return at < len(files) and files[at].startswith(prefix)
+
+
 _SCRIPT_FILES = {f"{script}.php".casefold(): f"{script}.php" for script in SETUP_SCRIPTS}
 
 
-def _misnamed_scripts(module: ModuleFacts) -> Iterator[Problem]:
-    names = _folder_names(module, "Setup")
+def _misnamed_scripts(module: ModuleFacts, names: list[str]) -> Iterator[Problem]:
+    """MG311 for each name of the Setup folder (``names``) that is a setup script's in
+    another case."""
     for name in names:
         right = _SCRIPT_FILES.get(name.casefold())
         if right is not None and right != name:

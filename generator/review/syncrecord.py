@@ -37,21 +37,30 @@ class Record(NamedTuple):
 
 def sync_records(module: ModuleFacts) -> list[Record]:
     """Every magegen sync patch of the module (recognised by name and record), by path."""
+    # (imported here for every module, as before: validate's first module, checked before it
+    # forks, imports the reader for every process)
     from generator.pipeline.sync import read_sync_patch
 
+    files = module.files
+    if files is None:
+        return []
     records = []
-    for relative in module.files.files if module.files is not None else ():
-        folder, _, file_name = relative.rpartition("/")
-        if folder != DATA_PATCH_DIR:
+    for relative in files.files:
+        # (directly in DATA_PATCH_DIR: what relative.rpartition("/")[0] == DATA_PATCH_DIR says)
+        if not relative.startswith(_PATCH_PREFIX) or "/" in relative[_PREFIX_LENGTH:]:
             continue
-        content = module.files.read(relative)
-        found = read_sync_patch("", file_name, content) if content is not None else None
+        content = files.read(relative)
+        found = None if content is None else read_sync_patch("", relative[_PREFIX_LENGTH:], content)
         if found is None:
             continue
         claimed, state = found  # (state: json.loads(claimed.canonical), decoded once)
         integrations = {str(i["name"]): i for i in state["integrations"]}
         records.append(Record(relative, claimed.class_name, integrations, claimed.retired))
     return records
+
+
+_PATCH_PREFIX = DATA_PATCH_DIR + "/"
+_PREFIX_LENGTH = len(_PATCH_PREFIX)
 
 
 def retired_names(module: ModuleFacts) -> tuple[str, ...]:
@@ -80,7 +89,10 @@ def _differences(facts: IntegrationFacts, recorded: dict) -> tuple[list[str], bo
     its resources differ."""
     fields = [key for key in FIELDS if getattr(facts, key) != recorded.get(key)]
     listed = recorded.get("resources")
-    resources = not isinstance(listed, list) or set(facts.resource_ids) != set(map(str, listed))
+    # (the set of facts.resource_ids, without making that tuple)
+    resources = not isinstance(listed, list) or {r.value for r in facts.resources} != set(
+        map(str, listed)
+    )
     return fields, resources
 
 
@@ -102,27 +114,30 @@ def _synced(integrations: tuple[IntegrationFacts, ...], records: list[Record]) -
 
 def unsynced_problems(module: ModuleFacts) -> list[Problem]:
     """MG322: each integration whose config.xml or api.xml says what no sync patch records."""
-    if module.config is None or any(r in module.refused for r in (CONFIG_XML, API_XML)):
+    if module.config is None or CONFIG_XML in module.refused or API_XML in module.refused:
         return []
     records = sync_records(module)
     problems = tampered_problems(module, {record.relative for record in records})
     if not records:
         return problems  # (no integration can differ from a record)
-    integrations = module.integrations()
-    synced = _synced(integrations, records)
-    for facts in integrations:
+    consolidated = module.consolidated or {}
+    for facts in module.integrations():
         named = [r for r in records if facts.name in r.integrations]
-        if facts.name in synced or facts.name in (module.consolidated or {}):
+        # (synced: some record says exactly what the files say)
+        differences = [_differences(facts, r.integrations[facts.name]) for r in named]
+        if _SYNCED in differences or facts.name in consolidated:
             continue
         if not named:
-            declared = facts.name in (module.config or {})
+            declared = facts.name in module.config
             if declared and not _other_patch_names(module, records, facts):
                 problems += _unrecorded(module, facts, records[-1])
             continue
-        record = named[-1]
-        fields, resources = _differences(facts, record.integrations[facts.name])
-        problems += _problems(module, facts, record, fields, resources)
+        fields, resources = differences[-1]
+        problems += _problems(module, facts, named[-1], fields, resources)
     return problems
+
+
+_SYNCED: tuple[list[str], bool] = ([], False)  # what _differences finds of a synced integration
 
 
 def _data_patches(module: ModuleFacts) -> list[str]:
