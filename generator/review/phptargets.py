@@ -104,8 +104,10 @@ def _shipping(name: str, version: str) -> tuple[tuple[Release, ...], str] | None
 def _shipping_of(
     releases: tuple[Release, ...], name: object, version: object
 ) -> tuple[Release, ...]:
-    if not version:
-        return ()  # (no release ships a missing or empty version: none is looked up)
+    if not version or not isinstance(name, str):
+        # (no release ships a missing or empty version, nor a name that is not a string: a list
+        # or an object, which no table can be asked about)
+        return ()
     return tuple(r for r in releases if release_packages(r.name).get(name) == version)
 
 
