@@ -183,13 +183,17 @@ def _read_xml(module: ModuleFacts, relative: str, keep_xml: bool) -> list[Proble
 
 def _collect(module: ModuleFacts, relative: str, document: etree._ElementTree) -> None:
     if relative == MODULE_XML:
-        element = document.getroot().find("module")
-        if element is not None and element.get("name"):
-            module.name = Located(element.get("name"), element.sourceline)
+        # find("module") and iterfind("sequence/module"): lxml's ElementPath makes these the
+        # same iterchildren() calls, after a lookup of the path.
+        element = next(document.getroot().iterchildren("module"), None)
+        name = None if element is None else element.get("name")
+        if name:
+            module.name = Located(name, element.sourceline)
             module.setup_version = element.get("setup_version")
             module.sequence = [
                 Located(m.get("name", ""), m.sourceline)
-                for m in element.iterfind("sequence/module")
+                for sequence in element.iterchildren("sequence")
+                for m in sequence.iterchildren("module")
             ]
     elif relative == CONFIG_XML:
         module.config = read_config_xml(document)
