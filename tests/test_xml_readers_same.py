@@ -77,7 +77,9 @@ def _plain_config(document: etree._ElementTree) -> dict[str, IntegrationFacts]:
 
 def _plain_api(document: etree._ElementTree) -> dict[str, IntegrationFacts]:
     return {
-        name: IntegrationFacts(name, element.sourceline, "split", resources=_plain_resources(element))
+        name: IntegrationFacts(
+            name, element.sourceline, "split", resources=_plain_resources(element)
+        )
         for name, element in _plain_integrations(document)
     }
 

@@ -51,6 +51,7 @@ LINKS_OUT = "links outside the module; magegen does not follow it"
 NOT_REGULAR = "is not a regular file (a device, pipe or socket); magegen does not read it"
 TOO_LARGE = f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; magegen does not read it"
 LINKED_FOLDER = "is a linked folder; magegen does not descend into it"
+UNSTATED = "cannot be read (a broken link?)"
 
 
 def default_composer_name(vendor: str, module: str) -> str:
@@ -65,7 +66,7 @@ KEPT_READ_BYTES = 64 << 10  # files up to this size are kept once read (PHP setu
 class ModuleTreeFiles:
     """The files of a module tree that may be read, and those refused, by relative POSIX path."""
 
-    __slots__ = ("root", "files", "refused", "_readable", "_read")
+    __slots__ = ("root", "files", "refused", "_readable", "_read", "_folder")
 
     def __init__(
         self, root: Path, files: tuple[str, ...], refused: dict[str, str] | None = None
@@ -75,6 +76,7 @@ class ModuleTreeFiles:
         self.refused = {} if refused is None else refused
         self._readable = frozenset(files)
         self._read: dict[str, bytes | None] = {}
+        self._folder = os.path.join(root, "")  # root's path with its separator: + relative
 
     def path(self, relative: str) -> Path:
         """The file ``relative`` of the module."""
@@ -86,13 +88,15 @@ class ModuleTreeFiles:
         Each check reads the file again through this; a small file is read from disk once, so
         every check sees the same bytes.
         """
+        kept = self._read
+        if relative in kept:
+            return kept[relative]
         if relative not in self._readable:
             return None
-        if relative in self._read:
-            return self._read[relative]
-        content = read_capped(os.path.join(self.root, relative))
+        # (os.path.join's path, joined once: ``relative`` is never absolute)
+        content = read_capped(self._folder + relative)
         if content is None or len(content) <= KEPT_READ_BYTES:
-            self._read[relative] = content
+            kept[relative] = content
         return content
 
     def text(self, relative: str) -> str | None:
@@ -129,6 +133,9 @@ def inside_tree(root: Path, relative: str) -> bool:
         return False
 
 
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
+
+
 def read_capped(path: str | os.PathLike[str]) -> bytes | None:
     """At most MAX_FILE_BYTES of the regular file ``path``; None when it cannot be read.
 
@@ -136,7 +143,7 @@ def read_capped(path: str | os.PathLike[str]) -> bytes | None:
     not to be a regular file. (Read with os calls: no file object for each of a tree's files.)
     """
     try:
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        descriptor = os.open(path, _OPEN_FLAGS)
     except OSError:
         return None
     try:
@@ -144,7 +151,12 @@ def read_capped(path: str | os.PathLike[str]) -> bytes | None:
         if not stat.S_ISREG(info.st_mode):
             return None
         # Asking for MAX_FILE_BYTES at once would allocate that much for every small file.
-        content = _read_up_to(descriptor, min(info.st_size, MAX_FILE_BYTES) + 1)
+        # (_read_up_to(descriptor, wanted), its first read made here: most files need one more,
+        # the read that finds their end)
+        wanted = min(info.st_size, MAX_FILE_BYTES) + 1
+        content = os.read(descriptor, wanted)
+        if content and len(content) < wanted:
+            content += _read_up_to(descriptor, wanted - len(content))
         if len(content) > info.st_size:  # it grew since: read on, up to the cap
             content += _read_up_to(descriptor, MAX_FILE_BYTES + 1 - len(content))
     except OSError:
@@ -178,6 +190,7 @@ def walk_module(
     files: list[str] = []
     refused: dict[str, str] = {}
     pending = [("", os.fspath(root))]  # (relative prefix, folder); a folder that fails is skipped
+    cap = MAX_FILE_BYTES
     while pending:
         prefix, folder = pending.pop()
         entries = listings.pop(folder, None) if listings is not None else None
@@ -205,11 +218,16 @@ def walk_module(
                 if entry.name not in VCS_DIRS:
                     pending.append((relative + "/", entry.path))
                 continue
-            reason = _refusal(entry)
-            if reason is None:
+            # _refusal(entry), without a call for the files it lets through
+            try:
+                info = entry.stat()
+            except OSError:
+                refused[relative] = UNSTATED
+                continue
+            if info.st_mode & _FILE_TYPE == stat.S_IFREG and info.st_size <= cap:
                 files.append(relative)
             else:
-                refused[relative] = reason
+                refused[relative] = _refusal(entry)  # (from the same stat: the entry keeps it)
     files.sort()
     return ModuleTreeFiles(root, tuple(files), dict(sorted(refused.items())))
 
@@ -235,12 +253,15 @@ def _inside(base: str, path: str) -> bool:
     return target == base or target.startswith(base + os.sep)
 
 
+_FILE_TYPE = 0o170000  # the bits of st_mode that stat.S_IFMT keeps
+
+
 def _refusal(entry: os.DirEntry[str]) -> str | None:
     """Why the file ``entry`` (not a link out of the module) may not be read, or None."""
     try:
         info = entry.stat()
     except OSError:
-        return "cannot be read (a broken link?)"
+        return UNSTATED
     if stat.S_ISDIR(info.st_mode):
         return LINKED_FOLDER
     if not stat.S_ISREG(info.st_mode):
@@ -275,7 +296,9 @@ def parse_json_as_php(content: bytes) -> object:
         raise JsonRefused("invalid JSON: not UTF-8 text") from None
     _check_depth(text)
     try:
-        return json.loads(text, parse_constant=_refuse_constant)
+        # json.loads(text, parse_constant=...) makes this decoder for each call; the text never
+        # starts with the byte order mark json.loads refuses (refused above).
+        return _PHP_DECODER.decode(text)
     except json.JSONDecodeError as exc:
         raise JsonRefused(f"invalid JSON: {exc.msg} (column {exc.colno})", exc.lineno) from None
     except RecursionError:  # pragma: no cover - _check_depth stops far earlier
@@ -284,6 +307,9 @@ def parse_json_as_php(content: bytes) -> object:
 
 def _refuse_constant(name: str) -> object:
     raise JsonRefused(f"invalid JSON: {name} is not a JSON value (PHP's json_decode refuses it)")
+
+
+_PHP_DECODER = json.JSONDecoder(parse_constant=_refuse_constant)
 
 
 # A string runs to its closing quote, or to the end when it has none: a string that may fail to

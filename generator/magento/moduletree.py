@@ -105,6 +105,8 @@ class ModuleFacts:
         # on such a file are skipped rather than reported.
         self.refused: dict[str, str] = {}
         self._php_files: list[Path] | None = None
+        shown = str(root)  # the text display() puts before each file's relative path
+        self._folder = "" if shown == "." else os.path.join(shown, "")
 
     @property
     def php_files(self) -> list[Path]:
@@ -116,8 +118,10 @@ class ModuleFacts:
 
     def display(self, relative: str) -> str:
         """How a file of this module is named in findings."""
-        root = str(self.root)  # str(root / relative), without pathlib's cost per finding
-        return relative if root == "." else os.path.join(root, relative)
+        # str(root / relative), without pathlib's cost per finding: os.path.join's text
+        if relative.startswith("/") and self._folder:
+            return os.path.join(self._folder, relative)
+        return self._folder + relative
 
     def integrations(self) -> tuple[IntegrationFacts, ...]:
         """The module's integrations as Magento reads them, one per name."""
@@ -151,7 +155,9 @@ def read_module(
     problems = [_refusal(module, relative, reason) for relative, reason in tree.refused.items()]
     for relative in tree.files:
         if relative.startswith("etc/") and relative.endswith(".xml"):
-            problems += _read_xml(module, relative, keep_xml)
+            found = _read_xml(module, tree, relative, keep_xml)
+            if found:
+                problems += found
     if REGISTRATION_PHP in module.refused:
         module.has_registration = True
     else:
@@ -165,9 +171,11 @@ def _refusal(module: ModuleFacts, relative: str, reason: str) -> Problem:
     return Problem(module.display(relative), reason, code=code)
 
 
-def _read_xml(module: ModuleFacts, relative: str, keep_xml: bool) -> list[Problem]:
+def _read_xml(
+    module: ModuleFacts, tree: ModuleTreeFiles, relative: str, keep_xml: bool
+) -> list[Problem]:
     display = module.display(relative)
-    content = module.files.read(relative) if module.files is not None else None
+    content = tree.read(relative)
     if content is None:
         module.refused[relative] = "cannot be read"
         return [Problem(display, "cannot be read", code="MG100")]
@@ -220,7 +228,14 @@ def _read_registration(module: ModuleFacts) -> None:
         return
     source = content.decode("utf-8", "surrogateescape")
     php = read_php(source)
-    for call in _REGISTER.finditer(php.code):
+    code = php.code
+    # A call is found where "ComponentRegistrar::register" is written, its namespace (word
+    # characters and backslashes) before it on the same line: the search starts on the line of
+    # the first, instead of at every character before it.
+    first = code.find("ComponentRegistrar::register")
+    if first < 0:
+        return
+    for call in _REGISTER.finditer(code, code.rfind("\n", 0, first) + 1):
         end, name = php.literals.get(call.start("quote"), (0, None))
         if name is not None:
             start = call.start("quote")
