@@ -113,11 +113,12 @@ def _random_tree(rng: random.Random, root: Path, outside: Path) -> None:
             path.symlink_to(target)
 
 
-def test_walks_list_and_refuse_what_the_plain_walk_does(
+def test_walks_list_refuse_and_read_what_the_plain_walk_does(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(files_module, "MAX_FILE_BYTES", 100)  # (files on both sides of it)
     rng = random.Random("walk")
+    real_open = os.open
     outside = tmp_path / "outside"
     outside.mkdir()
     (outside / "f").write_bytes(b"secret")
@@ -131,8 +132,16 @@ def test_walks_list_and_refuse_what_the_plain_walk_does(
         listings: dict = {}
         module_roots([tmp_path / f"tree{round_}"], listings)
         copy = dict(listings)
-        listed = walk_module(root, listings)
+        read_now = rng.choice([lambda relative: True, lambda relative: len(relative) % 2 == 0])
+        monkeypatch.setattr(files_module, "KEPT_READ_BYTES", rng.choice([1 << 16, 50]))
+        opened: list[str] = []
+        monkeypatch.setattr(os, "open", lambda path, *a: opened.append(path) or real_open(path, *a))
+        listed = walk_module(root, listings, read_now)  # (files read as they are walked)
+        monkeypatch.setattr(os, "open", real_open)
         assert (listed.files, listed.refused) == _plain_walk(root, copy), round_
+        assert not [path for path in opened if not stat.S_ISREG(os.lstat(path).st_mode)]
+        for relative in listed.files:
+            assert listed.read(relative) == _plain_read_capped(root / relative), relative
 
 
 # The capped read as first written.

@@ -13,6 +13,7 @@ import json
 import os
 import re
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 from generator.patterns import lazy
@@ -69,13 +70,17 @@ class ModuleTreeFiles:
     __slots__ = ("root", "files", "refused", "_readable", "_read", "_folder")
 
     def __init__(
-        self, root: Path, files: tuple[str, ...], refused: dict[str, str] | None = None
+        self,
+        root: Path,
+        files: tuple[str, ...],
+        refused: dict[str, str] | None = None,
+        read: dict[str, bytes | None] | None = None,
     ) -> None:
         self.root = root
         self.files = files
         self.refused = {} if refused is None else refused
         self._readable = frozenset(files)
-        self._read: dict[str, bytes | None] = {}
+        self._read: dict[str, bytes | None] = {} if read is None else read  # (see read())
         self._folder = os.path.join(root, "")  # root's path with its separator: + relative
 
     def path(self, relative: str) -> Path:
@@ -150,20 +155,25 @@ def read_capped(path: str | os.PathLike[str]) -> bytes | None:
         info = os.fstat(descriptor)
         if not stat.S_ISREG(info.st_mode):
             return None
-        # Asking for MAX_FILE_BYTES at once would allocate that much for every small file.
-        # (_read_up_to(descriptor, wanted), its first read made here: most files need one more,
-        # the read that finds their end)
-        wanted = min(info.st_size, MAX_FILE_BYTES) + 1
-        content = os.read(descriptor, wanted)
-        if content and len(content) < wanted:
-            content += _read_up_to(descriptor, wanted - len(content))
-        if len(content) > info.st_size:  # it grew since: read on, up to the cap
-            content += _read_up_to(descriptor, MAX_FILE_BYTES + 1 - len(content))
+        return _read_open(descriptor, info.st_size)
     except OSError:
         return None
     finally:
         os.close(descriptor)
-    return None if len(content) > MAX_FILE_BYTES else content
+
+
+def _read_open(descriptor: int, size: int) -> bytes | None:
+    """read_capped's read of an open regular file whose size was ``size`` (OSError if it fails)."""
+    cap = MAX_FILE_BYTES
+    # Asking for MAX_FILE_BYTES at once would allocate that much for every small file.
+    # (_read_up_to(descriptor, wanted), its first read made here; one more finds the end)
+    wanted = min(size, cap) + 1
+    content = os.read(descriptor, wanted)
+    if content and len(content) < wanted:
+        content += _read_up_to(descriptor, wanted - len(content))
+    if len(content) > size:  # it grew since: read on, up to the cap
+        content += _read_up_to(descriptor, cap + 1 - len(content))
+    return None if len(content) > cap else content
 
 
 def _read_up_to(descriptor: int, size: int) -> bytes:
@@ -179,28 +189,27 @@ def _read_up_to(descriptor: int, size: int) -> bytes:
 
 
 def walk_module(
-    root: Path, listings: dict[str, list[os.DirEntry[str]]] | None = None
+    root: Path,
+    listings: dict[str, list[os.DirEntry[str]]] | None = None,
+    read_now: Callable[[str], bool] | None = None,
 ) -> ModuleTreeFiles:
     """Every file of the module at ``root`` that may be read, and every one refused, with why.
 
     ``listings`` may hold folders already listed (by the search for modules): each is used
     once, then dropped; the reading rules apply to its entries as to a fresh listing's.
+
+    The files ``read_now`` picks by relative path, which the caller reads at once, are read as
+    they are walked: a regular file (so its folder lists it; never a link) is opened as
+    read_capped opens it, and the fstat of the open file stands for the walk's stat.
     """
     base = ""  # root's real path, found when a link is met (most modules have none)
     files: list[str] = []
     refused: dict[str, str] = {}
+    read: dict[str, bytes | None] = {}  # what was read now, as ModuleTreeFiles.read keeps it
     pending = [("", os.fspath(root))]  # (relative prefix, folder); a folder that fails is skipped
-    cap = MAX_FILE_BYTES
     while pending:
         prefix, folder = pending.pop()
-        entries = listings.pop(folder, None) if listings is not None else None
-        if entries is None:
-            try:
-                with os.scandir(folder) as listing:
-                    entries = list(listing)
-            except OSError:
-                continue
-        for entry in entries:
+        for entry in _listing(folder, listings):
             relative = prefix + entry.name
             if entry.is_symlink():
                 base = base or os.path.realpath(root)
@@ -218,18 +227,74 @@ def walk_module(
                 if entry.name not in VCS_DIRS:
                     pending.append((relative + "/", entry.path))
                 continue
+            if (
+                read_now is not None
+                and entry.is_file(follow_symlinks=False)
+                and read_now(relative)
+                and _read_in_walk(entry, relative, files, refused, read)
+            ):
+                continue
             # _refusal(entry), without a call for the files it lets through
             try:
                 info = entry.stat()
             except OSError:
                 refused[relative] = UNSTATED
                 continue
-            if info.st_mode & _FILE_TYPE == stat.S_IFREG and info.st_size <= cap:
+            if stat.S_ISREG(info.st_mode) and info.st_size <= MAX_FILE_BYTES:
                 files.append(relative)
             else:
                 refused[relative] = _refusal(entry)  # (from the same stat: the entry keeps it)
     files.sort()
-    return ModuleTreeFiles(root, tuple(files), dict(sorted(refused.items())))
+    return ModuleTreeFiles(root, tuple(files), dict(sorted(refused.items())), read)
+
+
+def _listing(
+    folder: str, listings: dict[str, list[os.DirEntry[str]]] | None
+) -> list[os.DirEntry[str]]:
+    """The entries of ``folder``: as kept in ``listings`` (then dropped), or listed now."""
+    entries = listings.pop(folder, None) if listings is not None else None
+    if entries is None:
+        try:
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except OSError:
+            return []
+    return entries
+
+
+def _read_in_walk(
+    entry: os.DirEntry[str],
+    relative: str,
+    files: list[str],
+    refused: dict[str, str],
+    read: dict[str, bytes | None],
+) -> bool:
+    """Walk the file ``entry`` by opening it as read_capped does (walk_module's ``read_now``):
+    listed or refused by the fstat of the open file, its bytes read and kept in ``read`` as
+    ModuleTreeFiles.read keeps them. False when it cannot be opened: walk it as any other."""
+    try:
+        descriptor = os.open(entry.path, _OPEN_FLAGS)
+    except OSError:
+        return False
+    try:
+        info = os.fstat(descriptor)
+        reason = _refusal_of(info)
+        if reason is None and info.st_size <= KEPT_READ_BYTES:
+            try:
+                content = _read_open(descriptor, info.st_size)
+            except OSError:
+                content = None
+            if content is None or len(content) <= KEPT_READ_BYTES:
+                read[relative] = content
+    except OSError:
+        return False  # (its fstat failed)
+    finally:
+        os.close(descriptor)
+    if reason is None:
+        files.append(relative)
+    else:
+        refused[relative] = reason
+    return True
 
 
 def _link_refusal(base: str, entry: os.DirEntry[str]) -> str | None:
@@ -253,15 +318,17 @@ def _inside(base: str, path: str) -> bool:
     return target == base or target.startswith(base + os.sep)
 
 
-_FILE_TYPE = 0o170000  # the bits of st_mode that stat.S_IFMT keeps
-
-
 def _refusal(entry: os.DirEntry[str]) -> str | None:
     """Why the file ``entry`` (not a link out of the module) may not be read, or None."""
     try:
         info = entry.stat()
     except OSError:
         return UNSTATED
+    return _refusal_of(info)
+
+
+def _refusal_of(info: os.stat_result) -> str | None:
+    """Why a file whose stat is ``info`` may not be read, or None."""
     if stat.S_ISDIR(info.st_mode):
         return LINKED_FOLDER
     if not stat.S_ISREG(info.st_mode):

@@ -150,7 +150,7 @@ def read_module(
     installation's schemas); otherwise only the facts are. ``listings``: see ``walk_module``.
     """
     module = ModuleFacts(root)
-    module.files = tree = walk_module(root, listings)
+    module.files = tree = walk_module(root, listings, _read_at_once)
     module.refused = dict(tree.refused)
     problems = [_refusal(module, relative, reason) for relative, reason in tree.refused.items()]
     for relative in tree.files:
@@ -164,6 +164,14 @@ def read_module(
         _read_registration(module)
     _read_composer(module)
     return module, problems
+
+
+def _read_at_once(relative: str) -> bool:
+    """Whether read_module reads the module file ``relative`` (if it may be read) at once."""
+    return (relative.startswith("etc/") and relative.endswith(".xml")) or relative in _READ_FILES
+
+
+_READ_FILES = frozenset((REGISTRATION_PHP, COMPOSER_JSON))
 
 
 def _refusal(module: ModuleFacts, relative: str, reason: str) -> Problem:
