@@ -81,7 +81,7 @@ class ModuleTreeFiles:
         self.refused = {} if refused is None else refused
         self._readable = frozenset(files)
         self._read: dict[str, bytes | None] = {} if read is None else read  # (see read())
-        self._folder = os.path.join(root, "")  # root's path with its separator: + relative
+        self._folder = os.path.join(root, "")  # + relative: os.path.join(root, relative)
 
     def path(self, relative: str) -> Path:
         """The file ``relative`` of the module."""
@@ -98,7 +98,6 @@ class ModuleTreeFiles:
             return kept[relative]
         if relative not in self._readable:
             return None
-        # (os.path.join's path, joined once: ``relative`` is never absolute)
         content = read_capped(self._folder + relative)
         if content is None or len(content) <= KEPT_READ_BYTES:
             kept[relative] = content
@@ -278,10 +277,12 @@ def _read_in_walk(
         return False
     try:
         info = os.fstat(descriptor)
-        reason = _refusal_of(info)
-        if reason is None and info.st_size <= KEPT_READ_BYTES:
+        size = info.st_size
+        readable = stat.S_ISREG(info.st_mode) and size <= MAX_FILE_BYTES
+        reason = None if readable else _refusal_of(info)  # (no call for the files let through)
+        if reason is None and size <= KEPT_READ_BYTES:
             try:
-                content = _read_open(descriptor, info.st_size)
+                content = _read_open(descriptor, size)
             except OSError:
                 content = None
             if content is None or len(content) <= KEPT_READ_BYTES:

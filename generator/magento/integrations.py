@@ -20,6 +20,7 @@ When one name is in both formats, the consolidated declaration's grant is the on
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from operator import itemgetter
 from typing import NamedTuple
 
 from lxml import etree
@@ -38,6 +39,9 @@ class Located(NamedTuple):
     column: int | None = None
 
 
+_value = itemgetter(0)  # a Located's value
+
+
 class IntegrationFacts(NamedTuple):
     """One integration as Magento reads it: its contact fields and the ACL ids it grants."""
 
@@ -53,7 +57,7 @@ class IntegrationFacts(NamedTuple):
     @property
     def resource_ids(self) -> tuple[str, ...]:
         """The ids the files list, in order, each once."""
-        return tuple(dict.fromkeys(r.value for r in self.resources))
+        return tuple(dict.fromkeys(map(_value, self.resources)))
 
 
 def qualified_name(element: etree._Element) -> str:

@@ -182,7 +182,7 @@ def _refusal(module: ModuleFacts, relative: str, reason: str) -> Problem:
 def _read_xml(
     module: ModuleFacts, tree: ModuleTreeFiles, relative: str, keep_xml: bool
 ) -> list[Problem]:
-    display = module.display(relative)
+    display = module._folder + relative  # (module.display(relative): relative is not absolute)
     content = tree.read(relative)
     if content is None:
         module.refused[relative] = "cannot be read"
