@@ -228,7 +228,7 @@ def walk_module(
                 continue
             if (
                 read_now is not None
-                and entry.is_file(follow_symlinks=False)
+                and entry.is_file()  # (not a link, as is_symlink() told)
                 and read_now(relative)
                 and _read_in_walk(entry, relative, files, refused, read)
             ):

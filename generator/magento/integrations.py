@@ -101,14 +101,9 @@ _CONTACT_TAGS = tuple("{*}" + field for field in CONTACT_FIELDS)
 
 def _all_integrations(document: etree._ElementTree) -> list[tuple[str, etree._Element]]:
     """(name, element) of each named integration of the document, the root included."""
-    root = document.getroot()
     found = []
-    if _local(root.tag) == "integration":
-        name = named_item(root, "name")
-        if name is not None:
-            found.append((name, root))
     # (Magento fails on a nameless one; our schemas report it)
-    for element in root.iterdescendants("{*}integration"):
+    for element in document.getroot().iter("{*}integration"):  # the root, then its descendants
         for key, name in element.items():  # named_item(element, "name"), inline
             if key == "name" or key.endswith("}name"):
                 found.append((name, element))
