@@ -230,30 +230,26 @@ def _edited(rng: random.Random, text: str) -> str:
     return text
 
 
+def assert_files_read_alike(paths: list[Path], rng: random.Random, edits: int) -> None:
+    """Each file, and ``edits`` random edits of it, read alike."""
+    for path in paths:
+        content = path.read_bytes()
+        variants = [content] + [
+            _edited(rng, content.decode("utf-8", "replace")).encode() for _ in range(edits)
+        ]
+        for index, variant in enumerate(variants):
+            document = _parsed(variant)
+            if document is not None:
+                assert_read_alike(document, f"{path}, edit {index}")
+
+
 def test_the_repository_and_real_module_files_are_read_alike() -> None:
     paths = _xml_files(REPO / "tests", REPO / "examples", REPO / "schemas")
     assert len(paths) > 10
-    rng = random.Random("real-files")
-    for path in paths:
-        content = path.read_bytes()
-        document = _parsed(content)
-        if document is not None:
-            assert_read_alike(document, str(path))
-        for round_ in range(20):
-            edited = _parsed(_edited(rng, content.decode("utf-8", "replace")).encode())
-            if edited is not None:
-                assert_read_alike(edited, f"{path}, edit {round_}")
+    assert_files_read_alike(paths, random.Random("real-files"), 20)
 
 
 def test_magentos_xml_files_are_read_alike(magento_data: Path) -> None:
     paths = _xml_files(magento_data)
     assert len(paths) > 100
-    rng = random.Random("magento-files")
-    for path in paths:
-        content = path.read_bytes()
-        document = _parsed(content)
-        if document is not None:
-            assert_read_alike(document, str(path))
-        edited = _parsed(_edited(rng, content.decode("utf-8", "replace")).encode())
-        if edited is not None:
-            assert_read_alike(edited, f"{path}, edited")
+    assert_files_read_alike(paths, random.Random("magento-files"), 1)
