@@ -163,16 +163,17 @@ def read_capped(path: str | os.PathLike[str]) -> bytes | None:
 
 def _read_open(descriptor: int, size: int) -> bytes | None:
     """read_capped's read of an open regular file whose size was ``size`` (OSError if it fails)."""
-    cap = MAX_FILE_BYTES
     # Asking for MAX_FILE_BYTES at once would allocate that much for every small file.
-    # (_read_up_to(descriptor, wanted), its first read made here; one more finds the end)
-    wanted = min(size, cap) + 1
+    # (_read_up_to(descriptor, wanted), its first two reads made here: most files need no more)
+    wanted = min(size, MAX_FILE_BYTES) + 1
     content = os.read(descriptor, wanted)
     if content and len(content) < wanted:
-        content += _read_up_to(descriptor, wanted - len(content))
+        more = os.read(descriptor, wanted - len(content))  # (most often b"": the end)
+        if more:
+            content += more + _read_up_to(descriptor, wanted - len(content) - len(more))
     if len(content) > size:  # it grew since: read on, up to the cap
-        content += _read_up_to(descriptor, cap + 1 - len(content))
-    return None if len(content) > cap else content
+        content += _read_up_to(descriptor, MAX_FILE_BYTES + 1 - len(content))
+    return None if len(content) > MAX_FILE_BYTES else content
 
 
 def _read_up_to(descriptor: int, size: int) -> bytes:
@@ -197,9 +198,8 @@ def walk_module(
     ``listings`` may hold folders already listed (by the search for modules): each is used
     once, then dropped; the reading rules apply to its entries as to a fresh listing's.
 
-    The files ``read_now`` picks by relative path, which the caller reads at once, are read as
-    they are walked: a regular file (so its folder lists it; never a link) is opened as
-    read_capped opens it, and the fstat of the open file stands for the walk's stat.
+    The files ``read_now`` picks (the caller reads them at once) are read as walked: a regular
+    one (never a link) is opened as read_capped opens it, its fstat standing for the stat.
     """
     base = ""  # root's real path, found when a link is met (most modules have none)
     files: list[str] = []
@@ -228,8 +228,8 @@ def walk_module(
                 continue
             if (
                 read_now is not None
-                and entry.is_file()  # (not a link, as is_symlink() told)
                 and read_now(relative)
+                and entry.is_file()  # (not a link, as is_symlink() told)
                 and _read_in_walk(entry, relative, files, refused, read)
             ):
                 continue
