@@ -391,3 +391,20 @@ def test_files_are_named_as_paths_name_them(root: str) -> None:
         assert module.display(relative) == expected
     files = ModuleTreeFiles(Path(root), ())
     assert files._folder + "etc/x.xml" == os.path.join(Path(root), "etc/x.xml")
+
+
+def test_a_modules_integrations_are_merged_from_the_files_it_holds() -> None:
+    """ModuleFacts.integrations() merges once, and again when a file's facts are replaced."""
+    from generator.magento.integrations import IntegrationFacts, declared_integrations
+
+    module = ModuleFacts(Path("m"))
+    assert module.integrations() == () == declared_integrations(None, None, None)
+    config = {"A": IntegrationFacts("A", 3, email="a@x.y")}
+    api = {"A": IntegrationFacts("A", 4, resources=(Located("X::y", 5),))}
+    module.config = config
+    assert module.integrations() == declared_integrations(config, None, None)
+    module.api = api
+    assert module.integrations() == declared_integrations(config, api, None)
+    assert module.integrations() is module.integrations()
+    module.consolidated = {"A": IntegrationFacts("A", 9, "consolidated")}
+    assert module.integrations() == declared_integrations(config, api, module.consolidated)

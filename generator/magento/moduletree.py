@@ -105,6 +105,7 @@ class ModuleFacts:
         # on such a file are skipped rather than reported.
         self.refused: dict[str, str] = {}
         self._php_files: list[Path] | None = None
+        self._integrations: tuple | None = None  # (config, api, consolidated, merged)
         shown = str(root)  # the text display() puts before each file's relative path
         self._folder = "" if shown == "." else os.path.join(shown, "")
 
@@ -124,8 +125,18 @@ class ModuleFacts:
         return self._folder + relative
 
     def integrations(self) -> tuple[IntegrationFacts, ...]:
-        """The module's integrations as Magento reads them, one per name."""
-        return declared_integrations(self.config, self.api, self.consolidated)
+        """The module's integrations as Magento reads them, one per name (merged once for the
+        files read: each check asks; the readers' dicts are never changed once read)."""
+        read = self._integrations
+        if (
+            read is None
+            or read[0] is not self.config
+            or read[1] is not self.api
+            or read[2] is not self.consolidated
+        ):
+            merged = declared_integrations(self.config, self.api, self.consolidated)
+            read = self._integrations = (self.config, self.api, self.consolidated, merged)
+        return read[3]
 
     def text(self, relative: str) -> str | None:
         """A file of the module as text, read under the reading rules; None if absent/refused."""
