@@ -19,7 +19,7 @@ When one name is in both formats, the consolidated declaration's grant is the on
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -60,18 +60,6 @@ class IntegrationFacts(NamedTuple):
         return tuple(dict.fromkeys(map(_value, self.resources)))
 
 
-def qualified_name(element: etree._Element) -> str:
-    """The element's name as DOM's nodeName gives it: ``prefix:local`` or ``local``."""
-    local = etree.QName(element).localname
-    return f"{element.prefix}:{local}" if element.prefix else local
-
-
-def elements_named(element: etree._Element, name: str) -> Iterator[etree._Element]:
-    """Descendants of ``element`` named ``name``, in document order, as PHP's
-    getElementsByTagName finds them: by local name, in any namespace and with any prefix."""
-    return element.iterdescendants("{*}" + name)  # lxml: this local name, in any or no namespace
-
-
 def named_item(element: etree._Element, name: str) -> str | None:
     """The attribute PHP's ``attributes->getNamedItem(name)`` gives: the first, in document
     order, whose local name is ``name``, in any namespace (libxml2's xmlHasProp)."""
@@ -93,7 +81,7 @@ def text_content(element: etree._Element) -> str:
     return element.text or ""  # only text and CDATA: what itertext() gives, without its walk
 
 
-# Each value read below is made a Located with tuple.__new__, as Located(value, line) makes it
+# A resource read is made a Located with tuple.__new__, as Located(value, line) makes it
 # without a Python call per resource (the readers run for every module a tree holds).
 _tuple_new = tuple.__new__
 _CONTACT_TAGS = tuple("{*}" + field for field in CONTACT_FIELDS)
@@ -102,12 +90,10 @@ _CONTACT_TAGS = tuple("{*}" + field for field in CONTACT_FIELDS)
 def _all_integrations(document: etree._ElementTree) -> list[tuple[str, etree._Element]]:
     """(name, element) of each named integration of the document, the root included."""
     found = []
-    # (Magento fails on a nameless one; our schemas report it)
     for element in document.getroot().iter("{*}integration"):  # the root, then its descendants
-        for key, name in element.items():  # named_item(element, "name"), inline
-            if key == "name" or key.endswith("}name"):
-                found.append((name, element))
-                break
+        name = named_item(element, "name")
+        if name is not None:  # Magento fails on a nameless one; our schemas report it
+            found.append((name, element))
     return found
 
 
@@ -147,8 +133,8 @@ def read_consolidated_xml(document: etree._ElementTree) -> dict[str, Integration
     for name, element in _all_integrations(document):
         contact: dict[str, str | None] = dict.fromkeys(CONTACT_FIELDS)
         resources: list[Located] = []
-        # The child elements whose nodeName (qualified_name) is a contact field or
-        # "resources": those of that local name, without a prefix.
+        # The child elements whose nodeName (DOM's ``prefix:local`` or ``local``) is a contact
+        # field or "resources": those of that local name, without a prefix.
         for child in element.iterchildren(*_CONTACT_TAGS, "{*}resources"):
             if child.prefix:
                 continue

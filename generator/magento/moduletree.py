@@ -177,12 +177,12 @@ def read_module(
     return module, problems
 
 
+_READ_FILES = frozenset((REGISTRATION_PHP, COMPOSER_JSON))
+
+
 def _read_at_once(relative: str) -> bool:
     """Whether read_module reads the module file ``relative`` (if it may be read) at once."""
     return (relative.startswith("etc/") and relative.endswith(".xml")) or relative in _READ_FILES
-
-
-_READ_FILES = frozenset((REGISTRATION_PHP, COMPOSER_JSON))
 
 
 def _refusal(module: ModuleFacts, relative: str, reason: str) -> Problem:
