@@ -13,6 +13,7 @@ import json
 import os
 import re
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 from generator.patterns import lazy
@@ -51,6 +52,7 @@ LINKS_OUT = "links outside the module; magegen does not follow it"
 NOT_REGULAR = "is not a regular file (a device, pipe or socket); magegen does not read it"
 TOO_LARGE = f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; magegen does not read it"
 LINKED_FOLDER = "is a linked folder; magegen does not descend into it"
+UNSTATED = "cannot be read (a broken link?)"
 
 
 def default_composer_name(vendor: str, module: str) -> str:
@@ -65,16 +67,21 @@ KEPT_READ_BYTES = 64 << 10  # files up to this size are kept once read (PHP setu
 class ModuleTreeFiles:
     """The files of a module tree that may be read, and those refused, by relative POSIX path."""
 
-    __slots__ = ("root", "files", "refused", "_readable", "_read")
+    __slots__ = ("root", "files", "refused", "_readable", "_read", "_folder")
 
     def __init__(
-        self, root: Path, files: tuple[str, ...], refused: dict[str, str] | None = None
+        self,
+        root: Path,
+        files: tuple[str, ...],
+        refused: dict[str, str] | None = None,
+        read: dict[str, bytes | None] | None = None,
     ) -> None:
         self.root = root
         self.files = files
         self.refused = {} if refused is None else refused
         self._readable = frozenset(files)
-        self._read: dict[str, bytes | None] = {}
+        self._read: dict[str, bytes | None] = {} if read is None else read  # (see read())
+        self._folder = os.path.join(root, "")  # + relative: os.path.join(root, relative)
 
     def path(self, relative: str) -> Path:
         """The file ``relative`` of the module."""
@@ -86,13 +93,14 @@ class ModuleTreeFiles:
         Each check reads the file again through this; a small file is read from disk once, so
         every check sees the same bytes.
         """
+        kept = self._read
+        if relative in kept:
+            return kept[relative]
         if relative not in self._readable:
             return None
-        if relative in self._read:
-            return self._read[relative]
-        content = read_capped(os.path.join(self.root, relative))
+        content = read_capped(self._folder + relative)
         if content is None or len(content) <= KEPT_READ_BYTES:
-            self._read[relative] = content
+            kept[relative] = content
         return content
 
     def text(self, relative: str) -> str | None:
@@ -129,6 +137,9 @@ def inside_tree(root: Path, relative: str) -> bool:
         return False
 
 
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
+
+
 def read_capped(path: str | os.PathLike[str]) -> bytes | None:
     """At most MAX_FILE_BYTES of the regular file ``path``; None when it cannot be read.
 
@@ -136,21 +147,32 @@ def read_capped(path: str | os.PathLike[str]) -> bytes | None:
     not to be a regular file. (Read with os calls: no file object for each of a tree's files.)
     """
     try:
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        descriptor = os.open(path, _OPEN_FLAGS)
     except OSError:
         return None
     try:
         info = os.fstat(descriptor)
         if not stat.S_ISREG(info.st_mode):
             return None
-        # Asking for MAX_FILE_BYTES at once would allocate that much for every small file.
-        content = _read_up_to(descriptor, min(info.st_size, MAX_FILE_BYTES) + 1)
-        if len(content) > info.st_size:  # it grew since: read on, up to the cap
-            content += _read_up_to(descriptor, MAX_FILE_BYTES + 1 - len(content))
+        return _read_open(descriptor, info.st_size)
     except OSError:
         return None
     finally:
         os.close(descriptor)
+
+
+def _read_open(descriptor: int, size: int) -> bytes | None:
+    """read_capped's read of an open regular file whose size was ``size`` (OSError if it fails)."""
+    # Asking for MAX_FILE_BYTES at once would allocate that much for every small file.
+    # (_read_up_to(descriptor, wanted), its first two reads made here: most files need no more)
+    wanted = min(size, MAX_FILE_BYTES) + 1
+    content = os.read(descriptor, wanted)
+    if content and len(content) < wanted:
+        more = os.read(descriptor, wanted - len(content))  # (most often b"": the end)
+        if more:
+            content += more + _read_up_to(descriptor, wanted - len(content) - len(more))
+    if len(content) > size:  # it grew since: read on, up to the cap
+        content += _read_up_to(descriptor, MAX_FILE_BYTES + 1 - len(content))
     return None if len(content) > MAX_FILE_BYTES else content
 
 
@@ -167,27 +189,26 @@ def _read_up_to(descriptor: int, size: int) -> bytes:
 
 
 def walk_module(
-    root: Path, listings: dict[str, list[os.DirEntry[str]]] | None = None
+    root: Path,
+    listings: dict[str, list[os.DirEntry[str]]] | None = None,
+    read_now: Callable[[str], bool] | None = None,
 ) -> ModuleTreeFiles:
     """Every file of the module at ``root`` that may be read, and every one refused, with why.
 
     ``listings`` may hold folders already listed (by the search for modules): each is used
     once, then dropped; the reading rules apply to its entries as to a fresh listing's.
+
+    The files ``read_now`` picks (the caller reads them at once) are read as walked: a regular
+    one (never a link) is opened as read_capped opens it, its fstat standing for the stat.
     """
     base = ""  # root's real path, found when a link is met (most modules have none)
     files: list[str] = []
     refused: dict[str, str] = {}
+    read: dict[str, bytes | None] = {}  # what was read now, as ModuleTreeFiles.read keeps it
     pending = [("", os.fspath(root))]  # (relative prefix, folder); a folder that fails is skipped
     while pending:
         prefix, folder = pending.pop()
-        entries = listings.pop(folder, None) if listings is not None else None
-        if entries is None:
-            try:
-                with os.scandir(folder) as listing:
-                    entries = list(listing)
-            except OSError:
-                continue
-        for entry in entries:
+        for entry in _listing(folder, listings):
             relative = prefix + entry.name
             if entry.is_symlink():
                 base = base or os.path.realpath(root)
@@ -205,13 +226,76 @@ def walk_module(
                 if entry.name not in VCS_DIRS:
                     pending.append((relative + "/", entry.path))
                 continue
-            reason = _refusal(entry)
-            if reason is None:
+            if (
+                read_now is not None
+                and read_now(relative)
+                and entry.is_file()  # (not a link, as is_symlink() told)
+                and _read_in_walk(entry, relative, files, refused, read)
+            ):
+                continue
+            # _refusal(entry), without a call for the files it lets through
+            try:
+                info = entry.stat()
+            except OSError:
+                refused[relative] = UNSTATED
+                continue
+            if stat.S_ISREG(info.st_mode) and info.st_size <= MAX_FILE_BYTES:
                 files.append(relative)
             else:
-                refused[relative] = reason
+                refused[relative] = _refusal(entry)  # (from the same stat: the entry keeps it)
     files.sort()
-    return ModuleTreeFiles(root, tuple(files), dict(sorted(refused.items())))
+    return ModuleTreeFiles(root, tuple(files), dict(sorted(refused.items())), read)
+
+
+def _listing(
+    folder: str, listings: dict[str, list[os.DirEntry[str]]] | None
+) -> list[os.DirEntry[str]]:
+    """The entries of ``folder``: as kept in ``listings`` (then dropped), or listed now."""
+    entries = listings.pop(folder, None) if listings is not None else None
+    if entries is None:
+        try:
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except OSError:
+            return []
+    return entries
+
+
+def _read_in_walk(
+    entry: os.DirEntry[str],
+    relative: str,
+    files: list[str],
+    refused: dict[str, str],
+    read: dict[str, bytes | None],
+) -> bool:
+    """Walk the file ``entry`` by opening it as read_capped does (walk_module's ``read_now``):
+    listed or refused by the fstat of the open file, its bytes read and kept in ``read`` as
+    ModuleTreeFiles.read keeps them. False when it cannot be opened: walk it as any other."""
+    try:
+        descriptor = os.open(entry.path, _OPEN_FLAGS)
+    except OSError:
+        return False
+    try:
+        info = os.fstat(descriptor)
+        size = info.st_size
+        readable = stat.S_ISREG(info.st_mode) and size <= MAX_FILE_BYTES
+        reason = None if readable else _refusal_of(info)  # (no call for the files let through)
+        if reason is None and size <= KEPT_READ_BYTES:
+            try:
+                content = _read_open(descriptor, size)
+            except OSError:
+                content = None
+            if content is None or len(content) <= KEPT_READ_BYTES:
+                read[relative] = content
+    except OSError:
+        return False  # (its fstat failed)
+    finally:
+        os.close(descriptor)
+    if reason is None:
+        files.append(relative)
+    else:
+        refused[relative] = reason
+    return True
 
 
 def _link_refusal(base: str, entry: os.DirEntry[str]) -> str | None:
@@ -240,7 +324,12 @@ def _refusal(entry: os.DirEntry[str]) -> str | None:
     try:
         info = entry.stat()
     except OSError:
-        return "cannot be read (a broken link?)"
+        return UNSTATED
+    return _refusal_of(info)
+
+
+def _refusal_of(info: os.stat_result) -> str | None:
+    """Why a file whose stat is ``info`` may not be read, or None."""
     if stat.S_ISDIR(info.st_mode):
         return LINKED_FOLDER
     if not stat.S_ISREG(info.st_mode):
@@ -275,7 +364,9 @@ def parse_json_as_php(content: bytes) -> object:
         raise JsonRefused("invalid JSON: not UTF-8 text") from None
     _check_depth(text)
     try:
-        return json.loads(text, parse_constant=_refuse_constant)
+        # json.loads(text, parse_constant=...) makes this decoder for each call; the text never
+        # starts with the byte order mark json.loads refuses (refused above).
+        return _PHP_DECODER.decode(text)
     except json.JSONDecodeError as exc:
         raise JsonRefused(f"invalid JSON: {exc.msg} (column {exc.colno})", exc.lineno) from None
     except RecursionError:  # pragma: no cover - _check_depth stops far earlier
@@ -284,6 +375,9 @@ def parse_json_as_php(content: bytes) -> object:
 
 def _refuse_constant(name: str) -> object:
     raise JsonRefused(f"invalid JSON: {name} is not a JSON value (PHP's json_decode refuses it)")
+
+
+_PHP_DECODER = json.JSONDecoder(parse_constant=_refuse_constant)
 
 
 # A string runs to its closing quote, or to the end when it has none: a string that may fail to

@@ -19,7 +19,8 @@ When one name is in both formats, the consolidated declaration's grant is the on
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
+from operator import itemgetter
 from typing import NamedTuple
 
 from lxml import etree
@@ -38,6 +39,9 @@ class Located(NamedTuple):
     column: int | None = None
 
 
+_value = itemgetter(0)  # a Located's value
+
+
 class IntegrationFacts(NamedTuple):
     """One integration as Magento reads it: its contact fields and the ACL ids it grants."""
 
@@ -53,27 +57,16 @@ class IntegrationFacts(NamedTuple):
     @property
     def resource_ids(self) -> tuple[str, ...]:
         """The ids the files list, in order, each once."""
-        return tuple(dict.fromkeys(r.value for r in self.resources))
-
-
-def qualified_name(element: etree._Element) -> str:
-    """The element's name as DOM's nodeName gives it: ``prefix:local`` or ``local``."""
-    local = etree.QName(element).localname
-    return f"{element.prefix}:{local}" if element.prefix else local
-
-
-def elements_named(element: etree._Element, name: str) -> Iterator[etree._Element]:
-    """Descendants of ``element`` named ``name``, in document order, as PHP's
-    getElementsByTagName finds them: by local name, in any namespace and with any prefix."""
-    return element.iterdescendants("{*}" + name)  # lxml: this local name, in any or no namespace
+        return tuple(dict.fromkeys(map(_value, self.resources)))
 
 
 def named_item(element: etree._Element, name: str) -> str | None:
     """The attribute PHP's ``attributes->getNamedItem(name)`` gives: the first, in document
     order, whose local name is ``name``, in any namespace (libxml2's xmlHasProp)."""
-    for key in element.keys():  # ("{namespace}local" or "local"; a local name holds no "}")
-        if key == name or key.endswith("}" + name):
-            return element.get(key)
+    suffix = "}" + name
+    for key, value in element.items():  # ("{namespace}local" or "local"; no "}" in a local name)
+        if key == name or key.endswith(suffix):
+            return value
     return None
 
 
@@ -83,28 +76,46 @@ def _local(tag: str) -> str:
 
 def text_content(element: etree._Element) -> str:
     """The element's text as DOM's nodeValue gives it (comments left out)."""
-    return "".join(element.itertext())
+    if len(element):  # (children counted: elements, comments, processing instructions)
+        return "".join(element.itertext())
+    return element.text or ""  # only text and CDATA: what itertext() gives, without its walk
 
 
-def _all_integrations(document: etree._ElementTree) -> Iterator[tuple[str, etree._Element]]:
+# A resource read is made a Located with tuple.__new__, as Located(value, line) makes it
+# without a Python call per resource (the readers run for every module a tree holds).
+_tuple_new = tuple.__new__
+_CONTACT_TAGS = tuple("{*}" + field for field in CONTACT_FIELDS)
+
+
+def _all_integrations(document: etree._ElementTree) -> list[tuple[str, etree._Element]]:
     """(name, element) of each named integration of the document, the root included."""
-    root = document.getroot()
-    candidates = [root] if _local(root.tag) == "integration" else []
-    for element in [*candidates, *elements_named(root, "integration")]:
+    found = []
+    for element in document.getroot().iter("{*}integration"):  # the root, then its descendants
         name = named_item(element, "name")
         if name is not None:  # Magento fails on a nameless one; our schemas report it
-            yield name, element
+            found.append((name, element))
+    return found
 
 
 def read_config_xml(document: etree._ElementTree) -> dict[str, IntegrationFacts]:
-    """config.xml's integrations: contact fields only."""
+    """config.xml's integrations: contact fields only (each the first descendant so named)."""
     found: dict[str, IntegrationFacts] = {}
     for name, element in _all_integrations(document):
-        contact = {}
-        for key in CONTACT_FIELDS:
-            first = next(elements_named(element, key), None)
-            contact[key] = None if first is None else text_content(first)
-        found[name] = IntegrationFacts(name, element.sourceline, SPLIT, **contact)
+        contact: dict[str, str] = {}
+        for field in element.iterdescendants(*_CONTACT_TAGS):  # in document order
+            key = _local(field.tag)
+            if key not in contact:
+                contact[key] = text_content(field)
+                if len(contact) == len(CONTACT_FIELDS):
+                    break
+        found[name] = IntegrationFacts(
+            name,
+            element.sourceline,
+            SPLIT,
+            contact.get("email"),
+            contact.get("endpoint_url"),
+            contact.get("identity_link_url"),
+        )
     return found
 
 
@@ -122,26 +133,37 @@ def read_consolidated_xml(document: etree._ElementTree) -> dict[str, Integration
     for name, element in _all_integrations(document):
         contact: dict[str, str | None] = dict.fromkeys(CONTACT_FIELDS)
         resources: list[Located] = []
-        for child in element:
-            if not isinstance(child.tag, str):
+        # The child elements whose nodeName (DOM's ``prefix:local`` or ``local``) is a contact
+        # field or "resources": those of that local name, without a prefix.
+        for child in element.iterchildren(*_CONTACT_TAGS, "{*}resources"):
+            if child.prefix:
                 continue
-            key = qualified_name(child)
-            if key in contact:
-                contact[key] = text_content(child)
-            elif key == "resources":
+            key = _local(child.tag)
+            if key == "resources":
                 resources += _resources(child)
+            else:
+                contact[key] = text_content(child)
         found[name] = IntegrationFacts(
-            name, element.sourceline, CONSOLIDATED, resources=tuple(resources), **contact
+            name,
+            element.sourceline,
+            CONSOLIDATED,
+            contact["email"],
+            contact["endpoint_url"],
+            contact["identity_link_url"],
+            tuple(resources),
         )
     return found
 
 
 def _resources(element: etree._Element) -> tuple[Located, ...]:
-    found = []
-    for resource in elements_named(element, "resource"):
-        name = named_item(resource, "name")
-        if name is not None:
-            found.append(Located(name, resource.sourceline))
+    """Each descendant ``resource`` of ``element`` that has a name (named_item), in order."""
+    found: list[Located] = []
+    append = found.append
+    for resource in element.iterdescendants("{*}resource"):
+        for key, value in resource.items():  # named_item(resource, "name"), inline
+            if key == "name" or key.endswith("}name"):
+                append(_tuple_new(Located, (value, resource.sourceline, None)))
+                break
     return tuple(found)
 
 

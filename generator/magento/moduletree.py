@@ -105,6 +105,9 @@ class ModuleFacts:
         # on such a file are skipped rather than reported.
         self.refused: dict[str, str] = {}
         self._php_files: list[Path] | None = None
+        self._integrations: tuple | None = None  # (config, api, consolidated, merged)
+        shown = str(root)  # the text display() puts before each file's relative path
+        self._folder = "" if shown == "." else os.path.join(shown, "")
 
     @property
     def php_files(self) -> list[Path]:
@@ -116,12 +119,24 @@ class ModuleFacts:
 
     def display(self, relative: str) -> str:
         """How a file of this module is named in findings."""
-        root = str(self.root)  # str(root / relative), without pathlib's cost per finding
-        return relative if root == "." else os.path.join(root, relative)
+        # str(root / relative), without pathlib's cost per finding: os.path.join's text
+        if relative.startswith("/") and self._folder:
+            return os.path.join(self._folder, relative)
+        return self._folder + relative
 
     def integrations(self) -> tuple[IntegrationFacts, ...]:
-        """The module's integrations as Magento reads them, one per name."""
-        return declared_integrations(self.config, self.api, self.consolidated)
+        """The module's integrations as Magento reads them, one per name (merged once for the
+        files read: each check asks; the readers' dicts are never changed once read)."""
+        read = self._integrations
+        if (
+            read is None
+            or read[0] is not self.config
+            or read[1] is not self.api
+            or read[2] is not self.consolidated
+        ):
+            merged = declared_integrations(self.config, self.api, self.consolidated)
+            read = self._integrations = (self.config, self.api, self.consolidated, merged)
+        return read[3]
 
     def text(self, relative: str) -> str | None:
         """A file of the module as text, read under the reading rules; None if absent/refused."""
@@ -146,12 +161,14 @@ def read_module(
     installation's schemas); otherwise only the facts are. ``listings``: see ``walk_module``.
     """
     module = ModuleFacts(root)
-    module.files = tree = walk_module(root, listings)
+    module.files = tree = walk_module(root, listings, _read_at_once)
     module.refused = dict(tree.refused)
     problems = [_refusal(module, relative, reason) for relative, reason in tree.refused.items()]
     for relative in tree.files:
         if relative.startswith("etc/") and relative.endswith(".xml"):
-            problems += _read_xml(module, relative, keep_xml)
+            found = _read_xml(module, tree, relative, keep_xml)
+            if found:
+                problems += found
     if REGISTRATION_PHP in module.refused:
         module.has_registration = True
     else:
@@ -160,14 +177,24 @@ def read_module(
     return module, problems
 
 
+_READ_FILES = frozenset((REGISTRATION_PHP, COMPOSER_JSON))
+
+
+def _read_at_once(relative: str) -> bool:
+    """Whether read_module reads the module file ``relative`` (if it may be read) at once."""
+    return (relative.startswith("etc/") and relative.endswith(".xml")) or relative in _READ_FILES
+
+
 def _refusal(module: ModuleFacts, relative: str, reason: str) -> Problem:
     code = "MG105" if reason == TOO_LARGE else "MG104"
     return Problem(module.display(relative), reason, code=code)
 
 
-def _read_xml(module: ModuleFacts, relative: str, keep_xml: bool) -> list[Problem]:
-    display = module.display(relative)
-    content = module.files.read(relative) if module.files is not None else None
+def _read_xml(
+    module: ModuleFacts, tree: ModuleTreeFiles, relative: str, keep_xml: bool
+) -> list[Problem]:
+    display = module._folder + relative  # (module.display(relative): relative is not absolute)
+    content = tree.read(relative)
     if content is None:
         module.refused[relative] = "cannot be read"
         return [Problem(display, "cannot be read", code="MG100")]
@@ -183,13 +210,17 @@ def _read_xml(module: ModuleFacts, relative: str, keep_xml: bool) -> list[Proble
 
 def _collect(module: ModuleFacts, relative: str, document: etree._ElementTree) -> None:
     if relative == MODULE_XML:
-        element = document.getroot().find("module")
-        if element is not None and element.get("name"):
-            module.name = Located(element.get("name"), element.sourceline)
+        # find("module") and iterfind("sequence/module"): lxml's ElementPath makes these the
+        # same iterchildren() calls, after a lookup of the path.
+        element = next(document.getroot().iterchildren("module"), None)
+        name = None if element is None else element.get("name")
+        if name:
+            module.name = Located(name, element.sourceline)
             module.setup_version = element.get("setup_version")
             module.sequence = [
                 Located(m.get("name", ""), m.sourceline)
-                for m in element.iterfind("sequence/module")
+                for sequence in element.iterchildren("sequence")
+                for m in sequence.iterchildren("module")
             ]
     elif relative == CONFIG_XML:
         module.config = read_config_xml(document)
@@ -216,7 +247,14 @@ def _read_registration(module: ModuleFacts) -> None:
         return
     source = content.decode("utf-8", "surrogateescape")
     php = read_php(source)
-    for call in _REGISTER.finditer(php.code):
+    code = php.code
+    # A call is found where "ComponentRegistrar::register" is written, its namespace (word
+    # characters and backslashes) before it on the same line: the search starts on the line of
+    # the first, instead of at every character before it.
+    first = code.find("ComponentRegistrar::register")
+    if first < 0:
+        return
+    for call in _REGISTER.finditer(code, code.rfind("\n", 0, first) + 1):
         end, name = php.literals.get(call.start("quote"), (0, None))
         if name is not None:
             start = call.start("quote")
