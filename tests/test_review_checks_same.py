@@ -79,7 +79,9 @@ def _plain_module_targets(module: ModuleFacts, store: tuple | None) -> tuple[tup
         shipping = tuple(
             r
             for r in known_releases()
-            if version and release_packages(r.name).get(name) == version
+            # (a name that is not a string is shipped by no release: asking the table with a
+            # list or an object raised TypeError before, and the module got MG190)
+            if version and isinstance(name, str) and release_packages(r.name).get(name) == version
         )
     if shipping:
         return shipping, f"Magento {describe(r.name for r in shipping)} ships {name} {version}"
