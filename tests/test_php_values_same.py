@@ -270,8 +270,8 @@ def _module(rng: random.Random) -> dict[str, str]:
 
 
 def _repository_modules() -> list[dict[str, str]]:
-    sources = [p.read_bytes().decode("utf-8", "surrogateescape") for p in sorted(REPO.glob("tests/**/*.php"))]
-    return [{"F.php": source} for source in sources]
+    paths = sorted(REPO.glob("tests/**/*.php"))
+    return [{"F.php": path.read_bytes().decode("utf-8", "surrogateescape")} for path in paths]
 
 
 def _same_everywhere(sources: dict[str, str]) -> int:
