@@ -249,7 +249,8 @@ PIECES = [
     "$y = ", "$x == ", "$x => ", "$xy = ", " = ", ";", "\n", " ", "\t", "// c\n", "/* c */",
     "const X = ", "const Y = ", "const int Z = ", "fn() => ", "->", "new ", "->get()", "$y[0] = ",
     "'name'", "'email'", "'setup_type'", "processIntegrationConfig(", "->create(", "->update(",
-    "class Baz { ", "\"", "'",
+    "class Baz { ", "\"", "'", "['a', 'b']", "[\"c\",\n 'd',]", "[]", "['a'] . 'b'",
+    "[ 'x' /* c */, ]", "['$x', \"$x\"]", "['a' 'b']", "[,'a']",
 ]
 _HEAD = "<?php\nnamespace V\\M;\nuse Magento\\Integration\\Model\\Integration;\n"
 _HEAD += "use Magento\\Integration\\Model\\Config\\Converter;\n"

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import NamedTuple
 
 from generator.magento.phpclasses import NAME_START, PhpClasses
+from generator.patterns import lazy
 
 # Magento's constants that integration code uses as array keys and setup types (2.4, every
 # release): Magento\Integration\Model\Integration and its config converter.
@@ -46,6 +47,12 @@ _TOKEN = re.compile(
     re.DOTALL,
 )
 _TOKEN_MATCH = _TOKEN.match
+# An array of string literals alone (['a', "b",]), as the code has it (each literal's inside
+# blanked: spaces and line breaks), not followed by "." (a concatenation). Its value is read at
+# once, without the reader (see _literal_list).
+_QUOTED = r"""(?:'[ \n]*'|"[ \n]*")"""
+_LITERAL_LIST = lazy(rf"\s*\[(?:\s*{_QUOTED}\s*,)*(?:\s*{_QUOTED})?\s*\](?!\s*\.)")
+_LITERAL = lazy(_QUOTED)
 _CLOSERS = {"[": "]", "(": ")", "{": "}"}
 _SKIP_STOP = re.compile(r"['\"\[\](){},;=]")
 
@@ -107,6 +114,9 @@ class ModuleValues:
 
     def value(self, found: PhpClasses, start: int, depth: int = 0) -> tuple[object, int]:
         """The value of the expression at ``start`` of ``found``, and where it ends."""
+        listed = _literal_list(found, start)
+        if listed is not None:
+            return listed
         value, end, _ = _Reader(self, found, depth).expression(start, None)
         return value, end
 
@@ -159,6 +169,23 @@ class ModuleValues:
 _ASSIGNED = re.compile(r"\s*=(?![=>])")
 _OTHER_STOPS = frozenset((";", "}", ")", "]"))  # in an array: not its closer, it is malformed
 _AFTER_VARIABLE = frozenset((",", ")", "]", ";"))
+
+
+def _literal_list(found: PhpClasses, start: int) -> tuple[PhpArray, int] | None:
+    """What the reader reads at ``start`` when an array of string literals alone is there (the
+    items numbered, a literal whose value is not known UNKNOWN); None when something else is."""
+    listed = _LITERAL_LIST.match(found.php.code, start)
+    if listed is None:
+        return None
+    literals, items = found.php.literals, []
+    for quoted in _LITERAL.finditer(found.php.code, listed.start(), listed.end()):
+        literal = literals.get(quoted.start())
+        if literal is None or literal[0] != quoted.end():  # (never: a quote in code is a literal's)
+            return None
+        value = literal[1]
+        text = UNKNOWN if value is None else Text(value, quoted.start(), found.relative)
+        items.append((None, text))
+    return PhpArray(tuple(items)), listed.end()
 
 
 class _Reader:
