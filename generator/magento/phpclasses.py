@@ -170,7 +170,10 @@ def _read_imports(code: str, declared: tuple[tuple[int, str], ...]) -> dict[str,
 
 def _declarations(code: str) -> Iterator[re.Match[str]]:
     """What ``_DECLARATION.finditer(code)`` finds, searched only for the keywords ``code`` holds."""
-    present = tuple(keyword for keyword in DECLARING if keyword in code)
+    if "interface" in code or "trait" in code or "enum" in code:
+        present = tuple(keyword for keyword in DECLARING if keyword in code)
+    else:
+        present = ("class",) if "class" in code else ()  # (most files)
     if not present:
         return iter(())
     pattern = _DECLARATIONS.get(present)
