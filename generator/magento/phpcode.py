@@ -158,6 +158,14 @@ def _read_php(source: str) -> PhpCode:
         if start == -1:
             append(source[position:])
             break
+        if source.startswith("/*", start):  # a block comment (the most of them), to its "*/"
+            end = source.find("*/", start + 2)
+            end = length if end == -1 else end + 2
+            append(source[position:start])
+            append(_blank(source[start:end]))
+            closed = closed and end < length
+            position = end
+            continue
         end = _run_end(source, start)
         while end == -1:  # a mark that opens nothing: the next (or, after many, a search)
             misses += 1
@@ -266,11 +274,24 @@ def _literal_value(quote: str, body: str) -> str | None:
 _BLANKS = bytes(10 if byte == 10 else 32 for byte in range(256))
 
 
+# The texts of several lines blanked lately (a module's docblocks are much like another's).
+_BLANKED: dict[str, str] = {}
+BLANKED_COUNT = 256
+BLANKED_MAX_CHARS = 2048
+
+
 def _blank(text: str) -> str:
     """``text`` with every character but a line break made a space."""
     if "\n" not in text:
         return " " * len(text)
-    return text.encode("ascii", "replace").translate(_BLANKS).decode("ascii")
+    found = _BLANKED.get(text)
+    if found is None:
+        found = text.encode("ascii", "replace").translate(_BLANKS).decode("ascii")
+        if len(text) <= BLANKED_MAX_CHARS:
+            if len(_BLANKED) >= BLANKED_COUNT:
+                del _BLANKED[next(iter(_BLANKED))]  # the oldest
+            _BLANKED[text] = found
+    return found
 
 
 def _heredoc_end(source: str, start: int) -> int:
