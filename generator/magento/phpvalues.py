@@ -151,8 +151,8 @@ class ModuleValues:
 
     def assigned(self, found: PhpClasses, variable: str, before: int, depth: int) -> object:
         """The value last assigned to ``variable`` (``$name = ...;``) before ``before``."""
-        # The last of the variable's places before ``before`` that starts an assignment: (a
-        # match holds one "$", so none overlaps another) as the last match of a search from 0.
+        # The variable's last place before ``before`` where an assignment starts: the last match
+        # a search from 0 finds (a match holds one "$", so no two of them overlap).
         code = found.php.code
         at = code.rfind(variable, 0, before)
         while at != -1:
@@ -166,7 +166,7 @@ class ModuleValues:
 
 
 # What follows a variable assigned to (``$name = ``, not ``==`` nor ``=>``).
-_ASSIGNED = re.compile(r"\s*=(?![=>])")
+_ASSIGNED = lazy(r"\s*=(?![=>])")
 _OTHER_STOPS = frozenset((";", "}", ")", "]"))  # in an array: not its closer, it is malformed
 _AFTER_VARIABLE = frozenset((",", ")", "]", ";"))
 
