@@ -11,7 +11,7 @@ import random
 
 import pytest
 
-from generator.magento import phpcode
+from generator.magento import phpcode, setupcode
 from generator.magento.phpclasses import _CONSTANT, _NAMESPACE, _USE, MAX_USE, _declarations
 from generator.magento.phpclasses import _imports, read_classes
 from tests.test_php_readers_same import (
@@ -129,3 +129,11 @@ def test_read_classes_reads_what_the_eager_reader_reads() -> None:
         assert list(found.constants) == list(expected[3])  # (in the same order)
         declaring += bool(found.constants) and bool(found.imports)
     assert declaring > 100
+
+
+def test_code_without_the_common_word_names_no_integration_api() -> None:
+    """Setup code skips its searches for the integration APIs in code without API_PART: every
+    word those searches find holds it."""
+    assert all(setupcode.API_PART in word for word in setupcode.API_WORDS)
+    for word in setupcode.API_WORDS:
+        assert setupcode.INTEGRATION_API.search(f"x {word} y")  # (the words are those searched)
