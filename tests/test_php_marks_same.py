@@ -12,8 +12,15 @@ import random
 import pytest
 
 from generator.magento import phpcode, setupcode
-from generator.magento.phpclasses import _CONSTANT, _NAMESPACE, _USE, MAX_USE, _declarations
-from generator.magento.phpclasses import _imports, read_classes
+from generator.magento.phpclasses import (
+    _CONSTANT,
+    _NAMESPACE,
+    _USE,
+    MAX_USE,
+    _declarations,
+    _imports,
+    read_classes,
+)
 from tests.test_php_readers_same import (
     _INTERESTING,
     _OPEN,

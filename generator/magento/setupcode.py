@@ -259,12 +259,11 @@ def _has_call(code: str) -> bool:
     return _PROCESS_CALLS.search(code) is not None or _SERVICE_CALLS.search(code) is not None
 
 
-
 def _uses(found: PhpClasses, skip: tuple[str, ...] = ()) -> list[str]:
     code = found.php.code
     if API_PART not in code or not any(word in code for word in API_WORDS if word not in skip):
         return []  # (each match is one of the words: none but those skipped is there)
-    for match in INTEGRATION_API.finditer(found.php.code):
+    for match in INTEGRATION_API.finditer(code):
         if match.group(1) not in skip:
             line = found.php.line_at(match.start())
             return [f"{found.relative}:{line} uses {match.group(1)}"]
