@@ -142,40 +142,120 @@ def recent_php(source: str) -> PhpCode | None:
 
 def _read_php(source: str) -> PhpCode:
     pieces: list[str] = []
+    append = pieces.append
     literals: dict[int, tuple[int, str | None]] = {}
     position, length, in_code = 0, len(source), False
     closed = True  # (see PhpCode; a hidden run that reaches the end counts as not closed)
-    search = _HIDDEN.search
+    mark, misses = _marks(source).find, 0
     while position < length:
         if not in_code:
             opened = _CODE_OPEN.search(source, position)
             end = opened.end() if opened else length
-            pieces.append(_blank(source[position:end]))
+            append(_blank(source[position:end]))
             position, in_code = end, opened is not None
             continue
-        found = search(source, position)
-        if found is None:
-            pieces.append(source[position:])
+        start = mark(1, position)
+        if start == -1:
+            append(source[position:])
             break
-        start, end = found.span()
-        pieces.append(source[position:start])
+        if source.startswith("/*", start):  # a block comment (the most of them), to its "*/"
+            end = source.find("*/", start + 2)
+            end = length if end == -1 else end + 2
+            append(source[position:start])
+            append(_blank(source[start:end]))
+            closed = closed and end < length
+            position = end
+            continue
+        end = _run_end(source, start)
+        while end == -1:  # a mark that opens nothing: the next (or, after many, a search)
+            misses += 1
+            start = mark(1, start + 1) if misses < MAX_MISSES else _search_start(source, start)
+            end = len(source) if start == -1 else _run_end(source, start)
+        if start == -1:
+            append(source[position:])
+            break
+        append(source[position:start])
         token = source[start]
         if end >= length:
             closed = False
         if token == "'" or token == '"':
             body = source[start + 1 : end - 1]
-            literals[start] = (end, _literal_value(token, body) if end - start >= 2 else None)
-            pieces.append(token + _blank(body) + source[end - 1 : end])
+            if end - start < 2:
+                value = None
+            elif token == "'" and "\\" not in body:
+                value = body  # (what _literal_value gives, without the call)
+            else:
+                value = _literal_value(token, body)
+            literals[start] = (end, value)
+            append(token + _blank(body) + source[end - 1 : end])
         elif token == "?":  # the closing tag
-            pieces.append("  ")
+            append("  ")
             in_code = closed = False
         else:
             if token == "<":
                 end = _heredoc_end(source, start)
                 closed = closed and end < length
-            pieces.append(_blank(source[start:end]))
+            append(_blank(source[start:end]))
         position = end
     return PhpCode("".join(pieces), literals, closed and in_code)
+
+
+# The runs that hide code (strings, comments, heredocs, the closing tag) are found from marks:
+# the source encoded as ASCII (any other character as "?") and translated, each character that
+# may open a run as the byte 1, each other as 0. bytes.find finds the next mark where the
+# engine, searching for _HIDDEN's first characters, tries every offset (several times slower);
+# where the run ends is found as text (_run_end).
+_OPENERS = bytes(1 if chr(byte) in "'\"`/#<?" else 0 for byte in range(256))
+# Marks that open nothing ("/" of a division, "<", "?", "#[", a non-ASCII name in code), each
+# a few calls of Python: after this many in one source, the rest is searched with _HIDDEN.
+MAX_MISSES = 256
+
+
+def _marks(source: str) -> bytes:
+    return source.encode("ascii", "replace").translate(_OPENERS)
+
+
+def _search_start(source: str, position: int) -> int:
+    """Where the first hidden run after ``position`` starts, searched with _HIDDEN; -1 if none."""
+    found = _HIDDEN.search(source, position + 1)
+    return -1 if found is None else found.start()
+
+
+def _run_end(source: str, start: int) -> int:
+    """Where the hidden run that ``source[start]`` opens ends, as _HIDDEN matches it there;
+    -1 when that character opens none."""
+    token = source[start]
+    if token == "'" or token == '"':
+        end = source.find(token, start + 1)
+        if end == -1:
+            return len(source)  # never closed: to the end
+        if source.find("\\", start + 1, end) == -1:
+            return end + 1
+        return _HIDDEN.match(source, start).end()  # (escapes: the engine skips them)
+    if token == "/":
+        following = source[start + 1 : start + 2]
+        if following == "*":
+            end = source.find("*/", start + 2)
+            return len(source) if end == -1 else end + 2
+        return _line_end(source, start + 2) if following == "/" else -1
+    if token == "#":
+        return -1 if source.startswith("[", start + 1) else _line_end(source, start + 1)
+    if token == "?":
+        return start + 2 if source.startswith(">", start + 1) else -1
+    if token == "<":
+        return start + 3 if source.startswith("<<", start + 1) else -1
+    found = _HIDDEN.match(source, start) if token == "`" else None
+    return -1 if found is None else found.end()  # (not an opener: a non-ASCII character)
+
+
+def _line_end(source: str, start: int) -> int:
+    """The end of a line comment whose text starts at ``start``: its line break, a closing tag
+    or the end of the source, whichever comes first."""
+    end = source.find("\n", start)
+    if end == -1:
+        end = len(source)
+    closing = source.find("?>", start, end)
+    return end if closing == -1 else closing
 
 
 def _literal_value(quote: str, body: str) -> str | None:
@@ -194,11 +274,24 @@ def _literal_value(quote: str, body: str) -> str | None:
 _BLANKS = bytes(10 if byte == 10 else 32 for byte in range(256))
 
 
+# The texts of several lines blanked lately (a module's docblocks are much like another's).
+_BLANKED: dict[str, str] = {}
+BLANKED_COUNT = 256
+BLANKED_MAX_CHARS = 2048
+
+
 def _blank(text: str) -> str:
     """``text`` with every character but a line break made a space."""
     if "\n" not in text:
         return " " * len(text)
-    return text.encode("ascii", "replace").translate(_BLANKS).decode("ascii")
+    found = _BLANKED.get(text)
+    if found is None:
+        found = text.encode("ascii", "replace").translate(_BLANKS).decode("ascii")
+        if len(text) <= BLANKED_MAX_CHARS:
+            if len(_BLANKED) >= BLANKED_COUNT:
+                del _BLANKED[next(iter(_BLANKED))]  # the oldest
+            _BLANKED[text] = found
+    return found
 
 
 def _heredoc_end(source: str, start: int) -> int:

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from functools import lru_cache
 from typing import NamedTuple
 
 from generator.magento.phpclasses import NAME_START, PhpClasses
+from generator.patterns import lazy
 
 # Magento's constants that integration code uses as array keys and setup types (2.4, every
 # release): Magento\Integration\Model\Integration and its config converter.
@@ -46,6 +46,13 @@ _TOKEN = re.compile(
     r"|(?P<variable>\$[A-Za-z_]\w*)|(?P<number>\d+)(?![\w.])|(?P<other>.))",
     re.DOTALL,
 )
+_TOKEN_MATCH = _TOKEN.match
+# An array of string literals alone (['a', "b",]), as the code has it (each literal's inside
+# blanked: spaces and line breaks), not followed by "." (a concatenation). Its value is read at
+# once, without the reader (see _literal_list).
+_QUOTED = r"""(?:'[ \n]*'|"[ \n]*")"""
+_LITERAL_LIST = lazy(rf"\s*\[(?:\s*{_QUOTED}\s*,)*(?:\s*{_QUOTED})?\s*\](?!\s*\.)")
+_LITERAL = lazy(_QUOTED)
 _CLOSERS = {"[": "]", "(": ")", "{": "}"}
 _SKIP_STOP = re.compile(r"['\"\[\](){},;=]")
 
@@ -103,14 +110,15 @@ class ModuleValues:
         # Each file's tokens by position, once read: values read again (a variable's, a
         # constant's) and the reader's look-ahead meet the same positions.
         self.tokens: dict[str, dict[int, tuple[str, str, int, int]]] = {}
-        self._constants: dict[str, tuple[PhpClasses, int]] = {}
-        for found in files.values():
-            for key, offset in found.constants.items():
-                self._constants.setdefault(key, (found, offset))
+        self._constants: dict[str, tuple[PhpClasses, int]] | None = None  # once one is named
 
     def value(self, found: PhpClasses, start: int, depth: int = 0) -> tuple[object, int]:
         """The value of the expression at ``start`` of ``found``, and where it ends."""
-        return _Reader(self, found, depth).expression(start)
+        listed = _literal_list(found, start)
+        if listed is not None:
+            return listed
+        value, end, _ = _Reader(self, found, depth).expression(start, None)
+        return value, end
 
     def constant(self, found: PhpClasses, owner: str, name: str, at: int, depth: int) -> object:
         """The value of ``owner::name`` as written at ``at`` in ``found``."""
@@ -125,98 +133,146 @@ class ModuleValues:
         magento = _MAGENTO_CONSTANTS.get(resolved.casefold(), {})
         if name in magento:
             return magento[name]
-        declared = self._constants.get(f"{resolved}::{name}".casefold())
+        declared = self._declared().get(f"{resolved}::{name}".casefold())
         if declared is None or depth >= MAX_DEPTH:
             return UNKNOWN
         where, offset = declared
         return self.value(where, offset, depth + 1)[0]
 
+    def _declared(self) -> dict[str, tuple[PhpClasses, int]]:
+        """Each constant the module's classes declare ("Class::NAME", folded): its file and
+        the offset of its value (the first file's, where two declare it)."""
+        if self._constants is None:
+            self._constants = {}
+            for found in self.files.values():
+                for key, offset in found.constants.items():
+                    self._constants.setdefault(key, (found, offset))
+        return self._constants
+
     def assigned(self, found: PhpClasses, variable: str, before: int, depth: int) -> object:
         """The value last assigned to ``variable`` (``$name = ...;``) before ``before``."""
-        last = None
-        for match in _assignment(variable).finditer(found.php.code, 0, before):
-            last = match
-        if last is None or depth >= MAX_DEPTH:
-            return UNKNOWN
-        return self.value(found, last.end(), depth + 1)[0]
+        # The variable's last place before ``before`` where an assignment starts: the last match
+        # a search from 0 finds (a match holds one "$", so no two of them overlap).
+        code = found.php.code
+        at = code.rfind(variable, 0, before)
+        while at != -1:
+            match = _ASSIGNED.match(code, at + len(variable), before)
+            if match is not None:
+                if depth >= MAX_DEPTH:
+                    return UNKNOWN
+                return self.value(found, match.end(), depth + 1)[0]
+            at = code.rfind(variable, 0, at)
+        return UNKNOWN
 
 
-@lru_cache(maxsize=256)
-def _assignment(variable: str) -> re.Pattern[str]:
-    """An assignment to ``variable`` (``$name = ``, not ``==`` nor ``=>``)."""
-    return re.compile(re.escape(variable) + r"\s*=(?![=>])")
+# What follows a variable assigned to (``$name = ``, not ``==`` nor ``=>``).
+_ASSIGNED = lazy(r"\s*=(?![=>])")
+_OTHER_STOPS = frozenset((";", "}", ")", "]"))  # in an array: not its closer, it is malformed
+_AFTER_VARIABLE = frozenset((",", ")", "]", ";"))
+
+
+def _literal_list(found: PhpClasses, start: int) -> tuple[PhpArray, int] | None:
+    """What the reader reads at ``start`` when an array of string literals alone is there (the
+    items numbered, a literal whose value is not known UNKNOWN); None when something else is."""
+    listed = _LITERAL_LIST.match(found.php.code, start)
+    if listed is None:
+        return None
+    literals, items = found.php.literals, []
+    for quoted in _LITERAL.finditer(found.php.code, listed.start(), listed.end()):
+        literal = literals.get(quoted.start())
+        if literal is None or literal[0] != quoted.end():  # (never: a quote in code is a literal's)
+            return None
+        value = literal[1]
+        text = UNKNOWN if value is None else Text(value, quoted.start(), found.relative)
+        items.append((None, text))
+    return PhpArray(tuple(items)), listed.end()
 
 
 class _Reader:
-    """A small reader of constant PHP expressions over ``PhpClasses.php``."""
+    """A small reader of constant PHP expressions over ``PhpClasses.php``.
+
+    Each step is given the token it starts at when its caller has read it (None: read it), and
+    ``expression`` hands back the token it stopped at, so no token is looked up twice."""
+
+    __slots__ = ("values", "found", "code", "literals", "tokens", "depth", "nesting")
 
     def __init__(self, values: ModuleValues, found: PhpClasses, depth: int) -> None:
         self.values = values
         self.found = found
         self.code = found.php.code
         self.literals = found.php.literals
-        self.tokens = values.tokens.setdefault(found.relative, {})
+        tokens = values.tokens.get(found.relative)
+        if tokens is None:
+            tokens = values.tokens[found.relative] = {}
+        self.tokens = tokens
         self.depth = depth
         self.nesting = 0
 
     def token(self, position: int) -> tuple[str, str, int, int]:
         """(kind, text, start, end) of the token at ``position``, whitespace skipped."""
         found = self.tokens.get(position)
-        if found is None:
-            found = self.tokens[position] = self._token(position)
+        if found is not None:
+            return found
+        code = self.code
+        match = _TOKEN_MATCH(code, position)
+        if match is None:
+            found = ("end", "", len(code), len(code))
+        else:
+            kind = match.lastgroup
+            start, end = match.span(kind)  # after the whitespace (a literal's quote is "other")
+            literal = self.literals.get(start)
+            if literal is not None:
+                found = ("literal", "", start, literal[0])
+            else:
+                found = (kind, code[start:end], start, end)
+        self.tokens[position] = found
         return found
 
-    def _token(self, position: int) -> tuple[str, str, int, int]:
-        match = _TOKEN.match(self.code, position)
-        if match is None or match.lastgroup is None:
-            return "end", "", len(self.code), len(self.code)
-        kind = match.lastgroup
-        start = match.start(kind)  # after the whitespace (a literal's quote is "other")
-        literal = self.literals.get(start)
-        if literal is not None:
-            return "literal", "", start, literal[0]
-        return kind, match.group(kind), start, match.end()
-
-    def expression(self, position: int) -> tuple[object, int]:
-        value, position = self.term(position)
+    def expression(
+        self, position: int, token: tuple[str, str, int, int] | None
+    ) -> tuple[object, int, tuple[str, str, int, int]]:
+        """The value at ``position`` (``token``: the token there, if read), where it ends, and
+        the token there."""
+        value, position = self.term(position, token)
         while True:
-            kind, text, _, end = self.token(position)
-            if kind != "other" or text != ".":
-                return value, position
-            right, position = self.term(end)
+            token = self.token(position)
+            if token[1] != "." or token[0] != "other":
+                return value, position, token
+            right, position = self.term(token[3], None)
             left, joined = text_of(value), text_of(right)
             if left is None or joined is None:
                 value = UNKNOWN
             else:
-                offset = value.offset if isinstance(value, Text) else end
+                offset = value.offset if isinstance(value, Text) else token[3]
                 value = Text(left + joined, offset, self.found.relative)
 
-    def term(self, position: int) -> tuple[object, int]:
-        kind, text, start, end = self.token(position)
+    def term(
+        self, position: int, token: tuple[str, str, int, int] | None
+    ) -> tuple[object, int]:
+        kind, text, start, end = self.token(position) if token is None else token
         while kind == "cast":  # (string) changes no string
             position = end
             kind, text, start, end = self.token(position)
         if kind == "literal":
-            value = self.found.php.literals[start][1]
+            value = self.literals[start][1]
             return (UNKNOWN if value is None else Text(value, start, self.found.relative)), end
-        if kind == "number":
-            return int(text), end
-        if kind == "other" and text == "[":
-            return self.array(end, "]")
-        if kind == "name" and text.casefold() == "array":
+        if kind == "other":
+            if text == "[":
+                return self.array(end, "]")
+        elif kind == "name":
             after = self.token(end)
-            if after[1] == "(":
+            if after[1] == "(" and text.casefold() == "array":
                 return self.array(after[3], ")")
-        if kind == "name":
-            after = self.token(end)
             if after[0] == "static":
                 member = self.token(after[3])
                 if member[0] == "name":
                     value = self.values.constant(self.found, text, member[1], start, self.depth)
                     return value, member[3]
-        if kind == "variable":
+        elif kind == "number":
+            return int(text), end
+        elif kind == "variable":
             following = self.token(end)
-            if following[1] in (",", ")", "]", ";") or following[0] == "arrow":
+            if following[1] in _AFTER_VARIABLE or following[0] == "arrow":
                 return self.values.assigned(self.found, text, start, self.depth), end
         return UNKNOWN, self.skip(position)
 
@@ -244,33 +300,32 @@ class _Reader:
     def _items(self, position: int, closer: str) -> tuple[object, int]:
         items: list[tuple[object, object]] = []
         known = True
+        token = self.token(position)
         while True:
-            kind, text, _, end = self.token(position)
-            if kind == "end":
-                return UNKNOWN, end
+            kind, text, _, end = token
             if text == closer:
                 return (PhpArray(tuple(items)) if known else UNKNOWN), end
             if text == ",":
                 position = end
+                token = self.token(position)
                 continue
-            if text in (";", "}", ")", "]"):  # not this array's closer: malformed
+            if kind == "end" or text in _OTHER_STOPS:  # (a closer not this array's: malformed)
                 return UNKNOWN, end
-            if kind == "other" and text == ".":  # a spread (...$x): the items are not known
+            if text == "." and kind == "other":  # a spread (...$x): the items are not known
                 known = False
             before = position
-            first, position = self.expression(position)
+            first, position, token = self.expression(position, token)
             if position == before:
                 return UNKNOWN, end
-            kind, text, _, end = self.token(position)
-            if kind == "arrow":
-                second, position = self.expression(end)
+            if token[0] == "arrow":
+                second, position, token = self.expression(token[3], None)
                 items.append((first, second))
             else:
                 items.append((None, first))
-            kind, text, _, end = self.token(position)
-            if text not in (",", closer):
+            if token[1] != "," and token[1] != closer:
                 known = False
                 position = self.skip(position)
+                token = self.token(position)
 
     def skip(self, position: int) -> int:
         """The end of the expression at ``position``: the next ``,`` ``;`` ``=>`` or closing

@@ -92,6 +92,8 @@ API_WORDS = (
     PROCESS_CONSOLIDATED,
     PROCESS,
 )
+# A word every one of API_WORDS holds: code without it names none (one search, not six).
+API_PART = "Integration"
 INTEGRATION_API = re.compile("(" + _words(*API_WORDS) + r")(?!\w)")
 _SERVICE = re.compile(r"IntegrationService(?:Interface)?(?!\w)")
 TYPE_CONFIG = 1
@@ -165,6 +167,8 @@ def setup_code(module: ModuleFacts) -> SetupCode:
     namespace = _namespace(module)
     entries, misloaded = [], []
     for relative, found in files.items():
+        if not relative.startswith("Setup/"):
+            continue  # (not a file Magento loads as setup: expected_class is None)
         # Without a module name the class Magento loads is not known: take the file's own.
         expected = expected_class(namespace or "", relative)
         if expected is None or not _runs_at_setup(module, relative):
@@ -187,7 +191,7 @@ def setup_code(module: ModuleFacts) -> SetupCode:
             evidence += _uses(found, skip=("ConfigBasedIntegrationManager", PROCESS))
         elif relative in live and not relative.startswith("Setup/"):
             evidence += _uses(found)
-        elif _has_call(found.php.code) and INTEGRATION_API.search(found.php.code):
+        elif API_PART in found.php.code and _unreached(found.php.code):
             unreached.append(relative)
     return SetupCode(
         frozenset(runs),
@@ -245,14 +249,21 @@ def _read_files(module: ModuleFacts) -> dict[str, PhpClasses]:
     return found
 
 
+def _unreached(code: str) -> bool:
+    """Whether ``code`` (of a file Magento never runs at setup) makes a creating call and names
+    the integration APIs."""
+    return _has_call(code) and INTEGRATION_API.search(code) is not None
+
+
 def _has_call(code: str) -> bool:
     return _PROCESS_CALLS.search(code) is not None or _SERVICE_CALLS.search(code) is not None
 
 
 def _uses(found: PhpClasses, skip: tuple[str, ...] = ()) -> list[str]:
-    if not any(word in found.php.code for word in API_WORDS if word not in skip):
+    code = found.php.code
+    if API_PART not in code or not any(word in code for word in API_WORDS if word not in skip):
         return []  # (each match is one of the words: none but those skipped is there)
-    for match in INTEGRATION_API.finditer(found.php.code):
+    for match in INTEGRATION_API.finditer(code):
         if match.group(1) not in skip:
             line = found.php.line_at(match.start())
             return [f"{found.relative}:{line} uses {match.group(1)}"]
