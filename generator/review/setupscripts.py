@@ -91,10 +91,15 @@ def _holds_install_data(module: ModuleFacts, setup_there: bool) -> bool:
 def _folder_names(module: ModuleFacts, relative: str) -> list[str] | None:
     """What the module's folder ``relative`` holds, sorted; nothing unless it is a folder and
     not a link, and None when it is absent (``os.lstat`` fails with ENOENT or ENOTDIR). One
-    ``os.lstat`` where it succeeds on a path that is not a link."""
+    ``os.lstat`` where it succeeds on a path that is not a link; none for a folder the module
+    reader walked into, opened instead with a flag that refuses a link."""
     path = os.path.join(module.root, relative)
     if _read_below(module, relative):
-        return sorted(os.listdir(path))  # (a folder the reader walked into: not a link)
+        # A folder the reader walked into: most likely still one. Listed through a descriptor
+        # that refuses a link (it may have become one since), else judged as any other.
+        names = _listed_unlinked(path)
+        if names is not None:
+            return names
     try:
         mode = os.lstat(path).st_mode
     except OSError as exc:
@@ -105,6 +110,26 @@ def _folder_names(module: ModuleFacts, relative: str) -> list[str] | None:
         folder = module.root / relative
         return sorted(os.listdir(folder)) if folder.is_dir() and not folder.is_symlink() else []
     return sorted(os.listdir(path)) if stat.S_ISDIR(mode) else []
+
+
+_FOLDER_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0)
+
+
+def _listed_unlinked(path: str) -> list[str] | None:
+    """The sorted names of the folder ``path`` when it is a folder and not a link; None when it
+    cannot be opened so (a link, gone, not a folder) or this system cannot list a descriptor."""
+    if os.listdir not in os.supports_fd or not getattr(os, "O_NOFOLLOW", 0):
+        return None
+    try:
+        descriptor = os.open(path, _FOLDER_FLAGS)
+    except OSError:
+        return None
+    try:
+        return sorted(os.listdir(descriptor))
+    except OSError:
+        return None
+    finally:
+        os.close(descriptor)
 
 
 def _read_below(module: ModuleFacts, folder: str) -> bool:
