@@ -93,3 +93,23 @@ def test_listings_answer_as_the_file_system_does(tmp_path: Path) -> None:
     assert told.acl.get("Acme_WithAcl::own") is not None
     assert told.acl.get("Acme_Out::own") is None
     assert [r.id for r in told.acl.resources] == [r.id for r in asked.acl.resources]
+
+
+def test_a_module_xml_linked_out_after_discovery_is_not_read(tmp_path: Path) -> None:
+    """The listings may be stale: a module.xml (or an etc/) that became a link out of the
+    module since discovery listed it is not followed, as inside_tree would not follow it."""
+    tree = tmp_path / "tree"
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "module.xml").write_text(MODULE_XML.format(name="Out"), encoding="utf-8")
+    file_swapped = _module(tree, "FileSwapped")
+    etc_swapped = _module(tree, "EtcSwapped")
+    _module(tree, "Kept")
+    listings: dict[str, list[os.DirEntry[str]]] = {}
+    roots = module_roots([tree], listings)
+    (file_swapped / "etc" / "module.xml").unlink()
+    os.symlink(outside / "module.xml", file_swapped / "etc" / "module.xml")
+    os.replace(etc_swapped / "etc", tmp_path / "etc-moved")
+    os.symlink(outside, etc_swapped / "etc")
+    told = tree_context(roots, catalogs(), listings)
+    assert sorted(told.sequences) == ["Acme_Kept"]

@@ -154,14 +154,14 @@ def read_capped(path: str | os.PathLike[str]) -> bytes | None:
         info = os.fstat(descriptor)
         if not stat.S_ISREG(info.st_mode):
             return None
-        return _read_open(descriptor, info.st_size)
+        return read_open(descriptor, info.st_size)
     except OSError:
         return None
     finally:
         os.close(descriptor)
 
 
-def _read_open(descriptor: int, size: int) -> bytes | None:
+def read_open(descriptor: int, size: int) -> bytes | None:
     """read_capped's read of an open regular file whose size was ``size`` (OSError if it fails)."""
     # Asking for MAX_FILE_BYTES at once would allocate that much for every small file.
     # (_read_up_to(descriptor, wanted), its first two reads made here: most files need no more)
@@ -282,7 +282,7 @@ def _read_in_walk(
         reason = None if readable else _refusal_of(info)  # (no call for the files let through)
         if reason is None and size <= KEPT_READ_BYTES:
             try:
-                content = _read_open(descriptor, size)
+                content = read_open(descriptor, size)
             except OSError:
                 content = None
             if content is None or len(content) <= KEPT_READ_BYTES:

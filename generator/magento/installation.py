@@ -57,12 +57,13 @@ def _module_folders(root: Path) -> list[Path]:
     return sorted(found)
 
 
-def read_module_xml(path: str | Path) -> tuple[str, tuple[str, ...]]:
-    """The module name and sequence declared by an etc/module.xml file.
+def read_module_xml(path: str | Path, content: bytes | None = None) -> tuple[str, tuple[str, ...]]:
+    """The module name and sequence declared by an etc/module.xml file (``content``: its bytes,
+    when the caller read them under the reading rules; else it is read here).
 
     Raises ValueError when the file cannot be read or holds no module name.
     """
-    document = _parse(path)
+    document = _parse(path, content)
     module = document.getroot().find("module")
     if module is None or not module.get("name"):
         raise ValueError("no <module name=...> element")
@@ -70,9 +71,9 @@ def read_module_xml(path: str | Path) -> tuple[str, tuple[str, ...]]:
     return module.get("name"), sequence
 
 
-def _parse(path: str | Path) -> etree._ElementTree:
-    """An XML file of the installation, read under the module reading rules."""
-    content = read_capped(path)
+def _parse(path: str | Path, content: bytes | None = None) -> etree._ElementTree:
+    """An XML file of the installation, read under the module reading rules (unless given)."""
+    content = read_capped(path) if content is None else content
     if content is None:
         raise ValueError("cannot be read (not a regular file, or larger than magegen reads)")
     document, problem = parse_untrusted(content, str(path))

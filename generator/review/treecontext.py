@@ -4,6 +4,7 @@ them, and every module's sequence, so that checks can follow sequences transitiv
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
@@ -12,7 +13,7 @@ from lxml import etree
 
 from generator.magento.acl import AclCatalog, ModuleCatalog, closure, module_of
 from generator.magento.catalogs import Catalogs, knows_module_of
-from generator.magento.files import ACL_XML, MODULE_XML, inside_tree
+from generator.magento.files import ACL_XML, MODULE_XML, inside_tree, read_open
 from generator.magento.installation import ModuleDir, read_acl, read_module_xml
 from generator.magento.moduletree import ModuleFacts
 from generator.magento.releases import Release
@@ -84,13 +85,9 @@ def tree_context(
     """
     modules = []
     for root in roots:
-        if not _module_xml_inside(root, listings):
-            continue
-        try:
-            name, sequence = read_module_xml(os.path.join(root, MODULE_XML))
-        except (OSError, ValueError, etree.XMLSyntaxError):
-            continue
-        modules.append(ModuleDir(root, name, sequence))
+        found = _module_xml(root, listings)
+        if found is not None:
+            modules.append(ModuleDir(root, *found))
     acl = base = known.acl
     # Modules whose acl.xml may be read, or have none (one that links out leaves its module out).
     readable = [_acl_state(m.path, listings) for m in modules]
@@ -102,10 +99,37 @@ def tree_context(
     return Context(acl, known.modules, sequences, complete, store_lines(known))
 
 
+def _module_xml(root: Path, listings: Listings | None) -> tuple[str, tuple[str, ...]] | None:
+    """The name and sequence of the module at ``root``; None when its etc/module.xml may not
+    be read or declares none. A file the listings told (see ``_listed_module_xml``) is opened
+    through etc/ with links refused: it may have become one since it was listed."""
+    listed = _listed_module_xml(root, listings) if _UNLINKED_FLAGS else None
+    content = None
+    if listed is None:
+        if not inside_tree(root, MODULE_XML):
+            return None
+    elif not listed:
+        return None
+    else:
+        content = _read_unlinked(os.path.join(root, "etc"), "module.xml")
+        if content is None:
+            return None
+    try:
+        return read_module_xml(os.path.join(root, MODULE_XML), content)
+    except (OSError, ValueError, etree.XMLSyntaxError):
+        return None
+
+
 def _module_xml_inside(root: Path, listings: Listings | None) -> bool:
-    """``inside_tree(root, MODULE_XML)``, told by the listings of root and root/etc when they
+    """``inside_tree(root, MODULE_XML)``, told by the listings when they can tell it."""
+    listed = _listed_module_xml(root, listings)
+    return inside_tree(root, MODULE_XML) if listed is None else listed
+
+
+def _listed_module_xml(root: Path, listings: Listings | None) -> bool | None:
+    """``inside_tree(root, MODULE_XML)`` as the listings of root and root/etc tell it when they
     show a folder and a file, neither a link (as lstat shows them: a listing knows each entry's
-    type, or asks lstat); any other case is left to ``inside_tree``."""
+    type, or asks lstat); None in any other case."""
     if listings is not None:
         top = os.fspath(root)
         etc = _entry(listings.get(top), "etc")
@@ -113,7 +137,36 @@ def _module_xml_inside(root: Path, listings: Listings | None) -> bool:
             found = _entry(listings.get(os.path.join(top, "etc")), "module.xml")
             if found is not None and not found.is_symlink():
                 return found.is_file(follow_symlinks=False)
-    return inside_tree(root, MODULE_XML)
+    return None
+
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
+# (where the system has neither flag, or cannot open relative to a folder, the listings are
+# not used to read module.xml: inside_tree is asked, as before)
+_UNLINKED_FLAGS = bool(_NOFOLLOW and _DIRECTORY and os.open in os.supports_dir_fd)
+
+
+def _read_unlinked(folder: str, name: str) -> bytes | None:
+    """``read_capped(folder/name)``, refusing ``folder`` or ``name`` when either is a link."""
+    try:
+        opened = os.open(folder, os.O_RDONLY | _DIRECTORY | _NOFOLLOW)
+    except OSError:
+        return None
+    try:
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | _NOFOLLOW
+        descriptor = os.open(name, flags, dir_fd=opened)
+    except OSError:
+        return None
+    finally:
+        os.close(opened)
+    try:
+        info = os.fstat(descriptor)
+        return read_open(descriptor, info.st_size) if stat.S_ISREG(info.st_mode) else None
+    except OSError:
+        return None
+    finally:
+        os.close(descriptor)
 
 
 def _entry(listing: list[os.DirEntry[str]] | None, name: str) -> os.DirEntry[str] | None:
