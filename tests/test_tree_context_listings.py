@@ -8,10 +8,11 @@ import os
 from pathlib import Path
 
 from generator.magento.catalogs import catalogs
+from generator.magento.files import MODULE_XML, inside_tree
 from generator.review.discovery import module_roots
-from generator.review.treecontext import _acl_state, _module_xml_inside, tree_context
+from generator.review.treecontext import _acl_state, _listed_module_xml, tree_context
 
-MODULE_XML = """<?xml version="1.0"?>
+MODULE_TEXT = """<?xml version="1.0"?>
 <config xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
         xsi:noNamespaceSchemaLocation="urn:magento:framework:Module/etc/module.xsd">
     <module name="Acme_{name}">
@@ -38,7 +39,7 @@ ACL_XML = """<?xml version="1.0"?>
 def _module(tree: Path, name: str, acl: bool = False) -> Path:
     root = tree / "Acme" / name
     (root / "etc").mkdir(parents=True)
-    (root / "etc" / "module.xml").write_text(MODULE_XML.format(name=name), encoding="utf-8")
+    (root / "etc" / "module.xml").write_text(MODULE_TEXT.format(name=name), encoding="utf-8")
     if acl:
         (root / "etc" / "acl.xml").write_text(ACL_XML.format(name=name), encoding="utf-8")
     return root
@@ -49,7 +50,7 @@ def _tree(tmp_path: Path) -> Path:
     outside = tmp_path / "outside"
     outside.mkdir()
     (outside / "acl.xml").write_text(ACL_XML.format(name="Out"), encoding="utf-8")
-    (outside / "module.xml").write_text(MODULE_XML.format(name="Out"), encoding="utf-8")
+    (outside / "module.xml").write_text(MODULE_TEXT.format(name="Out"), encoding="utf-8")
     _module(tree, "Plain")
     _module(tree, "WithAcl", acl=True)
     linked_acl = _module(tree, "AclLinkedOut")
@@ -83,7 +84,8 @@ def test_listings_answer_as_the_file_system_does(tmp_path: Path) -> None:
     roots = module_roots([tree], listings)
     assert len(roots) >= 10
     for root in roots:
-        assert _module_xml_inside(root, listings) == _module_xml_inside(root, None), root
+        listed = _listed_module_xml(root, listings)
+        assert listed is None or listed == inside_tree(root, MODULE_XML), root
         assert _acl_state(root, listings) == _acl_state(root), root
     known = catalogs()
     asked = tree_context(roots, known)
@@ -101,7 +103,7 @@ def test_a_module_xml_linked_out_after_discovery_is_not_read(tmp_path: Path) -> 
     tree = tmp_path / "tree"
     outside = tmp_path / "outside"
     outside.mkdir()
-    (outside / "module.xml").write_text(MODULE_XML.format(name="Out"), encoding="utf-8")
+    (outside / "module.xml").write_text(MODULE_TEXT.format(name="Out"), encoding="utf-8")
     file_swapped = _module(tree, "FileSwapped")
     etc_swapped = _module(tree, "EtcSwapped")
     _module(tree, "Kept")

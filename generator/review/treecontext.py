@@ -120,12 +120,6 @@ def _module_xml(root: Path, listings: Listings | None) -> tuple[str, tuple[str, 
         return None
 
 
-def _module_xml_inside(root: Path, listings: Listings | None) -> bool:
-    """``inside_tree(root, MODULE_XML)``, told by the listings when they can tell it."""
-    listed = _listed_module_xml(root, listings)
-    return inside_tree(root, MODULE_XML) if listed is None else listed
-
-
 def _listed_module_xml(root: Path, listings: Listings | None) -> bool | None:
     """``inside_tree(root, MODULE_XML)`` as the listings of root and root/etc tell it when they
     show a folder and a file, neither a link (as lstat shows them: a listing knows each entry's
