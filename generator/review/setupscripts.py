@@ -12,6 +12,7 @@ import stat
 from collections.abc import Iterator
 
 from generator.errors import Problem, Severity, shown
+from generator.magento import unlinked
 from generator.magento.files import INSTALL_DATA, SETUP_DIR
 from generator.magento.moduletree import ModuleFacts
 from generator.magento.setupcode import SETUP_SCRIPTS, SetupCode, setup_code
@@ -97,7 +98,7 @@ def _folder_names(module: ModuleFacts, relative: str) -> list[str] | None:
     if _read_below(module, relative):
         # A folder the reader walked into: most likely still one. Listed through a descriptor
         # that refuses a link (it may have become one since), else judged as any other.
-        names = _listed_unlinked(path)
+        names = unlinked.list_unlinked(path) if unlinked.SUPPORTED else None
         if names is not None:
             return names
     try:
@@ -110,26 +111,6 @@ def _folder_names(module: ModuleFacts, relative: str) -> list[str] | None:
         folder = module.root / relative
         return sorted(os.listdir(folder)) if folder.is_dir() and not folder.is_symlink() else []
     return sorted(os.listdir(path)) if stat.S_ISDIR(mode) else []
-
-
-_FOLDER_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0)
-
-
-def _listed_unlinked(path: str) -> list[str] | None:
-    """The sorted names of the folder ``path`` when it is a folder and not a link; None when it
-    cannot be opened so (a link, gone, not a folder) or this system cannot list a descriptor."""
-    if os.listdir not in os.supports_fd or not getattr(os, "O_NOFOLLOW", 0):
-        return None
-    try:
-        descriptor = os.open(path, _FOLDER_FLAGS)
-    except OSError:
-        return None
-    try:
-        return sorted(os.listdir(descriptor))
-    except OSError:
-        return None
-    finally:
-        os.close(descriptor)
 
 
 def _read_below(module: ModuleFacts, folder: str) -> bool:

@@ -4,7 +4,6 @@ them, and every module's sequence, so that checks can follow sequences transitiv
 from __future__ import annotations
 
 import os
-import stat
 from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
@@ -13,7 +12,8 @@ from lxml import etree
 
 from generator.magento.acl import AclCatalog, ModuleCatalog, closure, module_of
 from generator.magento.catalogs import Catalogs, knows_module_of
-from generator.magento.files import ACL_XML, MODULE_XML, inside_tree, read_open
+from generator.magento import unlinked
+from generator.magento.files import ACL_XML, MODULE_XML, inside_tree
 from generator.magento.installation import ModuleDir, read_acl, read_module_xml
 from generator.magento.moduletree import ModuleFacts
 from generator.magento.releases import Release
@@ -103,7 +103,7 @@ def _module_xml(root: Path, listings: Listings | None) -> tuple[str, tuple[str, 
     """The name and sequence of the module at ``root``; None when its etc/module.xml may not
     be read or declares none. A file the listings told (see ``_listed_module_xml``) is opened
     through etc/ with links refused: it may have become one since it was listed."""
-    listed = _listed_module_xml(root, listings) if _UNLINKED_FLAGS else None
+    listed = _listed_module_xml(root, listings) if unlinked.SUPPORTED else None
     content = None
     if listed is None:
         if not inside_tree(root, MODULE_XML):
@@ -111,7 +111,7 @@ def _module_xml(root: Path, listings: Listings | None) -> tuple[str, tuple[str, 
     elif not listed:
         return None
     else:
-        content = _read_unlinked(os.path.join(root, "etc"), "module.xml")
+        content = unlinked.read_unlinked(os.path.join(root, "etc"), "module.xml")
         if content is None:
             return None
     try:
@@ -132,35 +132,6 @@ def _listed_module_xml(root: Path, listings: Listings | None) -> bool | None:
             if found is not None and not found.is_symlink():
                 return found.is_file(follow_symlinks=False)
     return None
-
-
-_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
-_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
-# (where the system has neither flag, or cannot open relative to a folder, the listings are
-# not used to read module.xml: inside_tree is asked, as before)
-_UNLINKED_FLAGS = bool(_NOFOLLOW and _DIRECTORY and os.open in os.supports_dir_fd)
-
-
-def _read_unlinked(folder: str, name: str) -> bytes | None:
-    """``read_capped(folder/name)``, refusing ``folder`` or ``name`` when either is a link."""
-    try:
-        opened = os.open(folder, os.O_RDONLY | _DIRECTORY | _NOFOLLOW)
-    except OSError:
-        return None
-    try:
-        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | _NOFOLLOW
-        descriptor = os.open(name, flags, dir_fd=opened)
-    except OSError:
-        return None
-    finally:
-        os.close(opened)
-    try:
-        info = os.fstat(descriptor)
-        return read_open(descriptor, info.st_size) if stat.S_ISREG(info.st_mode) else None
-    except OSError:
-        return None
-    finally:
-        os.close(descriptor)
 
 
 def _entry(listing: list[os.DirEntry[str]] | None, name: str) -> os.DirEntry[str] | None:
