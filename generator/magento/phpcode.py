@@ -274,24 +274,11 @@ def _literal_value(quote: str, body: str) -> str | None:
 _BLANKS = bytes(10 if byte == 10 else 32 for byte in range(256))
 
 
-# The texts of several lines blanked lately (a module's docblocks are much like another's).
-_BLANKED: dict[str, str] = {}
-BLANKED_COUNT = 256
-BLANKED_MAX_CHARS = 2048
-
-
 def _blank(text: str) -> str:
     """``text`` with every character but a line break made a space."""
     if "\n" not in text:
         return " " * len(text)
-    found = _BLANKED.get(text)
-    if found is None:
-        found = text.encode("ascii", "replace").translate(_BLANKS).decode("ascii")
-        if len(text) <= BLANKED_MAX_CHARS:
-            if len(_BLANKED) >= BLANKED_COUNT:
-                del _BLANKED[next(iter(_BLANKED))]  # the oldest
-            _BLANKED[text] = found
-    return found
+    return text.encode("ascii", "replace").translate(_BLANKS).decode("ascii")
 
 
 def _heredoc_end(source: str, start: int) -> int:
